@@ -1,0 +1,344 @@
+import { hostname } from "node:os";
+import { isDeepStrictEqual } from "node:util";
+import { v7 as uuidv7 } from "uuid";
+import { type Clock, systemClock } from "../clock.js";
+import { type Duration, toMilliseconds } from "../duration.js";
+import { BatonError, RunFailedError } from "../errors.js";
+import { roundTrip } from "../json.js";
+import { openStore } from "../store/open-store.js";
+import { runNotFound } from "../store/rows.js";
+import type { RecordedEvent, RunRecord, Store } from "../store/store.js";
+import { type HistoryEvent, isTerminal, type Run, type RunFilter, type RunPage } from "../types.js";
+import { validateInput } from "../validate-input.js";
+import { Worker } from "../worker/worker.js";
+import type { Workflow } from "../workflow.js";
+import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
+
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output
+  workflows?: Workflow<any, any>[];
+  /** `sqlite:<path>`, `postgres://...` or a Store. Default `sqlite:.baton/baton.db`. */
+  store?: string | Store;
+  /** Source of time. Default: the system clock. Tests pass `createTestClock()`. */
+  clock?: Clock;
+  /** Name of this worker in leases. Default `<host>:<pid>:<random>`. */
+  workerId?: string;
+  /** Lease on a claimed run; a dead worker's runs are taken over after it. Default `"15s"`. */
+  lease?: Duration;
+  /** How often to look for due or abandoned runs. Default `"500ms"`. */
+  pollInterval?: Duration;
+  /** Runs kept in memory; waiting runs beyond it are evicted and reloaded when they wake. Default 10000. */
+  maxRunsInMemory?: number;
+  /** How long `stop()` waits for in-flight steps. Default `"10s"`. */
+  stopTimeout?: Duration;
+  /** Where warnings go. Default: standard error. */
+  logger?: { warn(message: string, error?: unknown): void };
+}
+
+/** Options of `startRun`. */
+export interface StartOptions {
+  /** Id of the run, and its idempotency key. Default: a new time-sortable id. */
+  id?: string;
+  /** Limit of the whole run. Default: the workflow's `timeout`. */
+  timeout?: Duration;
+}
+
+/** A started run. */
+export interface RunHandle<O = unknown> {
+  readonly id: string;
+  readonly workflow: string;
+  /** False when `startRun` found the run already there (same id, same input). */
+  readonly created: boolean;
+  /** Waits for the run to end: its output, or a `RunFailedError`. */
+  result(): Promise<O>;
+  /** The run as it is now. */
+  get(): Promise<Run>;
+}
+
+/** The engine: starts, inspects and steers runs, and (once started) executes them. */
+export interface Engine extends AsyncDisposable {
+  readonly store: Store;
+  /** Begins executing runs (claiming new, due and abandoned ones). */
+  start(): Promise<void>;
+  /** Stops executing: in-flight steps get `stopTimeout` to finish; every run stays resumable. */
+  stop(): Promise<void>;
+  /** Starts a run; with an existing `id` returns that run (same input) or throws `RUN_CONFLICT`. */
+  startRun<I, O>(workflow: Workflow<I, O> | string, input: I, options?: StartOptions): Promise<RunHandle<O>>;
+  /** A handle on an existing run. */
+  handle<O = unknown>(runId: string): RunHandle<O>;
+  /** A run with its steps, attempts, children and pending signals. @throws `RUN_NOT_FOUND`. */
+  getRun(runId: string): Promise<Run>;
+  /** Runs, newest first, filtered and paged. */
+  listRuns(filter?: RunFilter): Promise<RunPage>;
+  /** The ordered history of a run. @throws `RUN_NOT_FOUND`. */
+  getHistory(runId: string): Promise<HistoryEvent[]>;
+  /** Sends a signal; durable once this resolves. @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
+  signal(runId: string, name: string, payload?: unknown): Promise<void>;
+  /** Cancels a run at its next durable point (compensations run). @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
+  cancel(runId: string): Promise<void>;
+  /** Resumes a failed run from the step that failed. @throws `RUN_NOT_FOUND`, `RUN_NOT_FAILED`. */
+  resume(runId: string): Promise<RunHandle>;
+  /** Starts a new run that reuses the recorded results of `runId` before position `fromStep` (or the step of that name). */
+  fork(runId: string, options: { fromStep: number | string; id?: string }): Promise<RunHandle>;
+}
+
+const validId = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Creates an engine. Without `store` it uses an embedded SQLite file at
+ * `.baton/baton.db`.
+ *
+ * @example
+ * const engine = createEngine({ workflows: [order] });
+ * await engine.start();
+ * const run = await engine.startRun(order, { id: "o-1", amount: 10 }, { id: "order-o-1" });
+ * console.log(await run.result());
+ */
+export function createEngine(options: EngineOptions = {}): Engine {
+  const store = openStore(options.store);
+  const clock = options.clock ?? systemClock;
+  const workflows = new Map<string, Workflow>();
+  for (const workflow of options.workflows ?? []) {
+    if (workflows.has(workflow.name)) {
+      throw new BatonError("DUPLICATE_WORKFLOW", `workflow "${workflow.name}" is registered twice`);
+    }
+    workflows.set(workflow.name, workflow as Workflow);
+  }
+  const pollIntervalMs = toMilliseconds(options.pollInterval ?? "500ms");
+  const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
+  const logger = options.logger ?? { warn: (message, error) => console.warn(`[baton] ${message}`, error ?? "") };
+  const endWaiters = new Map<string, Set<() => void>>();
+
+  const worker = new Worker({
+    store,
+    clock,
+    workflows,
+    owner: options.workerId ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`,
+    leaseMs: toMilliseconds(options.lease ?? "15s"),
+    pollIntervalMs,
+    maxRunsInMemory: options.maxRunsInMemory ?? 10_000,
+    log: (message, error) => logger.warn(message, error),
+    onDetached(runId, status) {
+      if (!status) return;
+      for (const wake of endWaiters.get(runId) ?? []) wake();
+    },
+  });
+  let started = false;
+
+  const requireRun = async (runId: string): Promise<RunRecord> => {
+    const run = await store.getRun(runId);
+    if (!run) throw runNotFound(runId);
+    return run;
+  };
+
+  const waitForEnd = async (runId: string): Promise<RunRecord> => {
+    for (;;) {
+      const run = await requireRun(runId);
+      if (isTerminal(run.status)) return run;
+      await new Promise<void>((resolve) => {
+        const waiters = endWaiters.get(runId) ?? new Set();
+        endWaiters.set(runId, waiters);
+        const wake = () => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          if (waiters.size === 0) endWaiters.delete(runId);
+          resolve();
+        };
+        const timer = setTimeout(wake, pollIntervalMs);
+        waiters.add(wake);
+      });
+    }
+  };
+
+  const handle = <O>(runId: string, workflow: string, created: boolean): RunHandle<O> => ({
+    id: runId,
+    workflow,
+    created,
+    async result() {
+      const run = await waitForEnd(runId);
+      if (run.status === "completed") return run.output as O;
+      throw new RunFailedError(runId, run.status, run.error);
+    },
+    get: () => engine.getRun(runId),
+  });
+
+  const resolveWorkflow = (workflow: Workflow | string): Workflow => {
+    if (typeof workflow !== "string") return workflow;
+    const found = workflows.get(workflow);
+    if (!found) {
+      const known = [...workflows.keys()].join(", ") || "none";
+      throw new BatonError("UNKNOWN_WORKFLOW", `unknown workflow "${workflow}" (registered: ${known})`);
+    }
+    return found;
+  };
+
+  const engine: Engine = {
+    store,
+
+    async start() {
+      if (started) return;
+      started = true;
+      await store.migrate();
+      worker.start();
+    },
+
+    async stop() {
+      if (!started) return;
+      started = false;
+      await worker.stop(stopTimeoutMs);
+    },
+
+    async startRun<I, O>(target: Workflow<I, O> | string, input: I, startOptions: StartOptions = {}) {
+      const workflow = resolveWorkflow(target as Workflow | string);
+      const id = startOptions.id ?? uuidv7();
+      if (typeof id !== "string" || !validId.test(id)) {
+        throw new BatonError(
+          "INVALID_RUN_ID",
+          `invalid run id ${JSON.stringify(id)}: expected 1 to 200 printable ASCII characters without spaces`,
+        );
+      }
+      const value = roundTrip(await validateInput(workflow, input), `input of workflow "${workflow.name}"`);
+      const timeout = startOptions.timeout ?? workflow.options.timeout;
+      const now = clock.now();
+      const { run, created } = await store.createRun(
+        {
+          id,
+          workflow: workflow.name,
+          version: workflow.version,
+          input: value,
+          timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
+          history: [{ type: "run.started", at: now, input: value }],
+        },
+        now,
+      );
+      if (!created && (run.workflow !== workflow.name || !isDeepStrictEqual(run.input, value))) {
+        throw new BatonError(
+          "RUN_CONFLICT",
+          `run "${id}" already exists with a different ${run.workflow !== workflow.name ? `workflow ("${run.workflow}")` : "input"}`,
+        );
+      }
+      if (created) worker.poke();
+      return handle<O>(id, workflow.name, created);
+    },
+
+    handle<O>(runId: string) {
+      return handle<O>(runId, "", false);
+    },
+
+    async getRun(runId) {
+      const run = await requireRun(runId);
+      const [history, children, signals] = await Promise.all([
+        store.getHistory(runId),
+        store.listRuns({ parentId: runId, limit: 1000 }),
+        store.listPendingSignals(runId),
+      ]);
+      return toRun(run, history, children.runs.reverse(), signals);
+    },
+
+    async listRuns(filter = {}) {
+      const page = await store.listRuns(filter);
+      return { runs: page.runs.map(toRunSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    },
+
+    async getHistory(runId) {
+      await requireRun(runId);
+      return (await store.getHistory(runId)).map(toHistoryEvent);
+    },
+
+    async signal(runId, name, payload) {
+      if (typeof name !== "string" || name.length === 0 || name.length > 200) {
+        throw new BatonError(
+          "INVALID_NAME",
+          `invalid signal name ${JSON.stringify(name)}: expected 1 to 200 characters`,
+        );
+      }
+      await store.sendSignal(runId, name, roundTrip(payload, `payload of signal "${name}"`), clock.now());
+      worker.pokeRun(runId);
+    },
+
+    async cancel(runId) {
+      await store.requestCancel(runId, clock.now());
+      worker.cancelRun(runId);
+    },
+
+    async resume(runId) {
+      const run = await requireRun(runId);
+      if (run.status !== "failed") {
+        throw new BatonError(
+          "RUN_NOT_FAILED",
+          `cannot resume run "${runId}": only failed runs can be resumed (it is ${run.status})`,
+        );
+      }
+      const history = await store.getHistory(runId);
+      const failed = [...history].reverse().find((event) => event.type === "run.failed");
+      const now = clock.now();
+      await store.resumeRun(
+        runId,
+        { type: "run.resumed", at: now, positions: failed?.positions ?? [] },
+        run.timeoutMs === undefined ? undefined : now + run.timeoutMs,
+        now,
+      );
+      worker.poke();
+      return handle(runId, run.workflow, false);
+    },
+
+    async fork(runId, { fromStep, id }) {
+      const run = await requireRun(runId);
+      const history = await store.getHistory(runId);
+      const position = forkPosition(runId, history, fromStep);
+      const newId = id ?? uuidv7();
+      if (!validId.test(newId)) throw new BatonError("INVALID_RUN_ID", `invalid run id ${JSON.stringify(newId)}`);
+      const now = clock.now();
+      const { created } = await store.createRun(
+        {
+          id: newId,
+          workflow: run.workflow,
+          version: run.version,
+          input: run.input,
+          timeoutMs: run.timeoutMs,
+          history: [
+            { type: "run.started", at: now, input: run.input, forkedFrom: { runId, position } },
+            ...copyBefore(history, position),
+          ],
+        },
+        now,
+      );
+      if (!created) throw new BatonError("RUN_CONFLICT", `cannot fork into run "${newId}": a run with that id exists`);
+      worker.poke();
+      return handle(newId, run.workflow, true);
+    },
+
+    async [Symbol.asyncDispose]() {
+      await engine.stop();
+      await store.close();
+    },
+  };
+  return engine;
+}
+
+const callEvents = /^(step|timer|signal|child)\./;
+
+function forkPosition(runId: string, history: RecordedEvent[], fromStep: number | string): number {
+  if (typeof fromStep === "number") {
+    if (Number.isInteger(fromStep) && fromStep >= 0 && history.some((e) => e.position === fromStep)) return fromStep;
+    throw new BatonError("INVALID_STEP", `run "${runId}" has no step at position ${fromStep}`);
+  }
+  const found = history.find((e) => e.type === "step.started" && e.name === fromStep);
+  if (found?.position === undefined)
+    throw new BatonError("INVALID_STEP", `run "${runId}" has no step named "${fromStep}"`);
+  return found.position;
+}
+
+/** The events of calls before `position`, and handler signals received before the first event at or after it. */
+function copyBefore(history: RecordedEvent[], position: number): Omit<RecordedEvent, "seq">[] {
+  const firstAfter =
+    history.find((e) => e.position !== undefined && e.position >= position)?.seq ?? Number.POSITIVE_INFINITY;
+  return history
+    .filter((e) =>
+      e.position === undefined
+        ? e.type === "signal.received" && e.seq < firstAfter
+        : e.position < position && callEvents.test(e.type),
+    )
+    .map(({ seq: _seq, ...event }) => event);
+}

@@ -1,0 +1,144 @@
+/**
+ * Turns store records into the public domain objects: a run with its steps,
+ * attempts, children and history. Steps are derived from the history; the
+ * store keeps no second copy of them.
+ */
+import type { RecordedEvent, RunRecord, SignalRecord } from "../store/store.js";
+import type { AttemptInfo, HistoryEvent, Run, RunSummary, StepInfo } from "../types.js";
+
+const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+
+/** A run record as a public summary. */
+export function toRunSummary(run: RunRecord): RunSummary {
+  const summary: RunSummary = {
+    id: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    status: run.status,
+    createdAt: new Date(run.createdAt),
+    updatedAt: new Date(run.updatedAt),
+  };
+  if (run.parentId !== undefined) summary.parentId = run.parentId;
+  if (run.finishedAt !== undefined) summary.finishedAt = new Date(run.finishedAt);
+  return summary;
+}
+
+/** A recorded event as a public history event. */
+export function toHistoryEvent(event: RecordedEvent): HistoryEvent {
+  const { at, dueAt, signalId: _signalId, ...rest } = event;
+  const out: HistoryEvent = { ...rest, at: new Date(at) };
+  if (dueAt !== undefined) out.dueAt = new Date(dueAt);
+  return out;
+}
+
+const kindOf: Record<string, StepInfo["kind"]> = {
+  "step.started": "step",
+  "timer.set": "timer",
+  "signal.waiting": "signal",
+  "child.started": "child",
+};
+
+function attemptOf(attempts: AttemptInfo[], attempt: number | undefined): AttemptInfo | undefined {
+  return attempts.find((a) => a.attempt === attempt) ?? attempts[attempts.length - 1];
+}
+
+/** Folds a history into one `StepInfo` per position. */
+export function toSteps(history: RecordedEvent[]): StepInfo[] {
+  const steps = new Map<number, StepInfo>();
+  for (const event of history) {
+    if (event.position === undefined) continue;
+    const at = new Date(event.at);
+    let step = steps.get(event.position);
+    const kind = kindOf[event.type];
+    if (!step && kind) {
+      step = {
+        position: event.position,
+        kind,
+        name: event.name ?? "",
+        status: kind === "step" ? "running" : "waiting",
+        startedAt: at,
+        attempts: [],
+      };
+      steps.set(event.position, step);
+    }
+    if (!step) continue;
+    switch (event.type) {
+      case "step.started":
+        step.status = "running";
+        step.error = undefined;
+        step.finishedAt = undefined;
+        step.attempts.push({ attempt: event.attempt ?? step.attempts.length + 1, startedAt: at, status: "running" });
+        break;
+      case "step.completed": {
+        const attempt = attemptOf(step.attempts, event.attempt);
+        if (attempt) Object.assign(attempt, { status: "completed", finishedAt: at });
+        Object.assign(step, { status: "completed", finishedAt: at, output: event.output });
+        break;
+      }
+      case "step.failed": {
+        const attempt = attemptOf(step.attempts, event.attempt);
+        if (attempt)
+          Object.assign(attempt, { status: "failed", finishedAt: at, error: event.error, retryAt: date(event.dueAt) });
+        if (event.final) Object.assign(step, { status: "failed", finishedAt: at, error: event.error });
+        else step.status = "waiting";
+        break;
+      }
+      case "timer.set":
+      case "signal.waiting":
+        step.dueAt = date(event.dueAt);
+        break;
+      case "child.started":
+        step.childId = event.childId;
+        step.status = "waiting";
+        break;
+      case "timer.fired":
+      case "signal.timed_out":
+      case "signal.received":
+      case "child.completed":
+        Object.assign(step, { status: "completed", finishedAt: at, output: event.payload ?? event.output });
+        break;
+      case "child.failed":
+        Object.assign(step, { status: "failed", finishedAt: at, error: event.error });
+        break;
+      case "compensation.started":
+        step.compensation ??= { status: "running", attempts: [] };
+        step.compensation.status = "running";
+        step.compensation.attempts.push({ attempt: event.attempt ?? 1, startedAt: at, status: "running" });
+        break;
+      case "compensation.completed":
+      case "compensation.failed": {
+        if (!step.compensation) break;
+        const failed = event.type === "compensation.failed";
+        const attempt = attemptOf(step.compensation.attempts, event.attempt);
+        if (attempt)
+          Object.assign(attempt, {
+            status: failed ? "failed" : "completed",
+            finishedAt: at,
+            error: event.error,
+            retryAt: date(event.dueAt),
+          });
+        if (!failed) step.compensation.status = "completed";
+        else if (event.final) step.compensation.status = "failed";
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return [...steps.values()].sort((a, b) => a.position - b.position);
+}
+
+/** Everything known about a run, as one object. */
+export function toRun(run: RunRecord, history: RecordedEvent[], children: RunRecord[], signals: SignalRecord[]): Run {
+  const view: Run = {
+    ...toRunSummary(run),
+    input: run.input,
+    steps: toSteps(history),
+    children: children.map(toRunSummary),
+    pendingSignals: signals.map((s) => ({ name: s.name, payload: s.payload, sentAt: new Date(s.sentAt) })),
+    cancelRequested: run.cancelRequested,
+  };
+  if (run.output !== undefined) view.output = run.output;
+  if (run.error !== undefined) view.error = run.error;
+  return view;
+}

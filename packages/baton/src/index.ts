@@ -1,0 +1,61 @@
+/**
+ * Baton: durable workflows for TypeScript.
+ *
+ * @example
+ * import { createEngine, defineWorkflow } from "baton";
+ * const hello = defineWorkflow("hello", async (ctx, name: string) => ctx.step("greet", () => `Hello, ${name}`));
+ * const engine = createEngine({ workflows: [hello] });
+ * await engine.start();
+ * console.log(await (await engine.startRun(hello, "Ada")).result());
+ */
+export { type Clock, systemClock } from "./clock.js";
+export { type Duration, toMilliseconds } from "./duration.js";
+export {
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  type RunHandle,
+  type StartOptions,
+} from "./engine/engine.js";
+export {
+  BatonError,
+  ChildFailedError,
+  FatalError,
+  NondeterminismError,
+  RetryableError,
+  RunFailedError,
+  StepFailedError,
+  TimeoutError,
+  ValidationError,
+} from "./errors.js";
+export { defaultStore, openStore } from "./store/open-store.js";
+export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
+export type { Store } from "./store/store.js";
+export { createTestClock, type TestClock } from "./test-clock.js";
+export {
+  type AttemptInfo,
+  type CallKind,
+  type ErrorInfo,
+  type HistoryEvent,
+  type HistoryEventType,
+  isTerminal,
+  type Run,
+  type RunFilter,
+  type RunPage,
+  type RunStatus,
+  type RunSummary,
+  type StepInfo,
+  terminalStatuses,
+} from "./types.js";
+export {
+  defineWorkflow,
+  type RetryPolicy,
+  type StepContext,
+  type StepOptions,
+  type WaitOptions,
+  type Workflow,
+  type WorkflowContext,
+  type WorkflowInput,
+  type WorkflowOptions,
+  type WorkflowOutput,
+} from "./workflow.js";

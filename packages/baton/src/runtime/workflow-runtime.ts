@@ -1,0 +1,297 @@
+/**
+ * Runs a workflow function against its recorded history and tells its host
+ * which calls need real work. Knows nothing of stores, timers or workers.
+ *
+ * Invariants:
+ * - Positions are given in the order the code issues calls.
+ * - A call recorded with an outcome is never handed to the host again; its
+ *   outcome is delivered from history.
+ * - Resolutions are delivered one per turn of the event loop, in seq order,
+ *   so the code between two durable calls always runs with the same inputs
+ *   and in the same interleaving as the first time (live deliveries follow
+ *   the same rule, so there is no difference between replay and live).
+ * - A mismatch between the code and the history settles the run with a
+ *   `NondeterminismError` before the mismatching call does anything.
+ */
+import { createHash } from "node:crypto";
+import { v4 as uuidv4 } from "uuid";
+import { toMilliseconds } from "../duration.js";
+import { BatonError, NondeterminismError, TimeoutError } from "../errors.js";
+import { childFailure, stepFailure } from "../json.js";
+import type { CallKind } from "../types.js";
+import type { StepContext, StepOptions, Workflow, WorkflowContext } from "../workflow.js";
+import type { HistoryState, RecordedCall, Resolution } from "./history-state.js";
+import { stepScope } from "./step-scope.js";
+
+/** A durable call the workflow code made. */
+export interface IssuedCall {
+  position: number;
+  kind: CallKind;
+  name: string;
+  /** What the history holds for this position (an unfinished call after a crash). */
+  recorded?: RecordedCall;
+  /** Step function and options (`step`). */
+  fn?: (step: StepContext) => unknown;
+  options?: StepOptions<unknown>;
+  /** Timer due time, or signal wait timeout. */
+  dueAt?: number;
+  /** Child workflow, input and id (`child`). */
+  child?: { workflow: Workflow; input: unknown; id: string };
+}
+
+/** How the workflow function ended. */
+export type RuntimeOutcome =
+  | { kind: "completed"; output: unknown }
+  | { kind: "failed"; error: unknown; position?: number }
+  | { kind: "cancelled" }
+  | { kind: "nondeterminism"; error: NondeterminismError };
+
+/** What the runtime asks of its host (the worker). */
+export interface RuntimeHost {
+  /** A call needs real work: run a step, arm a timer, wait for a signal, start a child. */
+  startCall(call: IssuedCall): void;
+  /** `ctx.onSignal(name)` was registered. */
+  handlerRegistered(name: string): void;
+  /** The workflow function settled (or was stopped). Called once. */
+  settled(outcome: RuntimeOutcome): void;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+const never = <T>() => new Promise<T>(() => {});
+const describe = (kind: CallKind, name: string) => `${kind} "${name}"`;
+
+/** Executes one run's workflow function. */
+export class WorkflowRuntime {
+  /** Calls issued so far, by position. */
+  readonly calls: IssuedCall[] = [];
+  private readonly queue: Resolution[];
+  private readonly waiters = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly handlers = new Map<string, (payload: unknown) => void>();
+  private readonly errorPositions = new WeakMap<object, number>();
+  private lastFailure?: number;
+  private outcome?: RuntimeOutcome;
+  private pumping = false;
+  private time: number;
+  private draws = 0;
+
+  constructor(
+    private readonly workflow: Workflow,
+    private readonly run: { id: string; input: unknown },
+    private readonly state: HistoryState,
+    private readonly host: RuntimeHost,
+  ) {
+    this.queue = [...state.resolutions];
+    this.time = state.startedAt;
+  }
+
+  /** True once the workflow function settled or was stopped. */
+  get settled(): boolean {
+    return this.outcome !== undefined;
+  }
+
+  /** Calls the workflow function and starts delivering recorded resolutions. */
+  start(): void {
+    let result: Promise<unknown>;
+    try {
+      result = Promise.resolve(this.workflow.fn(this.createContext(), this.run.input));
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(
+      (output) => this.finish({ kind: "completed", output }),
+      (error) => this.finish({ kind: "failed", error, position: this.causeOf(error) }),
+    );
+    this.schedulePump();
+  }
+
+  /** Queues a resolution for delivery (after its history event was committed). */
+  deliver(resolution: Resolution): void {
+    this.queue.push(resolution);
+    this.schedulePump();
+  }
+
+  /** Signal names with a registered `onSignal` handler. */
+  handlerNames(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  private finish(outcome: RuntimeOutcome): void {
+    if (this.outcome) return;
+    if (outcome.kind === "completed") {
+      for (const recorded of this.state.calls.values()) {
+        if (recorded.position >= this.calls.length) {
+          outcome = {
+            kind: "nondeterminism",
+            error: new NondeterminismError(
+              `run "${this.run.id}" is not deterministic: its history has ${describe(recorded.kind, recorded.name)} at position ${recorded.position}, but the workflow returned without calling it`,
+            ),
+          };
+          break;
+        }
+      }
+    }
+    this.outcome = outcome;
+    this.host.settled(outcome);
+  }
+
+  private schedulePump(): void {
+    if (this.pumping || this.outcome) return;
+    this.pumping = true;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    await tick();
+    while (!this.outcome) {
+      const next = this.queue.shift();
+      if (!next) break;
+      this.time = Math.max(this.time, next.at);
+      this.apply(next);
+      await tick();
+    }
+    this.pumping = false;
+  }
+
+  private apply(resolution: Resolution): void {
+    switch (resolution.kind) {
+      case "cancel":
+        this.finish({ kind: "cancelled" });
+        return;
+      case "timeout":
+        this.finish({
+          kind: "failed",
+          error: new TimeoutError("RUN_TIMEOUT", `run "${this.run.id}" exceeded its timeout`),
+        });
+        return;
+      case "handler": {
+        const handler = this.handlers.get(resolution.name);
+        if (!handler) {
+          this.mismatch(
+            `its history delivered signal "${resolution.name}" to a handler, but the workflow registered none`,
+          );
+          return;
+        }
+        try {
+          handler(resolution.payload);
+        } catch (error) {
+          this.finish({ kind: "failed", error });
+        }
+        return;
+      }
+      case "call": {
+        const call = this.calls[resolution.position];
+        const waiter = this.waiters.get(resolution.position);
+        if (!call || !waiter) {
+          const recorded = this.state.calls.get(resolution.position);
+          const what = recorded ? describe(recorded.kind, recorded.name) : "a call";
+          this.mismatch(`its history has ${what} at position ${resolution.position}, but the workflow did not call it`);
+          return;
+        }
+        this.waiters.delete(resolution.position);
+        if (resolution.outcome.ok) {
+          waiter.resolve(resolution.outcome.value);
+          return;
+        }
+        const error =
+          call.kind === "child"
+            ? childFailure(call.child?.id ?? call.recorded?.childId ?? "", resolution.outcome.error)
+            : stepFailure(call.name, call.position, resolution.outcome.error);
+        this.errorPositions.set(error, call.position);
+        this.lastFailure = call.position;
+        waiter.reject(error);
+      }
+    }
+  }
+
+  private mismatch(detail: string): void {
+    this.finish({
+      kind: "nondeterminism",
+      error: new NondeterminismError(`run "${this.run.id}" is not deterministic: ${detail}`),
+    });
+  }
+
+  private causeOf(error: unknown): number | undefined {
+    for (let e = error; e instanceof Error; e = e.cause) {
+      const position = this.errorPositions.get(e);
+      if (position !== undefined) return position;
+    }
+    return this.lastFailure;
+  }
+
+  private issue<T>(kind: CallKind, name: string, extra: Partial<IssuedCall> = {}): Promise<T> {
+    if (typeof name !== "string" || name.length === 0 || name.length > 200) {
+      return Promise.reject(
+        new BatonError("INVALID_NAME", `invalid ${kind} name ${JSON.stringify(name)}: expected 1 to 200 characters`),
+      );
+    }
+    if (this.outcome) return never<T>();
+    const position = this.calls.length;
+    const recorded = this.state.calls.get(position);
+    if (recorded && (recorded.kind !== kind || recorded.name !== name)) {
+      this.mismatch(
+        `at position ${position} its history has ${describe(recorded.kind, recorded.name)}, but the workflow called ${describe(kind, name)}`,
+      );
+      return never<T>();
+    }
+    const call: IssuedCall = { position, kind, name, recorded, ...extra };
+    if (recorded?.dueAt !== undefined) call.dueAt = recorded.dueAt;
+    if (call.child && recorded?.childId) call.child.id = recorded.childId;
+    this.calls.push(call);
+    const promise = new Promise<T>((resolve, reject) => {
+      this.waiters.set(position, { resolve: resolve as (v: unknown) => void, reject });
+    });
+    promise.catch(() => {}); // a call the code never awaits must not crash the process
+    if (!recorded?.outcome) this.host.startCall(call);
+    return promise;
+  }
+
+  private draw(purpose: string): Buffer {
+    return createHash("sha256")
+      .update(`${this.run.id}:${purpose}:${this.draws++}`)
+      .digest();
+  }
+
+  private createContext(): WorkflowContext {
+    const runtime = this;
+    return {
+      runId: this.run.id,
+      workflow: this.workflow.name,
+      step(name, fn, options) {
+        return runtime.issue("step", name, { fn, options: options as StepOptions<unknown> });
+      },
+      stepKey() {
+        const step = stepScope.getStore();
+        if (!step) throw new BatonError("NOT_IN_STEP", "ctx.stepKey() can only be called inside a step function");
+        return step.key;
+      },
+      sleep(duration) {
+        return runtime.issue("timer", "sleep", { dueAt: runtime.time + toMilliseconds(duration) });
+      },
+      sleepUntil(until) {
+        return runtime.issue("timer", "sleep", { dueAt: typeof until === "number" ? until : until.getTime() });
+      },
+      waitForSignal(name, options) {
+        const dueAt = options?.timeout === undefined ? undefined : runtime.time + toMilliseconds(options.timeout);
+        return runtime.issue("signal", name, { dueAt });
+      },
+      signals<T>(name: string): AsyncIterable<T> {
+        return {
+          [Symbol.asyncIterator]: () => ({
+            next: async () => ({ value: (await this.waitForSignal<T>(name)) as T, done: false }),
+          }),
+        };
+      },
+      onSignal(name, handler) {
+        runtime.handlers.set(name, handler as (payload: unknown) => void);
+        runtime.host.handlerRegistered(name);
+      },
+      child(workflow, input, options) {
+        const id = options?.id ?? `${runtime.run.id}-${runtime.calls.length}`;
+        return runtime.issue("child", workflow.name, { child: { workflow: workflow as Workflow, input, id } });
+      },
+      now: () => new Date(runtime.time),
+      random: () => runtime.draw("random").readUIntBE(0, 6) / 2 ** 48,
+      uuid: () => uuidv4({ random: runtime.draw("uuid").subarray(0, 16) }),
+    };
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Conversions between database rows and store records, shared by every
+ * backend. Rows use snake_case columns; JSON columns hold text.
+ */
+import { BatonError } from "../errors.js";
+import { decodeJson, encodeJson } from "../json.js";
+import type { ErrorInfo, HistoryEventType, RunStatus } from "../types.js";
+import type { RecordedEvent, RunRecord, SignalRecord } from "./store.js";
+
+/** A `runs` row. Integer columns may arrive as strings (PostgreSQL bigint). */
+export interface RunRow {
+  id: string;
+  workflow: string;
+  version: string;
+  status: string;
+  input: string | null;
+  output: string | null;
+  error: string | null;
+  parent_id: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+  finished_at: number | string | null;
+  timeout_ms: number | string | null;
+  deadline_at: number | string | null;
+  wake_at: number | string | null;
+  cancel_requested: number | boolean;
+  poke_seq: number | string;
+  seen_poke_seq: number | string;
+  last_seq: number | string;
+  lease_owner: string | null;
+  lease_token: number | string;
+  lease_expires_at: number | string | null;
+}
+
+const num = (v: number | string) => Number(v);
+const opt = (v: number | string | null) => (v === null ? undefined : Number(v));
+
+/** Maps a `runs` row to a record. */
+export function toRunRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    workflow: row.workflow,
+    version: row.version,
+    status: row.status as RunStatus,
+    input: decodeJson(row.input),
+    output: decodeJson(row.output),
+    error: decodeJson(row.error) as ErrorInfo | undefined,
+    parentId: row.parent_id ?? undefined,
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+    finishedAt: opt(row.finished_at),
+    timeoutMs: opt(row.timeout_ms),
+    deadlineAt: opt(row.deadline_at),
+    wakeAt: opt(row.wake_at),
+    cancelRequested: Boolean(row.cancel_requested),
+    pokeSeq: num(row.poke_seq),
+    seenPokeSeq: num(row.seen_poke_seq),
+    lastSeq: num(row.last_seq),
+    leaseOwner: row.lease_owner ?? undefined,
+    leaseToken: num(row.lease_token),
+    leaseExpiresAt: opt(row.lease_expires_at),
+  };
+}
+
+/** A `history` row. */
+export interface HistoryRow {
+  seq: number | string;
+  type: string;
+  position: number | null;
+  at: number | string;
+  data: string | null;
+}
+
+/** The columns of an event: `data` holds every field but seq, type, position and at. */
+export function toHistoryColumns(event: RecordedEvent): { data: string | null; position: number | null } {
+  const { seq: _seq, type: _type, at: _at, position, ...rest } = event;
+  const data = Object.keys(rest).length === 0 ? null : encodeJson(rest, `history event ${event.type}`);
+  return { data, position: position ?? null };
+}
+
+/** Maps a `history` row to an event. */
+export function toRecordedEvent(row: HistoryRow): RecordedEvent {
+  const event: RecordedEvent = {
+    seq: num(row.seq),
+    type: row.type as HistoryEventType,
+    at: num(row.at),
+    ...(decodeJson(row.data) as object | undefined),
+  };
+  if (row.position !== null) event.position = Number(row.position);
+  return event;
+}
+
+/** A `signals` row. */
+export interface SignalRow {
+  id: number | string;
+  run_id: string;
+  name: string;
+  payload: string | null;
+  sent_at: number | string;
+}
+
+/** Maps a `signals` row to a record. */
+export function toSignalRecord(row: SignalRow): SignalRecord {
+  return {
+    id: num(row.id),
+    runId: row.run_id,
+    name: row.name,
+    payload: decodeJson(row.payload),
+    sentAt: num(row.sent_at),
+  };
+}
+
+/** Opaque cursor of a runs page: the last run's creation time and id. */
+export function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
+}
+
+/** Reads a cursor made by `encodeCursor`. @throws BatonError `INVALID_CURSOR`. */
+export function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
+  } catch {
+    // reported below
+  }
+  throw new BatonError(
+    "INVALID_CURSOR",
+    `invalid cursor ${JSON.stringify(cursor)}: pass a nextCursor from a previous page`,
+  );
+}
+
+/** The page size of a listing: 1 to 1000, default 50. @throws BatonError `INVALID_LIMIT`. */
+export function pageSize(limit: number | undefined): number {
+  if (limit === undefined) return 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new BatonError("INVALID_LIMIT", `invalid limit ${limit}: expected an integer from 1 to 1000`);
+  }
+  return limit;
+}
+
+/** Errors of verbs addressed to a run. */
+export function runNotFound(runId: string): BatonError {
+  return new BatonError("RUN_NOT_FOUND", `run "${runId}" not found`);
+}
+
+/** The run has ended; `what` could not be done. */
+export function runFinished(runId: string, status: string, what: string): BatonError {
+  return new BatonError("RUN_FINISHED", `cannot ${what} run "${runId}": it has already ended (${status})`);
+}

@@ -1,0 +1,362 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { BatonError, LeaseLostError } from "../../errors.js";
+import { encodeJson } from "../../json.js";
+import type { RunFilter } from "../../types.js";
+import { readMigrations } from "../migration-files.js";
+import {
+  decodeCursor,
+  encodeCursor,
+  type HistoryRow,
+  pageSize,
+  type RunRow,
+  runFinished,
+  runNotFound,
+  type SignalRow,
+  toHistoryColumns,
+  toRecordedEvent,
+  toRunRecord,
+  toSignalRecord,
+} from "../rows.js";
+import type {
+  ClaimedRun,
+  ClaimRequest,
+  CreateRunResult,
+  Lease,
+  NewRun,
+  RecordedEvent,
+  RunInbox,
+  RunRecord,
+  RunWrite,
+  SignalRecord,
+  Store,
+} from "../store.js";
+import { createWriteBatcher } from "./write-batcher.js";
+
+/** Options of the SQLite store. */
+export interface SqliteStoreOptions {
+  /**
+   * `synchronous` pragma. `FULL` (default) makes every acknowledged write
+   * survive power loss; `NORMAL` survives process crashes only.
+   */
+  synchronous?: "FULL" | "NORMAL";
+  /** How long a write waits for another process's lock, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+const active = "('pending', 'running', 'waiting', 'compensating')";
+const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
+const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+
+/**
+ * Opens (creating if needed) a SQLite store at `path` in WAL mode. Writes of
+ * concurrent runs issued in the same turn of the event loop share one
+ * transaction (group commit); each caller is released after the commit.
+ *
+ * @example
+ * const store = createSqliteStore(".baton/baton.db");
+ */
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  db.pragma("foreign_keys = OFF");
+  const batcher = createWriteBatcher(db);
+
+  const migrate = () => {
+    db.exec(
+      "CREATE TABLE IF NOT EXISTS baton_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    );
+    for (const migration of readMigrations(migrationsFolder)) {
+      db.transaction(() => {
+        const done = db.prepare("SELECT 1 FROM baton_migrations WHERE version = ?").get(migration.version);
+        if (done) return;
+        db.exec(migration.sql);
+        db.prepare("INSERT INTO baton_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+          migration.version,
+          migration.name,
+          Date.now(),
+        );
+      }).immediate();
+    }
+  };
+  migrate();
+
+  const sql = {
+    getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    insertRun: db.prepare(
+      `INSERT INTO runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq)
+       VALUES (@id, @workflow, @version, 'pending', @input, @parentId, @now, @now, @timeoutMs, @deadlineAt, @lastSeq)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
+    insertEvent: db.prepare("INSERT INTO history (run_id, seq, type, position, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
+    history: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_id = ? ORDER BY seq"),
+    pendingSignals: db.prepare(
+      "SELECT id, run_id, name, payload, sent_at FROM signals WHERE run_id = ? AND consumed_seq IS NULL ORDER BY id",
+    ),
+    insertSignal: db.prepare("INSERT INTO signals (run_id, name, payload, sent_at) VALUES (?, ?, ?, ?)"),
+    consumeSignal: db.prepare("UPDATE signals SET consumed_seq = ? WHERE id = ? AND run_id = ?"),
+    poke: db.prepare(
+      `UPDATE runs SET poke_seq = poke_seq + 1, updated_at = ? WHERE id = ? AND status NOT IN ${terminal}`,
+    ),
+    cancel: db.prepare("UPDATE runs SET cancel_requested = 1, poke_seq = poke_seq + 1, updated_at = ? WHERE id = ?"),
+    resume: db.prepare(
+      `UPDATE runs SET status = 'pending', error = NULL, finished_at = NULL, wake_at = NULL,
+         last_seq = last_seq + 1, deadline_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'`,
+    ),
+    claim: db.prepare(
+      `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt,
+         status = CASE WHEN status = 'pending' THEN 'running' ELSE status END, updated_at = @now
+       WHERE id IN (
+         SELECT id FROM runs
+         WHERE status IN ${active}
+           AND (lease_owner IS NULL OR lease_expires_at < @now)
+           AND (status <> 'waiting' OR wake_at <= @now OR poke_seq > seen_poke_seq)
+           AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
+           AND id NOT IN (SELECT value FROM json_each(@exclude))
+         ORDER BY created_at LIMIT @limit)
+       RETURNING *`,
+    ),
+    renew: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ?"),
+    poked: db.prepare("SELECT id FROM runs WHERE lease_owner = ? AND poke_seq > seen_poke_seq"),
+    progress: db.prepare(
+      `UPDATE runs SET
+         last_seq = @lastSeq,
+         status = coalesce(@status, status),
+         output = CASE WHEN @setOutput THEN @output ELSE output END,
+         error = CASE WHEN @setError THEN @error ELSE error END,
+         wake_at = CASE WHEN @setWake THEN @wakeAt ELSE wake_at END,
+         seen_poke_seq = coalesce(@seenPokeSeq, seen_poke_seq),
+         finished_at = coalesce(@finishedAt, finished_at),
+         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
+         lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END,
+         updated_at = @now
+       WHERE id = @id AND lease_owner = @owner AND lease_token = @token AND last_seq = @previousSeq
+       RETURNING parent_id`,
+    ),
+    finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminal}`),
+  };
+
+  const insertEvents = (runId: string, events: RecordedEvent[]) => {
+    for (const event of events) {
+      const { data, position } = toHistoryColumns(event);
+      sql.insertEvent.run(runId, event.seq, event.type, position, event.at, data);
+    }
+  };
+
+  const loadRun = (id: string): RunRecord | undefined => {
+    const row = sql.getRun.get(id) as RunRow | undefined;
+    return row ? toRunRecord(row) : undefined;
+  };
+
+  const requireActive = (runId: string, what: string): RunRecord => {
+    const run = loadRun(runId);
+    if (!run) throw runNotFound(runId);
+    if (["completed", "failed", "compensated", "cancelled"].includes(run.status))
+      throw runFinished(runId, run.status, what);
+    return run;
+  };
+
+  const insertRun = (run: NewRun, now: number): boolean => {
+    const history = run.history.map((event, i) => ({ ...event, seq: i + 1 }));
+    const inserted = sql.insertRun.run({
+      id: run.id,
+      workflow: run.workflow,
+      version: run.version,
+      input: encodeJson(run.input, `input of run "${run.id}"`),
+      parentId: run.parentId ?? null,
+      now,
+      timeoutMs: run.timeoutMs ?? null,
+      deadlineAt: run.timeoutMs === undefined ? null : now + run.timeoutMs,
+      lastSeq: history.length,
+    });
+    if (inserted.changes === 0) return false;
+    insertEvents(run.id, history);
+    return true;
+  };
+
+  const signalsOf = (runId: string): SignalRecord[] =>
+    (sql.pendingSignals.all(runId) as SignalRow[]).map(toSignalRecord);
+
+  return {
+    kind: "sqlite",
+    async migrate() {
+      migrate();
+    },
+    async close() {
+      await batcher.drain();
+      db.close();
+    },
+
+    createRun(run, now): Promise<CreateRunResult> {
+      return batcher.write(() => {
+        const created = insertRun(run, now);
+        return { run: loadRun(run.id) as RunRecord, created };
+      });
+    },
+
+    async getRun(id) {
+      return loadRun(id);
+    },
+
+    async listRuns(filter: RunFilter) {
+      const limit = pageSize(filter.limit);
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.workflow !== undefined) {
+        where.push("workflow = ?");
+        params.push(filter.workflow);
+      }
+      if (filter.status !== undefined) {
+        const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
+        where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+        params.push(...statuses);
+      }
+      if (filter.parentId !== undefined) {
+        where.push("parent_id = ?");
+        params.push(filter.parentId);
+      }
+      if (filter.createdAfter) {
+        where.push("created_at >= ?");
+        params.push(filter.createdAfter.getTime());
+      }
+      if (filter.createdBefore) {
+        where.push("created_at < ?");
+        params.push(filter.createdBefore.getTime());
+      }
+      if (filter.cursor !== undefined) {
+        const cursor = decodeCursor(filter.cursor);
+        where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+        params.push(cursor.createdAt, cursor.createdAt, cursor.id);
+      }
+      const rows = db
+        .prepare(
+          `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+           ORDER BY created_at DESC, id DESC LIMIT ?`,
+        )
+        .all(...params, limit + 1) as RunRow[];
+      const runs = rows.slice(0, limit).map(toRunRecord);
+      const last = runs[runs.length - 1];
+      return { runs, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : undefined };
+    },
+
+    async getHistory(runId) {
+      return (sql.history.all(runId) as HistoryRow[]).map(toRecordedEvent);
+    },
+
+    async listPendingSignals(runId) {
+      return signalsOf(runId);
+    },
+
+    sendSignal(runId, name, payload, now) {
+      return batcher.write(() => {
+        requireActive(runId, `signal "${name}" to`);
+        sql.insertSignal.run(runId, name, encodeJson(payload, `payload of signal "${name}"`), now);
+        sql.poke.run(now, runId);
+      });
+    },
+
+    requestCancel(runId, now) {
+      return batcher.write(() => {
+        requireActive(runId, "cancel");
+        sql.cancel.run(now, runId);
+        return loadRun(runId) as RunRecord;
+      });
+    },
+
+    resumeRun(runId, event, deadlineAt, now) {
+      return batcher.write(() => {
+        const run = loadRun(runId);
+        if (!run) throw runNotFound(runId);
+        const changed = sql.resume.run(deadlineAt ?? null, now, runId);
+        if (changed.changes === 0) {
+          throw new BatonError(
+            "RUN_NOT_FAILED",
+            `cannot resume run "${runId}": only failed runs can be resumed (it is ${run.status})`,
+          );
+        }
+        insertEvents(runId, [{ ...event, seq: run.lastSeq + 1 }]);
+      });
+    },
+
+    claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
+      return batcher.write(() => {
+        const rows = sql.claim.all({
+          owner: request.owner,
+          expiresAt: request.now + request.leaseMs,
+          now: request.now,
+          workflows: JSON.stringify(request.workflows),
+          exclude: JSON.stringify(request.exclude ?? []),
+          limit: request.limit,
+        }) as RunRow[];
+        return rows.map((row) => {
+          const run = toRunRecord(row);
+          return {
+            run,
+            lease: { runId: run.id, owner: request.owner, token: run.leaseToken },
+            history: (sql.history.all(run.id) as HistoryRow[]).map(toRecordedEvent),
+            signals: signalsOf(run.id),
+          };
+        });
+      });
+    },
+
+    renewLeases(owner, now, leaseMs) {
+      return batcher.write(() => {
+        sql.renew.run(now + leaseMs, owner);
+        return (sql.poked.all(owner) as { id: string }[]).map((row) => row.id);
+      });
+    },
+
+    appendHistory(lease: Lease, write: RunWrite) {
+      return batcher.write(() => {
+        const first = write.events[0];
+        const previousSeq = first ? first.seq - 1 : undefined;
+        const lastSeq = write.events.length ? (write.events[write.events.length - 1] as RecordedEvent).seq : undefined;
+        const current = previousSeq === undefined ? loadRun(lease.runId) : undefined;
+        const isTerminal =
+          write.status !== undefined && ["completed", "failed", "compensated", "cancelled"].includes(write.status);
+        const updated = sql.progress.get({
+          id: lease.runId,
+          owner: lease.owner,
+          token: lease.token,
+          previousSeq: previousSeq ?? current?.lastSeq ?? -1,
+          lastSeq: lastSeq ?? current?.lastSeq ?? -1,
+          status: write.status ?? null,
+          setOutput: write.output !== undefined ? 1 : 0,
+          output: encodeJson(write.output, `output of run "${lease.runId}"`),
+          setError: write.error !== undefined ? 1 : 0,
+          error: encodeJson(write.error, "error"),
+          setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
+          wakeAt: isTerminal ? null : (write.wakeAt ?? null),
+          seenPokeSeq: write.seenPokeSeq ?? null,
+          finishedAt: isTerminal ? write.now : null,
+          release: write.release || isTerminal ? 1 : 0,
+          now: write.now,
+        }) as { parent_id: string | null } | undefined;
+        if (!updated) throw new LeaseLostError(lease.runId);
+        insertEvents(lease.runId, write.events);
+        for (const signalId of write.consumedSignals ?? []) {
+          sql.consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
+        }
+        for (const child of write.children ?? []) insertRun(child, write.now);
+        if (isTerminal && updated.parent_id) sql.poke.run(write.now, updated.parent_id);
+      });
+    },
+
+    async readInbox(runId): Promise<RunInbox> {
+      const run = loadRun(runId);
+      if (!run) throw runNotFound(runId);
+      return {
+        pokeSeq: run.pokeSeq,
+        cancelRequested: run.cancelRequested,
+        signals: signalsOf(runId),
+        finishedChildren: (sql.finishedChildren.all(runId) as RunRow[]).map(toRunRecord),
+      };
+    },
+  };
+}

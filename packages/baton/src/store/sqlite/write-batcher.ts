@@ -1,0 +1,78 @@
+import type Database from "better-sqlite3";
+
+/** Queues writes and commits those issued in one turn of the event loop together. */
+export interface WriteBatcher {
+  /** Runs `apply` inside the next shared transaction; resolves after the commit. */
+  write<T>(apply: () => T): Promise<T>;
+  /** Resolves once every queued write has been committed or rejected. */
+  drain(): Promise<void>;
+}
+
+interface Queued {
+  apply: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite. Each write runs under its own savepoint, so one
+ * rejected write (a lost lease, a bad value) rolls back alone while the others
+ * commit; every caller is released only after `COMMIT` returned.
+ */
+export function createWriteBatcher(db: Database.Database): WriteBatcher {
+  let queue: Queued[] = [];
+  let scheduled: Promise<void> | undefined;
+
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    scheduled = undefined;
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) {
+      db.exec("SAVEPOINT w");
+      try {
+        results.push({ ok: true, value: item.apply() });
+        db.exec("RELEASE w");
+      } catch (error) {
+        db.exec("ROLLBACK TO w");
+        db.exec("RELEASE w");
+        results.push({ ok: false, value: error });
+      }
+    }
+    try {
+      db.exec("COMMIT");
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const result = results[i] as { ok: boolean; value: unknown };
+      if (result.ok) item.resolve(result.value);
+      else item.reject(result.value);
+    });
+  };
+
+  return {
+    write<T>(apply: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ apply, resolve: resolve as (value: unknown) => void, reject });
+        scheduled ??= new Promise<void>((done) =>
+          setImmediate(() => {
+            flush();
+            done();
+          }),
+        );
+      });
+    },
+    async drain() {
+      while (scheduled) await scheduled;
+    },
+  };
+}

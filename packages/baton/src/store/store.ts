@@ -1,0 +1,196 @@
+/**
+ * The store: everything durable goes through these verbs, each one
+ * transaction. Backends (SQLite, PostgreSQL) implement the same interface and
+ * pass the same conformance suite.
+ *
+ * Invariants every backend keeps:
+ * - A run's history is appended only by the holder of the run's lease:
+ *   `appendHistory` checks the lease token and rejects a stale one with
+ *   `LeaseLostError`, writing nothing (fencing). Seqs are unique per run.
+ * - `claimRuns` gives each claimed run a new lease token, so a worker that
+ *   lost a run can never write to it again.
+ * - External actors (signals, cancel, child completion) never write a run's
+ *   history; they "poke" it by raising `pokeSeq`. The lease holder reads what
+ *   changed and records what it consumed in its own history.
+ * - All times are parameters (`now`), never the database's own clock.
+ */
+import type { ErrorInfo, HistoryEventType, RunFilter, RunStatus } from "../types.js";
+
+/** A history event as the store keeps it (times in epoch milliseconds). */
+export interface RecordedEvent {
+  seq: number;
+  type: HistoryEventType;
+  at: number;
+  position?: number;
+  name?: string;
+  attempt?: number;
+  input?: unknown;
+  output?: unknown;
+  error?: ErrorInfo;
+  dueAt?: number;
+  final?: boolean;
+  payload?: unknown;
+  signalId?: number;
+  childId?: string;
+  positions?: number[];
+  forkedFrom?: { runId: string; position: number };
+}
+
+/** A run as the store keeps it. */
+export interface RunRecord {
+  id: string;
+  workflow: string;
+  version: string;
+  status: RunStatus;
+  input: unknown;
+  output?: unknown;
+  error?: ErrorInfo;
+  parentId?: string;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt?: number;
+  /** Run deadline (epoch ms), when the run has a timeout. */
+  deadlineAt?: number;
+  timeoutMs?: number;
+  /** Earliest time the run needs a worker again (a timer), when waiting. */
+  wakeAt?: number;
+  cancelRequested: boolean;
+  /** Raised by every external change (signal, cancel, child finished). */
+  pokeSeq: number;
+  /** `pokeSeq` the lease holder has handled. */
+  seenPokeSeq: number;
+  lastSeq: number;
+  leaseOwner?: string;
+  leaseToken: number;
+  leaseExpiresAt?: number;
+}
+
+/** What `createRun` needs. */
+export interface NewRun {
+  id: string;
+  workflow: string;
+  version: string;
+  input: unknown;
+  parentId?: string;
+  timeoutMs?: number;
+  /** History to start with (a fork copies events of its origin). `run.started` comes first. */
+  history: Omit<RecordedEvent, "seq">[];
+}
+
+/** A worker's hold on a run. */
+export interface Lease {
+  runId: string;
+  owner: string;
+  token: number;
+}
+
+/** A signal as the store keeps it. */
+export interface SignalRecord {
+  id: number;
+  runId: string;
+  name: string;
+  payload: unknown;
+  sentAt: number;
+}
+
+/** One fenced write of a run's progress. */
+export interface RunWrite {
+  /** Events to append; their seqs follow the run's `lastSeq` without gaps. */
+  events: RecordedEvent[];
+  status?: RunStatus;
+  output?: unknown;
+  error?: ErrorInfo;
+  /** Next timer of the run; `null` clears it. */
+  wakeAt?: number | null;
+  /** `pokeSeq` the holder has now handled. */
+  seenPokeSeq?: number;
+  /** Signals consumed by these events. */
+  consumedSignals?: number[];
+  /** Child runs to create in the same transaction (existing ids are kept as they are). */
+  children?: NewRun[];
+  /** Give the lease up (the run leaves the worker's memory). */
+  release?: boolean;
+  now: number;
+}
+
+/** A run claimed by a worker, with what it needs to execute it. */
+export interface ClaimedRun {
+  run: RunRecord;
+  lease: Lease;
+  history: RecordedEvent[];
+  signals: SignalRecord[];
+}
+
+/** What a lease holder reads when its run was poked. */
+export interface RunInbox {
+  pokeSeq: number;
+  cancelRequested: boolean;
+  signals: SignalRecord[];
+  /** Children of the run that have finished. */
+  finishedChildren: RunRecord[];
+}
+
+/** Filter of `claimRuns`. */
+export interface ClaimRequest {
+  owner: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+  /** `name@version` of the workflows the worker has code for. */
+  workflows: string[];
+  /** Runs the worker already holds; never returned. */
+  exclude?: string[];
+}
+
+/** Result of `createRun`. */
+export interface CreateRunResult {
+  run: RunRecord;
+  /** False when a run with that id existed already (nothing was written). */
+  created: boolean;
+}
+
+/** Storage of runs, history and signals. See the invariants above. */
+export interface Store {
+  /** `sqlite` or `postgres`. */
+  readonly kind: string;
+  /** Applies pending migrations. Safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates a run in status `pending` with its first history, or returns the existing one. */
+  createRun(run: NewRun, now: number): Promise<CreateRunResult>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }>;
+  getHistory(runId: string): Promise<RecordedEvent[]>;
+  listPendingSignals(runId: string): Promise<SignalRecord[]>;
+
+  /**
+   * Stores a signal and pokes its run.
+   * @throws BatonError `RUN_NOT_FOUND`, or `RUN_FINISHED` when the run has ended.
+   */
+  sendSignal(runId: string, name: string, payload: unknown, now: number): Promise<void>;
+  /**
+   * Marks a run for cancellation and pokes it.
+   * @throws BatonError `RUN_NOT_FOUND`, or `RUN_FINISHED`.
+   */
+  requestCancel(runId: string, now: number): Promise<RunRecord>;
+  /**
+   * Moves a `failed` run back to `pending`, appending `event` (a `run.resumed`).
+   * @throws BatonError `RUN_NOT_FOUND`, or `RUN_NOT_FAILED`.
+   */
+  resumeRun(
+    runId: string,
+    event: Omit<RecordedEvent, "seq">,
+    deadlineAt: number | undefined,
+    now: number,
+  ): Promise<void>;
+
+  /** Claims runnable runs (new, due, poked, or abandoned by a dead worker) under new leases. */
+  claimRuns(request: ClaimRequest): Promise<ClaimedRun[]>;
+  /** Extends every lease `owner` holds. Returns the ids of held runs that were poked. */
+  renewLeases(owner: string, now: number, leaseMs: number): Promise<string[]>;
+  /** Appends progress under a lease. @throws LeaseLostError when the lease is no longer held. */
+  appendHistory(lease: Lease, write: RunWrite): Promise<void>;
+  /** What changed for a held run since it was claimed or last read. */
+  readInbox(runId: string): Promise<RunInbox>;
+}

@@ -1,0 +1,200 @@
+/**
+ * Public domain types of Baton.
+ *
+ * ## Glossary (these nouns are used with exactly this meaning everywhere:
+ * types, tables, SQL, HTTP routes, CLI commands and the dashboard)
+ *
+ * - **workflow**: a named async function `(ctx, input) => output`, defined with
+ *   `defineWorkflow`. It has a version; a run records the version it started with.
+ * - **run**: one execution of a workflow with one input. Identified by its id,
+ *   which is also its idempotency key.
+ * - **position**: the order in which a run's workflow function issued a durable
+ *   call (step, timer, signal wait, child). Position 0 is the first call.
+ *   Re-execution must issue the same calls at the same positions.
+ * - **step**: a checkpointed call `ctx.step(name, fn)`. Its result is recorded
+ *   once it completes and is never computed again for that run.
+ * - **attempt**: one try of a step (or of a compensation). Attempts are
+ *   numbered from 1; a failed attempt may be retried after a backoff.
+ * - **timer**: a durable wait until a point in time (`ctx.sleep`), also used
+ *   for retry backoff, signal timeouts and run deadlines.
+ * - **signal**: a named message with a JSON payload sent to one run
+ *   (`engine.signal`). Signals are kept in order until the run consumes them.
+ * - **event**: a named message not addressed to a run (reserved for the API's
+ *   event routing; not to be confused with a history event).
+ * - **child**: a run started by another run (`ctx.child`), linked both ways.
+ * - **compensation**: the undo registered with a completed step; compensations
+ *   run in reverse order of completion when a run fails or is cancelled.
+ * - **history**: the ordered, append-only list of history events of one run,
+ *   numbered by `seq`. Only the worker holding the run's lease appends to it.
+ * - **worker**: a process (or part of one) that claims runs and executes them.
+ * - **lease**: a worker's time-limited claim on a run, renewed while it works.
+ *   Every write of a run's progress carries the lease token; a write with a
+ *   stale token is rejected (fencing).
+ */
+
+/** Status of a run. `waiting` means blocked on a timer, a signal or a child. */
+export type RunStatus =
+  | "pending"
+  | "running"
+  | "waiting"
+  | "completed"
+  | "failed"
+  | "compensating"
+  | "compensated"
+  | "cancelled";
+
+/** Statuses a run never leaves (except `failed`, through `resume`). */
+export const terminalStatuses: readonly RunStatus[] = ["completed", "failed", "compensated", "cancelled"];
+
+/** True when a run in this status has finished. */
+export function isTerminal(status: RunStatus): boolean {
+  return terminalStatuses.includes(status);
+}
+
+/** An error as recorded in the history: plain data, safe to store and show. */
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+  /** Stable string code for Baton errors (`STEP_TIMEOUT`, `NONDETERMINISM`...). */
+  code?: string;
+  /** The error this one wraps, when there is one. */
+  cause?: ErrorInfo;
+}
+
+/** The kind of durable call made at a position. */
+export type CallKind = "step" | "timer" | "signal" | "child";
+
+/** Every type of history event, in the order they usually appear. */
+export type HistoryEventType =
+  | "run.started"
+  | "step.started"
+  | "step.completed"
+  | "step.failed"
+  | "timer.set"
+  | "timer.fired"
+  | "signal.waiting"
+  | "signal.received"
+  | "signal.timed_out"
+  | "child.started"
+  | "child.completed"
+  | "child.failed"
+  | "run.cancel_requested"
+  | "run.timed_out"
+  | "compensation.started"
+  | "compensation.completed"
+  | "compensation.failed"
+  | "run.completed"
+  | "run.failed"
+  | "run.compensated"
+  | "run.cancelled"
+  | "run.resumed";
+
+/**
+ * One entry of a run's history. Fields beyond `seq`, `type` and `at` are
+ * present when they apply to the type: `position` and `name` for calls,
+ * `attempt` for step and compensation attempts, `output` for results,
+ * `error` for failures, `dueAt` for timers and retry waits.
+ */
+export interface HistoryEvent {
+  /** 1-based order of the event within its run. */
+  seq: number;
+  type: HistoryEventType;
+  at: Date;
+  position?: number;
+  name?: string;
+  attempt?: number;
+  /** Input of the run (`run.started`) or of a child (`child.started`). */
+  input?: unknown;
+  output?: unknown;
+  error?: ErrorInfo;
+  /** When a timer is due, a retry will happen, or a signal wait times out. */
+  dueAt?: Date;
+  /** True on the `step.failed` / `compensation.failed` that ends retrying. */
+  final?: boolean;
+  /** Signal payload (`signal.received`). */
+  payload?: unknown;
+  /** Id of the child run (`child.*`). */
+  childId?: string;
+  /** Positions a resume re-executes (`run.resumed`); positions to retry (`run.failed`). */
+  positions?: number[];
+  /** Where a forked run came from (`run.started` of a fork). */
+  forkedFrom?: { runId: string; position: number };
+}
+
+/** One attempt of a step or compensation. */
+export interface AttemptInfo {
+  attempt: number;
+  startedAt?: Date;
+  finishedAt?: Date;
+  status: "running" | "completed" | "failed";
+  error?: ErrorInfo;
+  /** When the next attempt is due, for a failed attempt that will be retried. */
+  retryAt?: Date;
+}
+
+/** What a run did at one position: a step, timer, signal wait or child. */
+export interface StepInfo {
+  position: number;
+  kind: CallKind;
+  /** Step name, signal name, child workflow name, or `sleep`. */
+  name: string;
+  status: "running" | "waiting" | "completed" | "failed";
+  startedAt: Date;
+  finishedAt?: Date;
+  output?: unknown;
+  error?: ErrorInfo;
+  attempts: AttemptInfo[];
+  /** Timer due time or signal timeout. */
+  dueAt?: Date;
+  /** Child run id, for `child`. */
+  childId?: string;
+  /** Compensation of this step, once it started. */
+  compensation?: { status: "running" | "completed" | "failed"; attempts: AttemptInfo[] };
+}
+
+/** A run without its steps, as listed. */
+export interface RunSummary {
+  id: string;
+  workflow: string;
+  version: string;
+  status: RunStatus;
+  parentId?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt?: Date;
+}
+
+/** A run with everything known about it (`engine.getRun`). */
+export interface Run extends RunSummary {
+  input: unknown;
+  output?: unknown;
+  error?: ErrorInfo;
+  steps: StepInfo[];
+  children: RunSummary[];
+  /** Signals sent to the run and not yet consumed, oldest first. */
+  pendingSignals: { name: string; payload: unknown; sentAt: Date }[];
+  cancelRequested: boolean;
+}
+
+/** Filter and page of `engine.listRuns`. */
+export interface RunFilter {
+  workflow?: string;
+  status?: RunStatus | RunStatus[];
+  parentId?: string;
+  /** Only runs created at or after this time. */
+  createdAfter?: Date;
+  /** Only runs created before this time. */
+  createdBefore?: Date;
+  /** Page size, 1 to 1000. Default 50. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** One page of runs, newest first. */
+export interface RunPage {
+  runs: RunSummary[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}

@@ -1,0 +1,191 @@
+import type { Clock } from "../clock.js";
+import { BatonError } from "../errors.js";
+import type { Store } from "../store/store.js";
+import type { RunStatus } from "../types.js";
+import type { Workflow } from "../workflow.js";
+import { RunExecutor } from "./run-executor.js";
+
+/** Options of a worker. */
+export interface WorkerOptions {
+  store: Store;
+  clock: Clock;
+  workflows: Map<string, Workflow>;
+  /** Unique name of this worker, written as the lease owner. */
+  owner: string;
+  /** Lease length in ms; a dead worker's runs are taken over after it. */
+  leaseMs: number;
+  /** How often to look for due or abandoned runs, in ms. */
+  pollIntervalMs: number;
+  /** Runs kept in memory; beyond it, waiting runs are evicted (and reloaded when they wake). */
+  maxRunsInMemory: number;
+  /** A run finished or left this worker. */
+  onDetached(runId: string, status: RunStatus | undefined): void;
+  log(message: string, error?: unknown): void;
+}
+
+/**
+ * Claims runnable runs under leases and executes them; renews its leases;
+ * evicts waiting runs beyond its memory limit.
+ */
+export class Worker {
+  private readonly executors = new Map<string, RunExecutor>();
+  private running = false;
+  private claiming?: Promise<void>;
+  private claimAgain = false;
+  private pollTimer?: NodeJS.Timeout;
+  private renewTimer?: NodeJS.Timeout;
+  private readonly workflowKeys: string[];
+
+  constructor(private readonly options: WorkerOptions) {
+    this.workflowKeys = [...options.workflows.values()].map((w) => `${w.name}@${w.version}`);
+  }
+
+  /** Number of runs in memory. */
+  get size(): number {
+    return this.executors.size;
+  }
+
+  /** Begins claiming and executing runs. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const renewEvery = Math.max(50, Math.floor(this.options.leaseMs / 3));
+    this.renewTimer = setInterval(() => void this.renew(), renewEvery);
+    this.schedulePoll(0);
+  }
+
+  /** Claims soon (a run was started or woken in this process). */
+  poke(): void {
+    if (!this.running) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = this.claim().finally(() => {
+      this.claiming = undefined;
+      if (this.claimAgain) {
+        this.claimAgain = false;
+        this.poke();
+      }
+    });
+  }
+
+  /** Something changed for this run: its executor reads it, or the run gets claimed. */
+  pokeRun(runId: string): void {
+    const executor = this.executors.get(runId);
+    if (executor) void executor.refresh().catch((error) => this.options.log(`refresh of run "${runId}" failed`, error));
+    else this.poke();
+  }
+
+  /** Cancellation in this process: applied at once when the run is in memory. */
+  cancelRun(runId: string): void {
+    const executor = this.executors.get(runId);
+    if (executor) executor.cancel();
+    else this.poke();
+  }
+
+  /**
+   * Stops claiming, gives in-flight attempts until `timeoutMs` to finish, and
+   * releases every run (each stays resumable by any worker).
+   */
+  async stop(timeoutMs: number): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.pollTimer);
+    clearInterval(this.renewTimer);
+    await this.claiming;
+    const deadline = Date.now() + timeoutMs;
+    await Promise.all([...this.executors.values()].map((executor) => executor.release(deadline)));
+  }
+
+  private schedulePoll(delay: number): void {
+    clearTimeout(this.pollTimer);
+    if (!this.running) return;
+    this.pollTimer = setTimeout(() => {
+      this.poke();
+      this.schedulePoll(this.options.pollIntervalMs);
+    }, delay);
+  }
+
+  private async claim(): Promise<void> {
+    for (;;) {
+      if (!this.running) return;
+      await this.evict();
+      const limit = this.options.maxRunsInMemory - this.executors.size;
+      if (limit <= 0) return;
+      let claimed: Awaited<ReturnType<Store["claimRuns"]>>;
+      try {
+        claimed = await this.options.store.claimRuns({
+          owner: this.options.owner,
+          now: this.options.clock.now(),
+          leaseMs: this.options.leaseMs,
+          limit: Math.min(limit, 200),
+          workflows: this.workflowKeys,
+          exclude: [...this.executors.keys()],
+        });
+      } catch (error) {
+        this.options.log("claiming runs failed", error);
+        return;
+      }
+      for (const run of claimed) this.execute(run);
+      if (claimed.length < Math.min(limit, 200)) return;
+    }
+  }
+
+  private execute(claimed: Awaited<ReturnType<Store["claimRuns"]>>[number]): void {
+    const workflow = this.options.workflows.get(claimed.run.workflow);
+    if (!workflow)
+      throw new BatonError("UNKNOWN_WORKFLOW", `claimed run of unknown workflow "${claimed.run.workflow}"`);
+    const executor = new RunExecutor(
+      {
+        store: this.options.store,
+        clock: this.options.clock,
+        workflows: this.options.workflows,
+        detached: (runId, status) => {
+          this.executors.delete(runId);
+          this.options.onDetached(runId, status);
+        },
+        childCreated: () => this.poke(),
+        cancelChild: async (childId) => {
+          try {
+            await this.options.store.requestCancel(childId, this.options.clock.now());
+          } catch (error) {
+            if (!(error instanceof BatonError && error.code === "RUN_FINISHED")) throw error;
+          }
+          this.cancelRun(childId);
+        },
+        log: this.options.log,
+      },
+      workflow,
+      claimed,
+    );
+    this.executors.set(claimed.run.id, executor);
+    executor.start();
+  }
+
+  /** At the memory limit, evicts the least recently active waiting runs down to 90% of it. */
+  private async evict(): Promise<void> {
+    if (this.executors.size < this.options.maxRunsInMemory) return;
+    const excess = this.executors.size - Math.floor(this.options.maxRunsInMemory * 0.9);
+    if (excess <= 0) return;
+    const candidates = [...this.executors.values()]
+      .filter((executor) => executor.evictable)
+      .sort((a, b) => a.lastActive - b.lastActive)
+      .slice(0, excess);
+    await Promise.all(candidates.map((executor) => executor.release()));
+  }
+
+  private async renew(): Promise<void> {
+    if (!this.running || this.executors.size === 0) return;
+    try {
+      const poked = await this.options.store.renewLeases(
+        this.options.owner,
+        this.options.clock.now(),
+        this.options.leaseMs,
+      );
+      for (const runId of poked) this.pokeRun(runId);
+    } catch (error) {
+      this.options.log("renewing leases failed", error);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Duration } from "./duration.js";
+import { BatonError } from "./errors.js";
+
+/**
+ * Retry policy of a step or compensation. Attempt n (n >= 2) starts
+ * `min(initialInterval * backoffCoefficient^(n-2), maxInterval)` after attempt
+ * n-1 failed, spread by `jitter`.
+ */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. Default 3. `1` means no retry. */
+  maxAttempts?: number;
+  /** Wait before the second attempt. Default `"1s"`. */
+  initialInterval?: Duration;
+  /** Multiplier of the wait after each failure. Default 2. */
+  backoffCoefficient?: number;
+  /** Longest wait between attempts. Default `"1m"`. */
+  maxInterval?: Duration;
+  /** Random spread of each wait, as a fraction (0.2 = plus or minus 20%). Default 0.1. */
+  jitter?: number;
+}
+
+/** What a step function receives. */
+export interface StepContext {
+  /** Stable idempotency key of this step: the same for every attempt and after a crash. */
+  key: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted when the attempt times out or the run is cancelled. */
+  signal: AbortSignal;
+}
+
+/** Options of `ctx.step`. */
+export interface StepOptions<T> {
+  /** Retry policy; defaults to the workflow's `retry`, then to the defaults of `RetryPolicy`. */
+  retry?: RetryPolicy;
+  /** Limit of each attempt; a timed-out attempt counts as failed. Default: none. */
+  timeout?: Duration;
+  /**
+   * Undo of this step, given its result. Runs (durably, with retries) when
+   * the run later fails or is cancelled, in reverse order of completion.
+   */
+  compensate?: (result: T) => unknown;
+}
+
+/** Options of `ctx.waitForSignal`. */
+export interface WaitOptions {
+  /** How long to wait; the wait returns `undefined` when it expires. Default: forever. */
+  timeout?: Duration;
+}
+
+/**
+ * What a workflow function uses to do durable work. Everything here is
+ * recorded in the run's history and replayed after a crash.
+ */
+export interface WorkflowContext {
+  /** Id of this run. */
+  readonly runId: string;
+  /** Name of this workflow. */
+  readonly workflow: string;
+  /**
+   * Runs `fn` once and records its JSON result; on re-execution returns the
+   * recorded result without calling `fn`. The result is returned as it reads
+   * back from JSON (a `Date` becomes a string) on the first execution too.
+   */
+  step<T>(name: string, fn: (step: StepContext) => Promise<T> | T, options?: StepOptions<T>): Promise<T>;
+  /** Inside a step: its idempotency key (run id and position). */
+  stepKey(): string;
+  /** Durable sleep. Survives restarts; never wakes early. */
+  sleep(duration: Duration): Promise<void>;
+  /** Durable sleep until a point in time. */
+  sleepUntil(until: Date | number): Promise<void>;
+  /** Waits for the next signal `name`; `undefined` if `timeout` passes first. */
+  waitForSignal<T = unknown>(name: string, options?: WaitOptions): Promise<T | undefined>;
+  /** Every signal `name`, in order, as an endless async iterator. */
+  signals<T = unknown>(name: string): AsyncIterable<T>;
+  /**
+   * Calls `handler` for every signal `name` (those already sent too), in
+   * order, between durable calls. Use it for context updates that arrive while
+   * a run works ("the user changed the scope").
+   */
+  onSignal<T = unknown>(name: string, handler: (payload: T) => void): void;
+  /** Starts a child run and waits for its output. Id defaults to `<run id>-<position>`. */
+  child<I, O>(workflow: Workflow<I, O>, input: I, options?: { id?: string }): Promise<O>;
+  /** Replay-safe current time: the time of the latest history event the run has seen. */
+  now(): Date;
+  /** Replay-safe random number in [0, 1). */
+  random(): number;
+  /** Replay-safe random UUID (v4 format). */
+  uuid(): string;
+}
+
+/** Options of `defineWorkflow`. */
+export interface WorkflowOptions<I> {
+  /** Standard Schema (zod, valibot, arktype...) the input must pass. */
+  input?: StandardSchemaV1<unknown, I>;
+  /** Default retry policy of this workflow's steps. */
+  retry?: RetryPolicy;
+  /** Limit of a whole run; on expiry the run fails (and compensates). Default: none. */
+  timeout?: Duration;
+  /** Version recorded on each run. Default `"1"`. */
+  version?: string;
+}
+
+/** A workflow definition, as returned by `defineWorkflow`. */
+export interface Workflow<I = unknown, O = unknown> {
+  readonly name: string;
+  readonly version: string;
+  readonly options: WorkflowOptions<I>;
+  readonly fn: (ctx: WorkflowContext, input: I) => Promise<O>;
+}
+
+/** Input type of a workflow. */
+export type WorkflowInput<W> = W extends Workflow<infer I, unknown> ? I : never;
+/** Output type of a workflow. */
+export type WorkflowOutput<W> = W extends Workflow<unknown, infer O> ? O : never;
+
+const validName = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * Defines a workflow: an async function whose durable calls go through `ctx`.
+ *
+ * @example
+ * export const greet = defineWorkflow("greet", async (ctx, input: { name: string }) => {
+ *   const text = await ctx.step("compose", () => `Hello, ${input.name}`);
+ *   await ctx.sleep("1h");
+ *   return text;
+ * });
+ */
+export function defineWorkflow<I, O>(
+  name: string,
+  fn: (ctx: WorkflowContext, input: I) => Promise<O>,
+  options: WorkflowOptions<I> = {},
+): Workflow<I, O> {
+  if (!validName.test(name)) {
+    throw new BatonError(
+      "INVALID_WORKFLOW",
+      `invalid workflow name ${JSON.stringify(name)}: use letters, digits, ".", "_", ":" or "-" (at most 128)`,
+    );
+  }
+  return Object.freeze({ name, version: options.version ?? "1", options, fn });
+}
