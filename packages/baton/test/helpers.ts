@@ -45,5 +45,5 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 500
 
 /** Waits until the run has the given status. */
 export function statusOf(engine: Engine, runId: string, status: string, timeoutMs?: number) {
-  return eventually(async () => (await engine.getRun(runId)).status === status, timeoutMs);
+  return eventually(async () => (await engine.getRun(runId).catch(() => undefined))?.status === status, timeoutMs);
 }

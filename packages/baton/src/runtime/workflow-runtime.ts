@@ -54,6 +54,8 @@ export interface RuntimeHost {
   handlerRegistered(name: string): void;
   /** The workflow function settled (or was stopped). Called once. */
   settled(outcome: RuntimeOutcome): void;
+  /** Every queued resolution has been delivered. */
+  quiet(): void;
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -150,6 +152,7 @@ export class WorkflowRuntime {
       await tick();
     }
     this.pumping = false;
+    if (!this.outcome) this.host.quiet();
   }
 
   private apply(resolution: Resolution): void {

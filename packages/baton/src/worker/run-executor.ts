@@ -78,6 +78,8 @@ export class RunExecutor {
   readonly outcomes = new Map<number, { seq: number; outcome: CallOutcome }>();
   /** Final step failures recorded after the workflow settled (a resume retries them). */
   private readonly lateFailures: number[] = [];
+  /** Status and next wake-up as last written. */
+  private written: { status: RunStatus; wakeAt: number | undefined };
   private refreshing?: Promise<void>;
   private refreshAgain = false;
 
@@ -89,6 +91,7 @@ export class RunExecutor {
     this.runId = claimed.run.id;
     this.lease = claimed.lease;
     this.seq = claimed.run.lastSeq;
+    this.written = { status: claimed.run.status, wakeAt: claimed.run.wakeAt };
     this.seenPokeSeq = claimed.run.pokeSeq;
     this.flushedPokeSeq = claimed.run.seenPokeSeq;
     this.lastActive = host.clock.now();
@@ -102,6 +105,7 @@ export class RunExecutor {
       startCall: (call) => this.startCall(call),
       handlerRegistered: () => this.matchSignals(),
       settled: (outcome) => void this.settle(outcome).catch((error) => this.fail(error)),
+      quiet: () => this.syncStatus(),
     });
     if (claimed.run.deadlineAt !== undefined) this.armDeadline(claimed.run.deadlineAt);
     if (claimed.run.cancelRequested && !this.cancelRecorded) this.cancel();
@@ -164,15 +168,17 @@ export class RunExecutor {
         new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
       ]);
     }
+    await tick(); // outcomes of the attempts that just ended get recorded
     await this.pendingFlush?.catch(() => {});
     if (this.stopped) return;
     const wakeAt = this.nextWake();
+    const status = this.status();
     this.stopWaits();
     this.stopped = true;
     for (const controller of this.inFlight.values())
       controller.abort(new BatonError("WORKER_STOPPED", "the worker is stopping"));
     try {
-      await this.write([], { release: true, status: this.status(), wakeAt: wakeAt ?? null });
+      await this.write([], { release: true, status, wakeAt: wakeAt ?? null });
     } catch (error) {
       if (!(error instanceof LeaseLostError)) this.host.log(`could not release run "${this.runId}"`, error);
     }
@@ -181,8 +187,8 @@ export class RunExecutor {
 
   // ---- recording ------------------------------------------------------------
 
-  private record(event: Omit<RecordedEvent, "seq" | "at">, extras: Extras = {}) {
-    const recorded = { ...event, seq: ++this.seq, at: this.host.clock.now() } as RecordedEvent;
+  private record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }, extras: Extras = {}) {
+    const recorded = { ...event, seq: ++this.seq, at: event.at ?? this.host.clock.now() } as RecordedEvent;
     this.buffer.push(recorded);
     if (extras.consumedSignals) this.extras.consumedSignals.push(...extras.consumedSignals);
     if (extras.children) this.extras.children.push(...extras.children);
@@ -218,6 +224,8 @@ export class RunExecutor {
     try {
       await this.host.store.appendHistory(this.lease, { ...fields, events, seenPokeSeq, now: this.host.clock.now() });
       this.flushedPokeSeq = seenPokeSeq;
+      if (fields.status) this.written.status = fields.status;
+      if (fields.wakeAt !== undefined) this.written.wakeAt = fields.wakeAt ?? undefined;
     } catch (error) {
       this.fail(error);
       throw error;
@@ -232,6 +240,14 @@ export class RunExecutor {
     for (const controller of this.inFlight.values()) controller.abort(error);
     if (!(error instanceof LeaseLostError)) this.host.log(`run "${this.runId}" stopped on a store error`, error);
     this.host.detached(this.runId, undefined);
+  }
+
+  /** Writes status and wake-up when they changed without an event (after re-execution). */
+  private syncStatus(): void {
+    if (this.stopped || this.pendingFlush || this.phase !== "running") return;
+    if (this.status() !== this.written.status || this.nextWake() !== this.written.wakeAt) {
+      void this.flush().catch(() => {});
+    }
   }
 
   private status(): RunStatus | undefined {
@@ -298,6 +314,7 @@ export class RunExecutor {
   // ---- calls ------------------------------------------------------------------
 
   private startCall(call: IssuedCall): void {
+    if (this.cancelRecorded) return; // the run stops here: nothing new starts after a cancel
     const work =
       call.kind === "step"
         ? this.runStep(call)
@@ -368,30 +385,29 @@ export class RunExecutor {
       this.record({ type: `${kind}.started`, position: call.position, name: call.name, attempt: last });
       const result = await this.attempt(call, kind, key, last, fn);
       if (this.stopped) return undefined;
-      let outcome: CallOutcome;
-      let error: unknown;
       if (result.ok) {
         try {
           return { ok: true, value: roundTrip(result.value, `result of ${kind} "${call.name}"`), attempt: last };
         } catch (notJson) {
-          error = notJson;
-          outcome = { ok: false, error: toErrorInfo(notJson) };
-          return { ...outcome, attempt: last };
+          return { ok: false, error: toErrorInfo(notJson), attempt: last };
         }
       }
-      error = result.error;
-      const settledRun = kind === "step" && this.runtime.settled;
-      if (isFatal(error) || used >= policy.maxAttempts || settledRun || this.draining) {
-        if (this.draining && !isFatal(error) && used < policy.maxAttempts) return undefined;
+      const error = result.error;
+      const retryable = !isFatal(error) && used < policy.maxAttempts;
+      if (retryable && this.draining) return undefined; // the next worker retries it
+      if (!retryable || (kind === "step" && this.runtime.settled)) {
         return { ok: false, error: toErrorInfo(error), attempt: last };
       }
-      retryAt = this.host.clock.now() + retryDelay(policy, used, error);
+      const at = this.host.clock.now();
+      retryAt = at + retryDelay(policy, used, error);
+      const info = toErrorInfo(error);
       this.record({
         type: `${kind}.failed`,
+        at,
         position: call.position,
         name: call.name,
         attempt: last,
-        error: toErrorInfo(error),
+        error: info,
         dueAt: retryAt,
       });
     }
@@ -630,6 +646,7 @@ export class RunExecutor {
       return this.finish("failed", { type: "run.failed", error }, { error });
     }
     await this.idle();
+    await tick(); // outcomes of the attempts that just ended get recorded
     await this.pendingFlush?.catch(() => {});
     if (this.stopped) return;
     await compensateRun(this, this.workflow, this.runtime.calls, this.state, {

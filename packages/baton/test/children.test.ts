@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type ChildFailedError, defineWorkflow, FatalError } from "baton";
+import { eventually, startEngine, statusOf } from "./helpers.js";
+
+const child = defineWorkflow("child-double", async (ctx, n: number) => ctx.step("double", () => n * 2));
+const failing = defineWorkflow("child-fails", async (ctx) => {
+  await ctx.step("explode", () => {
+    throw new FatalError("child broke");
+  });
+});
+
+test("a child run is awaited and linked to its parent both ways", async () => {
+  const parent = defineWorkflow("parent", async (ctx, n: number) => {
+    const [a, b] = await Promise.all([ctx.child(child, n), ctx.child(child, n + 1, { id: `custom-${n}` })]);
+    return a + b;
+  });
+  await using engine = await startEngine([parent, child]);
+  const run = await engine.startRun(parent, 5, { id: "p-1" });
+  assert.equal(await run.result(), 22);
+  const view = await engine.getRun(run.id);
+  assert.deepEqual(view.children.map((c) => [c.id, c.workflow, c.status]).sort(), [
+    ["custom-5", "child-double", "completed"],
+    ["p-1-0", "child-double", "completed"],
+  ]);
+  assert.deepEqual(
+    view.steps.map((s) => [s.kind, s.childId, s.output]),
+    [
+      ["child", "p-1-0", 10],
+      ["child", "custom-5", 12],
+    ],
+  );
+  const kid = await engine.getRun("p-1-0");
+  assert.equal(kid.parentId, "p-1");
+  assert.equal(kid.input, 5);
+  assert.deepEqual((await engine.listRuns({ parentId: "p-1" })).runs.map((r) => r.id).sort(), ["custom-5", "p-1-0"]);
+});
+
+test("a failed child fails the parent's await with ChildFailedError", async () => {
+  const parent = defineWorkflow("parent-of-failing", async (ctx) => {
+    try {
+      await ctx.child(failing, {});
+      return "no error";
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as ChildFailedError).childId}`;
+    }
+  });
+  await using engine = await startEngine([parent, failing]);
+  const run = await engine.startRun(parent, {}, { id: "pf" });
+  assert.equal(await run.result(), "ChildFailedError: pf-0");
+});
+
+test("cancelling the parent cancels its children", async () => {
+  const waiter = defineWorkflow("child-waits", async (ctx) => ctx.waitForSignal("never"));
+  const parent = defineWorkflow("parent-cancel", async (ctx) => ctx.child(waiter, {}));
+  await using engine = await startEngine([parent, waiter]);
+  const run = await engine.startRun(parent, {}, { id: "pc" });
+  await statusOf(engine, "pc-0", "waiting");
+  await engine.cancel(run.id);
+  await statusOf(engine, run.id, "cancelled");
+  await eventually(async () => (await engine.getRun("pc-0")).status === "cancelled");
+});
+
+test("child input is validated against the child's schema", async () => {
+  const { z } = await import("zod");
+  const strict = defineWorkflow("strict-child", async (_ctx, input: { n: number }) => input.n, {
+    input: z.object({ n: z.number() }),
+  });
+  const parent = defineWorkflow("parent-bad-child", async (ctx) => {
+    try {
+      await ctx.child(strict, { n: "x" } as unknown as { n: number });
+    } catch (error) {
+      return (error as Error).message;
+    }
+  });
+  await using engine = await startEngine([parent, strict]);
+  const run = await engine.startRun(parent, {}, { id: "pb" });
+  assert.match((await run.result()) as string, /invalid input of workflow "strict-child": n: /);
+});

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { defineWorkflow, FatalError } from "baton";
+import { startEngine, statusOf } from "./helpers.js";
+
+test("listRuns filters by workflow and status and pages with a cursor, newest first", async () => {
+  const ok = defineWorkflow("list-ok", async () => "ok");
+  const bad = defineWorkflow("list-bad", async () => {
+    throw new FatalError("no");
+  });
+  await using engine = await startEngine([ok, bad]);
+  const ids: string[] = [];
+  for (let i = 0; i < 7; i++) ids.push((await engine.startRun(ok, { i }, { id: `ok-${i}` })).id);
+  await engine.startRun(bad, {}, { id: "bad-0" });
+  for (const id of ids) await engine.handle(id).result();
+  await statusOf(engine, "bad-0", "failed");
+
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await engine.listRuns({ workflow: "list-ok", limit: 3, cursor });
+    pages.push(page.runs.map((r) => r.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  assert.deepEqual(pages.flat(), [...ids].reverse());
+  assert.deepEqual(
+    pages.map((p) => p.length),
+    [3, 3, 1],
+  );
+  assert.deepEqual(
+    (await engine.listRuns({ status: "failed" })).runs.map((r) => r.id),
+    ["bad-0"],
+  );
+  assert.equal((await engine.listRuns({ status: ["failed", "completed"] })).runs.length, 8);
+  await assert.rejects(engine.listRuns({ cursor: "garbage" }), { code: "INVALID_CURSOR" });
+  await assert.rejects(engine.listRuns({ limit: 0 }), { code: "INVALID_LIMIT" });
+});
+
+test("getRun shows input, output, steps with attempts and timings; getHistory is ordered", async () => {
+  const wf = defineWorkflow("inspect", async (ctx, input: { x: number }) => {
+    await ctx.step(
+      "flaky",
+      (s) => {
+        if (s.attempt === 1) throw new Error("first");
+        return input.x;
+      },
+      { retry: { initialInterval: 1 } },
+    );
+    return { done: true };
+  });
+  await using engine = await startEngine([wf]);
+  const run = await engine.startRun(wf, { x: 3 });
+  await run.result();
+  const view = await engine.getRun(run.id);
+  assert.deepEqual(view.input, { x: 3 });
+  assert.deepEqual(view.output, { done: true });
+  assert.equal(view.workflow, "inspect");
+  assert.equal(view.version, "1");
+  assert.ok(view.finishedAt && view.finishedAt >= view.createdAt);
+  const [step] = view.steps;
+  assert.equal(step?.attempts.length, 2);
+  assert.ok(step?.attempts.every((a) => a.startedAt && a.finishedAt && a.finishedAt >= a.startedAt));
+  const history = await engine.getHistory(run.id);
+  assert.deepEqual(
+    history.map((e) => e.seq),
+    history.map((_, i) => i + 1),
+  );
+  await assert.rejects(engine.getHistory("missing"), { code: "RUN_NOT_FOUND" });
+});
+
+test("ctx.stepKey is stable across attempts and unique per step", async () => {
+  const keys: string[] = [];
+  const wf = defineWorkflow("keys", async (ctx) => {
+    await ctx.step(
+      "pay",
+      (s) => {
+        keys.push(ctx.stepKey());
+        if (s.attempt < 2) throw new Error("retry me");
+      },
+      { retry: { initialInterval: 1 } },
+    );
+    await ctx.step("pay", (s) => {
+      keys.push(s.key);
+    });
+    try {
+      ctx.stepKey();
+    } catch (error) {
+      return (error as { code: string }).code;
+    }
+  });
+  await using engine = await startEngine([wf]);
+  const run = await engine.startRun(wf, {}, { id: "k" });
+  assert.equal(await run.result(), "NOT_IN_STEP");
+  assert.deepEqual(keys, ["k:0", "k:0", "k:1"]);
+});

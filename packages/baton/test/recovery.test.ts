@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createEngine, defineWorkflow } from "baton";
+import { eventually, startEngine, statusOf, tempStore } from "./helpers.js";
+
+test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
+  const store = tempStore();
+  let finished = 0;
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const make = () =>
+    defineWorkflow("graceful", async (ctx) => {
+      await ctx.step("slow", async () => {
+        await gate;
+        finished++;
+      });
+      return ctx.step("after", () => "done");
+    });
+  const first = await startEngine([make()], { store });
+  const run = await first.startRun("graceful", {});
+  await statusOf(first, run.id, "running");
+  setTimeout(release, 50);
+  await first.stop();
+  assert.equal(finished, 1, "stop waited for the step in flight");
+  const view = await first.getRun(run.id);
+  assert.equal(view.steps[0]?.status, "completed");
+  assert.equal(view.steps.length, 1, "no new step started while stopping");
+  await first[Symbol.asyncDispose]();
+
+  await using second = await startEngine([make()], { store });
+  assert.equal(await second.handle(run.id).result(), "done");
+  assert.equal(finished, 1);
+});
+
+test("a run abandoned by a dead worker is taken over once its lease expires", async () => {
+  const store = tempStore();
+  const wf = defineWorkflow("abandoned", async (ctx) => ctx.step("s", () => "recovered"));
+  const client = createEngine({ store, workflows: [wf], logger: { warn: () => {} } });
+  // A worker that claimed the run and died: a lease held by nobody alive.
+  const [claimed] = await client.store
+    .claimRuns({
+      owner: "dead-worker",
+      now: Date.now(),
+      leaseMs: 300,
+      limit: 1,
+      workflows: ["abandoned@1"],
+    })
+    .then(async (none) => {
+      assert.equal(none.length, 0);
+      await client.startRun(wf, {}, { id: "orphan" });
+      return client.store.claimRuns({
+        owner: "dead-worker",
+        now: Date.now(),
+        leaseMs: 300,
+        limit: 1,
+        workflows: ["abandoned@1"],
+      });
+    });
+  assert.equal(claimed?.run.id, "orphan");
+  await using worker = await startEngine([wf], { store });
+  assert.equal(await worker.handle("orphan").result(), "recovered");
+  await client[Symbol.asyncDispose]();
+});
+
+test("a worker that lost its lease has its writes rejected", async () => {
+  const store = tempStore();
+  const wf = defineWorkflow("fenced", async () => 1);
+  await using engine = await startEngine([wf], { store, start: false });
+  await engine.startRun(wf, {}, { id: "f" });
+  const now = Date.now();
+  const request = { now, leaseMs: 10, limit: 1, workflows: ["fenced@1"] };
+  const [old] = await engine.store.claimRuns({ ...request, owner: "a" });
+  const [taken] = await engine.store.claimRuns({ ...request, owner: "b", now: now + 20 });
+  assert.ok(old && taken);
+  const event = { seq: 2, type: "step.started" as const, at: now, position: 0, name: "x", attempt: 1 };
+  await assert.rejects(engine.store.appendHistory(old.lease, { events: [event], now }), { code: "LEASE_LOST" });
+  await engine.store.appendHistory(taken.lease, { events: [event], now });
+  assert.equal((await engine.store.getHistory("f")).length, 2);
+});
+
+test("waiting runs beyond the memory limit are evicted and brought back when they wake", async () => {
+  const wf = defineWorkflow("evictable", async (ctx, n: number) => {
+    const value = await ctx.waitForSignal<number>("go");
+    return (value as number) + n;
+  });
+  await using engine = await startEngine([wf], { maxRunsInMemory: 5 });
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) ids.push((await engine.startRun(wf, i, { id: `ev-${i}` })).id);
+  await eventually(async () => (await engine.listRuns({ status: "waiting", limit: 100 })).runs.length === 20);
+  for (const id of ids) await engine.signal(id, "go", 100);
+  const results = await Promise.all(ids.map((id) => engine.handle(id).result()));
+  assert.deepEqual(
+    results,
+    ids.map((_, i) => 100 + i),
+  );
+});

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { defineWorkflow } from "baton";
+import { z } from "zod";
+import { startEngine } from "./helpers.js";
+
+const wf = defineWorkflow("idem", async (ctx, input: { n: number }) => ctx.step("n", () => input.n));
+
+test("startRun with an existing id returns the existing run for the same input", async () => {
+  await using engine = await startEngine([wf]);
+  const first = await engine.startRun(wf, { n: 1 }, { id: "order-1" });
+  const again = await engine.startRun(wf, { n: 1 }, { id: "order-1" });
+  assert.equal(first.created, true);
+  assert.equal(again.created, false);
+  assert.equal(again.id, "order-1");
+  assert.equal(await again.result(), 1);
+  assert.equal((await engine.listRuns()).runs.length, 1);
+});
+
+test("startRun with an existing id and a different input fails with a conflict, writing nothing", async () => {
+  await using engine = await startEngine([wf]);
+  await engine.startRun(wf, { n: 1 }, { id: "order-2" });
+  await assert.rejects(engine.startRun(wf, { n: 2 }, { id: "order-2" }), {
+    code: "RUN_CONFLICT",
+    message: 'run "order-2" already exists with a different input',
+  });
+  const other = defineWorkflow("other", async () => 0);
+  await assert.rejects(engine.startRun(other, { n: 1 } as never, { id: "order-2" }), { code: "RUN_CONFLICT" });
+  assert.deepEqual((await engine.getRun("order-2")).input, { n: 1 });
+});
+
+test("generated ids are unique and time-sortable", async () => {
+  await using engine = await startEngine([wf], { start: false });
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) ids.push((await engine.startRun(wf, { n: i })).id);
+  assert.equal(new Set(ids).size, 20);
+  assert.deepEqual([...ids].sort(), ids);
+});
+
+test("bad input is refused at start with an error naming the field, and nothing is written", async () => {
+  const typed = defineWorkflow("typed", async (_ctx, input: { email: string; qty: number }) => input.qty, {
+    input: z.object({ email: z.email(), qty: z.number().int().positive() }),
+  });
+  await using engine = await startEngine([typed]);
+  await assert.rejects(engine.startRun(typed, { email: "nope", qty: -1 }, { id: "bad" }), (error: unknown) => {
+    const e = error as { code: string; message: string; issues: { path: string }[] };
+    assert.equal(e.code, "INVALID_INPUT");
+    assert.match(e.message, /^invalid input of workflow "typed": email: .*; qty: /);
+    assert.deepEqual(
+      e.issues.map((i) => i.path),
+      ["email", "qty"],
+    );
+    return true;
+  });
+  await assert.rejects(engine.getRun("bad"), { code: "RUN_NOT_FOUND" });
+  const ok = await engine.startRun(typed, { email: "a@b.co", qty: 2 });
+  assert.equal(await ok.result(), 2);
+});
+
+test("other bad start requests get clear errors", async () => {
+  await using engine = await startEngine([wf]);
+  await assert.rejects(engine.startRun("missing", {}), {
+    code: "UNKNOWN_WORKFLOW",
+    message: 'unknown workflow "missing" (registered: idem)',
+  });
+  await assert.rejects(engine.startRun(wf, { n: 1 }, { id: "has space" }), { code: "INVALID_RUN_ID" });
+  await assert.rejects(engine.startRun(wf, { n: 1n } as never), { code: "NOT_SERIALIZABLE" });
+  assert.equal((await engine.listRuns()).runs.length, 0);
+});

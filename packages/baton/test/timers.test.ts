@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createTestClock, defineWorkflow } from "baton";
+import { startEngine, statusOf, tempStore } from "./helpers.js";
+
+test("a 3-day sleep completes in milliseconds of test time, never early", async () => {
+  const clock = createTestClock();
+  const start = clock.now();
+  const wf = defineWorkflow("sleepy", async (ctx) => {
+    const before = ctx.now().getTime();
+    await ctx.sleep("3d");
+    return { before, after: ctx.now().getTime() };
+  });
+  await using engine = await startEngine([wf], { clock });
+  const run = await engine.startRun(wf, {});
+  await statusOf(engine, run.id, "waiting");
+  const [timer] = (await engine.getRun(run.id)).steps;
+  assert.equal(timer?.kind, "timer");
+  assert.equal(timer?.dueAt?.getTime(), start + 3 * 86_400_000);
+  await clock.advance("3d");
+  const result = (await run.result()) as { before: number; after: number };
+  assert.equal(result.before, start);
+  assert.ok(result.after >= start + 3 * 86_400_000, "woke no earlier than due");
+});
+
+test("sleepUntil waits until the given time", async () => {
+  const clock = createTestClock();
+  const until = clock.now() + 5 * 60_000;
+  const wf = defineWorkflow("sleep-until", async (ctx, at: number) => {
+    await ctx.sleepUntil(new Date(at));
+    return ctx.now().getTime();
+  });
+  await using engine = await startEngine([wf], { clock });
+  const run = await engine.startRun(wf, until);
+  await statusOf(engine, run.id, "waiting");
+  await clock.advance("4m");
+  assert.equal((await engine.getRun(run.id)).status, "waiting");
+  await clock.advance("1m");
+  assert.equal(await run.result(), until);
+});
+
+test("a sleeping run survives a restart and wakes on time", async () => {
+  const clock = createTestClock();
+  const store = tempStore();
+  let woke = 0;
+  const wf = defineWorkflow("sleep-restart", async (ctx) => {
+    await ctx.sleep("1h");
+    return ctx.step("after", () => ++woke);
+  });
+  const first = await startEngine([wf], { clock, store });
+  const run = await first.startRun(wf, {});
+  await statusOf(first, run.id, "waiting");
+  await first[Symbol.asyncDispose]();
+
+  await using second = await startEngine([wf], { clock, store });
+  await clock.advance("30m");
+  assert.equal((await second.getRun(run.id)).status, "waiting");
+  await clock.advance("30m");
+  assert.equal(await second.handle(run.id).result(), 1);
+});
