@@ -116,3 +116,16 @@ test("onSignal delivers context updates between steps, and replays them in the s
   release();
   assert.deepEqual(await run.result(), ["cats", "dogs"]);
 });
+
+test("a signal sent by another engine on the same store reaches a run held in memory", async () => {
+  const { createEngine } = await import("baton");
+  const { tempStore } = await import("./helpers.js");
+  const store = tempStore();
+  const wf = defineWorkflow("cross-process", async (ctx) => ctx.waitForSignal<string>("hello"));
+  await using worker = await startEngine([wf], { store });
+  await using client = createEngine({ store, workflows: [wf], logger: { warn: () => {} } });
+  const run = await client.startRun(wf, {});
+  await statusOf(worker, run.id, "waiting");
+  await client.signal(run.id, "hello", "from afar");
+  assert.equal(await worker.handle(run.id).result(), "from afar");
+});

@@ -49,7 +49,8 @@ export class Worker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const renewEvery = Math.max(50, Math.floor(this.options.leaseMs / 3));
+    // Renewal also reports held runs poked by other processes (signals, cancels, children).
+    const renewEvery = Math.max(20, Math.min(Math.floor(this.options.leaseMs / 3), this.options.pollIntervalMs));
     this.renewTimer = setInterval(() => void this.renew(), renewEvery);
     this.schedulePoll(0);
   }
