@@ -1,8 +1,6 @@
 import type { HistoryState } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
 import type { ErrorInfo } from "../types.js";
-import type { Workflow } from "../workflow.js";
-import { resolveRetryPolicy } from "./retry-policy.js";
 import type { RunExecutor } from "./run-executor.js";
 
 /** Why the run is being undone. */
@@ -25,7 +23,6 @@ export interface Failure {
  */
 export async function compensateRun(
   executor: RunExecutor,
-  workflow: Workflow,
   calls: IssuedCall[],
   state: HistoryState,
   failure: Failure,
@@ -54,8 +51,7 @@ export async function compensateRun(
     const outcome = executor.outcomes.get(call.position)?.outcome;
     const value = outcome?.ok ? outcome.value : undefined;
     const compensate = call.options?.compensate as (result: unknown) => unknown;
-    const policy = resolveRetryPolicy(call.options?.retry, workflow.options.retry);
-    const result = await executor.runAttempts(call, policy, recorded?.attempts, "compensation", async () => {
+    const result = await executor.attempts(call, "compensation", async () => {
       await compensate(value);
     });
     if (!result) return; // the worker stopped; the next one continues from here

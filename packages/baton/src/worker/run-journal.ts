@@ -1,0 +1,152 @@
+/**
+ * The write side of one run in a worker: events are numbered in memory,
+ * buffered for the current turn of the event loop, and written under the
+ * run's lease, one write at a time, in order.
+ *
+ * Invariants:
+ * - `committed` of an event resolves only after the write holding it committed.
+ * - Writes of one run never overlap, so they commit in seq order.
+ * - After a failed write or `close()`, nothing more is written (a release excepted).
+ */
+import type { Clock } from "../clock.js";
+import { LeaseLostError } from "../errors.js";
+import type { Lease, RecordedEvent, RunRecord, RunWrite, Store } from "../store/store.js";
+import type { RunStatus } from "../types.js";
+
+/** Fields written along with events. */
+export type JournalExtras = Pick<RunWrite, "status" | "output" | "error" | "consumedSignals" | "children">;
+
+/** What the journal asks of its run. */
+export interface JournalHooks {
+  /** The run's status (undefined: leave it) and next wake-up, to write with each progress. */
+  snapshot(): { status: RunStatus | undefined; wakeAt: number | undefined };
+  /** A write failed; the journal is closed. */
+  failed(error: unknown): void;
+}
+
+/** An event the journal has taken. */
+export interface Recorded {
+  seq: number;
+  at: number;
+  /** Resolves once the event is committed; rejects if it never will be. */
+  committed: Promise<void>;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Buffered, fenced, ordered writes of one run's progress. */
+export class RunJournal {
+  private seq: number;
+  private buffer: RecordedEvent[] = [];
+  private extras: JournalExtras & Required<Pick<RunWrite, "consumedSignals" | "children">> = {
+    consumedSignals: [],
+    children: [],
+  };
+  private pending?: Promise<void>;
+  private last: Promise<void> = Promise.resolve();
+  private closed = false;
+  /** `pokeSeq` read from the store, and the value last written as handled. */
+  private seenPokeSeq: number;
+  private writtenPokeSeq: number;
+  /** Status and wake-up as last written. */
+  private written: { status: RunStatus | undefined; wakeAt: number | undefined };
+
+  constructor(
+    private readonly store: Store,
+    private readonly lease: Lease,
+    private readonly clock: Clock,
+    run: RunRecord,
+    private readonly hooks: JournalHooks,
+  ) {
+    this.seq = run.lastSeq;
+    this.seenPokeSeq = run.pokeSeq;
+    this.writtenPokeSeq = run.seenPokeSeq;
+    this.written = { status: run.status, wakeAt: run.wakeAt };
+  }
+
+  /** Nothing buffered and no write under way. */
+  get idle(): boolean {
+    return this.buffer.length === 0 && !this.pending;
+  }
+
+  /** True when a poke was read that has not been written as handled. */
+  get pokeUnwritten(): boolean {
+    return this.seenPokeSeq > this.writtenPokeSeq;
+  }
+
+  /** Notes the `pokeSeq` the run has now handled (written with the next write). */
+  handledPoke(pokeSeq: number): void {
+    this.seenPokeSeq = Math.max(this.seenPokeSeq, pokeSeq);
+    if (this.pokeUnwritten) void this.flush().catch(() => {});
+  }
+
+  /** Takes an event (at `event.at`, or now) to write after the current turn. */
+  record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }, extras: JournalExtras = {}): Recorded {
+    const recorded = { ...event, seq: ++this.seq, at: event.at ?? this.clock.now() } as RecordedEvent;
+    this.buffer.push(recorded);
+    if (extras.consumedSignals) this.extras.consumedSignals.push(...extras.consumedSignals);
+    if (extras.children) this.extras.children.push(...extras.children);
+    if (extras.status) this.extras.status = extras.status;
+    if ("output" in extras) this.extras.output = extras.output;
+    if (extras.error) this.extras.error = extras.error;
+    return { seq: recorded.seq, at: recorded.at, committed: this.flush() };
+  }
+
+  /** Writes what is buffered after the current turn; resolves when committed. */
+  flush(): Promise<void> {
+    this.pending ??= this.last.then(tick).then(() => {
+      this.pending = undefined;
+      const events = this.buffer;
+      const extras = this.extras;
+      this.buffer = [];
+      this.extras = { consumedSignals: [], children: [] };
+      const snapshot = this.hooks.snapshot();
+      const write = this.write(events, {
+        ...extras,
+        status: extras.status ?? snapshot.status,
+        wakeAt: extras.status ? undefined : (snapshot.wakeAt ?? null),
+      });
+      this.last = write.catch(() => {});
+      return write;
+    });
+    return this.pending;
+  }
+
+  /** Waits for the write under way, if any. */
+  async settled(): Promise<void> {
+    await this.pending?.catch(() => {});
+  }
+
+  /** Writes status and wake-up when they changed without an event. */
+  sync(): void {
+    if (this.closed || this.pending) return;
+    const { status, wakeAt } = this.hooks.snapshot();
+    if (status !== this.written.status || wakeAt !== this.written.wakeAt) void this.flush().catch(() => {});
+  }
+
+  /** Gives the lease up with a last status; closes the journal. Buffered events not yet written are dropped. */
+  async release(status: RunStatus | undefined, wakeAt: number | undefined): Promise<void> {
+    this.closed = true;
+    await this.write([], { release: true, status, wakeAt: wakeAt ?? null });
+  }
+
+  /** Writes nothing more. */
+  close(): void {
+    this.closed = true;
+  }
+
+  private async write(events: RecordedEvent[], fields: Omit<RunWrite, "events" | "now">): Promise<void> {
+    if (this.closed && !fields.release) throw new LeaseLostError(this.lease.runId);
+    const seenPokeSeq = this.seenPokeSeq;
+    try {
+      await this.store.appendHistory(this.lease, { ...fields, events, seenPokeSeq, now: this.clock.now() });
+    } catch (error) {
+      this.closed = true;
+      this.hooks.failed(error);
+      throw error;
+    }
+    this.writtenPokeSeq = seenPokeSeq;
+    if (fields.status) this.written.status = fields.status;
+    if (fields.wakeAt !== undefined) this.written.wakeAt = fields.wakeAt ?? undefined;
+  }
+}

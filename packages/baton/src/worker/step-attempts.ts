@@ -1,0 +1,175 @@
+/**
+ * Attempts of a step or compensation: each attempt is recorded as
+ * `<kind>.started`, runs under its timeout with an AbortSignal, and a failed
+ * one is recorded as `<kind>.failed` with the time of the next attempt, which
+ * waits on the clock (durably: the time is in the history).
+ */
+import type { Clock } from "../clock.js";
+import { toMilliseconds } from "../duration.js";
+import { BatonError, TimeoutError } from "../errors.js";
+import { roundTrip, toErrorInfo } from "../json.js";
+import type { AttemptState, CallOutcome } from "../runtime/history-state.js";
+import { stepScope } from "../runtime/step-scope.js";
+import type { IssuedCall } from "../runtime/workflow-runtime.js";
+import type { RecordedEvent } from "../store/store.js";
+import type { StepContext } from "../workflow.js";
+import type { ClockWaits } from "./clock-waits.js";
+import { isFatal, type ResolvedRetryPolicy, retryDelay } from "./retry-policy.js";
+
+/** Attempts executing now, with their abort controllers. */
+export class InFlightAttempts {
+  private readonly controllers = new Map<string, AbortController>();
+  private idleWaiters: (() => void)[] = [];
+
+  get size(): number {
+    return this.controllers.size;
+  }
+
+  begin(slot: string): AbortController {
+    const controller = new AbortController();
+    this.controllers.set(slot, controller);
+    return controller;
+  }
+
+  end(slot: string): void {
+    this.controllers.delete(slot);
+    if (this.controllers.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** Resolves once no attempt is executing. */
+  idle(): Promise<void> {
+    if (this.controllers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  abortAll(reason: unknown): void {
+    for (const controller of this.controllers.values()) controller.abort(reason);
+  }
+}
+
+/** What attempts need from the run executing them. */
+export interface AttemptHost {
+  readonly runId: string;
+  readonly clock: Clock;
+  readonly waits: ClockWaits;
+  readonly inFlight: InFlightAttempts;
+  record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }): void;
+  /** The run stopped (lease gone, finished): abandon quietly. */
+  stopped(): boolean;
+  /** The worker is stopping: start no new attempt, leave retries to the next worker. */
+  draining(): boolean;
+  /** The workflow function has settled: a failed step is not retried. */
+  runSettled(): boolean;
+}
+
+/** A final outcome with the attempt that produced it. */
+export type AttemptOutcome = CallOutcome & { attempt: number };
+
+/**
+ * Attempts `fn` under `policy` until it succeeds, fails for good, or the run
+ * stops (then resolves undefined). `recorded` continues the attempts of a
+ * previous execution: an attempt left open by a dead worker counts as used.
+ */
+export async function runAttempts(
+  host: AttemptHost,
+  call: IssuedCall,
+  policy: ResolvedRetryPolicy,
+  recorded: AttemptState | undefined,
+  kind: "step" | "compensation",
+  fn: (step: StepContext) => unknown,
+): Promise<AttemptOutcome | undefined> {
+  let used = recorded?.used ?? 0;
+  let last = recorded?.last ?? 0;
+  let retryAt = recorded?.retryAt;
+  const key = kind === "step" ? `${host.runId}:${call.position}` : `${host.runId}:${call.position}:compensation`;
+  if (recorded?.open && used >= policy.maxAttempts) {
+    const error = new BatonError(
+      "ATTEMPT_INTERRUPTED",
+      `attempt ${last} of ${kind} "${call.name}" was interrupted (its worker stopped) and no attempts are left`,
+    );
+    return { ok: false, error: toErrorInfo(error), attempt: last };
+  }
+  for (;;) {
+    if (retryAt !== undefined && retryAt > host.clock.now()) {
+      if (!(await host.waits.until(`retry:${kind}:${call.position}`, retryAt))) return undefined;
+    }
+    if (host.stopped() || host.draining()) return undefined;
+    used++;
+    last++;
+    host.record({ type: `${kind}.started`, position: call.position, name: call.name, attempt: last });
+    const result = await attempt(host, call, kind, key, last, fn);
+    if (host.stopped()) return undefined;
+    if (result.ok) {
+      try {
+        return { ok: true, value: roundTrip(result.value, `result of ${kind} "${call.name}"`), attempt: last };
+      } catch (notJson) {
+        return { ok: false, error: toErrorInfo(notJson), attempt: last };
+      }
+    }
+    const error = result.error;
+    const retryable = !isFatal(error) && used < policy.maxAttempts;
+    if (retryable && host.draining()) return undefined; // the next worker retries it
+    if (!retryable || (kind === "step" && host.runSettled())) {
+      return { ok: false, error: toErrorInfo(error), attempt: last };
+    }
+    const at = host.clock.now();
+    retryAt = at + retryDelay(policy, used, error);
+    const info = toErrorInfo(error);
+    host.record({
+      type: `${kind}.failed`,
+      at,
+      position: call.position,
+      name: call.name,
+      attempt: last,
+      error: info,
+      dueAt: retryAt,
+    });
+  }
+}
+
+type AttemptResult = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+function attempt(
+  host: AttemptHost,
+  call: IssuedCall,
+  kind: string,
+  key: string,
+  number: number,
+  fn: (step: StepContext) => unknown,
+): Promise<AttemptResult> {
+  const slot = `${kind}:${call.position}`;
+  const controller = host.inFlight.begin(slot);
+  const timeoutMs = call.options?.timeout === undefined ? undefined : toMilliseconds(call.options.timeout);
+  return new Promise((resolve) => {
+    let done = false;
+    let cancelTimeout: (() => void) | undefined;
+    const finish = (result: AttemptResult) => {
+      if (done) return;
+      done = true;
+      cancelTimeout?.();
+      host.inFlight.end(slot);
+      resolve(result);
+    };
+    if (timeoutMs !== undefined) {
+      cancelTimeout = host.clock.setTimer(host.clock.now() + timeoutMs, () => {
+        const error = new TimeoutError(
+          "STEP_TIMEOUT",
+          `attempt ${number} of ${kind} "${call.name}" timed out after ${timeoutMs} ms`,
+        );
+        controller.abort(error);
+        finish({ ok: false, error });
+      });
+    }
+    const step: StepContext = { key, attempt: number, signal: controller.signal };
+    stepScope.run(step, () => {
+      try {
+        Promise.resolve(fn(step)).then(
+          (value) => finish({ ok: true, value }),
+          (error) => finish({ ok: false, error }),
+        );
+      } catch (error) {
+        finish({ ok: false, error });
+      }
+    });
+  });
+}
