@@ -198,7 +198,7 @@ function applyResume(state: HistoryState, positions: number[]) {
   });
   for (const position of retry) {
     const step = state.calls.get(position);
-    if (step && step.outcome && !step.outcome.ok) {
+    if (step?.outcome && !step.outcome.ok) {
       step.outcome = undefined;
       step.outcomeSeq = undefined;
       step.attempts.used = 0;

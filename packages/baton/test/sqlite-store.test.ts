@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { createSqliteStore } from "baton";
+import Database from "better-sqlite3";
+import { tempDir } from "./helpers.js";
+
+const newRun = (id: string) => ({
+  id,
+  workflow: "w",
+  version: "1",
+  input: { id },
+  history: [{ type: "run.started" as const, at: 1, input: { id } }],
+});
+
+test("the SQLite store runs in WAL mode with synchronous=FULL and records its migrations", async () => {
+  const path = join(tempDir(), "s.db");
+  const store = createSqliteStore(path);
+  await store.migrate(); // a second time: nothing to do
+  await store.close();
+  const db = new Database(path, { readonly: true });
+  assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+  const migrations = db.prepare("SELECT version, name FROM baton_migrations").all();
+  assert.deepEqual(migrations, [{ version: 1, name: "initial" }]);
+  db.close();
+  const check = createSqliteStore(path);
+  await check.close();
+});
+
+test("group commit: writes of one turn share a transaction, and a rejected write rolls back alone", async () => {
+  const store = createSqliteStore(join(tempDir(), "g.db"));
+  await Promise.all([store.createRun(newRun("a"), 1), store.createRun(newRun("b"), 1)]);
+  const claimed = await store.claimRuns({ owner: "w1", now: 2, leaseMs: 1000, limit: 10, workflows: ["w@1"] });
+  assert.equal(claimed.length, 2);
+  const [a, b] = claimed.sort((x, y) => x.run.id.localeCompare(y.run.id));
+  assert.ok(a && b);
+  const event = (seq: number) => ({ seq, type: "step.started" as const, at: 3, position: 0, name: "s", attempt: 1 });
+  const stale = { ...b.lease, token: b.lease.token - 1 };
+  const results = await Promise.allSettled([
+    store.appendHistory(a.lease, { events: [event(2)], now: 3 }),
+    store.appendHistory(stale, { events: [event(2)], now: 3 }),
+    store.createRun(newRun("c"), 3),
+  ]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ["fulfilled", "rejected", "fulfilled"],
+  );
+  assert.equal((await store.getHistory("a")).length, 2);
+  assert.equal((await store.getHistory("b")).length, 1, "the stale write left nothing");
+  assert.ok(await store.getRun("c"));
+  await store.close();
+});
+
+test("claims skip runs under a live lease and take over expired ones with a new token", async () => {
+  const store = createSqliteStore(join(tempDir(), "c.db"));
+  await store.createRun(newRun("r"), 1);
+  const request = { leaseMs: 100, limit: 10, workflows: ["w@1"] };
+  const [first] = await store.claimRuns({ ...request, owner: "w1", now: 10 });
+  assert.equal((await store.claimRuns({ ...request, owner: "w2", now: 50 })).length, 0);
+  const [second] = await store.claimRuns({ ...request, owner: "w2", now: 111 });
+  assert.ok(first && second);
+  assert.equal(second.lease.token, first.lease.token + 1);
+  assert.equal(
+    (await store.claimRuns({ ...request, owner: "w3", now: 112, workflows: ["other@1"] })).length,
+    0,
+    "only workflows the worker has code for",
+  );
+  await store.close();
+});

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createTestClock, RetryableError, toMilliseconds } from "baton";
+import { resolveRetryPolicy, retryDelay } from "../src/worker/retry-policy.js";
+
+test("durations read numbers and unit strings, and name what they cannot read", () => {
+  assert.equal(toMilliseconds(250), 250);
+  assert.equal(toMilliseconds("500ms"), 500);
+  assert.equal(toMilliseconds("1h30m"), 5_400_000);
+  assert.equal(toMilliseconds("3d"), 259_200_000);
+  assert.equal(toMilliseconds("1.5s"), 1500);
+  assert.equal(toMilliseconds("2w"), 1_209_600_000);
+  for (const bad of ["", "soon", "5", "1x", "-1s", "1s and more"]) {
+    assert.throws(() => toMilliseconds(bad), { code: "INVALID_DURATION", message: new RegExp(JSON.stringify(bad)) });
+  }
+  assert.throws(() => toMilliseconds(-1), { code: "INVALID_DURATION" });
+  assert.throws(() => toMilliseconds(Number.NaN), { code: "INVALID_DURATION" });
+});
+
+test("retry delays grow by the coefficient up to the maximum, spread by jitter", () => {
+  const policy = resolveRetryPolicy({ initialInterval: "1s", backoffCoefficient: 3, maxInterval: "10s", jitter: 0 });
+  assert.deepEqual(
+    [1, 2, 3, 4].map((used) => retryDelay(policy, used, new Error("x"))),
+    [1000, 3000, 9000, 10_000],
+  );
+  const jittered = resolveRetryPolicy({ initialInterval: "1s", jitter: 0.5 });
+  assert.equal(
+    retryDelay(jittered, 1, new Error("x"), () => 0),
+    500,
+  );
+  assert.equal(
+    retryDelay(jittered, 1, new Error("x"), () => 1),
+    1500,
+  );
+  assert.equal(retryDelay(policy, 1, new RetryableError("later", { retryAfter: "42s" })), 42_000);
+  assert.deepEqual(resolveRetryPolicy(undefined, { maxAttempts: 7 }, undefined).maxAttempts, 7);
+  assert.equal(resolveRetryPolicy({ maxAttempts: 2 }, { maxAttempts: 7 }).maxAttempts, 2);
+  assert.throws(() => resolveRetryPolicy({ maxAttempts: 0 }), {
+    code: "INVALID_RETRY_POLICY",
+    message: /maxAttempts 0/,
+  });
+  assert.throws(() => resolveRetryPolicy({ backoffCoefficient: 0.5 }), { code: "INVALID_RETRY_POLICY" });
+});
+
+test("the test clock fires timers in order and only when advanced past them", async () => {
+  const clock = createTestClock(1000);
+  const fired: string[] = [];
+  clock.setTimer(3000, () => fired.push("b"));
+  clock.setTimer(2000, () => fired.push("a"));
+  const cancel = clock.setTimer(2500, () => fired.push("cancelled"));
+  cancel();
+  await clock.advance(999);
+  assert.deepEqual(fired, []);
+  await clock.advance(1);
+  assert.deepEqual(fired, ["a"]);
+  await clock.advance("1s");
+  assert.deepEqual(fired, ["a", "b"]);
+  assert.equal(clock.now(), 3000);
+});
