@@ -96,3 +96,37 @@ test("waiting runs beyond the memory limit are evicted and brought back when the
     ids.map((_, i) => 100 + i),
   );
 });
+
+test("a worker whose lease was taken over stops the run quietly and writes nothing more", async () => {
+  const { createTestClock } = await import("baton");
+  const clock = createTestClock();
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let after = 0;
+  const wf = defineWorkflow("stolen", async (ctx) => {
+    await ctx.step("slow", () => gate.then(() => "done"));
+    await ctx.step("after", () => ++after);
+  });
+  await using engine = await startEngine([wf], { clock, lease: "10s" });
+  const run = await engine.startRun(wf, {});
+  await statusOf(engine, run.id, "running");
+  const stolen = await engine.store.claimRuns({
+    owner: "thief",
+    now: clock.now() + 60_000,
+    leaseMs: 60_000,
+    limit: 1,
+    workflows: ["stolen@1"],
+  });
+  assert.equal(stolen.length, 1);
+  release();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const history = await engine.getHistory(run.id);
+  assert.deepEqual(
+    history.map((e) => e.type),
+    ["run.started", "step.started"],
+  );
+  assert.equal(after, 0);
+  assert.equal((await engine.store.getRun(run.id))?.leaseOwner, "thief");
+});

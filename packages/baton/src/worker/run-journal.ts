@@ -94,7 +94,8 @@ export class RunJournal {
 
   /** Writes what is buffered after the current turn; resolves when committed. */
   flush(): Promise<void> {
-    this.pending ??= this.last.then(tick).then(() => {
+    if (this.pending) return this.pending;
+    this.pending = this.last.then(tick).then(() => {
       this.pending = undefined;
       const events = this.buffer;
       const extras = this.extras;
@@ -109,6 +110,7 @@ export class RunJournal {
       this.last = write.catch(() => {});
       return write;
     });
+    this.pending.catch(() => {}); // a failed write is reported through hooks.failed; callers may ignore it
     return this.pending;
   }
 

@@ -76,9 +76,7 @@ export function readLedger(path: string): LedgerRow[] {
   const db = open(path, true);
   try {
     return db
-      .prepare(
-        "SELECT run_id AS runId, position, name, attempt, generation FROM ledger ORDER BY id",
-      )
+      .prepare("SELECT run_id AS runId, position, name, attempt, generation FROM ledger ORDER BY id")
       .all() as LedgerRow[];
   } finally {
     db.close();
