@@ -77,3 +77,18 @@ test("child input is validated against the child's schema", async () => {
   const run = await engine.startRun(parent, {}, { id: "pb" });
   assert.match((await run.result()) as string, /invalid input of workflow "strict-child": n: /);
 });
+
+test("a parent that fails cancels its unfinished children", async () => {
+  const waiter = defineWorkflow("child-left-waiting", async (ctx) => ctx.waitForSignal("never"));
+  const parent = defineWorkflow("parent-fails", async (ctx) => {
+    const kid = ctx.child(waiter, {});
+    await ctx.step("boom", () => {
+      throw new FatalError("parent broke");
+    });
+    return kid;
+  });
+  await using engine = await startEngine([parent, waiter]);
+  const run = await engine.startRun(parent, {}, { id: "pfail" });
+  await statusOf(engine, run.id, "failed");
+  await statusOf(engine, "pfail-0", "cancelled");
+});

@@ -34,9 +34,11 @@ import {
 import { tempDir } from "./helpers.js";
 
 const runCount = 200;
-const killCount = 20;
+/** Kills that must land while runs are unfinished; more kills are made (up to `maxKills`) until they have. */
+const landedKills = 20;
+const maxKills = 30;
 /** New runs each generation starts, so that every killed generation has fresh work as well as recovered work. */
-const runsPerGeneration = Math.ceil(runCount / killCount);
+const runsPerGeneration = Math.ceil(runCount / landedKills);
 /** A kill comes this long after the child reports its engine started. */
 const killDelayMs = { min: 100, max: 1500 };
 /** How long the last process gets to finish every run. */
@@ -97,7 +99,13 @@ function spawnWorker(dir: string, generation: number, runs: number): WorkerProce
   };
   worker.ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      const message = JSON.parse(line) as { event: string; created?: number; existing?: number };
+      let message: { event?: string; created?: number; existing?: number };
+      try {
+        message = JSON.parse(line);
+      } catch {
+        worker.stderr.push(`(stdout) ${line}`);
+        return;
+      }
       if (message.event === "ready") resolve();
       if (message.event === "started") {
         worker.started = { created: message.created as number, existing: message.existing as number };
@@ -257,10 +265,18 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
   let signaller: Signaller | undefined;
   let signals = { early: 0, onWait: 0, errors: [] as string[] };
   const problems: string[] = [];
-  const figures = { stepBodiesRunMoreThanOnce: 0, extraExecutions: 0, ledgerRows: 0, completedSteps: 0 };
+  const figures = {
+    stepBodiesRunMoreThanOnce: 0,
+    extraExecutions: 0,
+    sameAttemptTwice: 0,
+    attemptNumberReused: 0,
+    ledgerRows: 0,
+    completedSteps: 0,
+  };
 
   try {
-    for (let generation = 0; generation < killCount; generation++) {
+    for (let generation = 0; generation < maxKills; generation++) {
+      if (kills.filter((kill) => kill.unfinishedRuns > 0).length >= landedKills) break;
       const worker = spawnWorker(dir, generation, Math.min(runCount, runsPerGeneration * (generation + 1)));
       workers.push(worker);
       await worker.ready;
@@ -278,7 +294,7 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
       kills.push(await snapshot(client, generation, delayMs));
     }
 
-    const last = spawnWorker(dir, killCount, runCount);
+    const last = spawnWorker(dir, kills.length, runCount);
     workers.push(last);
     await last.ready;
     assert.ok(client && signaller);
@@ -288,6 +304,7 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
     assert.deepEqual(exit, { code: 0, signal: null }, `the last process stopped badly: ${last.stderr.join("\n")}`);
     await signaller.stop();
     signals = { early: signaller.early, onWait: signaller.onWait, errors: signaller.errors };
+    assert.equal(signaller.sent.size, runCount, "every run was sent its signal once");
     signaller = undefined;
 
     // ---- every run completed, with the right output and a sound history ------------------------------------
@@ -358,7 +375,7 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
         if (output?.value !== values[name]) {
           problems.push(`${key} (${name}): recorded value ${output?.value}, expected ${values[name]}`);
         }
-        if (!Number.isInteger(output?.generation) || output.generation < 0 || output.generation > killCount) {
+        if (!Number.isInteger(output?.generation) || output.generation < 0 || output.generation > kills.length) {
           problems.push(`${key} (${name}): recorded generation ${output?.generation}`);
           continue;
         }
@@ -386,6 +403,9 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
         if (executions.length > 1) {
           figures.stepBodiesRunMoreThanOnce++;
           figures.extraExecutions += executions.length - 1;
+          const attempts = new Set(executions.map((row) => `${row.generation}:${row.attempt}`));
+          figures.sameAttemptTwice += executions.length - attempts.size;
+          figures.attemptNumberReused += attempts.size - new Set(executions.map((row) => row.attempt)).size;
         }
       }
     }
@@ -414,8 +434,10 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
         `during signal waits: ${kills.filter((k) => k.waitingForSignal > 0).length}`,
       `kill delays (ms): ${kills.map((k) => k.delayMs).join(" ")}`,
       `ledger: ${figures.ledgerRows} step executions; ${figures.stepBodiesRunMoreThanOnce} step bodies ran more than ` +
-        `once (${figures.extraExecutions} extra executions, all of steps in flight at a kill)`,
-      `signals: ${signals.early} sent before the run waited, ${signals.onWait} to runs waiting for them; ` +
+        `once (${figures.extraExecutions} extra executions); ${figures.sameAttemptTwice} executions repeated ` +
+        `an attempt of the same generation; ${figures.attemptNumberReused} reused the attempt number of an ` +
+        "execution killed before its start was recorded",
+      `signals: ${signals.early} sent as soon as the run existed, ${signals.onWait} once the run waited for it; ` +
         `${signals.errors.length} sends or reads failed and were tried again` +
         (signals.errors.length ? ` (first: ${signals.errors[0]})` : ""),
       `starts: ${created} runs reported created by the processes that lived to report it`,

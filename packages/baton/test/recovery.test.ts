@@ -5,6 +5,7 @@ import { eventually, startEngine, statusOf, tempStore } from "./helpers.js";
 
 test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
   const store = tempStore();
+  let started = false;
   let finished = 0;
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
@@ -13,6 +14,7 @@ test("stop lets in-flight steps finish and leaves every run resumable by the nex
   const make = () =>
     defineWorkflow("graceful", async (ctx) => {
       await ctx.step("slow", async () => {
+        started = true;
         await gate;
         finished++;
       });
@@ -20,7 +22,7 @@ test("stop lets in-flight steps finish and leaves every run resumable by the nex
     });
   const first = await startEngine([make()], { store });
   const run = await first.startRun("graceful", {});
-  await statusOf(first, run.id, "running");
+  await eventually(() => started);
   setTimeout(release, 50);
   await first.stop();
   assert.equal(finished, 1, "stop waited for the step in flight");
@@ -111,7 +113,7 @@ test("a worker whose lease was taken over stops the run quietly and writes nothi
   });
   await using engine = await startEngine([wf], { clock, lease: "10s" });
   const run = await engine.startRun(wf, {});
-  await statusOf(engine, run.id, "running");
+  await eventually(async () => (await engine.getHistory(run.id)).some((e) => e.type === "step.started"));
   const stolen = await engine.store.claimRuns({
     owner: "thief",
     now: clock.now() + 60_000,

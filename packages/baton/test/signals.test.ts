@@ -129,3 +129,19 @@ test("a signal sent by another engine on the same store reaches a run held in me
   await client.signal(run.id, "hello", "from afar");
   assert.equal(await worker.handle(run.id).result(), "from afar");
 });
+
+test("ctx methods work when taken off the context", async () => {
+  const wf = defineWorkflow("destructured", async ({ signals, step }) => {
+    const received: number[] = [];
+    for await (const value of signals<number>("add")) {
+      received.push(await step("double", () => value * 2));
+      if (received.length === 2) break;
+    }
+    return received;
+  });
+  await using engine = await startEngine([wf]);
+  const run = await engine.startRun(wf, {});
+  await engine.signal(run.id, "add", 1);
+  await engine.signal(run.id, "add", 2);
+  assert.deepEqual(await run.result(), [2, 4]);
+});

@@ -47,7 +47,6 @@ export interface StartOptions {
 /** A started run. */
 export interface RunHandle<O = unknown> {
   readonly id: string;
-  readonly workflow: string;
   /** False when `startRun` found the run already there (same id, same input). */
   readonly created: boolean;
   /** Waits for the run to end: its output, or a `RunFailedError`. */
@@ -151,9 +150,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
   };
 
-  const handle = <O>(runId: string, workflow: string, created: boolean): RunHandle<O> => ({
+  const handle = <O>(runId: string, created: boolean): RunHandle<O> => ({
     id: runId,
-    workflow,
     created,
     async result() {
       const run = await waitForEnd(runId);
@@ -219,11 +217,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
         );
       }
       if (created) worker.poke();
-      return handle<O>(id, workflow.name, created);
+      return handle<O>(id, created);
     },
 
     handle<O>(runId: string) {
-      return handle<O>(runId, "", false);
+      return handle<O>(runId, false);
     },
 
     async getRun(runId) {
@@ -280,7 +278,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         now,
       );
       worker.poke();
-      return handle(runId, run.workflow, false);
+      return handle(runId, false);
     },
 
     async fork(runId, { fromStep, id }) {
@@ -306,7 +304,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       );
       if (!created) throw new BatonError("RUN_CONFLICT", `cannot fork into run "${newId}": a run with that id exists`);
       worker.poke();
-      return handle(newId, run.workflow, true);
+      return handle(newId, true);
     },
 
     async [Symbol.asyncDispose]() {

@@ -280,7 +280,7 @@ export class WorkflowRuntime {
       signals<T>(name: string): AsyncIterable<T> {
         return {
           [Symbol.asyncIterator]: () => ({
-            next: async () => ({ value: (await this.waitForSignal<T>(name)) as T, done: false }),
+            next: async () => ({ value: (await runtime.issue<T>("signal", name)) as T, done: false }),
           }),
         };
       },

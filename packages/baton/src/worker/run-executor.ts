@@ -32,8 +32,8 @@ export interface ExecutorHost {
   clock: Clock;
   /** Registered workflows by name. */
   workflows: Map<string, Workflow>;
-  /** The run left this worker (finished, released, or lost). */
-  detached(runId: string, status: RunStatus | undefined): void;
+  /** The run left this worker: finished (with its status and parent), released, or lost. */
+  detached(runId: string, status: RunStatus | undefined, parentId?: string): void;
   /** A child run was created: claim it soon. */
   childCreated(): void;
   /** Cancels a child run (ignoring runs that have ended). */
@@ -48,6 +48,7 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** One run in a worker's memory. */
 export class RunExecutor implements AttemptHost {
   readonly runId: string;
+  readonly parentId?: string;
   readonly clock: Clock;
   readonly waits: ClockWaits;
   readonly inFlight = new InFlightAttempts();
@@ -75,6 +76,7 @@ export class RunExecutor implements AttemptHost {
     claimed: ClaimedRun,
   ) {
     this.runId = claimed.run.id;
+    this.parentId = claimed.run.parentId;
     this.clock = host.clock;
     this.waits = new ClockWaits(host.clock);
     this.lastActive = host.clock.now();
@@ -224,7 +226,7 @@ export class RunExecutor implements AttemptHost {
     await this.record(event, { ...fields, status }).committed;
     this.journal.close();
     this.isStopped = true;
-    this.host.detached(this.runId, status);
+    this.host.detached(this.runId, status, this.parentId);
   }
 
   // ---- state ------------------------------------------------------------------
@@ -398,7 +400,8 @@ export class RunExecutor implements AttemptHost {
     this.childWaits.clear();
     const ended = outcome.kind === "cancelled" ? "was cancelled" : "ended";
     this.inFlight.abortAll(new BatonError("RUN_ENDED", `run "${this.runId}" ${ended}`));
-    if (outcome.kind === "cancelled") {
+    if (outcome.kind !== "completed") {
+      // A run that does not complete takes its unfinished children down with it.
       for (const call of this.runtime.calls) {
         if (call.kind === "child" && call.child && !this.outcomes.has(call.position)) {
           await this.host.cancelChild(call.child.id);

@@ -6,7 +6,7 @@
  */
 import type { Clock } from "../clock.js";
 import { toMilliseconds } from "../duration.js";
-import { BatonError, TimeoutError } from "../errors.js";
+import { TimeoutError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
 import type { AttemptState, CallOutcome } from "../runtime/history-state.js";
 import { stepScope } from "../runtime/step-scope.js";
@@ -68,7 +68,7 @@ export type AttemptOutcome = CallOutcome & { attempt: number };
 /**
  * Attempts `fn` under `policy` until it succeeds, fails for good, or the run
  * stops (then resolves undefined). `recorded` continues the attempts of a
- * previous execution: an attempt left open by a dead worker counts as used.
+ * previous execution.
  */
 export async function runAttempts(
   host: AttemptHost,
@@ -78,17 +78,12 @@ export async function runAttempts(
   kind: "step" | "compensation",
   fn: (step: StepContext) => unknown,
 ): Promise<AttemptOutcome | undefined> {
-  let used = recorded?.used ?? 0;
+  // An attempt left open by a dead worker ran at most partly: it runs again
+  // (at-least-once) without using up the retry budget.
+  let used = (recorded?.used ?? 0) - (recorded?.open ? 1 : 0);
   let last = recorded?.last ?? 0;
   let retryAt = recorded?.retryAt;
   const key = kind === "step" ? `${host.runId}:${call.position}` : `${host.runId}:${call.position}:compensation`;
-  if (recorded?.open && used >= policy.maxAttempts) {
-    const error = new BatonError(
-      "ATTEMPT_INTERRUPTED",
-      `attempt ${last} of ${kind} "${call.name}" was interrupted (its worker stopped) and no attempts are left`,
-    );
-    return { ok: false, error: toErrorInfo(error), attempt: last };
-  }
   for (;;) {
     if (retryAt !== undefined && retryAt > host.clock.now()) {
       if (!(await host.waits.until(`retry:${kind}:${call.position}`, retryAt))) return undefined;

@@ -142,9 +142,10 @@ export class Worker {
         store: this.options.store,
         clock: this.options.clock,
         workflows: this.options.workflows,
-        detached: (runId, status) => {
+        detached: (runId, status, parentId) => {
           this.executors.delete(runId);
           this.options.onDetached(runId, status);
+          if (status && parentId) this.pokeRun(parentId);
         },
         childCreated: () => this.poke(),
         cancelChild: async (childId) => {
