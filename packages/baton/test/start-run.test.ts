@@ -67,3 +67,30 @@ test("other bad start requests get clear errors", async () => {
   await assert.rejects(engine.startRun(wf, { n: 1n } as never), { code: "NOT_SERIALIZABLE" });
   assert.equal((await engine.listRuns()).runs.length, 0);
 });
+
+test("a run executes only on a worker that has the version it started with", async () => {
+  const { tempStore, statusOf } = await import("./helpers.js");
+  const store = tempStore();
+  const v1 = defineWorkflow("versioned", async () => "v1", { version: "1" });
+  const v2 = defineWorkflow("versioned", async () => "v2", { version: "2" });
+  await using newWorker = await startEngine([v2], { store });
+  const old = await newWorker.startRun(v1, {}, { id: "old" });
+  const fresh = await newWorker.startRun(v2, {}, { id: "fresh" });
+  assert.equal(await fresh.result(), "v2");
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal((await newWorker.getRun(old.id)).status, "pending", "not claimed by a version 2 worker");
+  assert.equal((await newWorker.getRun(old.id)).version, "1");
+  await using oldWorker = await startEngine([v1], { store });
+  await statusOf(oldWorker, old.id, "completed");
+  assert.equal(await old.result(), "v1");
+});
+
+test("store addresses are checked", async () => {
+  const { openStore } = await import("baton");
+  assert.throws(() => openStore("mysql://x"), { code: "INVALID_STORE", message: /invalid store "mysql:\/\/x"/ });
+  assert.throws(() => openStore("sqlite:"), { code: "INVALID_STORE" });
+  assert.throws(
+    () => openStore("postgres://user:secret@db/x"),
+    (error: Error) => !error.message.includes("secret"),
+  );
+});
