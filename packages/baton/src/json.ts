@@ -77,10 +77,9 @@ export function fromErrorInfo(info: ErrorInfo): Error {
 
 /** The error a workflow sees when a step fails for good. */
 export function stepFailure(name: string, position: number, info: ErrorInfo): StepFailedError {
-  const error = new StepFailedError(name, position, `step "${name}" failed: ${info.message}`, {
+  return new StepFailedError(name, position, `step "${name}" failed: ${info.message}`, {
     cause: fromErrorInfo(info),
   });
-  return error;
 }
 
 /** The error a workflow sees when a child run does not complete. */

@@ -400,8 +400,9 @@ export class RunExecutor implements AttemptHost {
     this.childWaits.clear();
     const ended = outcome.kind === "cancelled" ? "was cancelled" : "ended";
     this.inFlight.abortAll(new BatonError("RUN_ENDED", `run "${this.runId}" ${ended}`));
-    if (outcome.kind !== "completed") {
-      // A run that does not complete takes its unfinished children down with it.
+    if (outcome.kind === "failed" || outcome.kind === "cancelled") {
+      // A run that fails or is cancelled takes its unfinished children down with it.
+      // (After a nondeterminism error the run waits for a fix and a resume: its children keep going.)
       for (const call of this.runtime.calls) {
         if (call.kind === "child" && call.child && !this.outcomes.has(call.position)) {
           await this.host.cancelChild(call.child.id);
