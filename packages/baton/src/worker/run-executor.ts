@@ -242,6 +242,11 @@ export class RunExecutor implements AttemptHost {
   /** Stops all work of this run in this worker. */
   private stop(reason: unknown): void {
     this.isStopped = true;
+    this.dropWork(reason);
+  }
+
+  /** Cancels every wait and aborts the attempts in flight. */
+  private dropWork(reason: unknown): void {
     this.waits.cancelAll();
     this.signals.clearWaits();
     this.childWaits.clear();
@@ -395,11 +400,8 @@ export class RunExecutor implements AttemptHost {
 
   private async settle(outcome: RuntimeOutcome): Promise<void> {
     if (this.isStopped) return;
-    this.waits.cancelAll();
-    this.signals.clearWaits();
-    this.childWaits.clear();
     const ended = outcome.kind === "cancelled" ? "was cancelled" : "ended";
-    this.inFlight.abortAll(new BatonError("RUN_ENDED", `run "${this.runId}" ${ended}`));
+    this.dropWork(new BatonError("RUN_ENDED", `run "${this.runId}" ${ended}`));
     if (outcome.kind === "failed" || outcome.kind === "cancelled") {
       // A run that fails or is cancelled takes its unfinished children down with it.
       // (After a nondeterminism error the run waits for a fix and a resume: its children keep going.)
