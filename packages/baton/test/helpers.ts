@@ -15,12 +15,28 @@ export function tempDir(prefix = "baton-test-"): string {
   return dir;
 }
 
-/** A store address of a new SQLite file. */
+/** The store the conformance tests run against: `sqlite` (default) or `postgres`. */
+export const testStoreKind = process.env.BATON_TEST_STORE === "postgres" ? "postgres" : "sqlite";
+
+/** Database of the PostgreSQL runs (the test script creates one per test run). */
+export const testPostgresUrl = process.env.BATON_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+let schemas = 0;
+
+/**
+ * A store address of a new, empty store of the kind under test: a new SQLite
+ * file, or a new schema in the test run's PostgreSQL database.
+ */
 export function tempStore(): string {
+  if (testStoreKind === "postgres") {
+    const url = new URL(testPostgresUrl);
+    url.searchParams.set("schema", `t_${process.pid}_${++schemas}_${Math.random().toString(36).slice(2, 8)}`);
+    return url.toString();
+  }
   return `sqlite:${join(tempDir(), "baton.db")}`;
 }
 
-/** An engine on a new SQLite file, quiet, polling fast; started unless `start: false`. */
+/** An engine on a new store (see `tempStore`), quiet, polling fast; started unless `start: false`. */
 export async function startEngine(
   // biome-ignore lint/suspicious/noExplicitAny: any workflow
   workflows: Workflow<any, any>[],

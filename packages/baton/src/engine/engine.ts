@@ -20,8 +20,18 @@ export interface EngineOptions {
   workflows?: Workflow<any, any>[];
   /** `sqlite:<path>`, `postgres://...` or a Store. Default `sqlite:.baton/baton.db`. */
   store?: string | Store;
-  /** Source of time. Default: the system clock. Tests pass `createTestClock()`. */
+  /**
+   * Source of time. Default: the store's clock when it has one (PostgreSQL:
+   * the database's clock, so workers agree on due timers whatever their own
+   * clocks say), else the system clock. Tests pass `createTestClock()`.
+   */
   clock?: Clock;
+  /**
+   * Apply the store's pending migrations on start (and, on PostgreSQL, on
+   * first use). Default true. Turn it off where a deploy step runs
+   * `baton migrate`; a store lacking migrations then fails with `MIGRATIONS_PENDING`.
+   */
+  migrate?: boolean;
   /** Name of this worker in leases. Default `<host>:<pid>:<random>`. */
   workerId?: string;
   /** Lease on a claimed run; a dead worker's runs are taken over after it. Default `"15s"`. */
@@ -95,8 +105,9 @@ const validId = /^[\x21-\x7e]{1,200}$/;
  * console.log(await run.result());
  */
 export function createEngine(options: EngineOptions = {}): Engine {
-  const store = openStore(options.store);
-  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? { warn: (message, error) => console.warn(`[baton] ${message}`, error ?? "") };
+  const store = openStore(options.store, { migrate: options.migrate, log: (m, e) => logger.warn(m, e) });
+  const clock = options.clock ?? store.clock ?? systemClock;
   const workflows = new Map<string, Workflow>();
   for (const workflow of options.workflows ?? []) {
     if (workflows.has(workflow.name)) {
@@ -106,7 +117,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
   const pollIntervalMs = toMilliseconds(options.pollInterval ?? "500ms");
   const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
-  const logger = options.logger ?? { warn: (message, error) => console.warn(`[baton] ${message}`, error ?? "") };
   const endWaiters = new Map<string, Set<() => void>>();
 
   const worker = new Worker({
@@ -177,7 +187,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async start() {
       if (started) return;
       started = true;
-      await store.migrate();
+      if (options.migrate !== false) await store.migrate();
       worker.start();
     },
 

@@ -12,8 +12,12 @@
  * - External actors (signals, cancel, child completion) never write a run's
  *   history; they "poke" it by raising `pokeSeq`. The lease holder reads what
  *   changed and records what it consumed in its own history.
- * - All times are parameters (`now`), never the database's own clock.
+ * - All times are parameters (`now`). A store that many machines share
+ *   offers its own `clock` (PostgreSQL: the database's clock), which the
+ *   engine uses unless it was given one, so every worker agrees on when a
+ *   timer is due and when a lease expires.
  */
+import type { Clock } from "../clock.js";
 import type { ErrorInfo, HistoryEventType, RunFilter, RunStatus } from "../types.js";
 
 /** A history event as the store keeps it (times in epoch milliseconds). */
@@ -142,6 +146,26 @@ export interface ClaimRequest {
   exclude?: string[];
 }
 
+/** Result of `claimRuns`. */
+export interface ClaimResult {
+  runs: ClaimedRun[];
+  /** Earliest timer of a waiting run no worker holds (for the workflows asked), if any. */
+  nextWakeAt?: number;
+}
+
+/**
+ * A change another process made, announced by a store that can (PostgreSQL
+ * LISTEN/NOTIFY): `runnable` (a run was created, resumed or given up),
+ * `poked` (a signal, cancel or finished child for `runId`), `wake` (a run
+ * left memory with a timer due at `at`), `reconnected` (notices may have been
+ * missed: look again).
+ */
+export type StoreNotice =
+  | { kind: "runnable" }
+  | { kind: "poked"; runId: string }
+  | { kind: "wake"; at: number }
+  | { kind: "reconnected" };
+
 /** Result of `createRun`. */
 export interface CreateRunResult {
   run: RunRecord;
@@ -153,6 +177,15 @@ export interface CreateRunResult {
 export interface Store {
   /** `sqlite` or `postgres`. */
   readonly kind: string;
+  /** The store's own time source, when it has one (see the invariants). */
+  readonly clock?: Clock;
+  /**
+   * When true, an attempt's start is committed before its body runs, so a
+   * worker that takes a run over from a frozen one always begins a new attempt
+   * number. When false, the start goes out with the next write of the run
+   * (saving a commit per step where one machine holds every worker).
+   */
+  readonly startsBeforeBody: boolean;
   /** Applies pending migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -185,12 +218,21 @@ export interface Store {
     now: number,
   ): Promise<void>;
 
-  /** Claims runnable runs (new, due, poked, or abandoned by a dead worker) under new leases. */
-  claimRuns(request: ClaimRequest): Promise<ClaimedRun[]>;
-  /** Extends every lease `owner` holds. Returns the ids of held runs that were poked. */
-  renewLeases(owner: string, now: number, leaseMs: number): Promise<string[]>;
+  /**
+   * Claims runnable runs (new, due, poked, abandoned by a dead worker, or held
+   * by `owner` but not in `exclude`) under new leases.
+   */
+  claimRuns(request: ClaimRequest): Promise<ClaimResult>;
+  /** Extends every lease `owner` holds. Returns how many runs it holds. */
+  renewLeases(owner: string, now: number, leaseMs: number): Promise<number>;
+  /** Ids of the runs `owner` holds. */
+  heldRuns(owner: string): Promise<string[]>;
+  /** Ids of the runs `owner` holds that were poked since it last wrote them. */
+  pokedRuns(owner: string): Promise<string[]>;
   /** Appends progress under a lease. @throws LeaseLostError when the lease is no longer held. */
   appendHistory(lease: Lease, write: RunWrite): Promise<void>;
   /** What changed for a held run since it was claimed or last read. */
   readInbox(runId: string): Promise<RunInbox>;
+  /** Announces changes made by other processes, when the store can. Returns an unsubscribe function. */
+  subscribe?(listener: (notice: StoreNotice) => void): () => void;
 }

@@ -52,6 +52,7 @@ export class RunExecutor implements AttemptHost {
   readonly clock: Clock;
   readonly waits: ClockWaits;
   readonly inFlight = new InFlightAttempts();
+  readonly startsBeforeBody: boolean;
   /** Outcomes of calls, recorded or live, with the seq that recorded them. */
   readonly outcomes = new Map<number, { seq: number; outcome: CallOutcome }>();
   /** Last time the run made progress (for eviction order). */
@@ -78,6 +79,7 @@ export class RunExecutor implements AttemptHost {
     this.runId = claimed.run.id;
     this.parentId = claimed.run.parentId;
     this.clock = host.clock;
+    this.startsBeforeBody = host.store.startsBeforeBody;
     this.waits = new ClockWaits(host.clock);
     this.lastActive = host.clock.now();
     this.state = foldHistory(claimed.history);
@@ -199,6 +201,12 @@ export class RunExecutor implements AttemptHost {
       if (!(error instanceof LeaseLostError)) this.host.log(`could not release run "${this.runId}"`, error);
     }
     this.host.detached(this.runId, undefined);
+  }
+
+  /** Another worker holds the run now: stop at once (in-flight attempts are aborted) and leave memory. */
+  leaseLost(): void {
+    if (this.isStopped || this.isDraining || this.phase === "finished") return;
+    this.fail(new LeaseLostError(this.runId));
   }
 
   /** Records the cancellation; the run stops at its next delivery. */

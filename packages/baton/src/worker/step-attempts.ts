@@ -53,7 +53,9 @@ export interface AttemptHost {
   readonly clock: Clock;
   readonly waits: ClockWaits;
   readonly inFlight: InFlightAttempts;
-  record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }): void;
+  /** Commit an attempt's start before running its body (see `Store.startsBeforeBody`). */
+  readonly startsBeforeBody: boolean;
+  record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }): { committed: Promise<void> };
   /** The run stopped (lease gone, finished): abandon quietly. */
   stopped(): boolean;
   /** The worker is stopping: start no new attempt, leave retries to the next worker. */
@@ -91,7 +93,15 @@ export async function runAttempts(
     if (host.stopped() || host.draining()) return undefined;
     used++;
     last++;
-    host.record({ type: `${kind}.started`, position: call.position, name: call.name, attempt: last });
+    const started = host.record({ type: `${kind}.started`, position: call.position, name: call.name, attempt: last });
+    if (host.startsBeforeBody) {
+      // A worker that takes the run over sees this attempt and begins the next one.
+      const committed = await started.committed.then(
+        () => true,
+        () => false,
+      );
+      if (!committed || host.stopped()) return undefined;
+    }
     const result = await attempt(host, call, kind, key, last, fn);
     if (host.stopped()) return undefined;
     if (result.ok) {

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import { BatonError } from "../errors.js";
-import type { Store } from "../store/store.js";
+import type { ClaimedRun, Store, StoreNotice } from "../store/store.js";
 import type { RunStatus } from "../types.js";
 import type { Workflow } from "../workflow.js";
 import { RunExecutor } from "./run-executor.js";
@@ -34,6 +34,9 @@ export class Worker {
   private claimAgain = false;
   private pollTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  /** A claim planned for the next timer of a run no worker holds. */
+  private wake?: { at: number; cancel: () => void };
   private readonly workflowKeys: string[];
 
   constructor(private readonly options: WorkerOptions) {
@@ -49,10 +52,31 @@ export class Worker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    // Renewal also reports held runs poked by other processes (signals, cancels, children).
-    const renewEvery = Math.max(20, Math.min(Math.floor(this.options.leaseMs / 3), this.options.pollIntervalMs));
-    this.renewTimer = setInterval(() => void this.renew(), renewEvery);
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(20, Math.floor(this.options.leaseMs / 3)));
+    this.unsubscribe = this.options.store.subscribe?.((notice) => this.notice(notice));
     this.schedulePoll(0);
+  }
+
+  /** A change announced by the store (another process made it). */
+  private notice(notice: StoreNotice): void {
+    if (notice.kind === "poked") this.pokeRun(notice.runId);
+    else if (notice.kind === "wake") this.wakeAt(notice.at);
+    else if (notice.kind === "reconnected") {
+      this.poke();
+      void this.checkPoked();
+    } else this.poke();
+  }
+
+  /** Plans a claim for `at` (a timer of a run no worker holds), keeping only the earliest. */
+  private wakeAt(at: number | undefined): void {
+    if (at === undefined || !this.running) return;
+    if (this.wake && this.wake.at <= at) return;
+    this.wake?.cancel();
+    const cancel = this.options.clock.setTimer(at, () => {
+      if (this.wake?.at === at) this.wake = undefined;
+      this.poke();
+    });
+    this.wake = { at, cancel };
   }
 
   /** Claims soon (a run was started or woken in this process). */
@@ -94,6 +118,9 @@ export class Worker {
     this.running = false;
     clearTimeout(this.pollTimer);
     clearInterval(this.renewTimer);
+    this.unsubscribe?.();
+    this.wake?.cancel();
+    this.wake = undefined;
     await this.claiming;
     const deadline = Date.now() + timeoutMs;
     await Promise.all([...this.executors.values()].map((executor) => executor.release(deadline)));
@@ -104,6 +131,7 @@ export class Worker {
     if (!this.running) return;
     this.pollTimer = setTimeout(() => {
       this.poke();
+      void this.checkPoked();
       this.schedulePoll(this.options.pollIntervalMs);
     }, delay);
   }
@@ -114,9 +142,9 @@ export class Worker {
       await this.evict();
       const limit = this.options.maxRunsInMemory - this.executors.size;
       if (limit <= 0) return;
-      let claimed: Awaited<ReturnType<Store["claimRuns"]>>;
+      let claimed: ClaimedRun[];
       try {
-        claimed = await this.options.store.claimRuns({
+        const result = await this.options.store.claimRuns({
           owner: this.options.owner,
           now: this.options.clock.now(),
           leaseMs: this.options.leaseMs,
@@ -124,6 +152,8 @@ export class Worker {
           workflows: this.workflowKeys,
           exclude: [...this.executors.keys()],
         });
+        claimed = result.runs;
+        this.wakeAt(result.nextWakeAt);
       } catch (error) {
         this.options.log("claiming runs failed", error);
         return;
@@ -133,7 +163,7 @@ export class Worker {
     }
   }
 
-  private execute(claimed: Awaited<ReturnType<Store["claimRuns"]>>[number]): void {
+  private execute(claimed: ClaimedRun): void {
     const workflow = this.options.workflows.get(claimed.run.workflow);
     if (!workflow)
       throw new BatonError("UNKNOWN_WORKFLOW", `claimed run of unknown workflow "${claimed.run.workflow}"`);
@@ -177,17 +207,29 @@ export class Worker {
     await Promise.all(candidates.map((executor) => executor.release()));
   }
 
+  /** Extends the leases; when fewer are held than in memory, drops the runs lost to another worker. */
   private async renew(): Promise<void> {
     if (!this.running || this.executors.size === 0) return;
     try {
-      const poked = await this.options.store.renewLeases(
-        this.options.owner,
-        this.options.clock.now(),
-        this.options.leaseMs,
-      );
-      for (const runId of poked) this.pokeRun(runId);
+      const { store, owner, clock, leaseMs } = this.options;
+      const held = await store.renewLeases(owner, clock.now(), leaseMs);
+      if (held >= this.executors.size) return;
+      const still = new Set(await store.heldRuns(owner));
+      for (const [runId, executor] of this.executors) {
+        if (!still.has(runId)) executor.leaseLost();
+      }
     } catch (error) {
       this.options.log("renewing leases failed", error);
+    }
+  }
+
+  /** Held runs poked by other processes (signals, cancels, children) are read again. */
+  private async checkPoked(): Promise<void> {
+    if (!this.running || this.executors.size === 0) return;
+    try {
+      for (const runId of await this.options.store.pokedRuns(this.options.owner)) this.pokeRun(runId);
+    } catch (error) {
+      this.options.log("looking for poked runs failed", error);
     }
   }
 }

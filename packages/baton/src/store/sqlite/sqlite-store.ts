@@ -7,10 +7,8 @@ import { encodeJson } from "../../json.js";
 import type { RunFilter } from "../../types.js";
 import { readMigrations } from "../migration-files.js";
 import {
-  decodeCursor,
   encodeCursor,
   type HistoryRow,
-  pageSize,
   type RunRow,
   runFinished,
   runNotFound,
@@ -20,9 +18,11 @@ import {
   toRunRecord,
   toSignalRecord,
 } from "../rows.js";
+import { runFilterSql } from "../run-filter-sql.js";
 import type {
   ClaimedRun,
   ClaimRequest,
+  ClaimResult,
   CreateRunResult,
   Lease,
   NewRun,
@@ -114,14 +114,20 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        WHERE id IN (
          SELECT id FROM runs
          WHERE status IN ${active}
-           AND (lease_owner IS NULL OR lease_expires_at < @now)
+           AND (lease_owner IS NULL OR lease_expires_at < @now OR lease_owner = @owner)
            AND (status <> 'waiting' OR wake_at <= @now OR poke_seq > seen_poke_seq)
            AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
            AND id NOT IN (SELECT value FROM json_each(@exclude))
          ORDER BY created_at LIMIT @limit)
        RETURNING *`,
     ),
+    nextWake: db.prepare(
+      `SELECT min(wake_at) AS at FROM runs
+       WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > @now
+         AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))`,
+    ),
     renew: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ?"),
+    held: db.prepare("SELECT id FROM runs WHERE lease_owner = ?"),
     poked: db.prepare("SELECT id FROM runs WHERE lease_owner = ? AND poke_seq > seen_poke_seq"),
     progress: db.prepare(
       `UPDATE runs SET
@@ -184,6 +190,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   return {
     kind: "sqlite",
+    startsBeforeBody: false,
     async migrate() {
       migrate();
     },
@@ -204,40 +211,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     async listRuns(filter: RunFilter) {
-      const limit = pageSize(filter.limit);
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.workflow !== undefined) {
-        where.push("workflow = ?");
-        params.push(filter.workflow);
-      }
-      if (filter.status !== undefined) {
-        const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
-        where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
-        params.push(...statuses);
-      }
-      if (filter.parentId !== undefined) {
-        where.push("parent_id = ?");
-        params.push(filter.parentId);
-      }
-      if (filter.createdAfter) {
-        where.push("created_at >= ?");
-        params.push(filter.createdAfter.getTime());
-      }
-      if (filter.createdBefore) {
-        where.push("created_at < ?");
-        params.push(filter.createdBefore.getTime());
-      }
-      if (filter.cursor !== undefined) {
-        const cursor = decodeCursor(filter.cursor);
-        where.push("(created_at < ? OR (created_at = ? AND id < ?))");
-        params.push(cursor.createdAt, cursor.createdAt, cursor.id);
-      }
+      const { where, params, limit } = runFilterSql(filter, () => "?");
       const rows = db
-        .prepare(
-          `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-           ORDER BY created_at DESC, id DESC LIMIT ?`,
-        )
+        .prepare(`SELECT * FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
         .all(...params, limit + 1) as RunRow[];
       const runs = rows.slice(0, limit).map(toRunRecord);
       const last = runs[runs.length - 1];
@@ -283,17 +259,19 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       });
     },
 
-    claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
+    claimRuns(request: ClaimRequest): Promise<ClaimResult> {
       return batcher.write(() => {
+        const workflows = JSON.stringify(request.workflows);
         const rows = sql.claim.all({
           owner: request.owner,
           expiresAt: request.now + request.leaseMs,
           now: request.now,
-          workflows: JSON.stringify(request.workflows),
+          workflows,
           exclude: JSON.stringify(request.exclude ?? []),
           limit: request.limit,
         }) as RunRow[];
-        return rows.map((row) => {
+        const next = sql.nextWake.get({ now: request.now, workflows }) as { at: number | null };
+        const runs = rows.map((row): ClaimedRun => {
           const run = toRunRecord(row);
           return {
             run,
@@ -302,14 +280,20 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
             signals: signalsOf(run.id),
           };
         });
+        return { runs, nextWakeAt: next.at ?? undefined };
       });
     },
 
     renewLeases(owner, now, leaseMs) {
-      return batcher.write(() => {
-        sql.renew.run(now + leaseMs, owner);
-        return (sql.poked.all(owner) as { id: string }[]).map((row) => row.id);
-      });
+      return batcher.write(() => sql.renew.run(now + leaseMs, owner).changes);
+    },
+
+    async heldRuns(owner) {
+      return (sql.held.all(owner) as { id: string }[]).map((row) => row.id);
+    },
+
+    async pokedRuns(owner) {
+      return (sql.poked.all(owner) as { id: string }[]).map((row) => row.id);
     },
 
     appendHistory(lease: Lease, write: RunWrite) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEngine, defineWorkflow } from "baton";
-import { eventually, startEngine, statusOf, tempStore } from "./helpers.js";
+import { eventually, startEngine, statusOf, tempStore } from "../helpers.js";
 
 test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
   const store = tempStore();
@@ -41,7 +41,9 @@ test("a run abandoned by a dead worker is taken over once its lease expires", as
   const wf = defineWorkflow("abandoned", async (ctx) => ctx.step("s", () => "recovered"));
   const client = createEngine({ store, workflows: [wf], logger: { warn: () => {} } });
   // A worker that claimed the run and died: a lease held by nobody alive.
-  const [claimed] = await client.store
+  const {
+    runs: [claimed],
+  } = await client.store
     .claimRuns({
       owner: "dead-worker",
       now: Date.now(),
@@ -50,7 +52,7 @@ test("a run abandoned by a dead worker is taken over once its lease expires", as
       workflows: ["abandoned@1"],
     })
     .then(async (none) => {
-      assert.equal(none.length, 0);
+      assert.equal(none.runs.length, 0);
       await client.startRun(wf, {}, { id: "orphan" });
       return client.store.claimRuns({
         owner: "dead-worker",
@@ -73,8 +75,8 @@ test("a worker that lost its lease has its writes rejected", async () => {
   await engine.startRun(wf, {}, { id: "f" });
   const now = Date.now();
   const request = { now, leaseMs: 10, limit: 1, workflows: ["fenced@1"] };
-  const [old] = await engine.store.claimRuns({ ...request, owner: "a" });
-  const [taken] = await engine.store.claimRuns({ ...request, owner: "b", now: now + 20 });
+  const [old] = (await engine.store.claimRuns({ ...request, owner: "a" })).runs;
+  const [taken] = (await engine.store.claimRuns({ ...request, owner: "b", now: now + 20 })).runs;
   assert.ok(old && taken);
   const event = { seq: 2, type: "step.started" as const, at: now, position: 0, name: "x", attempt: 1 };
   await assert.rejects(engine.store.appendHistory(old.lease, { events: [event], now }), { code: "LEASE_LOST" });
@@ -121,7 +123,7 @@ test("a worker whose lease was taken over stops the run quietly and writes nothi
     limit: 1,
     workflows: ["stolen@1"],
   });
-  assert.equal(stolen.length, 1);
+  assert.equal(stolen.runs.length, 1);
   release();
   await new Promise((resolve) => setTimeout(resolve, 100));
   const history = await engine.getHistory(run.id);

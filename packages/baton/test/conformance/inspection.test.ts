@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow, FatalError } from "baton";
-import { startEngine, statusOf } from "./helpers.js";
+import { startEngine, statusOf } from "../helpers.js";
 
 test("listRuns filters by workflow and status and pages with a cursor, newest first", async () => {
   const ok = defineWorkflow("list-ok", async () => "ok");

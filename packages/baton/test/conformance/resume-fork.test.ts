@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow, FatalError } from "baton";
-import { startEngine, statusOf } from "./helpers.js";
+import { startEngine, statusOf } from "../helpers.js";
 
 test("a failed run resumes from the failed step; completed steps are kept", async () => {
   const calls: string[] = [];

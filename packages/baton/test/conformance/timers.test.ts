@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, defineWorkflow } from "baton";
-import { startEngine, statusOf, tempStore } from "./helpers.js";
+import { startEngine, statusOf, tempStore } from "../helpers.js";
 
 test("a 3-day sleep completes in milliseconds of test time, never early", async () => {
   const clock = createTestClock();

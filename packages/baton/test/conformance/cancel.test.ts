@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow, RunFailedError } from "baton";
-import { eventually, startEngine, statusOf } from "./helpers.js";
+import { eventually, startEngine, statusOf } from "../helpers.js";
 
 test("cancel stops a waiting run, runs its compensations and ends cancelled", async () => {
   const undone: string[] = [];

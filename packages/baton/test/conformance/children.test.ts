@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type ChildFailedError, defineWorkflow, FatalError } from "baton";
-import { eventually, startEngine, statusOf } from "./helpers.js";
+import { eventually, startEngine, statusOf } from "../helpers.js";
 
 const child = defineWorkflow("child-double", async (ctx, n: number) => ctx.step("double", () => n * 2));
 const failing = defineWorkflow("child-fails", async (ctx) => {

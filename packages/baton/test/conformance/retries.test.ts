@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, defineWorkflow, FatalError, RetryableError, RunFailedError } from "baton";
-import { startEngine, statusOf } from "./helpers.js";
+import { startEngine, statusOf } from "../helpers.js";
 
 test("a failing step is retried with backoff until it succeeds; every attempt is recorded", async () => {
   let calls = 0;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow } from "baton";
-import { startEngine } from "./helpers.js";
+import { startEngine } from "../helpers.js";
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,10 +69,10 @@ test("re-execution of parallel branches gives the same step identities, in compl
   const gate = new Promise<void>((resolve) => {
     open = resolve;
   });
-  const store = `sqlite:${(await import("./helpers.js")).tempDir()}/b.db`;
+  const store = (await import("../helpers.js")).tempStore();
   const first = await startEngine([make(gate)], { store });
   const run = await first.startRun("branches", {});
-  const { eventually } = await import("./helpers.js");
+  const { eventually } = await import("../helpers.js");
   await eventually(() => executed.includes("after"));
   await first.stop(); // "after" is in flight; the run stays resumable
   open();

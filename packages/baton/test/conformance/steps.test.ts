@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow } from "baton";
-import { startEngine } from "./helpers.js";
+import { startEngine } from "../helpers.js";
 
 test("a step runs once, its result is checkpointed and returned", async () => {
   let calls = 0;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, defineWorkflow } from "baton";
-import { eventually, startEngine, statusOf } from "./helpers.js";
+import { eventually, startEngine, statusOf } from "../helpers.js";
 
 test("waitForSignal returns the payload; the run waits until it comes", async () => {
   const wf = defineWorkflow("approve", async (ctx) => {
@@ -119,7 +119,7 @@ test("onSignal delivers context updates between steps, and replays them in the s
 
 test("a signal sent by another engine on the same store reaches a run held in memory", async () => {
   const { createEngine } = await import("baton");
-  const { tempStore } = await import("./helpers.js");
+  const { tempStore } = await import("../helpers.js");
   const store = tempStore();
   const wf = defineWorkflow("cross-process", async (ctx) => ctx.waitForSignal<string>("hello"));
   await using worker = await startEngine([wf], { store });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow } from "baton";
 import { z } from "zod";
-import { startEngine } from "./helpers.js";
+import { startEngine } from "../helpers.js";
 
 const wf = defineWorkflow("idem", async (ctx, input: { n: number }) => ctx.step("n", () => input.n));
 
@@ -69,7 +69,7 @@ test("other bad start requests get clear errors", async () => {
 });
 
 test("a run executes only on a worker that has the version it started with", async () => {
-  const { tempStore, statusOf } = await import("./helpers.js");
+  const { tempStore, statusOf } = await import("../helpers.js");
   const store = tempStore();
   const v1 = defineWorkflow("versioned", async () => "v1", { version: "1" });
   const v2 = defineWorkflow("versioned", async () => "v2", { version: "2" });
@@ -90,7 +90,8 @@ test("store addresses are checked", async () => {
   assert.throws(() => openStore("mysql://x"), { code: "INVALID_STORE", message: /invalid store "mysql:\/\/x"/ });
   assert.throws(() => openStore("sqlite:"), { code: "INVALID_STORE" });
   assert.throws(
-    () => openStore("postgres://user:secret@db/x"),
-    (error: Error) => !error.message.includes("secret"),
+    () => openStore("postgres://user:secret@db/x?schema=Not-A-Schema"),
+    (error: Error & { code?: string }) =>
+      error.code === "INVALID_STORE" && /Not-A-Schema/.test(error.message) && !error.message.includes("secret"),
   );
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow } from "baton";
-import { startEngine, statusOf, tempStore } from "./helpers.js";
+import { startEngine, statusOf, tempStore } from "../helpers.js";
 
 test("re-execution that calls a different step fails the run naming both, before any side effect", async () => {
   const store = tempStore();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow, FatalError, RunFailedError } from "baton";
-import { startEngine, statusOf } from "./helpers.js";
+import { startEngine, statusOf } from "../helpers.js";
 
 test("a failing run compensates completed steps in reverse order and ends compensated", async () => {
   const undone: string[] = [];

@@ -1,0 +1,122 @@
+import pg from "pg";
+import type { StoreNotice } from "../store.js";
+
+/** Payloads on the channel: `r` runnable, `p:<runId>` poked, `w:<epoch ms>` wake. */
+export function parseNotice(payload: string | undefined): StoreNotice | undefined {
+  if (payload === "r") return { kind: "runnable" };
+  if (payload?.startsWith("p:")) return { kind: "poked", runId: payload.slice(2) };
+  if (payload?.startsWith("w:")) {
+    const at = Number(payload.slice(2));
+    return Number.isFinite(at) ? { kind: "wake", at } : undefined;
+  }
+  return undefined;
+}
+
+/** A LISTEN connection shared by a store's subscribers. */
+export interface NoticeListener {
+  subscribe(listener: (notice: StoreNotice) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on `channel` over a dedicated connection while anyone subscribes.
+ * When the connection drops it reconnects with backoff (100 ms doubling to
+ * 5 s) and announces `reconnected`, since notices sent meanwhile are lost.
+ */
+export function createNoticeListener(
+  config: pg.ClientConfig,
+  channel: string,
+  log: (message: string, error?: unknown) => void,
+): NoticeListener {
+  const listeners = new Set<(notice: StoreNotice) => void>();
+  let client: pg.Client | undefined;
+  let connecting: Promise<void> | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let delay = 100;
+  let closed = false;
+  let everConnected = false;
+
+  const emit = (notice: StoreNotice) => {
+    for (const listener of listeners) listener(notice);
+  };
+
+  const scheduleReconnect = () => {
+    if (closed || listeners.size === 0 || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, delay);
+    retryTimer.unref();
+    delay = Math.min(delay * 2, 5000);
+  };
+
+  const connect = (): Promise<void> => {
+    if (closed || client || connecting) return connecting ?? Promise.resolve();
+    const next = new pg.Client(config);
+    let lost = false;
+    const drop = (error?: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (client === next) client = undefined;
+      if (!closed) log("the notification connection to PostgreSQL dropped; reconnecting", error);
+      void next.end().catch(() => {});
+      scheduleReconnect();
+    };
+    next.on("error", drop);
+    next.on("end", () => drop());
+    next.on("notification", (message) => {
+      const notice = parseNotice(message.payload);
+      if (notice) emit(notice);
+    });
+    connecting = (async () => {
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        if (closed || listeners.size === 0) {
+          lost = true;
+          await next.end();
+          return;
+        }
+        client = next;
+        delay = 100;
+        if (everConnected) emit({ kind: "reconnected" });
+        everConnected = true;
+      } catch (error) {
+        drop(error);
+      } finally {
+        connecting = undefined;
+      }
+    })();
+    return connecting;
+  };
+
+  const disconnect = async () => {
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    await connecting;
+    const current = client;
+    client = undefined;
+    if (current) {
+      current.removeAllListeners("end");
+      current.removeAllListeners("error");
+      current.on("error", () => {});
+      await current.end().catch(() => {});
+    }
+  };
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      void connect();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) void disconnect();
+      };
+    },
+    async close() {
+      closed = true;
+      listeners.clear();
+      await disconnect();
+    },
+  };
+}

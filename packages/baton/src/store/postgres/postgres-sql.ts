@@ -1,0 +1,164 @@
+/**
+ * The statements of the PostgreSQL store. Each write is one statement (one
+ * round trip, atomic on its own): data-modifying CTEs apply every part of a
+ * write only when its fenced `UPDATE` matched, and send notifications, which
+ * PostgreSQL delivers at commit.
+ */
+
+const active = "('pending', 'running', 'waiting', 'compensating')";
+const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
+
+/** Columns of events passed as a jsonb array. */
+const eventColumns = "seq integer, type text, position integer, at bigint, data text";
+
+/** CTEs `new_runs` and `new_history` inserting runs from `$runs` / `$events` (only when `guard` holds). */
+function insertRuns(t: string, runs: string, events: string, now: string, guard = "true"): string {
+  return `new_runs AS (
+    INSERT INTO ${t}.runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq)
+    SELECT r.id, r.workflow, r.version, 'pending', r.input, r.parent_id, ${now}, ${now}, r.timeout_ms, r.deadline_at, r.last_seq
+    FROM jsonb_to_recordset(${runs}::jsonb) AS r(id text, workflow text, version text, input text, parent_id text,
+      timeout_ms bigint, deadline_at bigint, last_seq integer)
+    WHERE ${guard}
+    ON CONFLICT (id) DO NOTHING
+    RETURNING *
+  ),
+  new_history AS (
+    INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+    SELECT e.run_id, e.seq, e.type, e.position, e.at, e.data
+    FROM jsonb_to_recordset(${events}::jsonb) AS e(run_id text, ${eventColumns})
+    WHERE e.run_id IN (SELECT id FROM new_runs)
+  )`;
+}
+
+/** Every statement of the store, for tables in schema `t` (quoted). */
+export function postgresSql(t: string) {
+  return {
+    now: "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now",
+
+    // $1 runs, $2 events, $3 now, $4 channel
+    createRun: `WITH ${insertRuns(t, "$1", "$2", "$3::bigint")},
+      note AS (SELECT pg_notify($4, 'r') FROM new_runs)
+      SELECT new_runs.*, (SELECT count(*) FROM note)::int AS notes FROM new_runs`,
+
+    getRun: `SELECT * FROM ${t}.runs WHERE id = $1`,
+    history: `SELECT seq, type, position, at, data FROM ${t}.history WHERE run_id = $1 ORDER BY seq`,
+    historyOf: `SELECT run_id, seq, type, position, at, data FROM ${t}.history WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,
+    eventAt: `SELECT type FROM ${t}.history WHERE run_id = $1 AND seq = $2`,
+    pendingSignals: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals
+      WHERE run_id = $1 AND consumed_seq IS NULL ORDER BY id`,
+    pendingSignalsOf: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals
+      WHERE run_id = ANY($1::text[]) AND consumed_seq IS NULL ORDER BY id`,
+    signalSent: `SELECT 1 FROM ${t}.signals WHERE send_key = $1`,
+    finishedChildren: `SELECT * FROM ${t}.runs WHERE parent_id = $1 AND status IN ${terminal}`,
+
+    // $1 run, $2 name, $3 payload, $4 key, $5 now, $6 channel
+    sendSignal: `WITH run AS (
+        UPDATE ${t}.runs SET poke_seq = poke_seq + 1, updated_at = $5::bigint
+        WHERE id = $1 AND status NOT IN ${terminal} RETURNING id
+      ),
+      ins AS (
+        INSERT INTO ${t}.signals (run_id, name, payload, sent_at, send_key)
+        SELECT $1, $2, $3, $5::bigint, $4 FROM run ON CONFLICT (send_key) DO NOTHING RETURNING id
+      ),
+      note AS (SELECT pg_notify($6, 'p:' || id) FROM run)
+      SELECT (SELECT count(*) FROM run)::int AS found, (SELECT count(*) FROM ins)::int AS inserted,
+        (SELECT count(*) FROM note)::int AS notes`,
+
+    // $1 run, $2 now, $3 channel
+    cancel: `WITH run AS (
+        UPDATE ${t}.runs SET cancel_requested = true, poke_seq = poke_seq + 1, updated_at = $2::bigint
+        WHERE id = $1 AND status NOT IN ${terminal} RETURNING *
+      ),
+      note AS (SELECT pg_notify($3, 'p:' || id) FROM run)
+      SELECT run.*, (SELECT count(*) FROM note)::int AS notes FROM run`,
+
+    // $1 run, $2 deadline, $3 now, $4 type, $5 position, $6 at, $7 data, $8 channel
+    resume: `WITH upd AS (
+        UPDATE ${t}.runs SET status = 'pending', error = NULL, finished_at = NULL, wake_at = NULL,
+          last_seq = last_seq + 1, deadline_at = $2::bigint, updated_at = $3::bigint
+        WHERE id = $1 AND status = 'failed' RETURNING last_seq
+      ),
+      ins AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT $1, upd.last_seq, $4, $5::integer, $6::bigint, $7 FROM upd
+      ),
+      note AS (SELECT pg_notify($8, 'r') FROM upd)
+      SELECT (SELECT count(*) FROM upd)::int AS resumed, (SELECT count(*) FROM note)::int AS notes`,
+
+    // $1 owner, $2 now, $3 lease ms, $4 workflows, $5 exclude, $6 limit
+    claim: `WITH picked AS (
+        SELECT id FROM ${t}.runs
+        WHERE status IN ${active}
+          AND (lease_owner IS NULL OR lease_expires_at < $2::bigint OR lease_owner = $1)
+          AND (status <> 'waiting' OR wake_at <= $2::bigint OR poke_seq > seen_poke_seq)
+          AND (workflow || '@' || version) = ANY($4::text[])
+          AND NOT (id = ANY($5::text[]))
+        ORDER BY created_at
+        LIMIT $6
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${t}.runs r SET lease_owner = $1, lease_token = r.lease_token + 1,
+        lease_expires_at = $2::bigint + $3::bigint,
+        status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END, updated_at = $2::bigint
+      FROM picked WHERE r.id = picked.id
+      RETURNING r.*`,
+
+    // $1 now, $2 workflows
+    nextWake: `SELECT min(wake_at) AS at FROM ${t}.runs
+      WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > $1::bigint
+        AND (workflow || '@' || version) = ANY($2::text[])`,
+
+    renew: `UPDATE ${t}.runs SET lease_expires_at = $2::bigint WHERE lease_owner = $1`,
+    held: `SELECT id FROM ${t}.runs WHERE lease_owner = $1`,
+    poked: `SELECT id FROM ${t}.runs WHERE lease_owner = $1 AND poke_seq > seen_poke_seq`,
+    lease: `SELECT lease_owner, lease_token, last_seq FROM ${t}.runs WHERE id = $1`,
+
+    // $1 id, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status, $7 set output, $8 output,
+    // $9 set error, $10 error, $11 set wake, $12 wake at, $13 seen poke seq, $14 finished at,
+    // $15 release, $16 now, $17 events, $18 consumed signals, $19 child runs, $20 child events,
+    // $21 terminal, $22 channel
+    append: `WITH upd AS (
+        UPDATE ${t}.runs SET
+          last_seq = $5::integer,
+          status = coalesce($6::text, status),
+          output = CASE WHEN $7::boolean THEN $8::text ELSE output END,
+          error = CASE WHEN $9::boolean THEN $10::text ELSE error END,
+          wake_at = CASE WHEN $11::boolean THEN $12::bigint ELSE wake_at END,
+          seen_poke_seq = coalesce($13::bigint, seen_poke_seq),
+          finished_at = coalesce($14::bigint, finished_at),
+          lease_owner = CASE WHEN $15::boolean THEN NULL ELSE lease_owner END,
+          lease_expires_at = CASE WHEN $15::boolean THEN NULL ELSE lease_expires_at END,
+          updated_at = $16::bigint
+        WHERE id = $1 AND lease_owner = $2 AND lease_token = $3::bigint AND last_seq = $4::integer
+        RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT $1, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($17::jsonb) AS e(${eventColumns})
+        WHERE EXISTS (SELECT 1 FROM upd)
+      ),
+      consumed AS (
+        UPDATE ${t}.signals SET consumed_seq = $5::integer
+        WHERE run_id = $1 AND id = ANY($18::bigint[]) AND EXISTS (SELECT 1 FROM upd)
+      ),
+      ${insertRuns(t, "$19", "$20", "$16::bigint", "EXISTS (SELECT 1 FROM upd)")},
+      parent AS (
+        UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = $16::bigint
+        FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${terminal}
+        RETURNING p.id
+      ),
+      note_parent AS (SELECT pg_notify($22, 'p:' || id) FROM parent),
+      note_children AS (SELECT pg_notify($22, 'r') WHERE EXISTS (SELECT 1 FROM new_runs)),
+      note_release AS (
+        SELECT pg_notify($22, CASE WHEN u.status <> 'waiting' OR u.poke_seq > u.seen_poke_seq THEN 'r'
+          ELSE 'w:' || u.wake_at END)
+        FROM upd u
+        WHERE $15::boolean AND NOT $21::boolean
+          AND (u.status <> 'waiting' OR u.poke_seq > u.seen_poke_seq OR u.wake_at IS NOT NULL)
+      )
+      SELECT (SELECT count(*) FROM upd)::int AS matched,
+        (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_children)::int
+          + (SELECT count(*) FROM note_release)::int AS notes`,
+  };
+}

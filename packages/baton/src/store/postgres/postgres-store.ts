@@ -1,0 +1,466 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { BatonError, LeaseLostError } from "../../errors.js";
+import { encodeJson } from "../../json.js";
+import { isTerminal, type RunFilter } from "../../types.js";
+import {
+  encodeCursor,
+  type HistoryRow,
+  type RunRow,
+  runFinished,
+  runNotFound,
+  type SignalRow,
+  toHistoryColumns,
+  toRecordedEvent,
+  toRunRecord,
+  toSignalRecord,
+} from "../rows.js";
+import { runFilterSql } from "../run-filter-sql.js";
+import type {
+  ClaimedRun,
+  ClaimResult,
+  CreateRunResult,
+  Lease,
+  NewRun,
+  RecordedEvent,
+  RunWrite,
+  Store,
+  StoreNotice,
+} from "../store.js";
+import { isAmbiguousError } from "./connection-errors.js";
+import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
+import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
+import { createNoticeListener } from "./notice-listener.js";
+import { postgresSql } from "./postgres-sql.js";
+import { type RetryPolicy, withRetry } from "./retry.js";
+
+/** Options of the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** Schema holding Baton's tables (created by the migrations). Default `baton`. */
+  schema?: string;
+  /** Connections for reads and writes. Default 10. */
+  poolSize?: number;
+  /** Apply pending migrations on first use. Default true; when false, a store lacking them fails with `MIGRATIONS_PENDING`. */
+  migrate?: boolean;
+  /** How long an operation keeps retrying while the database is unreachable, in ms. Default 60000. */
+  reconnectTimeoutMs?: number;
+  /** Where connection warnings go. Default: standard error. */
+  log?: (message: string, error?: unknown) => void;
+  /** Local time source the database clock corrects. Default `Date.now` (tests pass a skewed one). */
+  localNow?: () => number;
+}
+
+/** A PostgreSQL store, with the database clock it keeps in sync. */
+export interface PostgresStore extends Store {
+  readonly clock: DatabaseClock;
+  /** Applies pending migrations now. Returns the versions applied. */
+  migrateNow(): Promise<number[]>;
+}
+
+const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Splits a store address into the driver's connection string and the schema
+ * (`?schema=name`, default `baton`).
+ * @throws BatonError `INVALID_STORE`.
+ */
+export function parsePostgresAddress(address: string): { connectionString: string; schema: string } {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    throw new BatonError("INVALID_STORE", `invalid store "${redact(address)}": not a postgres:// URL`);
+  }
+  const schema = url.searchParams.get("schema") ?? "baton";
+  url.searchParams.delete("schema");
+  if (!schemaPattern.test(schema)) {
+    throw new BatonError(
+      "INVALID_STORE",
+      `invalid schema "${schema}" in store "${redact(address)}": use lower-case letters, digits and _`,
+    );
+  }
+  return { connectionString: url.toString(), schema };
+}
+
+/** The address with its password hidden, for messages. */
+export function redact(address: string): string {
+  return address.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
+/**
+ * Opens a PostgreSQL store at `address` (`postgres://user:pass@host:port/db`,
+ * optionally `?schema=name`). Nothing connects until the first operation,
+ * which applies pending migrations (unless `migrate: false`) and measures the
+ * offset of the database's clock. Every operation retries through a lost
+ * connection for `reconnectTimeoutMs`; a write whose commit was ambiguous is
+ * checked against the database before it is retried, so it never applies twice.
+ *
+ * @example
+ * const store = createPostgresStore("postgres://baton@db.internal/baton");
+ */
+export function createPostgresStore(address: string, options: PostgresStoreOptions = {}): PostgresStore {
+  const { connectionString, schema } = parsePostgresAddress(address);
+  const quoted = pg.escapeIdentifier(schema);
+  const channel = `baton_${schema}`;
+  const sql = postgresSql(quoted);
+  const log = options.log ?? ((message, error) => console.warn(`[baton] ${message}`, error ?? ""));
+  const config: pg.PoolConfig = {
+    connectionString,
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+    application_name: "baton",
+  };
+  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
+  // Commits of attempt starts do not wait for the disk: they only need to be
+  // visible to other workers; the run's next durable commit flushes them too.
+  const startsPool = new pg.Pool({ ...config, max: 4 });
+  startsPool.on("connect", (client) => void client.query("SET synchronous_commit TO off").catch(() => {}));
+  for (const p of [pool, startsPool]) p.on("error", (error) => log("an idle PostgreSQL connection failed", error));
+  const listener = createNoticeListener(config, channel, log);
+  const retry: RetryPolicy = { forMs: options.reconnectTimeoutMs ?? 60_000, initialDelayMs: 50, maxDelayMs: 2000 };
+  let closed = false;
+  let readyPromise: Promise<void> | undefined;
+  let syncTimer: NodeJS.Timeout | undefined;
+
+  const clock = createDatabaseClock(async () => {
+    const result = await pool.query<{ now: number }>(sql.now);
+    return Number(result.rows[0]?.now);
+  }, options.localNow);
+
+  const migrateNow = async (): Promise<number[]> => {
+    const client = await pool.connect();
+    try {
+      return await migratePostgres(client, schema, quoted);
+    } finally {
+      client.release();
+    }
+  };
+
+  const prepare = async () => {
+    if (options.migrate === false) {
+      const client = await pool.connect();
+      try {
+        await checkMigrated(client, schema, quoted);
+      } finally {
+        client.release();
+      }
+    } else {
+      await migrateNow();
+    }
+    await clock.sync();
+    syncTimer ??= setInterval(() => void clock.sync().catch(() => {}), 60_000);
+    syncTimer.unref();
+  };
+
+  const ready = (): Promise<void> => {
+    if (closed) return Promise.reject(new BatonError("STORE_CLOSED", "the store is closed"));
+    readyPromise ??= prepare().catch((error) => {
+      readyPromise = undefined;
+      throw error;
+    });
+    return readyPromise;
+  };
+
+  /** Runs `operation` when ready, retrying through outages; `attempt` counts tries. */
+  const run = <T>(operation: (attempt: number) => Promise<T>): Promise<T> =>
+    withRetry(
+      async (attempt) => {
+        await ready();
+        return operation(attempt);
+      },
+      retry,
+      () => closed,
+      (error) => log(`PostgreSQL unreachable, retrying: ${(error as Error).message}`),
+    );
+
+  const query = async <R extends pg.QueryResultRow>(text: string, values?: unknown[], on: pg.Pool = pool) =>
+    (await on.query<R>(text, values)).rows;
+
+  const loadRun = async (id: string) => {
+    const [row] = await query<RunRow>(sql.getRun, [id]);
+    return row ? toRunRecord(row) : undefined;
+  };
+
+  const eventRows = (events: RecordedEvent[], runId?: string) =>
+    events.map((event) => {
+      const { data, position } = toHistoryColumns(event);
+      return { run_id: runId, seq: event.seq, type: event.type, position, at: event.at, data };
+    });
+
+  /** The `runs` and `events` jsonb arrays inserting new runs. */
+  const newRunsJson = (runs: NewRun[], now: number) => {
+    const rows = runs.map((run) => ({
+      id: run.id,
+      workflow: run.workflow,
+      version: run.version,
+      input: encodeJson(run.input, `input of run "${run.id}"`),
+      parent_id: run.parentId ?? null,
+      timeout_ms: run.timeoutMs ?? null,
+      deadline_at: run.timeoutMs === undefined ? null : now + run.timeoutMs,
+      last_seq: run.history.length,
+    }));
+    const events = runs.flatMap((run) =>
+      eventRows(
+        run.history.map((event, i) => ({ ...event, seq: i + 1 }) as RecordedEvent),
+        run.id,
+      ),
+    );
+    return { runs: JSON.stringify(rows), events: JSON.stringify(events) };
+  };
+
+  const onlyStarts = (write: RunWrite) =>
+    write.events.length > 0 &&
+    write.events.every((event) => event.type === "step.started" || event.type === "compensation.started") &&
+    !write.release &&
+    !write.children?.length &&
+    !write.consumedSignals?.length &&
+    (write.status === undefined || !isTerminal(write.status));
+
+  /** After an ambiguous failure: did this write commit? */
+  const committedAlready = async (lease: Lease, write: RunWrite, previousSeq: number, lastSeq: number) => {
+    const [row] = await query<{ lease_owner: string | null; lease_token: string; last_seq: number }>(sql.lease, [
+      lease.runId,
+    ]);
+    if (!row || Number(row.lease_token) !== lease.token) return false;
+    if (write.events.length === 0) return row.last_seq === previousSeq && row.lease_owner === null && !!write.release;
+    if (row.last_seq < lastSeq) return false;
+    const [event] = await query<{ type: string }>(sql.eventAt, [lease.runId, lastSeq]);
+    return event?.type === write.events[write.events.length - 1]?.type;
+  };
+
+  const store: PostgresStore = {
+    kind: "postgres",
+    clock,
+    startsBeforeBody: true,
+    migrateNow,
+
+    async migrate() {
+      await run(() => migrateNow());
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(syncTimer);
+      await listener.close();
+      await Promise.all([pool.end(), startsPool.end()]);
+    },
+
+    createRun(newRun, now): Promise<CreateRunResult> {
+      const json = newRunsJson([newRun], now);
+      return run(async () => {
+        const [row] = await query<RunRow>(sql.createRun, [json.runs, json.events, now, channel]);
+        if (row) return { run: toRunRecord(row), created: true };
+        const existing = await loadRun(newRun.id);
+        if (!existing) throw new BatonError("STORE_ERROR", `run "${newRun.id}" was neither created nor found`);
+        return { run: existing, created: false };
+      });
+    },
+
+    getRun(id) {
+      return run(() => loadRun(id));
+    },
+
+    listRuns(filter: RunFilter) {
+      const { where, params, limit } = runFilterSql(filter, (n) => `$${n}`);
+      return run(async () => {
+        const rows = await query<RunRow>(
+          `SELECT * FROM ${quoted}.runs ${where} ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1}`,
+          [...params, limit + 1],
+        );
+        const runs = rows.slice(0, limit).map(toRunRecord);
+        const last = runs[runs.length - 1];
+        return { runs, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : undefined };
+      });
+    },
+
+    getHistory(runId) {
+      return run(async () => (await query<HistoryRow>(sql.history, [runId])).map(toRecordedEvent));
+    },
+
+    listPendingSignals(runId) {
+      return run(async () => (await query<SignalRow>(sql.pendingSignals, [runId])).map(toSignalRecord));
+    },
+
+    sendSignal(runId, name, payload, now) {
+      const encoded = encodeJson(payload, `payload of signal "${name}"`);
+      const key = randomUUID();
+      return run(async (attempt) => {
+        const [result] = await query<{ found: number }>(sql.sendSignal, [runId, name, encoded, key, now, channel]);
+        if (result?.found) return;
+        if (attempt > 1 && (await query(sql.signalSent, [key])).length > 0) return;
+        const existing = await loadRun(runId);
+        if (!existing) throw runNotFound(runId);
+        throw runFinished(runId, existing.status, `signal "${name}" to`);
+      });
+    },
+
+    requestCancel(runId, now) {
+      return run(async () => {
+        const [row] = await query<RunRow>(sql.cancel, [runId, now, channel]);
+        if (row) return toRunRecord(row);
+        const existing = await loadRun(runId);
+        if (!existing) throw runNotFound(runId);
+        throw runFinished(runId, existing.status, "cancel");
+      });
+    },
+
+    resumeRun(runId, event, deadlineAt, now) {
+      const { data, position } = toHistoryColumns({ ...event, seq: 0 } as RecordedEvent);
+      return run(async (attempt) => {
+        const [result] = await query<{ resumed: number }>(sql.resume, [
+          runId,
+          deadlineAt ?? null,
+          now,
+          event.type,
+          position,
+          event.at,
+          data,
+          channel,
+        ]);
+        if (result?.resumed) return;
+        const existing = await loadRun(runId);
+        if (!existing) throw runNotFound(runId);
+        if (attempt > 1 && existing.status !== "failed") {
+          const [last] = await query<HistoryRow>(sql.history.replace("ORDER BY seq", "ORDER BY seq DESC LIMIT 1"), [
+            runId,
+          ]);
+          if (last && last.type === event.type && Number(last.at) === event.at) return;
+        }
+        throw new BatonError(
+          "RUN_NOT_FAILED",
+          `cannot resume run "${runId}": only failed runs can be resumed (it is ${existing.status})`,
+        );
+      });
+    },
+
+    claimRuns(request): Promise<ClaimResult> {
+      return run(async () => {
+        const rows = await query<RunRow>(sql.claim, [
+          request.owner,
+          request.now,
+          request.leaseMs,
+          request.workflows,
+          request.exclude ?? [],
+          request.limit,
+        ]);
+        const [next] = await query<{ at: string | null }>(sql.nextWake, [request.now, request.workflows]);
+        const nextWakeAt = next?.at == null ? undefined : Number(next.at);
+        if (rows.length === 0) return { runs: [], nextWakeAt };
+        const ids = rows.map((row) => row.id);
+        const [historyRows, signalRows] = await Promise.all([
+          query<HistoryRow & { run_id: string }>(sql.historyOf, [ids]),
+          query<SignalRow>(sql.pendingSignalsOf, [ids]),
+        ]);
+        const histories = new Map<string, RecordedEvent[]>();
+        for (const row of historyRows) {
+          const list = histories.get(row.run_id) ?? [];
+          list.push(toRecordedEvent(row));
+          histories.set(row.run_id, list);
+        }
+        const runs = rows.map((row): ClaimedRun => {
+          const claimed = toRunRecord(row);
+          return {
+            run: claimed,
+            lease: { runId: claimed.id, owner: request.owner, token: claimed.leaseToken },
+            history: histories.get(claimed.id) ?? [],
+            signals: signalRows.filter((signal) => signal.run_id === claimed.id).map(toSignalRecord),
+          };
+        });
+        return { runs, nextWakeAt };
+      });
+    },
+
+    renewLeases(owner, now, leaseMs) {
+      return run(async () => (await pool.query(sql.renew, [owner, now + leaseMs])).rowCount ?? 0);
+    },
+
+    heldRuns(owner) {
+      return run(async () => (await query<{ id: string }>(sql.held, [owner])).map((row) => row.id));
+    },
+
+    pokedRuns(owner) {
+      return run(async () => (await query<{ id: string }>(sql.poked, [owner])).map((row) => row.id));
+    },
+
+    appendHistory(lease, write) {
+      const first = write.events[0];
+      const last = write.events[write.events.length - 1];
+      const terminal = write.status !== undefined && isTerminal(write.status);
+      const children = newRunsJson(write.children ?? [], write.now);
+      const events = JSON.stringify(eventRows(write.events));
+      const on = onlyStarts(write) ? startsPool : pool;
+      return run(async (attempt) => {
+        let previousSeq = first ? first.seq - 1 : undefined;
+        if (previousSeq === undefined) {
+          const [row] = await query<{ last_seq: number }>(sql.lease, [lease.runId]);
+          if (!row) throw new LeaseLostError(lease.runId);
+          previousSeq = row.last_seq;
+        }
+        const lastSeq = last ? last.seq : previousSeq;
+        try {
+          const [result] = await query<{ matched: number }>(
+            sql.append,
+            [
+              lease.runId,
+              lease.owner,
+              lease.token,
+              previousSeq,
+              lastSeq,
+              write.status ?? null,
+              write.output !== undefined,
+              encodeJson(write.output, `output of run "${lease.runId}"`) ?? null,
+              write.error !== undefined,
+              encodeJson(write.error, "error") ?? null,
+              write.wakeAt !== undefined || terminal,
+              terminal ? null : (write.wakeAt ?? null),
+              write.seenPokeSeq ?? null,
+              terminal ? write.now : null,
+              Boolean(write.release || terminal),
+              write.now,
+              events,
+              write.consumedSignals ?? [],
+              children.runs,
+              children.events,
+              terminal,
+              channel,
+            ],
+            on,
+          );
+          if (result?.matched) return;
+        } catch (error) {
+          if (!isAmbiguousError(error)) throw error;
+          // The commit may have happened: look before retrying.
+          await ready();
+          if (await committedAlready(lease, write, previousSeq, lastSeq).catch(() => false)) return;
+          throw error;
+        }
+        if (attempt > 1 && (await committedAlready(lease, write, previousSeq, lastSeq))) return;
+        throw new LeaseLostError(lease.runId);
+      });
+    },
+
+    readInbox(runId) {
+      return run(async () => {
+        // The run first: signals and children read after it are at least as new as its pokeSeq.
+        const row = await loadRun(runId);
+        if (!row) throw runNotFound(runId);
+        const [signals, children] = await Promise.all([
+          query<SignalRow>(sql.pendingSignals, [runId]),
+          query<RunRow>(sql.finishedChildren, [runId]),
+        ]);
+        return {
+          pokeSeq: row.pokeSeq,
+          cancelRequested: row.cancelRequested,
+          signals: signals.map(toSignalRecord),
+          finishedChildren: children.map(toRunRecord),
+        };
+      });
+    },
+
+    subscribe(listen: (notice: StoreNotice) => void) {
+      return listener.subscribe(listen);
+    },
+  };
+  return store;
+}

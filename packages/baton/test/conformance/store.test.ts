@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openStore } from "baton";
+import { tempStore } from "../helpers.js";
+
+const newRun = (id: string) => ({
+  id,
+  workflow: "w",
+  version: "1",
+  input: { id },
+  history: [{ type: "run.started" as const, at: 1, input: { id } }],
+});
+
+test("claims skip runs under a live lease and take over expired ones with a new token", async () => {
+  const store = openStore(tempStore());
+  await store.migrate();
+  await store.createRun(newRun("r"), 1);
+  const request = { leaseMs: 100, limit: 10, workflows: ["w@1"] };
+  const [first] = (await store.claimRuns({ ...request, owner: "w1", now: 10 })).runs;
+  assert.equal((await store.claimRuns({ ...request, owner: "w2", now: 50 })).runs.length, 0);
+  const [second] = (await store.claimRuns({ ...request, owner: "w2", now: 111 })).runs;
+  assert.ok(first && second);
+  assert.equal(second.lease.token, first.lease.token + 1);
+  assert.deepEqual(second.history.map((e) => e.type), ["run.started"]);
+  assert.equal(
+    (await store.claimRuns({ ...request, owner: "w3", now: 112, workflows: ["other@1"] })).runs.length,
+    0,
+    "only workflows the worker has code for",
+  );
+  await store.close();
+});
+
+test("a worker re-claims a run it holds but lost track of, and renewal counts what it holds", async () => {
+  const store = openStore(tempStore());
+  await store.migrate();
+  await store.createRun(newRun("mine"), 1);
+  const request = { owner: "w1", leaseMs: 1000, limit: 10, workflows: ["w@1"] };
+  const [first] = (await store.claimRuns({ ...request, now: 10 })).runs;
+  assert.ok(first);
+  assert.equal((await store.claimRuns({ ...request, now: 20, exclude: ["mine"] })).runs.length, 0);
+  const [again] = (await store.claimRuns({ ...request, now: 30 })).runs;
+  assert.equal(again?.lease.token, first.lease.token + 1, "not excluded: claimed again under a new token");
+  assert.equal(await store.renewLeases("w1", 40, 1000), 1);
+  assert.deepEqual(await store.heldRuns("w1"), ["mine"]);
+  assert.equal(await store.renewLeases("w2", 40, 1000), 0);
+  await store.close();
+});
+
+test("a claim reports the next timer of a waiting run that no worker holds", async () => {
+  const store = openStore(tempStore());
+  await store.migrate();
+  await store.createRun(newRun("sleeper"), 1);
+  const request = { owner: "w1", leaseMs: 1000, limit: 10, workflows: ["w@1"] };
+  const [claimed] = (await store.claimRuns({ ...request, now: 10 })).runs;
+  assert.ok(claimed);
+  await store.appendHistory(claimed.lease, {
+    events: [{ seq: 2, type: "timer.set", at: 10, position: 0, name: "nap", dueAt: 5000 }],
+    status: "waiting",
+    wakeAt: 5000,
+    release: true,
+    now: 10,
+  });
+  const result = await store.claimRuns({ ...request, owner: "w2", now: 20 });
+  assert.equal(result.runs.length, 0, "not due yet");
+  assert.equal(result.nextWakeAt, 5000);
+  assert.equal((await store.claimRuns({ ...request, owner: "w2", now: 5000 })).runs[0]?.run.id, "sleeper");
+  await store.close();
+});
+
+test("signals to a run poke it; the holder sees them in its inbox and in pokedRuns", async () => {
+  const store = openStore(tempStore());
+  await store.migrate();
+  await store.createRun(newRun("s"), 1);
+  const [claimed] = (await store.claimRuns({ owner: "w1", now: 2, leaseMs: 1000, limit: 1, workflows: ["w@1"] }))
+    .runs;
+  assert.ok(claimed);
+  await store.sendSignal("s", "go", { n: 1 }, 3);
+  await store.sendSignal("s", "go", { n: 2 }, 4);
+  assert.deepEqual(await store.pokedRuns("w1"), ["s"]);
+  const inbox = await store.readInbox("s");
+  assert.deepEqual(
+    inbox.signals.map((signal) => signal.payload),
+    [{ n: 1 }, { n: 2 }],
+  );
+  await store.appendHistory(claimed.lease, {
+    events: [{ seq: 2, type: "signal.received", at: 5, name: "go", payload: { n: 1 }, signalId: inbox.signals[0]?.id }],
+    consumedSignals: [inbox.signals[0]?.id as number],
+    seenPokeSeq: inbox.pokeSeq,
+    now: 5,
+  });
+  assert.deepEqual(await store.pokedRuns("w1"), []);
+  assert.deepEqual(
+    (await store.listPendingSignals("s")).map((signal) => signal.payload),
+    [{ n: 2 }],
+  );
+  await assert.rejects(store.sendSignal("nope", "go", 1, 6), { code: "RUN_NOT_FOUND" });
+  await store.close();
+});
