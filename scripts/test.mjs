@@ -1,10 +1,17 @@
-// Runs every *.test.ts file with Node's test runner (Node 20 does not expand globs).
+// Runs every *.test.ts file with Node's test runner (Node 20 does not expand globs),
+// then the conformance suite and the PostgreSQL tests against a real PostgreSQL.
 // Usage: node scripts/test.mjs [filter...]   (a filter keeps files whose path contains it)
+//
+// PostgreSQL: BATON_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+// names a server and a database to connect to; each run creates its own database
+// there and drops it at the end. When the server cannot be reached the PostgreSQL
+// pass fails under CI=true and is skipped, loudly, elsewhere.
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import pg from "pg";
 
-const roots = ["packages", "examples"];
+const roots = ["packages", "examples", "bench"].filter((root) => existsSync(root));
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {
@@ -21,9 +28,66 @@ if (selected.length === 0) {
   console.error(`no test files match ${filters.join(" ")}`);
   process.exit(1);
 }
-const child = spawn(
-  process.execPath,
-  ["--import", "tsx", "--conditions=development", "--test", "--test-concurrency=2", ...selected],
-  { stdio: "inherit" },
-);
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const postgresOnly = (file) => file.includes(`${sep}test${sep}postgres${sep}`);
+const conformance = (file) => file.includes(`${sep}test${sep}conformance${sep}`);
+const sqliteFiles = selected.filter((file) => !postgresOnly(file));
+const postgresFiles = selected.filter((file) => postgresOnly(file) || conformance(file));
+
+const runTests = (label, testFiles, env) =>
+  new Promise((resolve) => {
+    console.log(`\n# ${label}: ${testFiles.length} files`);
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=development", "--test", "--test-concurrency=2", ...testFiles],
+      { stdio: "inherit", env: { ...process.env, ...env } },
+    );
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+
+/** Creates this run's database; returns its URL and a function that drops it. */
+async function createTestDatabase(serverUrl) {
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  const name = `baton_test_${process.pid}_${Date.now().toString(36)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+let failed = false;
+if (sqliteFiles.length > 0) failed = (await runTests("SQLite", sqliteFiles, { BATON_TEST_STORE: "sqlite" })) !== 0;
+
+if (postgresFiles.length > 0) {
+  const serverUrl = process.env.BATON_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  let database;
+  try {
+    database = await createTestDatabase(serverUrl);
+  } catch (error) {
+    const message = `PostgreSQL at ${serverUrl.replace(/:[^:@/]*@/, ":***@")} is not reachable (${error.message})`;
+    if (process.env.CI === "true") {
+      console.error(`\nFAIL: ${message}; the PostgreSQL tests cannot run.`);
+      process.exit(1);
+    }
+    console.warn(`\nWARNING: ${message}: SKIPPING ${postgresFiles.length} PostgreSQL test files.`);
+    console.warn("Start PostgreSQL or set BATON_TEST_POSTGRES_URL; under CI=true this fails.\n");
+  }
+  if (database) {
+    const code = await runTests("PostgreSQL", postgresFiles, {
+      BATON_TEST_STORE: "postgres",
+      BATON_TEST_POSTGRES_URL: database.url,
+    });
+    failed ||= code !== 0;
+    await database.drop().catch((error) => console.warn(`could not drop the test database: ${error.message}`));
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -28,9 +28,14 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors.js";
-export { defaultStore, openStore } from "./store/open-store.js";
+export { defaultStore, type OpenStoreOptions, openStore } from "./store/open-store.js";
+export {
+  createPostgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from "./store/postgres/postgres-store.js";
 export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
-export type { Store } from "./store/store.js";
+export type { Store, StoreNotice } from "./store/store.js";
 export { createTestClock, type TestClock } from "./test-clock.js";
 export {
   type AttemptInfo,
