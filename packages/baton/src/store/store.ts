@@ -186,8 +186,8 @@ export interface Store {
    * (saving a commit per step where one machine holds every worker).
    */
   readonly startsBeforeBody: boolean;
-  /** Applies pending migrations. Safe to call from several processes at once. */
-  migrate(): Promise<void>;
+  /** Applies pending migrations; returns the versions applied. Safe to call from several processes at once. */
+  migrate(): Promise<number[]>;
   close(): Promise<void>;
 
   /** Creates a run in status `pending` with its first history, or returns the existing one. */

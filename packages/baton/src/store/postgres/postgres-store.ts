@@ -53,8 +53,6 @@ export interface PostgresStoreOptions {
 /** A PostgreSQL store, with the database clock it keeps in sync. */
 export interface PostgresStore extends Store {
   readonly clock: DatabaseClock;
-  /** Applies pending migrations now. Returns the versions applied. */
-  migrateNow(): Promise<number[]>;
 }
 
 const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -232,10 +230,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     kind: "postgres",
     clock,
     startsBeforeBody: true,
-    migrateNow,
 
-    async migrate() {
-      await run(() => migrateNow());
+    migrate() {
+      return withRetry(migrateNow, retry, () => closed);
     },
 
     async close() {

@@ -67,7 +67,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   db.pragma("foreign_keys = OFF");
   const batcher = createWriteBatcher(db);
 
-  const migrate = () => {
+  const migrate = (): number[] => {
+    const applied: number[] = [];
     db.exec(
       "CREATE TABLE IF NOT EXISTS baton_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
     );
@@ -75,6 +76,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       db.transaction(() => {
         const done = db.prepare("SELECT 1 FROM baton_migrations WHERE version = ?").get(migration.version);
         if (done) return;
+        applied.push(migration.version);
         db.exec(migration.sql);
         db.prepare("INSERT INTO baton_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
           migration.version,
@@ -83,6 +85,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         );
       }).immediate();
     }
+    return applied;
   };
   migrate();
 
@@ -192,7 +195,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     kind: "sqlite",
     startsBeforeBody: false,
     async migrate() {
-      migrate();
+      return migrate();
     },
     async close() {
       await batcher.drain();
