@@ -26,7 +26,10 @@ export interface StepContext {
   key: string;
   /** 1 for the first attempt. */
   attempt: number;
-  /** Aborted when the attempt times out or the run is cancelled. */
+  /**
+   * Aborted when the attempt times out, the run is cancelled, or this worker
+   * lost the run to another one (its lease expired: a pause, a partition).
+   */
   signal: AbortSignal;
 }
 

@@ -188,6 +188,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (started) return;
       started = true;
       if (options.migrate !== false) await store.migrate();
+      await store.ready?.();
       worker.start();
     },
 
@@ -208,6 +209,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const value = roundTrip(await validateInput(workflow, input), `input of workflow "${workflow.name}"`);
       const timeout = startOptions.timeout ?? workflow.options.timeout;
+      await store.ready?.();
       const now = clock.now();
       const { run, created } = await store.createRun(
         {
@@ -261,11 +263,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
           `invalid signal name ${JSON.stringify(name)}: expected 1 to 200 characters`,
         );
       }
-      await store.sendSignal(runId, name, roundTrip(payload, `payload of signal "${name}"`), clock.now());
+      const value = roundTrip(payload, `payload of signal "${name}"`);
+      await store.ready?.();
+      await store.sendSignal(runId, name, value, clock.now());
       worker.pokeRun(runId);
     },
 
     async cancel(runId) {
+      await store.ready?.();
       await store.requestCancel(runId, clock.now());
       worker.cancelRun(runId);
     },
@@ -280,6 +285,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const history = await store.getHistory(runId);
       const failed = [...history].reverse().find((event) => event.type === "run.failed");
+      await store.ready?.();
       const now = clock.now();
       await store.resumeRun(
         runId,
@@ -297,6 +303,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const position = forkPosition(runId, history, fromStep);
       const newId = id ?? uuidv7();
       if (!validId.test(newId)) throw new BatonError("INVALID_RUN_ID", `invalid run id ${JSON.stringify(newId)}`);
+      await store.ready?.();
       const now = clock.now();
       const { created } = await store.createRun(
         {

@@ -189,6 +189,12 @@ export interface Store {
   /** Applies pending migrations; returns the versions applied. Safe to call from several processes at once. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;
+  /**
+   * Connects and checks the store (PostgreSQL: migrations, the offset of the
+   * database's clock). Every operation does it first; callers that read the
+   * store's `clock` before their first operation await it.
+   */
+  ready?(): Promise<void>;
 
   /** Creates a run in status `pending` with its first history, or returns the existing one. */
   createRun(run: NewRun, now: number): Promise<CreateRunResult>;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEngine, defineWorkflow } from "baton";
-import { eventually, startEngine, statusOf, tempStore } from "../helpers.js";
+import { eventually, startEngine, tempStore } from "../helpers.js";
 
 test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
   const store = tempStore();
@@ -133,4 +133,33 @@ test("a worker whose lease was taken over stops the run quietly and writes nothi
   );
   assert.equal(after, 0);
   assert.equal((await engine.store.getRun(run.id))?.leaseOwner, "thief");
+});
+
+test("a worker that loses a run to another worker aborts the attempt in flight", async () => {
+  let aborted: unknown;
+  const wf = defineWorkflow("lost-lease", async (ctx) =>
+    ctx.step("long", (step) => {
+      return new Promise((resolve) => {
+        step.signal.addEventListener("abort", () => {
+          aborted = step.signal.reason;
+          resolve("aborted");
+        });
+      });
+    }),
+  );
+  await using engine = await startEngine([wf], { lease: "600ms" });
+  const run = await engine.startRun(wf, {});
+  await eventually(async () => (await engine.getHistory(run.id)).some((e) => e.type === "step.started"));
+  const { runs } = await engine.store.claimRuns({
+    owner: "other-worker",
+    now: Date.now() + 60_000,
+    leaseMs: 60_000,
+    limit: 1,
+    workflows: ["lost-lease@1"],
+  });
+  assert.equal(runs.length, 1, "the other worker took the run");
+  await eventually(() => aborted !== undefined, 5000);
+  assert.equal((aborted as { code?: string }).code, "LEASE_LOST");
+  const history = await engine.getHistory(run.id);
+  assert.ok(!history.some((e) => e.type === "step.completed"), "the old worker wrote nothing more");
 });

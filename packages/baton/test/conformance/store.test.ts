@@ -21,7 +21,10 @@ test("claims skip runs under a live lease and take over expired ones with a new 
   const [second] = (await store.claimRuns({ ...request, owner: "w2", now: 111 })).runs;
   assert.ok(first && second);
   assert.equal(second.lease.token, first.lease.token + 1);
-  assert.deepEqual(second.history.map((e) => e.type), ["run.started"]);
+  assert.deepEqual(
+    second.history.map((e) => e.type),
+    ["run.started"],
+  );
   assert.equal(
     (await store.claimRuns({ ...request, owner: "w3", now: 112, workflows: ["other@1"] })).runs.length,
     0,
@@ -71,8 +74,7 @@ test("signals to a run poke it; the holder sees them in its inbox and in pokedRu
   const store = openStore(tempStore());
   await store.migrate();
   await store.createRun(newRun("s"), 1);
-  const [claimed] = (await store.claimRuns({ owner: "w1", now: 2, leaseMs: 1000, limit: 1, workflows: ["w@1"] }))
-    .runs;
+  const [claimed] = (await store.claimRuns({ owner: "w1", now: 2, leaseMs: 1000, limit: 1, workflows: ["w@1"] })).runs;
   assert.ok(claimed);
   await store.sendSignal("s", "go", { n: 1 }, 3);
   await store.sendSignal("s", "go", { n: 2 }, 4);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createTestClock, defineWorkflow } from "baton";
+import { createEngine, createTestClock, defineWorkflow } from "baton";
 import { startEngine, statusOf, tempStore } from "../helpers.js";
 
 test("a 3-day sleep completes in milliseconds of test time, never early", async () => {
@@ -57,4 +57,28 @@ test("a sleeping run survives a restart and wakes on time", async () => {
   assert.equal((await second.getRun(run.id)).status, "waiting");
   await clock.advance("30m");
   assert.equal(await second.handle(run.id).result(), 1);
+});
+
+test("a timer of a run no worker holds wakes a worker at its due time, not at the next poll", async () => {
+  const store = tempStore();
+  const wf = defineWorkflow("napper", async (ctx) => {
+    await ctx.sleep("3s");
+    return ctx.step("after", () => Date.now());
+  });
+  const first = await startEngine([wf], { store, pollInterval: "60s" });
+  const run = await first.startRun(wf, {});
+  await statusOf(first, run.id, "waiting");
+  await first[Symbol.asyncDispose](); // gives the run up with its timer
+  const released = await (async () => {
+    await using client = createEngine({ store, workflows: [wf], logger: { warn: () => {} } });
+    return await client.getRun(run.id);
+  })();
+  assert.equal(released.status, "waiting");
+  const dueAt = released.steps[0]?.dueAt?.getTime() as number;
+  assert.ok(dueAt, "the timer's due time is recorded");
+  await using second = await startEngine([wf], { store, pollInterval: "60s" });
+  assert.ok(Date.now() < dueAt, "the second worker started before the timer was due");
+  await statusOf(second, run.id, "completed", 15_000);
+  const finishedAt = (await second.handle<number>(run.id).result()) as number;
+  assert.ok(finishedAt >= dueAt - 50, "not before the timer was due");
 });

@@ -111,8 +111,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
   // Commits of attempt starts do not wait for the disk: they only need to be
   // visible to other workers; the run's next durable commit flushes them too.
-  const startsPool = new pg.Pool({ ...config, max: 4 });
-  startsPool.on("connect", (client) => void client.query("SET synchronous_commit TO off").catch(() => {}));
+  const startsPool = new pg.Pool({ ...config, max: 4, options: "-c synchronous_commit=off" });
   for (const p of [pool, startsPool]) p.on("error", (error) => log("an idle PostgreSQL connection failed", error));
   const listener = createNoticeListener(config, channel, log);
   const retry: RetryPolicy = { forMs: options.reconnectTimeoutMs ?? 60_000, initialDelayMs: 50, maxDelayMs: 2000 };
@@ -231,8 +230,14 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     clock,
     startsBeforeBody: true,
 
-    migrate() {
-      return withRetry(migrateNow, retry, () => closed);
+    async migrate() {
+      const applied = await withRetry(migrateNow, retry, () => closed);
+      await ready();
+      return applied;
+    },
+
+    ready() {
+      return withRetry(ready, retry, () => closed);
     },
 
     async close() {
