@@ -33,7 +33,13 @@ test("the SQLite store runs in WAL mode with synchronous=FULL and records its mi
 test("group commit: writes of one turn share a transaction, and a rejected write rolls back alone", async () => {
   const store = createSqliteStore(join(tempDir(), "g.db"));
   await Promise.all([store.createRun(newRun("a"), 1), store.createRun(newRun("b"), 1)]);
-  const { runs: claimed } = await store.claimRuns({ owner: "w1", now: 2, leaseMs: 1000, limit: 10, workflows: ["w@1"] });
+  const { runs: claimed } = await store.claimRuns({
+    owner: "w1",
+    now: 2,
+    leaseMs: 1000,
+    limit: 10,
+    workflows: ["w@1"],
+  });
   assert.equal(claimed.length, 2);
   const [a, b] = claimed.sort((x, y) => x.run.id.localeCompare(y.run.id));
   assert.ok(a && b);
