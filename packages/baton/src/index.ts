@@ -54,6 +54,7 @@ export {
 } from "./types.js";
 export {
   defineWorkflow,
+  isWorkflow,
   type RetryPolicy,
   type StepContext,
   type StepOptions,

@@ -119,6 +119,13 @@ export type WorkflowInput<W> = W extends Workflow<infer I, unknown> ? I : never;
 export type WorkflowOutput<W> = W extends Workflow<unknown, infer O> ? O : never;
 
 const validName = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** Marks the objects `defineWorkflow` returns (a registry symbol: it holds across copies of the library). */
+const workflowBrand = Symbol.for("baton.workflow");
+
+/** True for a value returned by `defineWorkflow` (a module's exports may be scanned with it). */
+export function isWorkflow(value: unknown): value is Workflow {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[workflowBrand] === true;
+}
 
 /**
  * Defines a workflow: an async function whose durable calls go through `ctx`.
@@ -141,5 +148,5 @@ export function defineWorkflow<I, O>(
       `invalid workflow name ${JSON.stringify(name)}: use letters, digits, ".", "_", ":" or "-" (at most 128)`,
     );
   }
-  return Object.freeze({ name, version: options.version ?? "1", options, fn });
+  return Object.freeze({ name, version: options.version ?? "1", options, fn, [workflowBrand]: true });
 }

@@ -16,7 +16,7 @@ const newRun = (id: string) => ({
 test("the SQLite store runs in WAL mode with synchronous=FULL and records its migrations", async () => {
   const path = join(tempDir(), "s.db");
   const store = createSqliteStore(path);
-  await store.migrate(); // a second time: nothing to do
+  assert.deepEqual(await store.migrate(), [], "a second time: nothing to do");
   await store.close();
   const db = new Database(path, { readonly: true });
   assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
@@ -57,5 +57,14 @@ test("group commit: writes of one turn share a transaction, and a rejected write
   assert.equal((await store.getHistory("a")).length, 2);
   assert.equal((await store.getHistory("b")).length, 1, "the stale write left nothing");
   assert.ok(await store.getRun("c"));
+  await store.close();
+});
+
+test("with migrations off, a new file fails with MIGRATIONS_PENDING until migrate() applies them", async () => {
+  const store = createSqliteStore(join(tempDir(), "m.db"), { migrate: false });
+  await assert.rejects(store.getRun("x"), { code: "MIGRATIONS_PENDING", message: /1, 2.*baton migrate/ });
+  assert.deepEqual(await store.migrate(), [1, 2]);
+  assert.equal(await store.getRun("x"), undefined);
+  assert.deepEqual(await store.migrate(), []);
   await store.close();
 });

@@ -68,6 +68,8 @@ export interface RunHandle<O = unknown> {
 /** The engine: starts, inspects and steers runs, and (once started) executes them. */
 export interface Engine extends AsyncDisposable {
   readonly store: Store;
+  /** This engine's name as a worker (the owner of its leases). */
+  readonly workerId: string;
   /** Begins executing runs (claiming new, due and abandoned ones). */
   start(): Promise<void>;
   /** Stops executing: in-flight steps get `stopTimeout` to finish; every run stays resumable. */
@@ -119,11 +121,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
   const endWaiters = new Map<string, Set<() => void>>();
 
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`;
   const worker = new Worker({
     store,
     clock,
     workflows,
-    owner: options.workerId ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`,
+    owner: workerId,
     leaseMs: toMilliseconds(options.lease ?? "15s"),
     pollIntervalMs,
     maxRunsInMemory: options.maxRunsInMemory ?? 10_000,
@@ -183,6 +186,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   const engine: Engine = {
     store,
+    workerId,
 
     async start() {
       if (started) return;

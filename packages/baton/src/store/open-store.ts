@@ -8,7 +8,7 @@ export const defaultStore = "sqlite:.baton/baton.db";
 
 /** Options of `openStore`. */
 export interface OpenStoreOptions {
-  /** Apply pending migrations (PostgreSQL: on first use). Default true. */
+  /** Apply pending migrations (SQLite: on open; PostgreSQL: on first use). Default true. */
   migrate?: boolean;
   /** Where connection warnings go. */
   log?: (message: string, error?: unknown) => void;
@@ -25,7 +25,7 @@ export function openStore(store: string | Store = defaultStore, options: OpenSto
   if (store.startsWith("sqlite:")) {
     const path = store.slice("sqlite:".length).replace(/^\/\/(?=[./])/, "");
     if (path === "") throw new BatonError("INVALID_STORE", `invalid store "${store}": expected sqlite:<path>`);
-    return createSqliteStore(path);
+    return createSqliteStore(path, { migrate: options.migrate });
   }
   if (/^postgres(ql)?:\/\//.test(store)) {
     return createPostgresStore(store, { migrate: options.migrate, log: options.log });

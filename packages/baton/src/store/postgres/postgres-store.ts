@@ -231,7 +231,12 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     startsBeforeBody: true,
 
     async migrate() {
-      const applied = await withRetry(migrateNow, retry, () => closed);
+      const applied = await withRetry(
+        migrateNow,
+        retry,
+        () => closed,
+        (error) => log(`PostgreSQL unreachable, retrying: ${(error as Error).message}`),
+      );
       await ready();
       return applied;
     },

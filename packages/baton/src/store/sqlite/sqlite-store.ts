@@ -44,6 +44,12 @@ export interface SqliteStoreOptions {
   synchronous?: "FULL" | "NORMAL";
   /** How long a write waits for another process's lock, in ms. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Apply pending migrations when the store opens. Default true; when false,
+   * a file that lacks them fails every operation with `MIGRATIONS_PENDING`
+   * until `migrate()` is called.
+   */
+  migrate?: boolean;
 }
 
 const active = "('pending', 'running', 'waiting', 'compensating')";
@@ -67,6 +73,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   db.pragma("foreign_keys = OFF");
   const batcher = createWriteBatcher(db);
 
+  let sql: ReturnType<typeof prepare> | undefined;
   const migrate = (): number[] => {
     const applied: number[] = [];
     db.exec(
@@ -85,11 +92,11 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         );
       }).immediate();
     }
+    sql ??= prepare();
     return applied;
   };
-  migrate();
 
-  const sql = {
+  const prepare = () => ({
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
     insertRun: db.prepare(
       `INSERT INTO runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq)
@@ -148,17 +155,39 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        RETURNING parent_id`,
     ),
     finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminal}`),
+  });
+  const pendingMigrations = (): number[] => {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'baton_migrations'").get();
+    const done = new Set(
+      table
+        ? (db.prepare("SELECT version FROM baton_migrations").all() as { version: number }[]).map((r) => r.version)
+        : [],
+    );
+    return readMigrations(migrationsFolder)
+      .map((migration) => migration.version)
+      .filter((version) => !done.has(version));
+  };
+  if (options.migrate !== false) migrate();
+  else if (pendingMigrations().length === 0) sql = prepare();
+
+  /** The prepared statements. @throws BatonError `MIGRATIONS_PENDING` while the schema lacks migrations. */
+  const statements = () => {
+    if (sql) return sql;
+    throw new BatonError(
+      "MIGRATIONS_PENDING",
+      `SQLite store "${path}" lacks migrations ${pendingMigrations().join(", ")}: run \`baton migrate\` or open the store with migrations on`,
+    );
   };
 
   const insertEvents = (runId: string, events: RecordedEvent[]) => {
     for (const event of events) {
       const { data, position } = toHistoryColumns(event);
-      sql.insertEvent.run(runId, event.seq, event.type, position, event.at, data);
+      statements().insertEvent.run(runId, event.seq, event.type, position, event.at, data);
     }
   };
 
   const loadRun = (id: string): RunRecord | undefined => {
-    const row = sql.getRun.get(id) as RunRow | undefined;
+    const row = statements().getRun.get(id) as RunRow | undefined;
     return row ? toRunRecord(row) : undefined;
   };
 
@@ -172,7 +201,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   const insertRun = (run: NewRun, now: number): boolean => {
     const history = run.history.map((event, i) => ({ ...event, seq: i + 1 }));
-    const inserted = sql.insertRun.run({
+    const inserted = statements().insertRun.run({
       id: run.id,
       workflow: run.workflow,
       version: run.version,
@@ -189,7 +218,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   };
 
   const signalsOf = (runId: string): SignalRecord[] =>
-    (sql.pendingSignals.all(runId) as SignalRow[]).map(toSignalRecord);
+    (statements().pendingSignals.all(runId) as SignalRow[]).map(toSignalRecord);
 
   return {
     kind: "sqlite",
@@ -214,6 +243,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     async listRuns(filter: RunFilter) {
+      statements();
       const { where, params, limit } = runFilterSql(filter, () => "?");
       const rows = db
         .prepare(`SELECT * FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
@@ -224,7 +254,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     async getHistory(runId) {
-      return (sql.history.all(runId) as HistoryRow[]).map(toRecordedEvent);
+      return (statements().history.all(runId) as HistoryRow[]).map(toRecordedEvent);
     },
 
     async listPendingSignals(runId) {
@@ -234,15 +264,15 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     sendSignal(runId, name, payload, now) {
       return batcher.write(() => {
         requireActive(runId, `signal "${name}" to`);
-        sql.insertSignal.run(runId, name, encodeJson(payload, `payload of signal "${name}"`), now);
-        sql.poke.run(now, runId);
+        statements().insertSignal.run(runId, name, encodeJson(payload, `payload of signal "${name}"`), now);
+        statements().poke.run(now, runId);
       });
     },
 
     requestCancel(runId, now) {
       return batcher.write(() => {
         requireActive(runId, "cancel");
-        sql.cancel.run(now, runId);
+        statements().cancel.run(now, runId);
         return loadRun(runId) as RunRecord;
       });
     },
@@ -251,7 +281,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return batcher.write(() => {
         const run = loadRun(runId);
         if (!run) throw runNotFound(runId);
-        const changed = sql.resume.run(deadlineAt ?? null, now, runId);
+        const changed = statements().resume.run(deadlineAt ?? null, now, runId);
         if (changed.changes === 0) {
           throw new BatonError(
             "RUN_NOT_FAILED",
@@ -265,7 +295,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     claimRuns(request: ClaimRequest): Promise<ClaimResult> {
       return batcher.write(() => {
         const workflows = JSON.stringify(request.workflows);
-        const rows = sql.claim.all({
+        const rows = statements().claim.all({
           owner: request.owner,
           expiresAt: request.now + request.leaseMs,
           now: request.now,
@@ -273,13 +303,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           exclude: JSON.stringify(request.exclude ?? []),
           limit: request.limit,
         }) as RunRow[];
-        const next = sql.nextWake.get({ now: request.now, workflows }) as { at: number | null };
+        const next = statements().nextWake.get({ now: request.now, workflows }) as { at: number | null };
         const runs = rows.map((row): ClaimedRun => {
           const run = toRunRecord(row);
           return {
             run,
             lease: { runId: run.id, owner: request.owner, token: run.leaseToken },
-            history: (sql.history.all(run.id) as HistoryRow[]).map(toRecordedEvent),
+            history: (statements().history.all(run.id) as HistoryRow[]).map(toRecordedEvent),
             signals: signalsOf(run.id),
           };
         });
@@ -288,15 +318,15 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     renewLeases(owner, now, leaseMs) {
-      return batcher.write(() => sql.renew.run(now + leaseMs, owner).changes);
+      return batcher.write(() => statements().renew.run(now + leaseMs, owner).changes);
     },
 
     async heldRuns(owner) {
-      return (sql.held.all(owner) as { id: string }[]).map((row) => row.id);
+      return (statements().held.all(owner) as { id: string }[]).map((row) => row.id);
     },
 
     async pokedRuns(owner) {
-      return (sql.poked.all(owner) as { id: string }[]).map((row) => row.id);
+      return (statements().poked.all(owner) as { id: string }[]).map((row) => row.id);
     },
 
     appendHistory(lease: Lease, write: RunWrite) {
@@ -307,7 +337,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         const current = previousSeq === undefined ? loadRun(lease.runId) : undefined;
         const isTerminal =
           write.status !== undefined && ["completed", "failed", "compensated", "cancelled"].includes(write.status);
-        const updated = sql.progress.get({
+        const updated = statements().progress.get({
           id: lease.runId,
           owner: lease.owner,
           token: lease.token,
@@ -328,10 +358,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         if (!updated) throw new LeaseLostError(lease.runId);
         insertEvents(lease.runId, write.events);
         for (const signalId of write.consumedSignals ?? []) {
-          sql.consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
+          statements().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
         for (const child of write.children ?? []) insertRun(child, write.now);
-        if (isTerminal && updated.parent_id) sql.poke.run(write.now, updated.parent_id);
+        if (isTerminal && updated.parent_id) statements().poke.run(write.now, updated.parent_id);
       });
     },
 
@@ -342,7 +372,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         pokeSeq: run.pokeSeq,
         cancelRequested: run.cancelRequested,
         signals: signalsOf(runId),
-        finishedChildren: (sql.finishedChildren.all(runId) as RunRow[]).map(toRunRecord),
+        finishedChildren: (statements().finishedChildren.all(runId) as RunRow[]).map(toRunRecord),
       };
     },
   };

@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The `baton` command as users run it: the bin shim, without a build. */
+export const batonBin = fileURLToPath(new URL("../bin/baton.js", import.meta.url));
+
+/** How a `baton` process ended, with everything it printed. */
+export interface BatonResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of `runBaton` and `spawnBaton`. */
+export interface BatonOptions {
+  /** Working directory. Default: this process's. */
+  cwd?: string;
+  /** Extra environment (BATON_STORE is removed unless given here). */
+  env?: Record<string, string>;
+  /** Kill the process with SIGKILL after this long. Default 60 s. */
+  timeoutMs?: number;
+}
+
+/** A running `baton` process. */
+export interface BatonProcess {
+  readonly child: ChildProcess;
+  /** Output so far. */
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves with the first line of standard output that matches, or rejects when the process ends first. */
+  waitForLine(pattern: RegExp): Promise<string>;
+  /** Resolves when the process ends. */
+  readonly exited: Promise<BatonResult>;
+}
+
+/**
+ * Starts `node bin/baton.js ...args` in a child process.
+ *
+ * @example
+ * const worker = spawnBaton(["worker", "flows.ts"], { cwd });
+ * await worker.waitForLine(/^worker .* running /);
+ */
+export function spawnBaton(args: string[], options: BatonOptions = {}): BatonProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  if (!options.env?.BATON_STORE) delete env.BATON_STORE;
+  const child = spawn(process.execPath, [batonBin, ...args], { cwd: options.cwd, env });
+  let stdout = "";
+  let stderr = "";
+  const lineWaiters = new Set<() => void>();
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    for (const check of lineWaiters) check();
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  const exited = new Promise<BatonResult>((resolve) => {
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForLine(pattern) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const line = stdout.split("\n").find((candidate) => pattern.test(candidate));
+          if (line === undefined) return;
+          lineWaiters.delete(check);
+          resolve(line);
+        };
+        lineWaiters.add(check);
+        check();
+        void exited.then((result) => {
+          if (!lineWaiters.has(check)) return;
+          lineWaiters.delete(check);
+          reject(
+            new Error(
+              `baton ${args.join(" ")} ended (code ${result.code}, signal ${result.signal}) before printing a line matching ${pattern}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
+            ),
+          );
+        });
+      });
+    },
+  };
+}
+
+/** Runs `node bin/baton.js ...args` to its end. */
+export function runBaton(args: string[], options: BatonOptions = {}): Promise<BatonResult> {
+  return spawnBaton(args, options).exited;
+}
