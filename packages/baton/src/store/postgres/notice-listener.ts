@@ -72,6 +72,7 @@ export function createNoticeListener(
       try {
         await next.connect();
         await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        if (lost) return; // dropped while LISTEN was answered: a reconnect is already planned
         if (closed || listeners.size === 0) {
           lost = true;
           await next.end();
