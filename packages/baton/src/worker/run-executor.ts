@@ -30,6 +30,8 @@ import { type AttemptHost, type AttemptOutcome, InFlightAttempts, runAttempts } 
 export interface ExecutorHost {
   store: Store;
   clock: Clock;
+  /** Length of a lease, in ms. */
+  leaseMs: number;
   /** Registered workflows by name. */
   workflows: Map<string, Workflow>;
   /** The run left this worker: finished (with its status and parent), released, or lost. */
@@ -57,6 +59,11 @@ export class RunExecutor implements AttemptHost {
   readonly outcomes = new Map<number, { seq: number; outcome: CallOutcome }>();
   /** Last time the run made progress (for eviction order). */
   lastActive: number;
+  /**
+   * When this worker's lease on the run ends at the latest (`performance.now()`
+   * time), as of the last claim or renewal: no attempt starts after it.
+   */
+  leaseUntil: number;
   private readonly journal: RunJournal;
   private readonly state: HistoryState;
   private readonly runtime: WorkflowRuntime;
@@ -75,7 +82,9 @@ export class RunExecutor implements AttemptHost {
     private readonly host: ExecutorHost,
     private readonly workflow: Workflow,
     claimed: ClaimedRun,
+    leaseUntil: number,
   ) {
+    this.leaseUntil = leaseUntil;
     this.runId = claimed.run.id;
     this.parentId = claimed.run.parentId;
     this.clock = host.clock;
@@ -135,6 +144,14 @@ export class RunExecutor implements AttemptHost {
 
   stopped(): boolean {
     return this.isStopped;
+  }
+
+  leaseHeld(): boolean {
+    // A margin for the difference between this worker's clock and the others'.
+    const margin = Math.min(1000, this.host.leaseMs / 10);
+    if (performance.now() < this.leaseUntil - margin) return true;
+    this.leaseLost();
+    return false;
   }
 
   draining(): boolean {

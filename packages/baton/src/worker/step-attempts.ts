@@ -58,6 +58,8 @@ export interface AttemptHost {
   record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }): { committed: Promise<void> };
   /** The run stopped (lease gone, finished): abandon quietly. */
   stopped(): boolean;
+  /** False (and the run stops) when this worker's lease may have ended: a body must not start then. */
+  leaseHeld(): boolean;
   /** The worker is stopping: start no new attempt, leave retries to the next worker. */
   draining(): boolean;
   /** The workflow function has settled: a failed step is not retried. */
@@ -102,6 +104,8 @@ export async function runAttempts(
       );
       if (!committed || host.stopped()) return undefined;
     }
+    // A worker frozen past its lease may have lost the run while it was stopped.
+    if (!host.leaseHeld()) return undefined;
     const result = await attempt(host, call, kind, key, last, fn);
     if (host.stopped()) return undefined;
     if (result.ok) {

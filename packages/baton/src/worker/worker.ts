@@ -143,6 +143,9 @@ export class Worker {
       const limit = this.options.maxRunsInMemory - this.executors.size;
       if (limit <= 0) return;
       let claimed: ClaimedRun[];
+      // The lease runs from before the request was sent (monotonic time: it
+      // keeps counting while the process is frozen).
+      const sentAt = performance.now();
       try {
         const result = await this.options.store.claimRuns({
           owner: this.options.owner,
@@ -158,12 +161,12 @@ export class Worker {
         this.options.log("claiming runs failed", error);
         return;
       }
-      for (const run of claimed) this.execute(run);
+      for (const run of claimed) this.execute(run, sentAt + this.options.leaseMs);
       if (claimed.length < Math.min(limit, 200)) return;
     }
   }
 
-  private execute(claimed: ClaimedRun): void {
+  private execute(claimed: ClaimedRun, leaseUntil: number): void {
     const workflow = this.options.workflows.get(claimed.run.workflow);
     if (!workflow)
       throw new BatonError("UNKNOWN_WORKFLOW", `claimed run of unknown workflow "${claimed.run.workflow}"`);
@@ -171,6 +174,7 @@ export class Worker {
       {
         store: this.options.store,
         clock: this.options.clock,
+        leaseMs: this.options.leaseMs,
         workflows: this.options.workflows,
         detached: (runId, status, parentId) => {
           this.executors.delete(runId);
@@ -190,6 +194,7 @@ export class Worker {
       },
       workflow,
       claimed,
+      leaseUntil,
     );
     this.executors.set(claimed.run.id, executor);
     executor.start();
@@ -212,7 +217,10 @@ export class Worker {
     if (!this.running || this.executors.size === 0) return;
     try {
       const { store, owner, clock, leaseMs } = this.options;
+      const covered = [...this.executors.values()];
+      const sentAt = performance.now();
       const held = await store.renewLeases(owner, clock.now(), leaseMs);
+      for (const executor of covered) executor.leaseUntil = Math.max(executor.leaseUntil, sentAt + leaseMs);
       if (held >= this.executors.size) return;
       const still = new Set(await store.heldRuns(owner));
       for (const [runId, executor] of this.executors) {
