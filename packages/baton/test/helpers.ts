@@ -31,6 +31,8 @@ export function tempStore(): string {
   if (testStoreKind === "postgres") {
     const url = new URL(testPostgresUrl);
     url.searchParams.set("schema", `t_${process.pid}_${++schemas}_${Math.random().toString(36).slice(2, 8)}`);
+    // Test files run side by side on one server: small pools keep them under its connection limit.
+    url.searchParams.set("pool_size", "4");
     return url.toString();
   }
   return `sqlite:${join(tempDir(), "baton.db")}`;

@@ -89,6 +89,7 @@ test("store addresses are checked", async () => {
   const { openStore } = await import("baton");
   assert.throws(() => openStore("mysql://x"), { code: "INVALID_STORE", message: /invalid store "mysql:\/\/x"/ });
   assert.throws(() => openStore("sqlite:"), { code: "INVALID_STORE" });
+  assert.throws(() => openStore("postgres://db/x?pool_size=0"), { code: "INVALID_STORE", message: /pool_size "0"/ });
   assert.throws(
     () => openStore("postgres://user:secret@db/x?schema=Not-A-Schema"),
     (error: Error & { code?: string }) =>

@@ -38,7 +38,10 @@ import { type RetryPolicy, withRetry } from "./retry.js";
 export interface PostgresStoreOptions {
   /** Schema holding Baton's tables (created by the migrations). Default `baton`. */
   schema?: string;
-  /** Connections for reads and writes. Default 10. */
+  /**
+   * Connections for reads and writes (default 10, or `?pool_size=` of the
+   * address); a quarter as many more commit attempt starts, and one listens.
+   */
   poolSize?: number;
   /** Apply pending migrations on first use. Default true; when false, a store lacking them fails with `MIGRATIONS_PENDING`. */
   migrate?: boolean;
@@ -58,11 +61,15 @@ export interface PostgresStore extends Store {
 const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * Splits a store address into the driver's connection string and the schema
- * (`?schema=name`, default `baton`).
+ * Splits a store address into the driver's connection string, the schema
+ * (`?schema=name`, default `baton`) and the pool size (`?pool_size=n`).
  * @throws BatonError `INVALID_STORE`.
  */
-export function parsePostgresAddress(address: string): { connectionString: string; schema: string } {
+export function parsePostgresAddress(address: string): {
+  connectionString: string;
+  schema: string;
+  poolSize?: number;
+} {
   let url: URL;
   try {
     url = new URL(address);
@@ -70,14 +77,23 @@ export function parsePostgresAddress(address: string): { connectionString: strin
     throw new BatonError("INVALID_STORE", `invalid store "${redact(address)}": not a postgres:// URL`);
   }
   const schema = url.searchParams.get("schema") ?? "baton";
+  const poolParam = url.searchParams.get("pool_size");
   url.searchParams.delete("schema");
+  url.searchParams.delete("pool_size");
+  const poolSize = poolParam === null ? undefined : Number(poolParam);
+  if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 1000)) {
+    throw new BatonError(
+      "INVALID_STORE",
+      `invalid pool_size "${poolParam}" in store "${redact(address)}": expected an integer from 1 to 1000`,
+    );
+  }
   if (!schemaPattern.test(schema)) {
     throw new BatonError(
       "INVALID_STORE",
       `invalid schema "${schema}" in store "${redact(address)}": use lower-case letters, digits and _`,
     );
   }
-  return { connectionString: url.toString(), schema };
+  return { connectionString: url.toString(), schema, poolSize };
 }
 
 /** The address with its password hidden, for messages. */
@@ -97,7 +113,8 @@ export function redact(address: string): string {
  * const store = createPostgresStore("postgres://baton@db.internal/baton");
  */
 export function createPostgresStore(address: string, options: PostgresStoreOptions = {}): PostgresStore {
-  const { connectionString, schema } = parsePostgresAddress(address);
+  const { connectionString, schema, poolSize: addressPoolSize } = parsePostgresAddress(address);
+  const poolSize = options.poolSize ?? addressPoolSize ?? 10;
   const quoted = pg.escapeIdentifier(schema);
   const channel = `baton_${schema}`;
   const sql = postgresSql(quoted);
@@ -108,10 +125,14 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     keepAlive: true,
     application_name: "baton",
   };
-  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ ...config, max: poolSize });
   // Commits of attempt starts do not wait for the disk: they only need to be
   // visible to other workers; the run's next durable commit flushes them too.
-  const startsPool = new pg.Pool({ ...config, max: 4, options: "-c synchronous_commit=off" });
+  const startsPool = new pg.Pool({
+    ...config,
+    max: Math.ceil(poolSize / 4),
+    options: "-c synchronous_commit=off",
+  });
   for (const p of [pool, startsPool]) p.on("error", (error) => log("an idle PostgreSQL connection failed", error));
   const listener = createNoticeListener(config, channel, log);
   const retry: RetryPolicy = { forMs: options.reconnectTimeoutMs ?? 60_000, initialDelayMs: 50, maxDelayMs: 2000 };
