@@ -1,0 +1,82 @@
+/**
+ * Starts a batch of runs through a client engine (one that is never started)
+ * and waits until every one has ended, by polling `listRuns` for ended runs.
+ * Times come from the store: a run's latency is its `finishedAt` minus its
+ * `createdAt`, and the batch's span runs from the first `createdAt` to the
+ * last `finishedAt` (on PostgreSQL both are the database's clock, whichever
+ * process wrote them).
+ */
+import { type Engine, terminalStatuses, type Workflow } from "baton";
+
+/** What a batch of runs took. */
+export interface BatchTimings {
+  runs: number;
+  /** First start to last completion, in ms. */
+  spanMs: number;
+  /** Until every `startRun` had returned, in ms (local clock, from the first call). */
+  startsMs: number;
+  /** Latency of each run (creation to completion), in ms. */
+  latenciesMs: number[];
+}
+
+/** Options of `runBatch`. */
+export interface BatchOptions {
+  /** Fail when the runs have not all ended by then. Default 300000 ms. */
+  timeoutMs?: number;
+  /** Pause between two polls. Default 100 ms. */
+  pollMs?: number;
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Every ended run in the client's store, paging through `listRuns`. */
+async function endedRuns(client: Engine) {
+  const runs = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listRuns({ status: [...terminalStatuses], limit: 1000, ...(cursor ? { cursor } : {}) });
+    runs.push(...page.runs);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return runs;
+}
+
+/**
+ * Starts `count` runs of `workflow` at once (input `input(n)`) and resolves when
+ * every one has completed. The store must hold no other runs.
+ * @throws when a run ends other than `completed`, or on timeout.
+ */
+export async function runBatch<I>(
+  client: Engine,
+  workflow: Workflow<I, unknown>,
+  input: (n: number) => I,
+  count: number,
+  { timeoutMs = 300_000, pollMs = 100 }: BatchOptions = {},
+): Promise<BatchTimings> {
+  const began = performance.now();
+  await Promise.all(Array.from({ length: count }, (_, n) => client.startRun(workflow, input(n))));
+  const startsMs = performance.now() - began;
+  const deadline = began + timeoutMs;
+  for (;;) {
+    const ended = await endedRuns(client);
+    const unsuccessful = ended.filter((run) => run.status !== "completed");
+    if (unsuccessful.length > 0) {
+      const sample = unsuccessful.slice(0, 3).map((run) => `${run.id} ${run.status}`);
+      throw new Error(`${unsuccessful.length} of ${count} runs did not complete (${sample.join(", ")})`);
+    }
+    if (ended.length >= count) {
+      const created = ended.map((run) => run.createdAt.getTime());
+      const finished = ended.map((run) => (run.finishedAt as Date).getTime());
+      return {
+        runs: ended.length,
+        spanMs: finished.reduce((a, b) => Math.max(a, b)) - created.reduce((a, b) => Math.min(a, b)),
+        startsMs,
+        latenciesMs: finished.map((at, i) => at - (created[i] as number)),
+      };
+    }
+    if (performance.now() > deadline) {
+      throw new Error(`only ${ended.length} of ${count} runs completed within ${timeoutMs} ms`);
+    }
+    await pause(pollMs);
+  }
+}

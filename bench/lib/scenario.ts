@@ -1,0 +1,71 @@
+/**
+ * What a benchmark scenario is, and what it hands back: the runner
+ * (`bench/run.ts`) gives a scenario a context per store kind (fresh store
+ * addresses, the bench run's PostgreSQL database, a logger) and receives a
+ * summary table (medians over rounds) plus the raw measurements of every round.
+ */
+
+/** The stores a scenario can run on. */
+export type StoreKind = "sqlite" | "postgres";
+
+/** What the runner gives a scenario. */
+export interface ScenarioContext {
+  /** The store this pass measures. */
+  readonly store: StoreKind;
+  /**
+   * The address of a new, empty store: a new schema in the bench run's
+   * PostgreSQL database, or a new SQLite file. `name`: lower-case letters,
+   * digits and `_`, unique within the pass.
+   */
+  newStore(name: string): string;
+  /** The bench run's PostgreSQL database (set on the PostgreSQL pass), for raw baselines. */
+  readonly postgresUrl?: string;
+  /** Progress messages (standard error). */
+  log(message: string): void;
+}
+
+/** Sizes of a measurement; the runner fills them from the command line or the scenario's defaults. */
+export interface ScenarioSizes {
+  /** Repetitions of the whole measurement; the table shows medians over them. */
+  rounds: number;
+  /** Runs started per round and configuration. */
+  runs: number;
+}
+
+/** One column of a summary table. */
+export interface Column {
+  /** Property of each row. */
+  key: string;
+  /** Header. */
+  title: string;
+  /** Decimals of numbers (default 0). */
+  digits?: number;
+}
+
+/** A row of a summary table: numbers, labels, or null where a figure does not apply. */
+export type Row = Record<string, string | number | null>;
+
+/** What a scenario measured on one store. */
+export interface ScenarioResult {
+  /** The parameters it ran with. */
+  params: Record<string, unknown>;
+  columns: Column[];
+  /** Medians over the rounds. */
+  rows: Row[];
+  /** Raw measurements, one entry per round. */
+  rounds: unknown[];
+  /** What a reader of the table should know (warnings seen during the measurement), printed under it. */
+  notes?: string[];
+}
+
+/** A benchmark scenario. */
+export interface Scenario {
+  /** Name on the command line and in result files. */
+  name: string;
+  /** One line, printed above its table. */
+  description: string;
+  /** Stores it runs on, in order. */
+  stores: StoreKind[];
+  defaults: ScenarioSizes;
+  run(context: ScenarioContext, sizes: ScenarioSizes): Promise<ScenarioResult>;
+}
