@@ -70,3 +70,14 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
 export function statusOf(engine: Engine, runId: string, status: string, timeoutMs?: number) {
   return eventually(async () => (await engine.getRun(runId).catch(() => undefined))?.status === status, timeoutMs);
 }
+
+/** A new run of workflow `w@1` for store-level tests, its input `{ id }`. */
+export function newRun(id: string) {
+  return {
+    id,
+    workflow: "w",
+    version: "1",
+    input: { id },
+    history: [{ type: "run.started" as const, at: 1, input: { id } }],
+  };
+}

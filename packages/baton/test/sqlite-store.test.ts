@@ -3,15 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createSqliteStore } from "baton";
 import Database from "better-sqlite3";
-import { tempDir } from "./helpers.js";
-
-const newRun = (id: string) => ({
-  id,
-  workflow: "w",
-  version: "1",
-  input: { id },
-  history: [{ type: "run.started" as const, at: 1, input: { id } }],
-});
+import { newRun, tempDir } from "./helpers.js";
 
 test("the SQLite store runs in WAL mode with synchronous=FULL and records its migrations", async () => {
   const path = join(tempDir(), "s.db");

@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openStore } from "baton";
-import { tempStore } from "../helpers.js";
-
-const newRun = (id: string) => ({
-  id,
-  workflow: "w",
-  version: "1",
-  input: { id },
-  history: [{ type: "run.started" as const, at: 1, input: { id } }],
-});
+import { newRun, tempStore } from "../helpers.js";
 
 test("claims skip runs under a live lease and take over expired ones with a new token", async () => {
   const store = openStore(tempStore());
