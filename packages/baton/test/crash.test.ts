@@ -9,9 +9,7 @@
  * bodies themselves, that no completed step ever ran again.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
@@ -32,6 +30,7 @@ import {
   workflowName,
 } from "./crash/workflow.js";
 import { tempDir } from "./helpers.js";
+import { killAllProcesses, spawnTestProcess, type TestProcess } from "./test-process.js";
 
 const runCount = 200;
 /** Kills that must land while runs are unfinished; more kills are made (up to `maxKills`) until they have. */
@@ -45,82 +44,29 @@ const killDelayMs = { min: 100, max: 1500 };
 const finishTimeoutMs = 60_000;
 
 const workerScript = fileURLToPath(new URL("./crash/worker-process.ts", import.meta.url));
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 /** A child process running `crash/worker-process.ts`. */
-interface WorkerProcess {
+interface WorkerProcess extends TestProcess {
   generation: number;
-  child: ChildProcess;
-  /** Set once the process exited. */
-  exit?: Exit;
-  exited: Promise<Exit>;
-  /** Resolves when the engine runs; rejects if the process exits first. */
-  ready: Promise<void>;
   /** What the process reported once all its starts returned. */
   started?: { created: number; existing: number };
-  /** Lines of standard error (engine warnings, crashes). */
-  stderr: string[];
 }
 
-const alive = new Set<ChildProcess>();
-const killAll = () => {
-  for (const child of alive) child.kill("SIGKILL");
-};
-process.on("exit", killAll);
-after(killAll);
+after(killAllProcesses);
 
 function spawnWorker(dir: string, generation: number, runs: number): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=development", workerScript, dir, String(generation), String(runs)],
-    { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  alive.add(child);
-  const worker: WorkerProcess = {
-    generation,
-    child,
-    stderr: [],
-    exited: new Promise<Exit>((resolve) => {
-      child.on("exit", (code, signal) => {
-        alive.delete(child);
-        worker.exit = { code, signal };
-        resolve(worker.exit);
-      });
-    }),
-    ready: Promise.resolve(),
-  };
-  worker.ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      let message: { event?: string; created?: number; existing?: number };
-      try {
-        message = JSON.parse(line);
-      } catch {
-        worker.stderr.push(`(stdout) ${line}`);
-        return;
-      }
-      if (message.event === "ready") resolve();
+  const args = [dir, String(generation), String(runs)];
+  const worker: WorkerProcess = Object.assign(
+    spawnTestProcess(workerScript, args, `generation ${generation}`, (message) => {
       if (message.event === "started") {
         worker.started = { created: message.created as number, existing: message.existing as number };
       }
-    });
-    void worker.exited.then((exit) =>
-      reject(
-        new Error(
-          `generation ${generation} exited before it was ready (${JSON.stringify(exit)}): ${worker.stderr.join("\n")}`,
-        ),
-      ),
-    );
-  });
-  worker.ready.catch(() => {});
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => worker.stderr.push(line));
+    }),
+    { generation },
+  );
   return worker;
 }
 
@@ -414,7 +360,7 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
     }
     assert.equal(stepNames.length * runCount, figures.completedSteps, "every step of every run completed once");
   } finally {
-    killAll();
+    killAllProcesses();
     await Promise.all(workers.map((worker) => worker.exited));
     await signaller?.stop();
     await client?.[Symbol.asyncDispose]();

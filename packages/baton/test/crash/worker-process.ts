@@ -14,6 +14,7 @@
  */
 import { join } from "node:path";
 import { createEngine } from "baton";
+import { stopOnSigterm } from "../test-process.js";
 import { openLedger } from "./ledger.js";
 import { createChainWorkflow, runIdOf } from "./workflow.js";
 
@@ -46,21 +47,7 @@ const engine = createEngine({
   },
 });
 
-let stopping = false;
-process.on("SIGTERM", () => {
-  if (stopping) return;
-  stopping = true;
-  void engine[Symbol.asyncDispose]().then(
-    () => {
-      ledger.close();
-      process.exit(0);
-    },
-    (error: unknown) => {
-      process.stderr.write(`stop failed: ${String(error)}\n`);
-      process.exit(2);
-    },
-  );
-});
+stopOnSigterm(engine, () => ledger.close());
 
 await engine.start();
 report({ event: "ready" });

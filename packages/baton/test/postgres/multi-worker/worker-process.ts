@@ -12,6 +12,7 @@
  * this process with SIGKILL and freezes it with SIGSTOP.
  */
 import { createEngine } from "baton";
+import { stopOnSigterm } from "../../test-process.js";
 import { ledgerPath, openLedger } from "./ledger.js";
 import { createChainWorkflow } from "./workflow.js";
 
@@ -45,21 +46,7 @@ const clock = engine.store.clock;
 if (!clock) throw new Error("the PostgreSQL store has no database clock");
 databaseNow = () => clock.now();
 
-let stopping = false;
-process.on("SIGTERM", () => {
-  if (stopping) return;
-  stopping = true;
-  void engine[Symbol.asyncDispose]().then(
-    () => {
-      ledger.close();
-      process.exit(0);
-    },
-    (error: unknown) => {
-      process.stderr.write(`stop failed: ${String(error)}\n`);
-      process.exit(2);
-    },
-  );
-});
+stopOnSigterm(engine, () => ledger.close());
 
 await engine.start();
 process.stdout.write(`${JSON.stringify({ event: "ready" })}\n`);

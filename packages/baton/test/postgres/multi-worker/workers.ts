@@ -4,83 +4,34 @@
  * and continuing it. Every process spawned here is killed when the test
  * process exits, frozen or not.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { type Exit, killAllProcesses, spawnTestProcess, type TestProcess } from "../../test-process.js";
+
+export type { Exit };
 
 const workerScript = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
-const packageDir = fileURLToPath(new URL("../../..", import.meta.url));
-
-/** How a process ended. */
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
 
 /** A child process running `worker-process.ts`. */
-export interface WorkerProcess {
+export interface WorkerProcess extends TestProcess {
   generation: number;
-  child: ChildProcess;
-  /** Set once the process exited. */
-  exit?: Exit;
-  exited: Promise<Exit>;
-  /** Resolves when the engine runs; rejects if the process exits first. */
-  ready: Promise<void>;
   isReady: boolean;
   /** True between SIGSTOP and SIGCONT. */
   frozen: boolean;
-  /** Lines of standard error (engine warnings, crashes). */
-  stderr: string[];
 }
-
-const alive = new Set<ChildProcess>();
 
 /** Kills every worker process still alive (a frozen one too: SIGKILL ends a stopped process). */
-export function killAllWorkers(): void {
-  for (const child of alive) child.kill("SIGKILL");
-}
-process.on("exit", killAllWorkers);
+export const killAllWorkers = killAllProcesses;
 
 /** Spawns worker generation `generation` on the store at `address`, writing its ledger in `ledgerDir`. */
 export function spawnWorker(address: string, ledgerDir: string, generation: number): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=development", workerScript, address, ledgerDir, String(generation)],
-    { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
+  const spawned = spawnTestProcess(workerScript, [address, ledgerDir, String(generation)], `worker ${generation}`);
+  const worker: WorkerProcess = Object.assign(spawned, { generation, isReady: false, frozen: false });
+  void worker.ready.then(
+    () => {
+      worker.isReady = true;
+    },
+    () => {},
   );
-  alive.add(child);
-  const worker: WorkerProcess = {
-    generation,
-    child,
-    isReady: false,
-    frozen: false,
-    stderr: [],
-    exited: new Promise<Exit>((resolve) => {
-      child.on("exit", (code, signal) => {
-        alive.delete(child);
-        worker.exit = { code, signal };
-        resolve(worker.exit);
-      });
-    }),
-    ready: Promise.resolve(),
-  };
-  worker.ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      if (line.includes('"event":"ready"')) {
-        worker.isReady = true;
-        resolve();
-      } else worker.stderr.push(`(stdout) ${line}`);
-    });
-    void worker.exited.then((exit) =>
-      reject(
-        new Error(
-          `worker ${generation} exited before it was ready (${JSON.stringify(exit)}): ${worker.stderr.join("\n")}`,
-        ),
-      ),
-    );
-  });
-  worker.ready.catch(() => {});
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => worker.stderr.push(line));
   return worker;
 }
 
