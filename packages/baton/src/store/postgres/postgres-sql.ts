@@ -44,6 +44,7 @@ export function postgresSql(t: string) {
     history: `SELECT seq, type, position, at, data FROM ${t}.history WHERE run_id = $1 ORDER BY seq`,
     historyOf: `SELECT run_id, seq, type, position, at, data FROM ${t}.history WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,
     eventAt: `SELECT type FROM ${t}.history WHERE run_id = $1 AND seq = $2`,
+    lastEvent: `SELECT seq, type, position, at, data FROM ${t}.history WHERE run_id = $1 ORDER BY seq DESC LIMIT 1`,
     pendingSignals: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals
       WHERE run_id = $1 AND consumed_seq IS NULL ORDER BY id`,
     pendingSignalsOf: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals

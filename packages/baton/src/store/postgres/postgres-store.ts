@@ -350,9 +350,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
         const existing = await loadRun(runId);
         if (!existing) throw runNotFound(runId);
         if (attempt > 1 && existing.status !== "failed") {
-          const [last] = await query<HistoryRow>(sql.history.replace("ORDER BY seq", "ORDER BY seq DESC LIMIT 1"), [
-            runId,
-          ]);
+          const [last] = await query<HistoryRow>(sql.lastEvent, [runId]);
           if (last && last.type === event.type && Number(last.at) === event.at) return;
         }
         throw new BatonError(
