@@ -33,15 +33,47 @@ const conformance = (file) => file.includes(`${sep}test${sep}conformance${sep}`)
 const sqliteFiles = selected.filter((file) => !postgresOnly(file));
 const postgresFiles = selected.filter((file) => postgresOnly(file) || conformance(file));
 
+// A test that hangs fails instead of holding the run: each test has its own
+// limit, and each pass is killed (with every process it started) after its own.
+const testTimeoutMs = Number(process.env.BATON_TEST_TIMEOUT_MS ?? 300_000);
+const passTimeoutMs = Number(process.env.BATON_TEST_PASS_TIMEOUT_MS ?? 900_000);
+
 const runTests = (label, testFiles, env) =>
   new Promise((resolve) => {
     console.log(`\n# ${label}: ${testFiles.length} files`);
+    const started = Date.now();
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "--conditions=development", "--test", "--test-concurrency=2", ...testFiles],
-      { stdio: "inherit", env: { ...process.env, ...env } },
+      [
+        "--import",
+        "tsx",
+        "--conditions=development",
+        "--test",
+        "--test-concurrency=2",
+        `--test-timeout=${testTimeoutMs}`,
+        ...testFiles,
+      ],
+      { stdio: "inherit", env: { ...process.env, ...env }, detached: true },
     );
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const watchdog = setTimeout(() => {
+      console.error(`\nFAIL: the ${label} tests did not finish within ${passTimeoutMs / 1000}s; stopping them.`);
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }, passTimeoutMs);
+    // The tests run in a process group of their own: pass Ctrl-C and SIGTERM on.
+    const forward = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {}
+    };
+    process.on("SIGINT", forward).on("SIGTERM", forward);
+    child.on("exit", (code, signal) => {
+      clearTimeout(watchdog);
+      process.off("SIGINT", forward).off("SIGTERM", forward);
+      console.log(`# ${label} tests took ${Math.round((Date.now() - started) / 1000)}s`);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 
 /** Creates this run's database; returns its URL and a function that drops it. */

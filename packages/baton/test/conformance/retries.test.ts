@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, defineWorkflow, FatalError, RetryableError, RunFailedError } from "baton";
-import { startEngine, statusOf } from "../helpers.js";
+import { eventually, startEngine, statusOf } from "../helpers.js";
 
 test("a failing step is retried with backoff until it succeeds; every attempt is recorded", async () => {
   let calls = 0;
@@ -121,6 +121,7 @@ test("RetryableError may set its own delay; the workflow's retry policy is the d
   await clock.advance("29s");
   assert.equal(calls, 1);
   await clock.advance("1s");
+  await eventually(() => calls === 2);
   await statusOf(engine, run.id, "waiting");
   assert.equal(calls, 2);
   await clock.advance("30s");
