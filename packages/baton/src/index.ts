@@ -16,6 +16,7 @@ export {
   type EngineOptions,
   type RunHandle,
   type StartOptions,
+  type WorkflowInfo,
 } from "./engine/engine.js";
 export {
   BatonError,

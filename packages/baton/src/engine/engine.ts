@@ -65,6 +65,14 @@ export interface RunHandle<O = unknown> {
   get(): Promise<Run>;
 }
 
+/** A workflow an engine has code for. */
+export interface WorkflowInfo {
+  name: string;
+  version: string;
+  /** True when the workflow checks its input against a schema. */
+  validatesInput: boolean;
+}
+
 /** The engine: starts, inspects and steers runs, and (once started) executes them. */
 export interface Engine extends AsyncDisposable {
   readonly store: Store;
@@ -76,6 +84,8 @@ export interface Engine extends AsyncDisposable {
   stop(): Promise<void>;
   /** Starts a run; with an existing `id` returns that run (same input) or throws `RUN_CONFLICT`. */
   startRun<I, O>(workflow: Workflow<I, O> | string, input: I, options?: StartOptions): Promise<RunHandle<O>>;
+  /** The workflows this engine has code for, by name. */
+  listWorkflows(): WorkflowInfo[];
   /** A handle on an existing run. */
   handle<O = unknown>(runId: string): RunHandle<O>;
   /** A run with its steps, attempts, children and pending signals. @throws `RUN_NOT_FOUND`. */
@@ -234,6 +244,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       if (created) worker.poke();
       return handle<O>(id, created);
+    },
+
+    listWorkflows() {
+      return [...workflows.values()]
+        .map((w) => ({ name: w.name, version: w.version, validatesInput: w.options.input !== undefined }))
+        .sort((a, b) => a.name.localeCompare(b.name));
     },
 
     handle<O>(runId: string) {

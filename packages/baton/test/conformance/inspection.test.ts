@@ -93,3 +93,14 @@ test("ctx.stepKey is stable across attempts and unique per step", async () => {
   assert.equal(await run.result(), "NOT_IN_STEP");
   assert.deepEqual(keys, ["k:0", "k:0", "k:1"]);
 });
+
+test("listWorkflows names each registered workflow with its version, sorted by name", async () => {
+  const { z } = await import("zod");
+  const second = defineWorkflow("wf-b", async () => 1, { version: "2", input: z.object({ n: z.number() }) });
+  const first = defineWorkflow("wf-a", async () => 1);
+  await using engine = await startEngine([second, first]);
+  assert.deepEqual(engine.listWorkflows(), [
+    { name: "wf-a", version: "1", validatesInput: false },
+    { name: "wf-b", version: "2", validatesInput: true },
+  ]);
+});
