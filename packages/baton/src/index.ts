@@ -18,6 +18,7 @@ export {
   type StartOptions,
   type WorkflowInfo,
 } from "./engine/engine.js";
+export type { EventReceipt, SendEventOptions } from "./engine/send-event.js";
 export {
   BatonError,
   ChildFailedError,
@@ -42,14 +43,17 @@ export {
   type AttemptInfo,
   type CallKind,
   type ErrorInfo,
+  type EventMatch,
   type HistoryEvent,
   type HistoryEventType,
   isTerminal,
   type Run,
+  type RunCount,
   type RunFilter,
   type RunPage,
   type RunStatus,
   type RunSummary,
+  runStatuses,
   type StepInfo,
   terminalStatuses,
 } from "./types.js";
@@ -59,6 +63,7 @@ export {
   type RetryPolicy,
   type StepContext,
   type StepOptions,
+  type WaitForEventOptions,
   type WaitOptions,
   type Workflow,
   type WorkflowContext,

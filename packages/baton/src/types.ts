@@ -9,18 +9,20 @@
  * - **run**: one execution of a workflow with one input. Identified by its id,
  *   which is also its idempotency key.
  * - **position**: the order in which a run's workflow function issued a durable
- *   call (step, timer, signal wait, child). Position 0 is the first call.
+ *   call (step, timer, signal wait, event wait, child). Position 0 is the first call.
  *   Re-execution must issue the same calls at the same positions.
  * - **step**: a checkpointed call `ctx.step(name, fn)`. Its result is recorded
  *   once it completes and is never computed again for that run.
  * - **attempt**: one try of a step (or of a compensation). Attempts are
  *   numbered from 1; a failed attempt may be retried after a backoff.
  * - **timer**: a durable wait until a point in time (`ctx.sleep`), also used
- *   for retry backoff, signal timeouts and run deadlines.
+ *   for retry backoff, signal and event wait timeouts and run deadlines.
  * - **signal**: a named message with a JSON payload sent to one run
  *   (`engine.signal`). Signals are kept in order until the run consumes them.
- * - **event**: a named message not addressed to a run (reserved for the API's
- *   event routing; not to be confused with a history event).
+ * - **event**: a named message with a JSON payload not addressed to a run
+ *   (`engine.sendEvent`). It reaches the runs waiting for it when it is sent
+ *   (`ctx.waitForEvent`) and starts the workflows subscribed to its name; it is
+ *   not kept for runs that wait later. Not to be confused with a history event.
  * - **child**: a run started by another run (`ctx.child`), linked both ways.
  * - **compensation**: the undo registered with a completed step; compensations
  *   run in reverse order of completion when a run fails or is cancelled.
@@ -32,7 +34,7 @@
  *   stale token is rejected (fencing).
  */
 
-/** Status of a run. `waiting` means blocked on a timer, a signal or a child. */
+/** Status of a run. `waiting` means blocked on a timer, a signal, an event or a child. */
 export type RunStatus =
   | "pending"
   | "running"
@@ -42,6 +44,18 @@ export type RunStatus =
   | "compensating"
   | "compensated"
   | "cancelled";
+
+/** Every run status, in the order a run usually goes through them. */
+export const runStatuses: readonly RunStatus[] = [
+  "pending",
+  "running",
+  "waiting",
+  "completed",
+  "failed",
+  "compensating",
+  "compensated",
+  "cancelled",
+];
 
 /** Statuses a run never leaves (except `failed`, through `resume`). */
 export const terminalStatuses: readonly RunStatus[] = ["completed", "failed", "compensated", "cancelled"];
@@ -63,7 +77,14 @@ export interface ErrorInfo {
 }
 
 /** The kind of durable call made at a position. */
-export type CallKind = "step" | "timer" | "signal" | "child";
+export type CallKind = "step" | "timer" | "signal" | "event" | "child";
+
+/**
+ * Top-level payload fields an event must have, each with the value it must
+ * equal (`ctx.waitForEvent`): an event matches when its payload is an object
+ * holding every listed field with exactly that value.
+ */
+export type EventMatch = Record<string, string | number | boolean | null>;
 
 /** Every type of history event, in the order they usually appear. */
 export type HistoryEventType =
@@ -76,6 +97,9 @@ export type HistoryEventType =
   | "signal.waiting"
   | "signal.received"
   | "signal.timed_out"
+  | "event.waiting"
+  | "event.received"
+  | "event.timed_out"
   | "child.started"
   | "child.completed"
   | "child.failed"
@@ -108,12 +132,16 @@ export interface HistoryEvent {
   input?: unknown;
   output?: unknown;
   error?: ErrorInfo;
-  /** When a timer is due, a retry will happen, or a signal wait times out. */
+  /** When a timer is due, a retry will happen, or a signal or event wait times out. */
   dueAt?: Date;
   /** True on the `step.failed` / `compensation.failed` that ends retrying. */
   final?: boolean;
-  /** Signal payload (`signal.received`). */
+  /** Signal or event payload (`signal.received`, `event.received`). */
   payload?: unknown;
+  /** What the payload of the awaited event must hold (`event.waiting`). */
+  match?: EventMatch;
+  /** Id of the event received (`event.received`), or of the event that started the run (`run.started`). */
+  eventId?: string;
   /** Id of the child run (`child.*`). */
   childId?: string;
   /** Positions a resume re-executes (`run.resumed`); positions to retry (`run.failed`). */
@@ -133,11 +161,11 @@ export interface AttemptInfo {
   retryAt?: Date;
 }
 
-/** What a run did at one position: a step, timer, signal wait or child. */
+/** What a run did at one position: a step, timer, signal wait, event wait or child. */
 export interface StepInfo {
   position: number;
   kind: CallKind;
-  /** Step name, signal name, child workflow name, or `sleep`. */
+  /** Step name, signal name, event name, child workflow name, or `sleep`. */
   name: string;
   status: "running" | "waiting" | "completed" | "failed";
   startedAt: Date;
@@ -145,7 +173,7 @@ export interface StepInfo {
   output?: unknown;
   error?: ErrorInfo;
   attempts: AttemptInfo[];
-  /** Timer due time or signal timeout. */
+  /** Timer due time, or signal or event wait timeout. */
   dueAt?: Date;
   /** Child run id, for `child`. */
   childId?: string;
@@ -182,6 +210,8 @@ export interface RunFilter {
   workflow?: string;
   status?: RunStatus | RunStatus[];
   parentId?: string;
+  /** Only runs whose id contains this text (case-insensitive). */
+  idContains?: string;
   /** Only runs created at or after this time. */
   createdAfter?: Date;
   /** Only runs created before this time. */
@@ -190,6 +220,14 @@ export interface RunFilter {
   limit?: number;
   /** The `nextCursor` of the previous page. */
   cursor?: string;
+}
+
+/** How many runs of one workflow version are in one status (`engine.countRuns`). */
+export interface RunCount {
+  workflow: string;
+  version: string;
+  status: RunStatus;
+  count: number;
 }
 
 /** One page of runs, newest first. */

@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Duration } from "./duration.js";
 import { BatonError } from "./errors.js";
+import type { EventMatch } from "./types.js";
 
 /**
  * Retry policy of a step or compensation. Attempt n (n >= 2) starts
@@ -52,6 +53,18 @@ export interface WaitOptions {
   timeout?: Duration;
 }
 
+/** Options of `ctx.waitForEvent`. */
+export interface WaitForEventOptions {
+  /**
+   * Top-level payload fields the event must have, with the value each must
+   * equal (strings, finite numbers, booleans or null): an event matches when
+   * its payload is an object holding every one of them. Default: any event of the name.
+   */
+  match?: EventMatch;
+  /** How long to wait; the wait returns `undefined` when it expires. Default: forever. */
+  timeout?: Duration;
+}
+
 /**
  * What a workflow function uses to do durable work. Everything here is
  * recorded in the run's history and replayed after a crash.
@@ -75,6 +88,21 @@ export interface WorkflowContext {
   sleepUntil(until: Date | number): Promise<void>;
   /** Waits for the next signal `name`; `undefined` if `timeout` passes first. */
   waitForSignal<T = unknown>(name: string, options?: WaitOptions): Promise<T | undefined>;
+  /**
+   * Waits for an event `name` (sent with `engine.sendEvent`, to no run in
+   * particular) whose payload matches `match`; returns the payload of the
+   * first such event sent once the wait is recorded, or `undefined` if
+   * `timeout` passes first. Events sent before the run reached the wait are
+   * not kept for it: use a signal for a message addressed to one run.
+   *
+   * @example
+   * const paid = await ctx.waitForEvent<{ orderId: string }>("payment.settled", {
+   *   match: { orderId: input.orderId },
+   *   timeout: "7d",
+   * });
+   * @throws BatonError `INVALID_NAME` or `INVALID_MATCH` (the returned promise rejects).
+   */
+  waitForEvent<T = unknown>(name: string, options?: WaitForEventOptions): Promise<T | undefined>;
   /** Every signal `name`, in order, as an endless async iterator. */
   signals<T = unknown>(name: string): AsyncIterable<T>;
   /**
@@ -103,6 +131,13 @@ export interface WorkflowOptions<I> {
   timeout?: Duration;
   /** Version recorded on each run. Default `"1"`. */
   version?: string;
+  /**
+   * Names of events that start a run of this workflow, with the event's
+   * payload as its input (checked against `input` when there is one; a
+   * payload it refuses starts no run). The run's id is `<event id>:<workflow name>`.
+   * Default: none.
+   */
+  events?: string[];
 }
 
 /** A workflow definition, as returned by `defineWorkflow`. */
@@ -147,6 +182,17 @@ export function defineWorkflow<I, O>(
       "INVALID_WORKFLOW",
       `invalid workflow name ${JSON.stringify(name)}: use letters, digits, ".", "_", ":" or "-" (at most 128)`,
     );
+  }
+  if (options.events !== undefined && !Array.isArray(options.events)) {
+    throw new BatonError("INVALID_WORKFLOW", `invalid events of workflow "${name}": expected an array of event names`);
+  }
+  for (const event of options.events ?? []) {
+    if (typeof event !== "string" || event.length === 0 || event.length > 200) {
+      throw new BatonError(
+        "INVALID_WORKFLOW",
+        `invalid event name ${JSON.stringify(event)} in the events of workflow "${name}": expected 1 to 200 characters`,
+      );
+    }
   }
   return Object.freeze({ name, version: options.version ?? "1", options, fn, [workflowBrand]: true });
 }

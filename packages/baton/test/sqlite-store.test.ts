@@ -16,6 +16,7 @@ test("the SQLite store runs in WAL mode with synchronous=FULL and records its mi
   assert.deepEqual(migrations, [
     { version: 1, name: "initial" },
     { version: 2, name: "wake-index" },
+    { version: 3, name: "events" },
   ]);
   db.close();
   const check = createSqliteStore(path);
@@ -54,8 +55,8 @@ test("group commit: writes of one turn share a transaction, and a rejected write
 
 test("with migrations off, a new file fails with MIGRATIONS_PENDING until migrate() applies them", async () => {
   const store = createSqliteStore(join(tempDir(), "m.db"), { migrate: false });
-  await assert.rejects(store.getRun("x"), { code: "MIGRATIONS_PENDING", message: /1, 2.*baton migrate/ });
-  assert.deepEqual(await store.migrate(), [1, 2]);
+  await assert.rejects(store.getRun("x"), { code: "MIGRATIONS_PENDING", message: /1, 2, 3.*baton migrate/ });
+  assert.deepEqual(await store.migrate(), [1, 2, 3]);
   assert.equal(await store.getRun("x"), undefined);
   assert.deepEqual(await store.migrate(), []);
   await store.close();

@@ -8,11 +8,12 @@ import { roundTrip } from "../json.js";
 import { openStore } from "../store/open-store.js";
 import { runNotFound } from "../store/rows.js";
 import type { RecordedEvent, RunRecord, Store } from "../store/store.js";
-import { type HistoryEvent, isTerminal, type Run, type RunFilter, type RunPage } from "../types.js";
+import { type HistoryEvent, isTerminal, type Run, type RunCount, type RunFilter, type RunPage } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
+import { type EventReceipt, type SendEventOptions, sendEvent } from "./send-event.js";
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -92,10 +93,20 @@ export interface Engine extends AsyncDisposable {
   getRun(runId: string): Promise<Run>;
   /** Runs, newest first, filtered and paged. */
   listRuns(filter?: RunFilter): Promise<RunPage>;
+  /** How many runs there are of each workflow version in each status. */
+  countRuns(): Promise<RunCount[]>;
   /** The ordered history of a run. @throws `RUN_NOT_FOUND`. */
   getHistory(runId: string): Promise<HistoryEvent[]>;
   /** Sends a signal; durable once this resolves. @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
   signal(runId: string, name: string, payload?: unknown): Promise<void>;
+  /**
+   * Sends an event (to no run in particular): it reaches the runs already waiting for it whose
+   * `match` the payload meets, and starts the workflows subscribed to `name` (see `sendEvent`).
+   * @example
+   * const receipt = await engine.sendEvent("payment.settled", { orderId: "o-1" }, { id: "pay-9f2c" });
+   * @throws BatonError `INVALID_NAME`, `INVALID_EVENT_ID`, `NOT_SERIALIZABLE`.
+   */
+  sendEvent(name: string, payload?: unknown, options?: SendEventOptions): Promise<EventReceipt>;
   /** Cancels a run at its next durable point (compensations run). @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
   cancel(runId: string): Promise<void>;
   /** Resumes a failed run from the step that failed. @throws `RUN_NOT_FOUND`, `RUN_NOT_FAILED`. */
@@ -271,6 +282,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return { runs: page.runs.map(toRunSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
 
+    async countRuns() {
+      return (await store.countRuns()).sort(
+        (a, b) =>
+          a.workflow.localeCompare(b.workflow) ||
+          a.version.localeCompare(b.version) ||
+          a.status.localeCompare(b.status),
+      );
+    },
+
     async getHistory(runId) {
       await requireRun(runId);
       return (await store.getHistory(runId)).map(toHistoryEvent);
@@ -287,6 +307,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await store.ready?.();
       await store.sendSignal(runId, name, value, clock.now());
       worker.pokeRun(runId);
+    },
+
+    sendEvent(name, payload, sendOptions) {
+      return sendEvent({ store, clock, workflows, worker }, name, payload, sendOptions);
     },
 
     async cancel(runId) {
@@ -352,7 +376,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   return engine;
 }
 
-const callEvents = /^(step|timer|signal|child)\./;
+const callEvents = /^(step|timer|signal|event|child)\./;
 
 function forkPosition(runId: string, history: RecordedEvent[], fromStep: number | string): number {
   if (typeof fromStep === "number") {

@@ -35,6 +35,7 @@ const kindOf: Record<string, StepInfo["kind"]> = {
   "step.started": "step",
   "timer.set": "timer",
   "signal.waiting": "signal",
+  "event.waiting": "event",
   "child.started": "child",
 };
 
@@ -85,6 +86,7 @@ export function toSteps(history: RecordedEvent[]): StepInfo[] {
       }
       case "timer.set":
       case "signal.waiting":
+      case "event.waiting":
         step.dueAt = date(event.dueAt);
         break;
       case "child.started":
@@ -94,6 +96,8 @@ export function toSteps(history: RecordedEvent[]): StepInfo[] {
       case "timer.fired":
       case "signal.timed_out":
       case "signal.received":
+      case "event.timed_out":
+      case "event.received":
       case "child.completed":
         Object.assign(step, { status: "completed", finishedAt: at, output: event.payload ?? event.output });
         break;

@@ -13,7 +13,7 @@
  *   failure, and any run timeout before it.
  */
 import type { RecordedEvent } from "../store/store.js";
-import type { CallKind, ErrorInfo } from "../types.js";
+import type { CallKind, ErrorInfo, EventMatch } from "../types.js";
 
 /** The outcome of a call: a value, or an error. */
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
@@ -44,6 +44,8 @@ export interface RecordedCall {
   name: string;
   attempts: AttemptState;
   dueAt?: number;
+  /** What the awaited event's payload must hold (`event`). */
+  match?: EventMatch;
   childId?: string;
   outcome?: CallOutcome;
   /** Seq of the outcome; orders compensations. */
@@ -123,7 +125,17 @@ export function foldHistory(events: RecordedEvent[]): HistoryState {
         break;
       case "timer.fired":
       case "signal.timed_out":
+      case "event.timed_out":
         resolve(event, { ok: true, value: undefined });
+        break;
+      case "event.waiting": {
+        const wait = call(event, "event", event.name as string);
+        wait.dueAt = event.dueAt;
+        wait.match = event.match;
+        break;
+      }
+      case "event.received":
+        resolve(event, { ok: true, value: event.payload });
         break;
       case "signal.waiting":
         call(event, "signal", event.name as string).dueAt = event.dueAt;

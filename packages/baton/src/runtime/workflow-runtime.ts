@@ -17,8 +17,9 @@ import { createHash } from "node:crypto";
 import { v4 as uuidv4 } from "uuid";
 import { toMilliseconds } from "../duration.js";
 import { BatonError, NondeterminismError, TimeoutError } from "../errors.js";
+import { checkEventMatch } from "../event-match.js";
 import { childFailure, stepFailure } from "../json.js";
-import type { CallKind } from "../types.js";
+import type { CallKind, EventMatch } from "../types.js";
 import type { StepContext, StepOptions, Workflow, WorkflowContext } from "../workflow.js";
 import type { HistoryState, RecordedCall, Resolution } from "./history-state.js";
 import { stepScope } from "./step-scope.js";
@@ -33,8 +34,10 @@ export interface IssuedCall {
   /** Step function and options (`step`). */
   fn?: (step: StepContext) => unknown;
   options?: StepOptions<unknown>;
-  /** Timer due time, or signal wait timeout. */
+  /** Timer due time, or signal or event wait timeout. */
   dueAt?: number;
+  /** What the awaited event's payload must hold (`event`). */
+  match?: EventMatch;
   /** Child workflow, input and id (`child`). */
   child?: { workflow: Workflow; input: unknown; id: string };
 }
@@ -48,7 +51,7 @@ export type RuntimeOutcome =
 
 /** What the runtime asks of its host (the worker). */
 export interface RuntimeHost {
-  /** A call needs real work: run a step, arm a timer, wait for a signal, start a child. */
+  /** A call needs real work: run a step, arm a timer, wait for a signal or an event, start a child. */
   startCall(call: IssuedCall): void;
   /** `ctx.onSignal(name)` was registered. */
   handlerRegistered(name: string): void;
@@ -238,6 +241,7 @@ export class WorkflowRuntime {
     }
     const call: IssuedCall = { position, kind, name, recorded, ...extra };
     if (recorded?.dueAt !== undefined) call.dueAt = recorded.dueAt;
+    if (recorded?.kind === "event") call.match = recorded.match;
     if (call.child && recorded?.childId) call.child.id = recorded.childId;
     this.calls.push(call);
     const promise = new Promise<T>((resolve, reject) => {
@@ -276,6 +280,16 @@ export class WorkflowRuntime {
       waitForSignal(name, options) {
         const dueAt = options?.timeout === undefined ? undefined : runtime.time + toMilliseconds(options.timeout);
         return runtime.issue("signal", name, { dueAt });
+      },
+      waitForEvent(name, options) {
+        let match: EventMatch | undefined;
+        try {
+          match = options?.match === undefined ? undefined : checkEventMatch(name, options.match);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        const dueAt = options?.timeout === undefined ? undefined : runtime.time + toMilliseconds(options.timeout);
+        return runtime.issue("event", name, { dueAt, match });
       },
       signals<T>(name: string): AsyncIterable<T> {
         return {

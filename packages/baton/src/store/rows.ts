@@ -4,8 +4,8 @@
  */
 import { BatonError } from "../errors.js";
 import { decodeJson, encodeJson } from "../json.js";
-import type { ErrorInfo, HistoryEventType, RunStatus } from "../types.js";
-import type { RecordedEvent, RunRecord, SignalRecord } from "./store.js";
+import type { ErrorInfo, EventMatch, HistoryEventType, RunStatus } from "../types.js";
+import type { EventRecord, EventWaitRecord, RecordedEvent, RunRecord, SignalRecord } from "./store.js";
 
 /** A `runs` row. Integer columns may arrive as strings (PostgreSQL bigint). */
 export interface RunRow {
@@ -110,6 +110,50 @@ export function toSignalRecord(row: SignalRow): SignalRecord {
   };
 }
 
+/** An `event_waits` row (`match` is text on SQLite, already parsed jsonb on PostgreSQL). */
+export interface EventWaitRow {
+  position: number;
+  name: string;
+  match: string | EventMatch | null;
+  due_at: number | string | null;
+  event_id: string | null;
+  payload: string | null;
+  received_at: number | string | null;
+}
+
+/** Maps an `event_waits` row to a record. */
+export function toEventWaitRecord(row: EventWaitRow): EventWaitRecord {
+  const wait: EventWaitRecord = { position: Number(row.position), name: row.name };
+  if (row.match !== null) wait.match = typeof row.match === "string" ? JSON.parse(row.match) : row.match;
+  if (row.due_at !== null) wait.dueAt = num(row.due_at);
+  if (row.event_id !== null) {
+    wait.received = { eventId: row.event_id, payload: decodeJson(row.payload), at: num(row.received_at ?? 0) };
+  }
+  return wait;
+}
+
+/** An `events` row. */
+export interface EventRow {
+  id: string;
+  name: string;
+  payload: string | null;
+  sent_at: number | string;
+  started: string;
+  delivered: string;
+}
+
+/** Maps an `events` row to a record. */
+export function toEventRecord(row: EventRow): EventRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    payload: decodeJson(row.payload),
+    sentAt: num(row.sent_at),
+    started: JSON.parse(row.started),
+    delivered: JSON.parse(row.delivered),
+  };
+}
+
 /** Opaque cursor of a runs page: the last run's creation time and id. */
 export function encodeCursor(createdAt: number, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
@@ -119,7 +163,9 @@ export function encodeCursor(createdAt: number, id: string): string {
 export function decodeCursor(cursor: string): { createdAt: number; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
+    if (Number.isSafeInteger(createdAt) && typeof id === "string" && /^[\x21-\x7e]{1,200}$/.test(id)) {
+      return { createdAt, id };
+    }
   } catch {
     // reported below
   }

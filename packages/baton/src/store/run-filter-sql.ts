@@ -28,6 +28,10 @@ export function runFilterSql(filter: RunFilter, placeholder: (n: number) => stri
     where.push(`status IN (${statuses.map((status) => param(status)).join(", ")})`);
   }
   if (filter.parentId !== undefined) where.push(`parent_id = ${param(filter.parentId)}`);
+  if (filter.idContains !== undefined && filter.idContains !== "") {
+    const pattern = `%${filter.idContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(`lower(id) LIKE ${param(pattern)} ESCAPE '\\'`);
+  }
   if (filter.createdAfter) where.push(`created_at >= ${param(filter.createdAfter.getTime())}`);
   if (filter.createdBefore) where.push(`created_at < ${param(filter.createdBefore.getTime())}`);
   if (filter.cursor !== undefined) {

@@ -9,16 +9,23 @@
  *   `LeaseLostError`, writing nothing (fencing). Seqs are unique per run.
  * - `claimRuns` gives each claimed run a new lease token, so a worker that
  *   lost a run can never write to it again.
- * - External actors (signals, cancel, child completion) never write a run's
- *   history; they "poke" it by raising `pokeSeq`. The lease holder reads what
- *   changed and records what it consumed in its own history.
+ * - External actors (signals, events, cancel, child completion) never write a
+ *   run's history; they "poke" it by raising `pokeSeq`. The lease holder reads
+ *   what changed and records what it consumed in its own history.
+ * - An event wait is registered (a row) by the write that records its
+ *   `event.waiting`, and removed by the write that records its outcome or
+ *   ends the run (a resumed run registers its open waits again). `publishEvent`
+ *   gives an event to every registered wait that matches it, has received no
+ *   event, is not due, and belongs to a run that is pending, running or
+ *   waiting; at most one event per wait, whatever publishers race.
+ *   `closeEventWait` ends a timed-out wait unless an event reached it first.
  * - All times are parameters (`now`). A store that many machines share
  *   offers its own `clock` (PostgreSQL: the database's clock), which the
  *   engine uses unless it was given one, so every worker agrees on when a
  *   timer is due and when a lease expires.
  */
 import type { Clock } from "../clock.js";
-import type { ErrorInfo, HistoryEventType, RunFilter, RunStatus } from "../types.js";
+import type { ErrorInfo, EventMatch, HistoryEventType, RunCount, RunFilter, RunStatus } from "../types.js";
 
 /** A history event as the store keeps it (times in epoch milliseconds). */
 export interface RecordedEvent {
@@ -34,6 +41,8 @@ export interface RecordedEvent {
   dueAt?: number;
   final?: boolean;
   payload?: unknown;
+  match?: EventMatch;
+  eventId?: string;
   signalId?: number;
   childId?: string;
   positions?: number[];
@@ -97,6 +106,56 @@ export interface SignalRecord {
   sentAt: number;
 }
 
+/** A run's wait for an event, as registered with the write of its `event.waiting`. */
+export interface NewEventWait {
+  position: number;
+  name: string;
+  match?: EventMatch;
+  /** When the wait times out (no event reaches it from then on). */
+  dueAt?: number;
+}
+
+/** The event that reached a wait. */
+export interface ReceivedEvent {
+  eventId: string;
+  payload: unknown;
+  /** When the event was sent (epoch ms). */
+  at: number;
+}
+
+/** A registered event wait of a run, with the event that reached it, once one did. */
+export interface EventWaitRecord extends NewEventWait {
+  received?: ReceivedEvent;
+}
+
+/** An event as the store keeps it. */
+export interface EventRecord {
+  id: string;
+  name: string;
+  payload: unknown;
+  sentAt: number;
+  /** Ids of the runs the event started (those asked for when it was sent). */
+  started: string[];
+  /** Ids of the runs whose waits received it, sorted. */
+  delivered: string[];
+}
+
+/** What `publishEvent` needs. */
+export interface NewEventRecord {
+  id: string;
+  name: string;
+  payload: unknown;
+  /** Runs to start with the event (an existing id is kept as it is). */
+  runs: NewRun[];
+}
+
+/** Result of `publishEvent`. */
+export interface PublishResult {
+  /** False when an event with that id existed (nothing was written); `event` is that one. */
+  created: boolean;
+  event: EventRecord;
+}
+
 /** One fenced write of a run's progress. */
 export interface RunWrite {
   /** Events to append; their seqs follow the run's `lastSeq` without gaps. */
@@ -112,6 +171,10 @@ export interface RunWrite {
   consumedSignals?: number[];
   /** Child runs to create in the same transaction (existing ids are kept as they are). */
   children?: NewRun[];
+  /** Event waits to register (an existing one is kept as it is); none when the run ends. */
+  eventWaits?: NewEventWait[];
+  /** Positions whose event waits these events end (received or timed out). */
+  endedEventWaits?: number[];
   /** Give the lease up (the run leaves the worker's memory). */
   release?: boolean;
   now: number;
@@ -123,6 +186,8 @@ export interface ClaimedRun {
   lease: Lease;
   history: RecordedEvent[];
   signals: SignalRecord[];
+  /** The run's registered event waits. */
+  eventWaits: EventWaitRecord[];
 }
 
 /** What a lease holder reads when its run was poked. */
@@ -132,6 +197,8 @@ export interface RunInbox {
   signals: SignalRecord[];
   /** Children of the run that have finished. */
   finishedChildren: RunRecord[];
+  /** The run's registered event waits (those an event reached have `received`). */
+  eventWaits: EventWaitRecord[];
 }
 
 /** Filter of `claimRuns`. */
@@ -156,7 +223,7 @@ export interface ClaimResult {
 /**
  * A change another process made, announced by a store that can (PostgreSQL
  * LISTEN/NOTIFY): `runnable` (a run was created, resumed or given up),
- * `poked` (a signal, cancel or finished child for `runId`), `wake` (a run
+ * `poked` (a signal, event, cancel or finished child for `runId`), `wake` (a run
  * left memory with a timer due at `at`), `reconnected` (notices may have been
  * missed: look again).
  */
@@ -173,7 +240,7 @@ export interface CreateRunResult {
   created: boolean;
 }
 
-/** Storage of runs, history and signals. See the invariants above. */
+/** Storage of runs, history, signals and events. See the invariants above. */
 export interface Store {
   /** `sqlite` or `postgres`. */
   readonly kind: string;
@@ -200,6 +267,8 @@ export interface Store {
   createRun(run: NewRun, now: number): Promise<CreateRunResult>;
   getRun(id: string): Promise<RunRecord | undefined>;
   listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }>;
+  /** Runs by workflow, version and status. */
+  countRuns(): Promise<RunCount[]>;
   getHistory(runId: string): Promise<RecordedEvent[]>;
   listPendingSignals(runId: string): Promise<SignalRecord[]>;
 
@@ -208,6 +277,12 @@ export interface Store {
    * @throws BatonError `RUN_NOT_FOUND`, or `RUN_FINISHED` when the run has ended.
    */
   sendSignal(runId: string, name: string, payload: unknown, now: number): Promise<void>;
+  /**
+   * Stores an event, unless one with its id exists (then nothing is written);
+   * gives it to the matching event waits (see the invariants), pokes their
+   * runs, and creates `event.runs`.
+   */
+  publishEvent(event: NewEventRecord, now: number): Promise<PublishResult>;
   /**
    * Marks a run for cancellation and pokes it.
    * @throws BatonError `RUN_NOT_FOUND`, or `RUN_FINISHED`.
@@ -237,6 +312,13 @@ export interface Store {
   pokedRuns(owner: string): Promise<string[]>;
   /** Appends progress under a lease. @throws LeaseLostError when the lease is no longer held. */
   appendHistory(lease: Lease, write: RunWrite): Promise<void>;
+  /**
+   * Ends the event wait at `position` of a held run once its timeout passed:
+   * returns the event that reached it first, if one did; otherwise removes
+   * the wait, so that no event can reach it any more.
+   * @throws LeaseLostError when the lease is no longer held.
+   */
+  closeEventWait(lease: Lease, position: number): Promise<ReceivedEvent | undefined>;
   /** What changed for a held run since it was claimed or last read. */
   readInbox(runId: string): Promise<RunInbox>;
   /** Announces changes made by other processes, when the store can. Returns an unsubscribe function. */

@@ -1,7 +1,7 @@
 /**
  * Executes one claimed run: does the real work the runtime asks for (steps,
- * timers, signal waits, children), records it through the run's journal, and
- * delivers results back to the workflow in order.
+ * timers, signal and event waits, children), records it through the run's
+ * journal, and delivers results back to the workflow in order.
  *
  * Invariants:
  * - A result is delivered to the workflow only after its history event has
@@ -10,17 +10,17 @@
  * - Once the lease is lost or given up, nothing more is written.
  */
 import type { Clock } from "../clock.js";
-import { toMilliseconds } from "../duration.js";
 import { BatonError, LeaseLostError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
 import { type CallOutcome, foldHistory, type HistoryState } from "../runtime/history-state.js";
 import { type IssuedCall, type RuntimeOutcome, WorkflowRuntime } from "../runtime/workflow-runtime.js";
-import type { ClaimedRun, NewRun, RecordedEvent, Store } from "../store/store.js";
-import type { ErrorInfo, RunStatus } from "../types.js";
-import { validateInput } from "../validate-input.js";
+import type { ClaimedRun, RecordedEvent, Store } from "../store/store.js";
+import type { RunStatus } from "../types.js";
 import type { StepContext, Workflow } from "../workflow.js";
+import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
 import { compensateRun } from "./compensate-run.js";
+import { EventMatcher } from "./event-matcher.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
 import { type JournalExtras, type Recorded, RunJournal } from "./run-journal.js";
 import { SignalMatcher } from "./signal-matcher.js";
@@ -68,7 +68,8 @@ export class RunExecutor implements AttemptHost {
   private readonly state: HistoryState;
   private readonly runtime: WorkflowRuntime;
   private readonly signals: SignalMatcher;
-  private readonly childWaits = new Map<string, IssuedCall>();
+  private readonly events: EventMatcher;
+  private readonly children: ChildWaits;
   /** Final step failures recorded after the workflow settled (a resume retries them). */
   private readonly lateFailures: number[] = [];
   private isStopped = false;
@@ -120,6 +121,26 @@ export class RunExecutor implements AttemptHost {
       },
     });
     this.signals.add(claimed.signals);
+    this.events = new EventMatcher({
+      active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
+      recording: () => !this.isStopped && !this.isDraining,
+      waits: this.waits,
+      register: (wait) => this.journal.note({ eventWaits: [wait] }),
+      close: (position) => host.store.closeEventWait(claimed.lease, position),
+      resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
+      failed: (error) => this.fail(error),
+    });
+    this.events.add(claimed.eventWaits);
+    this.children = new ChildWaits({
+      runId: this.runId,
+      clock: host.clock,
+      workflows: host.workflows,
+      stopped: () => this.isStopped,
+      started: (event, child) =>
+        this.deliverAfter(this.record(event, { children: [child] }).committed, () => host.childCreated()),
+      resolve: (position, outcome, event) => this.resolveCall(position, outcome, {}, event),
+      refresh: () => void this.refresh(),
+    });
     if (claimed.run.deadlineAt !== undefined) this.armDeadline(claimed.run.deadlineAt);
     if (claimed.run.cancelRequested && !this.cancelRecorded) this.cancel();
   }
@@ -138,7 +159,7 @@ export class RunExecutor implements AttemptHost {
       !this.runtime.settled &&
       this.inFlight.size === 0 &&
       this.journal.idle &&
-      (this.waits.size > 0 || this.signals.waiting || this.childWaits.size > 0)
+      (this.waits.size > 0 || this.signals.waiting || this.events.waiting || this.children.size > 0)
     );
   }
 
@@ -182,9 +203,9 @@ export class RunExecutor implements AttemptHost {
         if (inbox.cancelRequested) this.cancel();
         this.signals.add(inbox.signals);
         this.signals.match();
-        for (const child of inbox.finishedChildren) {
-          this.childFinished(child.id, child.status, child.output, child.error);
-        }
+        this.events.add(inbox.eventWaits);
+        this.events.match();
+        for (const child of inbox.finishedChildren) this.children.finished(child);
         this.journal.handledPoke(inbox.pokeSeq);
       } while (this.refreshAgain && !this.isStopped);
     })().finally(() => {
@@ -260,7 +281,7 @@ export class RunExecutor implements AttemptHost {
     if (this.phase === "compensating") return "compensating";
     if (this.phase === "finished") return undefined;
     if (this.inFlight.size > 0) return "running";
-    const waiting = this.waits.size > 0 || this.signals.waiting || this.childWaits.size > 0;
+    const waiting = this.waits.size > 0 || this.signals.waiting || this.events.waiting || this.children.size > 0;
     return waiting && !this.runtime.settled ? "waiting" : "running";
   }
 
@@ -274,7 +295,8 @@ export class RunExecutor implements AttemptHost {
   private dropWork(reason: unknown): void {
     this.waits.cancelAll();
     this.signals.clearWaits();
-    this.childWaits.clear();
+    this.events.clearWaits();
+    this.children.clear();
     this.inFlight.abortAll(reason);
   }
 
@@ -308,7 +330,9 @@ export class RunExecutor implements AttemptHost {
           ? this.runTimer(call)
           : call.kind === "signal"
             ? Promise.resolve(this.waitSignal(call))
-            : this.startChild(call);
+            : call.kind === "event"
+              ? Promise.resolve(this.waitEvent(call))
+              : this.children.start(call);
     work.catch((error) => {
       if (!(error instanceof LeaseLostError)) this.fail(error);
     });
@@ -353,64 +377,13 @@ export class RunExecutor implements AttemptHost {
     this.signals.wait(call, () => this.isStopped || this.isDraining);
   }
 
-  private async startChild(call: IssuedCall): Promise<void> {
-    const { workflow, input, id } = call.child as NonNullable<IssuedCall["child"]>;
-    if (!call.recorded) {
-      const registered = this.host.workflows.get(workflow.name) ?? workflow;
-      let childInput: unknown;
-      try {
-        childInput = roundTrip(await validateInput(registered, input), `input of child "${id}"`);
-      } catch (error) {
-        const info = toErrorInfo(error);
-        this.resolveCall(
-          call.position,
-          { ok: false, error: info },
-          {},
-          { type: "child.failed", name: call.name, childId: id, error: info },
-        );
-        return;
-      }
-      if (this.isStopped) return;
-      const timeout = registered.options.timeout;
-      const child: NewRun = {
-        id,
-        workflow: registered.name,
-        version: registered.version,
-        input: childInput,
-        parentId: this.runId,
-        timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
-        history: [{ type: "run.started", at: this.clock.now(), input: childInput }],
-      };
-      const { committed } = this.record(
-        { type: "child.started", position: call.position, name: call.name, childId: id, input: childInput },
-        { children: [child] },
-      );
-      this.deliverAfter(committed, () => this.host.childCreated());
-    }
-    this.childWaits.set(id, call);
-    if (call.recorded) void this.refresh();
-  }
-
-  private childFinished(childId: string, status: RunStatus, output: unknown, error: ErrorInfo | undefined): void {
-    const call = this.childWaits.get(childId);
-    if (!call || this.isStopped) return;
-    this.childWaits.delete(childId);
-    if (status === "completed") {
-      this.resolveCall(
-        call.position,
-        { ok: true, value: output },
-        {},
-        { type: "child.completed", name: call.name, childId, output },
-      );
+  private waitEvent(call: IssuedCall): void {
+    if (call.recorded) {
+      this.events.wait(call);
       return;
     }
-    const info = error ?? { name: "ChildFailedError", message: `child run "${childId}" ended ${status}` };
-    this.resolveCall(
-      call.position,
-      { ok: false, error: info },
-      {},
-      { type: "child.failed", name: call.name, childId, error: info },
-    );
+    const wait = { position: call.position, name: call.name, match: call.match, dueAt: call.dueAt };
+    this.events.wait(call, this.record({ type: "event.waiting", ...wait }, { eventWaits: [wait] }).committed);
   }
 
   // ---- run-level --------------------------------------------------------------

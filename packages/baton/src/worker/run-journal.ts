@@ -14,7 +14,13 @@ import type { Lease, RecordedEvent, RunRecord, RunWrite, Store } from "../store/
 import type { RunStatus } from "../types.js";
 
 /** Fields written along with events. */
-export type JournalExtras = Pick<RunWrite, "status" | "output" | "error" | "consumedSignals" | "children">;
+export type JournalExtras = Pick<
+  RunWrite,
+  "status" | "output" | "error" | "consumedSignals" | "children" | "eventWaits" | "endedEventWaits"
+>;
+
+type Lists = Required<Pick<RunWrite, "consumedSignals" | "children" | "eventWaits" | "endedEventWaits">>;
+const noLists = (): Lists => ({ consumedSignals: [], children: [], eventWaits: [], endedEventWaits: [] });
 
 /** What the journal asks of its run. */
 export interface JournalHooks {
@@ -38,10 +44,7 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class RunJournal {
   private seq: number;
   private buffer: RecordedEvent[] = [];
-  private extras: JournalExtras & Required<Pick<RunWrite, "consumedSignals" | "children">> = {
-    consumedSignals: [],
-    children: [],
-  };
+  private extras: JournalExtras & Lists = noLists();
   private pending?: Promise<void>;
   private last: Promise<void> = Promise.resolve();
   private closed = false;
@@ -84,12 +87,19 @@ export class RunJournal {
   record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }, extras: JournalExtras = {}): Recorded {
     const recorded = { ...event, seq: ++this.seq, at: event.at ?? this.clock.now() } as RecordedEvent;
     this.buffer.push(recorded);
+    return { seq: recorded.seq, at: recorded.at, committed: this.note(extras) };
+  }
+
+  /** Takes fields to write after the current turn, with or without events; resolves when committed. */
+  note(extras: JournalExtras): Promise<void> {
     if (extras.consumedSignals) this.extras.consumedSignals.push(...extras.consumedSignals);
     if (extras.children) this.extras.children.push(...extras.children);
+    if (extras.eventWaits) this.extras.eventWaits.push(...extras.eventWaits);
+    if (extras.endedEventWaits) this.extras.endedEventWaits.push(...extras.endedEventWaits);
     if (extras.status) this.extras.status = extras.status;
     if ("output" in extras) this.extras.output = extras.output;
     if (extras.error) this.extras.error = extras.error;
-    return { seq: recorded.seq, at: recorded.at, committed: this.flush() };
+    return this.flush();
   }
 
   /** Writes what is buffered after the current turn; resolves when committed. */
@@ -100,7 +110,7 @@ export class RunJournal {
       const events = this.buffer;
       const extras = this.extras;
       this.buffer = [];
-      this.extras = { consumedSignals: [], children: [] };
+      this.extras = noLists();
       const snapshot = this.hooks.snapshot();
       const write = this.write(events, {
         ...extras,
@@ -114,9 +124,10 @@ export class RunJournal {
     return this.pending;
   }
 
-  /** Waits for the write under way, if any. */
+  /** Waits for the writes taken so far: the one under way and the one to come, if any. */
   async settled(): Promise<void> {
     await this.pending?.catch(() => {});
+    await this.last;
   }
 
   /** Writes status and wake-up when they changed without an event. */
@@ -129,6 +140,8 @@ export class RunJournal {
   /** Gives the lease up with a last status; closes the journal. Buffered events not yet written are dropped. */
   async release(status: RunStatus | undefined, wakeAt: number | undefined): Promise<void> {
     this.closed = true;
+    // After the write under way: a release racing it would miss its seq and keep the lease.
+    await this.last;
     await this.write([], { release: true, status, wakeAt: wakeAt ?? null });
   }
 

@@ -104,3 +104,31 @@ test("listWorkflows names each registered workflow with its version, sorted by n
     { name: "wf-b", version: "2", validatesInput: true },
   ]);
 });
+
+test("listRuns finds runs whose id contains a text, ignoring case and treating % and _ as text", async () => {
+  const wf = defineWorkflow("search", async () => "ok");
+  await using engine = await startEngine([wf], { start: false });
+  for (const id of ["Order-42", "order-420", "invoice-42", "a%b", "a_b", "axb"]) await engine.startRun(wf, {}, { id });
+  const ids = async (idContains: string) => (await engine.listRuns({ idContains })).runs.map((r) => r.id).sort();
+  assert.deepEqual(await ids("ORDER-42"), ["Order-42", "order-420"]);
+  assert.deepEqual(await ids("-42"), ["Order-42", "invoice-42", "order-420"]);
+  assert.deepEqual(await ids("%"), ["a%b"]);
+  assert.deepEqual(await ids("_"), ["a_b"]);
+  assert.deepEqual(await ids("nothing"), []);
+  assert.equal((await ids("")).length, 6);
+});
+
+test("countRuns counts runs by workflow, version and status", async () => {
+  const ok = defineWorkflow("count-ok", async () => "ok");
+  const bad = defineWorkflow("count-bad", async () => {
+    throw new FatalError("no");
+  });
+  await using engine = await startEngine([ok, bad]);
+  for (let i = 0; i < 3; i++) await (await engine.startRun(ok, i)).result();
+  await engine.startRun(bad, {}, { id: "count-bad-1" });
+  await statusOf(engine, "count-bad-1", "failed");
+  assert.deepEqual(await engine.countRuns(), [
+    { workflow: "count-bad", version: "1", status: "failed", count: 1 },
+    { workflow: "count-ok", version: "1", status: "completed", count: 3 },
+  ]);
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createEngine, defineWorkflow } from "baton";
+import { createEngine, defineWorkflow, openStore, type Store } from "baton";
 import { eventually, startEngine, tempStore } from "../helpers.js";
 
 test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
@@ -162,4 +162,43 @@ test("a worker that loses a run to another worker aborts the attempt in flight",
   assert.equal((aborted as { code?: string }).code, "LEASE_LOST");
   const history = await engine.getHistory(run.id);
   assert.ok(!history.some((e) => e.type === "step.completed"), "the old worker wrote nothing more");
+});
+
+test("a worker stopping while a write is under way writes it, then gives the lease up", async () => {
+  const address = tempStore();
+  const inner = openStore(address);
+  let entered = false;
+  let slowWrites = false;
+  // The store as a worker sees it: writes with events take 200 ms once `slowWrites` is set.
+  const store = new Proxy(inner, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (prop !== "appendHistory") return typeof value === "function" ? value.bind(target) : value;
+      return async (...args: Parameters<Store["appendHistory"]>) => {
+        if (slowWrites && args[1].events.length > 0) {
+          entered = true;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return target.appendHistory(...args);
+      };
+    },
+  });
+  const wf = defineWorkflow("slow-write", async (ctx) => {
+    await ctx.step("first", () => {
+      slowWrites = true;
+    });
+    await ctx.waitForSignal("go");
+    return "done";
+  });
+  const first = await startEngine([wf], { store });
+  const run = await first.startRun(wf, {});
+  await eventually(() => entered);
+  await first.stop();
+  const types = (await inner.getHistory(run.id)).map((e) => e.type);
+  assert.ok(types.includes("step.completed"), `the write under way was made: ${types.join(", ")}`);
+  assert.equal((await inner.getRun(run.id))?.leaseOwner, undefined, "the lease was given up");
+  await first[Symbol.asyncDispose]();
+  await using second = await startEngine([wf], { store: address });
+  await second.signal(run.id, "go");
+  assert.equal(await second.handle(run.id).result(), "done");
 });

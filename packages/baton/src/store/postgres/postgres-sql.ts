@@ -12,7 +12,7 @@ const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
 const eventColumns = "seq integer, type text, position integer, at bigint, data text";
 
 /** CTEs `new_runs` and `new_history` inserting runs from `$runs` / `$events` (only when `guard` holds). */
-function insertRuns(t: string, runs: string, events: string, now: string, guard = "true"): string {
+export function insertRuns(t: string, runs: string, events: string, now: string, guard = "true"): string {
   return `new_runs AS (
     INSERT INTO ${t}.runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq)
     SELECT r.id, r.workflow, r.version, 'pending', r.input, r.parent_id, ${now}, ${now}, r.timeout_ms, r.deadline_at, r.last_seq
@@ -117,7 +117,7 @@ export function postgresSql(t: string) {
     // $1 id, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status, $7 set output, $8 output,
     // $9 set error, $10 error, $11 set wake, $12 wake at, $13 seen poke seq, $14 finished at,
     // $15 release, $16 now, $17 events, $18 consumed signals, $19 child runs, $20 child events,
-    // $21 terminal, $22 channel
+    // $21 terminal, $22 channel, $23 event waits to register, $24 positions of event waits ended
     append: `WITH upd AS (
         UPDATE ${t}.runs SET
           last_seq = $5::integer,
@@ -144,6 +144,17 @@ export function postgresSql(t: string) {
         WHERE run_id = $1 AND id = ANY($18::bigint[]) AND EXISTS (SELECT 1 FROM upd)
       ),
       ${insertRuns(t, "$19", "$20", "$16::bigint", "EXISTS (SELECT 1 FROM upd)")},
+      waits_added AS (
+        INSERT INTO ${t}.event_waits (run_id, position, name, match, due_at)
+        SELECT $1, w.position, w.name, w.match, w.due_at
+        FROM jsonb_to_recordset($23::jsonb) AS w(position integer, name text, match jsonb, due_at bigint)
+        WHERE EXISTS (SELECT 1 FROM upd) AND NOT $21::boolean AND NOT (w.position = ANY($24::integer[]))
+        ON CONFLICT (run_id, position) DO NOTHING
+      ),
+      waits_ended AS (
+        DELETE FROM ${t}.event_waits
+        WHERE run_id = $1 AND EXISTS (SELECT 1 FROM upd) AND ($21::boolean OR position = ANY($24::integer[]))
+      ),
       parent AS (
         UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = $16::bigint
         FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${terminal}

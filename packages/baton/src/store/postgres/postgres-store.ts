@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { BatonError, LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
-import { isTerminal, type RunFilter } from "../../types.js";
+import { isTerminal, type RunCount, type RunFilter } from "../../types.js";
 import {
   encodeCursor,
   type HistoryRow,
@@ -31,6 +31,7 @@ import { isAmbiguousError } from "./connection-errors.js";
 import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
+import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
 
@@ -226,12 +227,16 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     return { runs: JSON.stringify(rows), events: JSON.stringify(events) };
   };
 
+  const events = createPostgresEvents({ t: quoted, channel, query, run, newRunsJson });
+
   const onlyStarts = (write: RunWrite) =>
     write.events.length > 0 &&
     write.events.every((event) => event.type === "step.started" || event.type === "compensation.started") &&
     !write.release &&
     !write.children?.length &&
     !write.consumedSignals?.length &&
+    !write.eventWaits?.length &&
+    !write.endedEventWaits?.length &&
     (write.status === undefined || !isTerminal(write.status));
 
   /** After an ambiguous failure: did this write commit? */
@@ -302,6 +307,16 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       });
     },
 
+    countRuns() {
+      return run(async () =>
+        (
+          await query<RunCount & { count: string }>(
+            `SELECT workflow, version, status, count(*) AS count FROM ${quoted}.runs GROUP BY workflow, version, status`,
+          )
+        ).map((row) => ({ ...row, count: Number(row.count) })),
+      );
+    },
+
     getHistory(runId) {
       return run(async () => (await query<HistoryRow>(sql.history, [runId])).map(toRecordedEvent));
     },
@@ -322,6 +337,10 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
         throw runFinished(runId, existing.status, `signal "${name}" to`);
       });
     },
+
+    publishEvent: events.publishEvent,
+
+    closeEventWait: events.closeEventWait,
 
     requestCancel(runId, now) {
       return run(async () => {
@@ -374,9 +393,10 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
         const nextWakeAt = next?.at == null ? undefined : Number(next.at);
         if (rows.length === 0) return { runs: [], nextWakeAt };
         const ids = rows.map((row) => row.id);
-        const [historyRows, signalRows] = await Promise.all([
+        const [historyRows, signalRows, eventWaits] = await Promise.all([
           query<HistoryRow & { run_id: string }>(sql.historyOf, [ids]),
           query<SignalRow>(sql.pendingSignalsOf, [ids]),
+          events.waitsOf(ids),
         ]);
         const histories = new Map<string, RecordedEvent[]>();
         for (const row of historyRows) {
@@ -391,6 +411,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
             lease: { runId: claimed.id, owner: request.owner, token: claimed.leaseToken },
             history: histories.get(claimed.id) ?? [],
             signals: signalRows.filter((signal) => signal.run_id === claimed.id).map(toSignalRecord),
+            eventWaits: eventWaits.get(claimed.id) ?? [],
           };
         });
         return { runs, nextWakeAt };
@@ -414,7 +435,8 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       const last = write.events[write.events.length - 1];
       const terminal = write.status !== undefined && isTerminal(write.status);
       const children = newRunsJson(write.children ?? [], write.now);
-      const events = JSON.stringify(eventRows(write.events));
+      const history = JSON.stringify(eventRows(write.events));
+      const eventWaits = events.waitsJson(write.eventWaits ?? []);
       const on = onlyStarts(write) ? startsPool : pool;
       return run(async (attempt) => {
         let previousSeq = first ? first.seq - 1 : undefined;
@@ -444,12 +466,14 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               terminal ? write.now : null,
               Boolean(write.release || terminal),
               write.now,
-              events,
+              history,
               write.consumedSignals ?? [],
               children.runs,
               children.events,
               terminal,
               channel,
+              eventWaits,
+              write.endedEventWaits ?? [],
             ],
             on,
           );
@@ -471,15 +495,17 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
         // The run first: signals and children read after it are at least as new as its pokeSeq.
         const row = await loadRun(runId);
         if (!row) throw runNotFound(runId);
-        const [signals, children] = await Promise.all([
+        const [signals, children, eventWaits] = await Promise.all([
           query<SignalRow>(sql.pendingSignals, [runId]),
           query<RunRow>(sql.finishedChildren, [runId]),
+          events.waitsOf([runId]),
         ]);
         return {
           pokeSeq: row.pokeSeq,
           cancelRequested: row.cancelRequested,
           signals: signals.map(toSignalRecord),
           finishedChildren: children.map(toRunRecord),
+          eventWaits: eventWaits.get(runId) ?? [],
         };
       });
     },

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { BatonError, LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
-import type { RunFilter } from "../../types.js";
+import type { RunCount, RunFilter } from "../../types.js";
 import { readMigrations } from "../migration-files.js";
 import {
   encodeCursor,
@@ -33,6 +33,7 @@ import type {
   SignalRecord,
   Store,
 } from "../store.js";
+import { createSqliteEvents } from "./sqlite-events.js";
 import { createWriteBatcher } from "./write-batcher.js";
 
 /** Options of the SQLite store. */
@@ -155,6 +156,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        RETURNING parent_id`,
     ),
     finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminal}`),
+    events: createSqliteEvents(db, (run, now) => insertRun(run, now)),
   });
   const pendingMigrations = (): number[] => {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'baton_migrations'").get();
@@ -253,6 +255,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return { runs, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : undefined };
     },
 
+    async countRuns() {
+      statements();
+      return db
+        .prepare("SELECT workflow, version, status, count(*) AS count FROM runs GROUP BY workflow, version, status")
+        .all() as RunCount[];
+    },
+
     async getHistory(runId) {
       return (statements().history.all(runId) as HistoryRow[]).map(toRecordedEvent);
     },
@@ -311,6 +320,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
             lease: { runId: run.id, owner: request.owner, token: run.leaseToken },
             history: (statements().history.all(run.id) as HistoryRow[]).map(toRecordedEvent),
             signals: signalsOf(run.id),
+            eventWaits: statements().events.waitsOf(run.id),
           };
         });
         return { runs, nextWakeAt: next.at ?? undefined };
@@ -357,6 +367,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         }) as { parent_id: string | null } | undefined;
         if (!updated) throw new LeaseLostError(lease.runId);
         insertEvents(lease.runId, write.events);
+        if (!isTerminal) statements().events.register(lease.runId, write.eventWaits ?? []);
+        statements().events.end(lease.runId, isTerminal ? "all" : (write.endedEventWaits ?? []));
         for (const signalId of write.consumedSignals ?? []) {
           statements().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
@@ -373,7 +385,16 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         cancelRequested: run.cancelRequested,
         signals: signalsOf(runId),
         finishedChildren: (statements().finishedChildren.all(runId) as RunRow[]).map(toRunRecord),
+        eventWaits: statements().events.waitsOf(runId),
       };
+    },
+
+    publishEvent(event, now) {
+      return batcher.write(() => statements().events.publish(event, now));
+    },
+
+    closeEventWait(lease, position) {
+      return batcher.write(() => statements().events.close(lease, position));
     },
   };
 }
