@@ -1,0 +1,54 @@
+import { BatonError } from "baton";
+
+/** An error answer of the API: an HTTP status, a stable code and a message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503,
+    readonly code: string,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** The JSON body of the answer. */
+  toBody() {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+  }
+}
+
+const statusOfCode: Record<string, ApiError["status"]> = {
+  RUN_NOT_FOUND: 404,
+  UNKNOWN_WORKFLOW: 404,
+  RUN_CONFLICT: 409,
+  RUN_FINISHED: 409,
+  RUN_NOT_FAILED: 409,
+  INVALID_INPUT: 400,
+  INVALID_RUN_ID: 400,
+  INVALID_NAME: 400,
+  INVALID_STEP: 400,
+  INVALID_DURATION: 400,
+  INVALID_LIMIT: 400,
+  INVALID_CURSOR: 400,
+  INVALID_MATCH: 400,
+  INVALID_EVENT_ID: 400,
+  NOT_SERIALIZABLE: 400,
+};
+
+/**
+ * The answer for an error a handler threw: library errors of the caller's
+ * making map to 4xx by their code; anything else is a 500 that says no more
+ * than "internal error" (the details go to the log).
+ */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof BatonError) {
+    const status = statusOfCode[error.code];
+    if (status) {
+      const issues = (error as { issues?: { path: string; message: string }[] }).issues;
+      return new ApiError(status, error.code, error.message, Array.isArray(issues) ? issues : undefined);
+    }
+  }
+  return new ApiError(500, "INTERNAL", "internal error");
+}

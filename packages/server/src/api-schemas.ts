@@ -1,0 +1,217 @@
+/**
+ * The schemas of the HTTP API: they validate requests and generate the
+ * OpenAPI document, so the two cannot disagree. Names follow the glossary
+ * of the library (run, step, attempt, signal, event, history).
+ */
+import { z } from "@hono/zod-openapi";
+import { runStatuses, type RunStatus as Status } from "baton";
+
+/** A run id: 1 to 200 printable ASCII characters without spaces (the library's rule). */
+export const RunId = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, "expected 1 to 200 printable ASCII characters without spaces")
+  .openapi({ example: "order-A-1001" });
+
+/** A workflow name (the library's rule). */
+export const WorkflowName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "expected letters, digits, '.', '_', ':' or '-' (at most 128)")
+  .openapi({ example: "order" });
+
+/** A signal or event name: 1 to 200 characters, no control characters. */
+export const MessageName = z
+  .string()
+  .regex(/^[^\p{Cc}]{1,200}$/u, "expected 1 to 200 characters without control characters")
+  .openapi({ example: "approve" });
+
+/** A duration: milliseconds, or a string such as "30s", "5m", "2h", "3d". */
+export const Duration = z.union([z.number().int().positive(), z.string().min(1).max(50)]).openapi({ example: "1h" });
+
+/** Any JSON value. */
+export const Json = z.unknown().openapi({ description: "any JSON value" });
+
+const Time = z.string().openapi({ format: "date-time", example: "2026-11-29T10:00:00.000Z" });
+
+/** Run statuses. */
+export const RunStatus = z.enum(runStatuses as [Status, ...Status[]]).openapi("RunStatus");
+
+const ErrorInfoBase = z.object({
+  name: z.string(),
+  message: z.string(),
+  stack: z.string().optional(),
+  code: z.string().optional(),
+});
+/** An error as recorded in a run's history. */
+export const ErrorInfo = ErrorInfoBase.extend({ cause: ErrorInfoBase.optional() }).openapi("ErrorInfo");
+
+/** A run without its steps. */
+export const RunSummary = z
+  .object({
+    id: z.string(),
+    workflow: z.string(),
+    version: z.string(),
+    status: RunStatus,
+    parentId: z.string().optional(),
+    createdAt: Time,
+    updatedAt: Time,
+    finishedAt: Time.optional(),
+  })
+  .openapi("RunSummary");
+
+const Attempt = z
+  .object({
+    attempt: z.number().int(),
+    startedAt: Time.optional(),
+    finishedAt: Time.optional(),
+    status: z.enum(["running", "completed", "failed"]),
+    error: ErrorInfo.optional(),
+    retryAt: Time.optional(),
+  })
+  .openapi("Attempt");
+
+/** What a run did at one position. */
+export const Step = z
+  .object({
+    position: z.number().int(),
+    kind: z.enum(["step", "timer", "signal", "child", "event"]),
+    name: z.string(),
+    status: z.enum(["running", "waiting", "completed", "failed"]),
+    startedAt: Time,
+    finishedAt: Time.optional(),
+    output: Json.optional(),
+    error: ErrorInfo.optional(),
+    attempts: z.array(Attempt),
+    dueAt: Time.optional(),
+    childId: z.string().optional(),
+    compensation: z
+      .object({ status: z.enum(["running", "completed", "failed"]), attempts: z.array(Attempt) })
+      .optional(),
+  })
+  .openapi("Step");
+
+/** A run with everything known about it. */
+export const Run = RunSummary.extend({
+  input: Json,
+  output: Json.optional(),
+  error: ErrorInfo.optional(),
+  steps: z.array(Step),
+  children: z.array(RunSummary),
+  pendingSignals: z.array(z.object({ name: z.string(), payload: Json, sentAt: Time })),
+  cancelRequested: z.boolean(),
+}).openapi("Run");
+
+/** One entry of a run's history. */
+export const HistoryEvent = z
+  .object({
+    seq: z.number().int(),
+    type: z.string(),
+    at: Time,
+    position: z.number().int().optional(),
+    name: z.string().optional(),
+    attempt: z.number().int().optional(),
+    input: Json.optional(),
+    output: Json.optional(),
+    error: ErrorInfo.optional(),
+    dueAt: Time.optional(),
+    final: z.boolean().optional(),
+    payload: Json.optional(),
+    childId: z.string().optional(),
+    positions: z.array(z.number().int()).optional(),
+    forkedFrom: z.object({ runId: z.string(), position: z.number().int() }).optional(),
+  })
+  .openapi("HistoryEvent");
+
+/** The body of every error answer. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "RUN_NOT_FOUND" }),
+      message: z.string().openapi({ example: 'run "order-A-1001" not found' }),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi("Error");
+
+/** Body of `POST /api/runs`. */
+export const StartRunBody = z
+  .object({
+    workflow: WorkflowName,
+    input: Json.optional(),
+    id: RunId.optional(),
+    timeout: Duration.optional(),
+  })
+  .openapi("StartRun");
+
+/** Query of `GET /api/runs`. */
+export const ListRunsQuery = z.object({
+  workflow: WorkflowName.optional(),
+  status: z
+    .string()
+    .regex(
+      new RegExp(`^(${runStatuses.join("|")})(,(${runStatuses.join("|")}))*$`),
+      `expected statuses separated by commas: ${runStatuses.join(", ")}`,
+    )
+    .optional()
+    .openapi({ example: "failed,waiting" }),
+  parentId: RunId.optional(),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "only runs whose id contains this text (case-insensitive)" }),
+  createdAfter: z.iso.datetime({ offset: true }).optional(),
+  createdBefore: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().max(1000).optional(),
+});
+
+/** Path of the routes of one run. */
+export const RunPath = z.object({ id: RunId.openapi({ param: { name: "id", in: "path" } }) });
+
+/** Body of `POST /api/runs/{id}/signals`. */
+export const SignalBody = z.object({ name: MessageName, payload: Json.optional() }).openapi("Signal");
+
+/** Body of `POST /api/runs/{id}/fork`. */
+export const ForkBody = z
+  .object({
+    fromStep: z.union([z.number().int().min(0), z.string().min(1).max(200)]),
+    id: RunId.optional(),
+  })
+  .openapi("Fork");
+
+/** An event id: 1 to 64 printable ASCII characters without spaces (runs it starts are named `<event id>:<workflow>`). */
+export const EventId = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,64}$/, "expected 1 to 64 printable ASCII characters without spaces")
+  .openapi({ example: "payment-7f3a" });
+
+/** Body of `POST /api/events`. */
+export const EventBody = z
+  .object({ name: MessageName, payload: Json.optional(), id: EventId.optional() })
+  .openapi("Event");
+
+/** Answer of `POST /api/events`. */
+export const EventReceipt = z
+  .object({
+    id: z.string(),
+    created: z.boolean(),
+    started: z.array(z.string()),
+    delivered: z.array(z.string()),
+    rejected: z.array(z.object({ workflow: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("EventReceipt");
+
+const StatusCounts = z.partialRecord(RunStatus, z.number().int()).openapi({ example: { completed: 12, failed: 1 } });
+
+/** A workflow: one the server has code for, or one that only has runs in the store. */
+export const WorkflowInfo = z
+  .object({
+    name: z.string(),
+    /** The version the server has code for, else the latest version seen in runs. */
+    version: z.string(),
+    registered: z.boolean().openapi({ description: "true when this server has the workflow's code" }),
+    validatesInput: z.boolean(),
+    counts: StatusCounts,
+    versions: z.array(z.object({ version: z.string(), counts: StatusCounts })),
+  })
+  .openapi("Workflow");

@@ -1,0 +1,33 @@
+import type { z } from "@hono/zod-openapi";
+import { ErrorBody } from "../api-schemas.js";
+
+const descriptions = {
+  400: "The request is malformed (the message names the field)",
+  401: "No bearer token, or an unknown one",
+  403: "The token is read-only",
+  404: "No such run or workflow",
+  409: "The run is in a state that does not allow it",
+  413: "The body is over the size limit",
+  415: "The body is not JSON",
+  503: "The store cannot be reached",
+} as const;
+
+/** The error answers a route may give, for the OpenAPI document. */
+export function errorResponses<S extends keyof typeof descriptions>(...statuses: S[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: descriptions[status], content: { "application/json": { schema: ErrorBody } } },
+    ]),
+  ) as unknown as { [K in S]: { description: string; content: { "application/json": { schema: typeof ErrorBody } } } };
+}
+
+/** A JSON answer of `schema`, for the OpenAPI document. */
+export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+/** A JSON request body of `schema`, required. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { required: true, content: { "application/json": { schema } } } };
+}

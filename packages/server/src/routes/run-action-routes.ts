@@ -1,0 +1,103 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Engine } from "baton";
+import { ForkBody, RunPath, RunSummary, SignalBody, StartRunBody } from "../api-schemas.js";
+import type { AppEnv } from "../app-env.js";
+import { toRunSummary } from "../run-summary.js";
+import { errorResponses, jsonBody, jsonResponse } from "./responses.js";
+
+const startRun = createRoute({
+  method: "post",
+  path: "/api/runs",
+  tags: ["runs"],
+  summary: "Start a run of a workflow (idempotent by id)",
+  description:
+    "The id is the run's idempotency key: the same id with the same input returns the existing run (200); with another input, 409.",
+  request: jsonBody(StartRunBody),
+  responses: {
+    201: jsonResponse("The run was created", z.object({ created: z.literal(true), run: RunSummary })),
+    200: jsonResponse("The run existed with this input", z.object({ created: z.literal(false), run: RunSummary })),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+
+const accepted = z.object({ runId: z.string() });
+
+const signal = createRoute({
+  method: "post",
+  path: "/api/runs/{id}/signals",
+  tags: ["runs"],
+  summary: "Send a signal to a run (durable once answered)",
+  request: { params: RunPath, ...jsonBody(SignalBody) },
+  responses: {
+    202: jsonResponse("The signal is stored", accepted.extend({ name: z.string() })),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+
+const cancel = createRoute({
+  method: "post",
+  path: "/api/runs/{id}/cancel",
+  tags: ["runs"],
+  summary: "Cancel a run at its next durable point (its compensations run)",
+  request: { params: RunPath },
+  responses: { 202: jsonResponse("The cancel is stored", accepted), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+const resume = createRoute({
+  method: "post",
+  path: "/api/runs/{id}/resume",
+  tags: ["runs"],
+  summary: "Resume a failed run from the step that failed",
+  request: { params: RunPath },
+  responses: { 202: jsonResponse("The run will resume", accepted), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+const fork = createRoute({
+  method: "post",
+  path: "/api/runs/{id}/fork",
+  tags: ["runs"],
+  summary: "Start a new run that reuses this run's results before a step (a position or a step name)",
+  request: { params: RunPath, ...jsonBody(ForkBody) },
+  responses: {
+    201: jsonResponse("The new run", z.object({ run: RunSummary })),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+
+/** The routes that change runs (role `operator`). */
+export function addRunActionRoutes(app: OpenAPIHono<AppEnv>, engine: Engine): void {
+  app.openapi(startRun, async (c) => {
+    const body = c.req.valid("json");
+    const handle = await engine.startRun(body.workflow, body.input, { id: body.id, timeout: body.timeout });
+    const run = toRunSummary(await handle.get());
+    return handle.created
+      ? c.json({ created: true, run } as never, 201)
+      : c.json({ created: false, run } as never, 200);
+  });
+
+  app.openapi(signal, async (c) => {
+    const { id } = c.req.valid("param");
+    const { name, payload } = c.req.valid("json");
+    await engine.signal(id, name, payload);
+    return c.json({ runId: id, name }, 202);
+  });
+
+  app.openapi(cancel, async (c) => {
+    const { id } = c.req.valid("param");
+    await engine.cancel(id);
+    return c.json({ runId: id }, 202);
+  });
+
+  app.openapi(resume, async (c) => {
+    const { id } = c.req.valid("param");
+    await engine.resume(id);
+    return c.json({ runId: id }, 202);
+  });
+
+  app.openapi(fork, async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const handle = await engine.fork(id, { fromStep: body.fromStep, id: body.id });
+    return c.json({ run: toRunSummary(await handle.get()) } as never, 201);
+  });
+}

@@ -1,0 +1,41 @@
+import { type Engine, isTerminal, type Run } from "baton";
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { toRunSummary } from "./run-summary.js";
+
+/** A comment line is sent after this long without a change, so proxies keep the stream open. */
+const keepAliveMs = 15_000;
+
+/**
+ * Streams a run's summary as server-sent events (`event: run`): once now,
+ * then at every change (its status or its last write), until the run ends
+ * or the client goes away. The run is read every `intervalMs`.
+ */
+export function watchRun(c: Context, engine: Engine, first: Run, intervalMs: number): Response {
+  return streamSSE(c, async (stream) => {
+    let aborted = false;
+    stream.onAbort(() => {
+      aborted = true;
+    });
+    let run: Run | undefined = first;
+    let last = "";
+    let quietSince = Date.now();
+    let seq = 0;
+    while (!aborted && run) {
+      const summary = toRunSummary(run);
+      const key = `${summary.status}|${summary.updatedAt.getTime()}`;
+      if (key !== last) {
+        last = key;
+        quietSince = Date.now();
+        await stream.writeSSE({ event: "run", id: String(++seq), data: JSON.stringify(summary) });
+      } else if (Date.now() - quietSince >= keepAliveMs) {
+        quietSince = Date.now();
+        await stream.write(": keep-alive\n\n");
+      }
+      if (isTerminal(run.status)) break;
+      await stream.sleep(intervalMs);
+      if (aborted) break;
+      run = await engine.getRun(run.id).catch(() => undefined);
+    }
+  });
+}

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createAuthenticator } from "../src/auth.js";
+import { operatorToken, readerToken, startApi } from "./api-helpers.js";
+
+const publicPaths = ["/api/health", "/api/ready", "/api/openapi.json"];
+
+/** Every operation of the OpenAPI document, with a request that is valid for it. */
+async function operations(api: Awaited<ReturnType<typeof startApi>>, runId: string) {
+  const doc = (await (await api.call("/api/openapi.json", { token: null })).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const bodies: Record<string, unknown> = {
+    "post /api/runs": { workflow: "greet", input: { name: "Bob" } },
+    "post /api/runs/{id}/signals": { name: "approve", payload: true },
+    "post /api/runs/{id}/fork": { fromStep: 0 },
+    "post /api/events": { name: "nobody-listens", payload: {} },
+  };
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => ({
+      method: method.toUpperCase(),
+      template: path,
+      path: path.replace("{id}", runId),
+      json: bodies[`${method} ${path}`],
+    })),
+  );
+}
+
+test("every route: no token and a wrong token get 401; a read-only token reads but cannot change anything", async () => {
+  await using api = await startApi();
+  const run = await api.engine.startRun("approval", { item: "laptop" }, { id: "auth-run" });
+  await api.engine.handle(run.id).get();
+  const ops = await operations(api, run.id);
+  assert.ok(ops.length >= 13, `the document lists ${ops.length} operations`);
+  const before = await api.engine.getHistory(run.id);
+  const runsBefore = (await api.engine.listRuns({ limit: 1000 })).runs.length;
+
+  for (const op of ops) {
+    const label = `${op.method} ${op.template}`;
+    const open = publicPaths.includes(op.template);
+    const none = await api.call(op.path, { method: op.method, json: op.json, token: null });
+    assert.equal(none.status, open ? 200 : 401, `${label} without a token`);
+    if (!open) {
+      assert.equal(none.headers.get("www-authenticate"), "Bearer", `${label} names the scheme`);
+      const body = (await none.json()) as { error: { code: string } };
+      assert.equal(body.error.code, "UNAUTHORIZED");
+    }
+    const wrong = await api.call(op.path, { method: op.method, json: op.json, token: `${operatorToken}x` });
+    assert.equal(wrong.status, open ? 200 : 401, `${label} with a wrong token`);
+    const reader = await api.call(op.path, { method: op.method, json: op.json, token: readerToken });
+    if (op.method === "GET") assert.equal(reader.status, 200, `${label} with a read-only token`);
+    else {
+      assert.equal(reader.status, 403, `${label} with a read-only token`);
+      assert.equal(((await reader.json()) as { error: { code: string } }).error.code, "FORBIDDEN");
+    }
+  }
+  assert.deepEqual(await api.engine.getHistory(run.id), before, "nothing reached the run");
+  assert.equal((await api.engine.listRuns({ limit: 1000 })).runs.length, runsBefore, "no run was started");
+  assert.equal((await api.engine.getRun(run.id)).pendingSignals.length, 0);
+
+  for (const op of ops.filter((o) => o.method === "POST")) {
+    const operator = await api.call(op.path, { method: op.method, json: op.json });
+    assert.ok(
+      operator.status < 300 || operator.status === 409,
+      `${op.method} ${op.template} as operator: ${operator.status}`,
+    );
+  }
+});
+
+test("a token is accepted only whole: prefixes, other schemes and lower-case variants are refused", async () => {
+  await using api = await startApi();
+  for (const authorization of [
+    `Bearer ${operatorToken.slice(0, -1)}`,
+    `Basic ${operatorToken}`,
+    `Bearer ${operatorToken.toUpperCase()}`,
+    `Bearer  ${operatorToken}`,
+    operatorToken,
+    "Bearer",
+  ]) {
+    const response = await api.call("/api/runs", { token: null, headers: { authorization } });
+    assert.equal(response.status, 401, authorization);
+  }
+  const ok = await api.call("/api/runs", { token: null, headers: { authorization: `bearer ${operatorToken}` } });
+  assert.equal(ok.status, 200, "the scheme name is case-insensitive");
+});
+
+test("a server without tokens treats every caller as an operator", async () => {
+  await using api = await startApi({ tokens: false });
+  const response = await api.call("/api/runs", { token: null, json: { workflow: "greet", input: { name: "Cy" } } });
+  assert.equal(response.status, 201);
+});
+
+test("tokens must be non-empty and roles known", () => {
+  assert.throws(() => createAuthenticator([{ token: "", role: "operator" }]), /non-empty/);
+  assert.throws(() => createAuthenticator([{ token: "t", role: "admin" as "operator" }]), /unknown role "admin"/);
+  const authenticate = createAuthenticator([{ token: "abc", role: "reader" }]);
+  assert.equal(authenticate("Bearer abc"), "reader");
+  assert.throws(() => authenticate("Bearer abd"), /not valid/);
+});

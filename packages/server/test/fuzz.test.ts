@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { operatorToken, readerToken, startApi } from "./api-helpers.js";
+import { createRandom, createRequestGenerator } from "./fuzz-requests.js";
+
+const requests = Number(process.env.BATON_FUZZ_REQUESTS ?? 3000);
+const seed = Number(process.env.BATON_FUZZ_SEED ?? Date.now() % 1_000_000);
+
+test(`${requests} requests generated from the OpenAPI document: no 5xx, and finished runs stay as they were (seed ${seed})`, async (t) => {
+  await using api = await startApi();
+  const existing = ["done-1", "done-2", "done-3"];
+  for (const id of existing) await (await api.engine.startRun("greet", { name: id }, { id })).result();
+  await api.engine.startRun("approval", { item: "x" }, { id: "cancelled-1" });
+  await api.engine.cancel("cancelled-1");
+  await api.engine
+    .handle("cancelled-1")
+    .result()
+    .catch(() => {});
+  existing.push("cancelled-1");
+  const snapshot = async () =>
+    Promise.all(existing.map(async (id) => [await api.engine.getRun(id), await api.engine.getHistory(id)]));
+  const before = await snapshot();
+
+  const doc = await (await api.call("/api/openapi.json", { token: null })).json();
+  const random = createRandom(seed);
+  const next = createRequestGenerator(doc, random, {
+    runIds: [...existing, "unknown-run", "x"],
+    workflows: ["greet", "approval", "flaky", "typed", "unknown-workflow"],
+    names: ["approve", "order.created", "first", "second", "compose"],
+    tokens: [operatorToken, readerToken, null, "wrong-token"],
+  });
+
+  const statuses = new Map<number, number>();
+  const failures: string[] = [];
+  for (let i = 0; i < requests; i++) {
+    const request = next();
+    const response = await api.app.request(request.path, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+    });
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    const text = request.path.endsWith("/watch") && response.status === 200 ? "" : await response.text();
+    if (response.status === 200 && request.path.endsWith("/watch")) await response.body?.cancel();
+    if (response.status >= 500)
+      failures.push(`${response.status} ${request.method} ${request.path} ${request.body ?? ""}: ${text}`);
+    else if (response.status >= 400) {
+      const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
+      assert.ok(body.error?.code && body.error.message, `an error body with a code: ${text}`);
+    }
+  }
+  assert.deepEqual(failures, [], `seed ${seed}`);
+  assert.deepEqual(await snapshot(), before, "finished runs were not changed");
+  const summary = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
+  t.diagnostic(`statuses: ${summary.join(", ")}`);
+  assert.ok((statuses.get(201) ?? 0) > 0 && (statuses.get(400) ?? 0) > 0, `statuses: ${summary.join(", ")}`);
+});
