@@ -9,3 +9,6 @@ export function colorsFor(stream: NodeJS.WriteStream) {
   const enabled = env.FORCE_COLOR ? env.FORCE_COLOR !== "0" : Boolean(stream.isTTY) && !env.NO_COLOR;
   return pc.createColors(enabled);
 }
+
+/** The colour functions `colorsFor` returns (identity functions when colour is off). */
+export type Colors = ReturnType<typeof colorsFor>;

@@ -7,14 +7,20 @@
  * option, a missing or malformed argument).
  *
  * @example
+ * baton dev src/workflows.ts
+ * baton runs start order --input '{"orderId":"A-1"}'
  * baton migrate --store postgres://baton@db.internal/app
- * baton worker src/workflows.ts --store postgres://baton@db.internal/app
+ * baton serve src/workflows.ts --store postgres://baton@db.internal/app --host 0.0.0.0 --token "$TOKEN"
  */
 import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "@commander-js/extra-typings";
+import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { CliError } from "./cli-error.js";
 import { colorsFor } from "./colors.js";
+import { createDevCommand } from "./commands/dev.js";
+import { createEventsCommand } from "./commands/events.js";
 import { createMigrateCommand } from "./commands/migrate.js";
+import { createRunsCommand } from "./commands/runs.js";
+import { createServeCommand } from "./commands/serve.js";
 import { createWorkerCommand } from "./commands/worker.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -24,10 +30,18 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 const program = new Command("baton")
   .description("Baton: durable workflows for TypeScript")
   .version(version)
+  .addCommand(createDevCommand())
+  .addCommand(createServeCommand())
+  .addCommand(createWorkerCommand())
   .addCommand(createMigrateCommand())
-  .addCommand(createWorkerCommand());
+  .addCommand(createRunsCommand())
+  .addCommand(createEventsCommand());
 
-for (const command of [program, ...program.commands]) command.exitOverride();
+const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
+  command,
+  ...command.commands.flatMap(withSubcommands),
+];
+for (const command of withSubcommands(program)) command.exitOverride();
 
 try {
   await program.parseAsync(process.argv);

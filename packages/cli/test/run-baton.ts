@@ -28,14 +28,34 @@ export interface BatonProcess {
   /** Output so far. */
   readonly stdout: () => string;
   readonly stderr: () => string;
-  /** Resolves with the first line of standard output that matches, or rejects when the process ends first. */
-  waitForLine(pattern: RegExp): Promise<string>;
+  /**
+   * Resolves with the first line of standard output that matches (among
+   * the output after the first `after` characters), or rejects when the
+   * process ends first.
+   */
+  waitForLine(pattern: RegExp, after?: number): Promise<string>;
+  /** Sends SIGTERM and resolves when the process has ended. */
+  stop(): Promise<BatonResult>;
   /** Resolves when the process ends. */
   readonly exited: Promise<BatonResult>;
 }
 
+const alive = new Set<ChildProcess>();
+
+/** Kills every process group started here that is still alive (when a test failed before stopping it). */
+function killAll(): void {
+  for (const child of alive) {
+    try {
+      process.kill(-(child.pid as number), "SIGKILL");
+    } catch {}
+  }
+}
+process.on("exit", killAll);
+
 /**
- * Starts `node bin/baton.js ...args` in a child process.
+ * Starts `node bin/baton.js ...args` in a child process, in a process group
+ * of its own: the group (the processes it started included) is killed after
+ * `timeoutMs`, and when this process exits.
  *
  * @example
  * const worker = spawnBaton(["worker", "flows.ts"], { cwd });
@@ -44,7 +64,8 @@ export interface BatonProcess {
 export function spawnBaton(args: string[], options: BatonOptions = {}): BatonProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   if (!options.env?.BATON_STORE) delete env.BATON_STORE;
-  const child = spawn(process.execPath, [batonBin, ...args], { cwd: options.cwd, env });
+  const child = spawn(process.execPath, [batonBin, ...args], { cwd: options.cwd, env, detached: true });
+  alive.add(child);
   let stdout = "";
   let stderr = "";
   const lineWaiters = new Set<() => void>();
@@ -55,9 +76,14 @@ export function spawnBaton(args: string[], options: BatonOptions = {}): BatonPro
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-(child.pid as number), "SIGKILL");
+    } catch {}
+  }, options.timeoutMs ?? 60_000);
   const exited = new Promise<BatonResult>((resolve) => {
     child.on("close", (code, signal) => {
+      alive.delete(child);
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
@@ -67,10 +93,17 @@ export function spawnBaton(args: string[], options: BatonOptions = {}): BatonPro
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    waitForLine(pattern) {
+    stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+    waitForLine(pattern, after = 0) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const line = stdout.split("\n").find((candidate) => pattern.test(candidate));
+          const line = stdout
+            .slice(after)
+            .split("\n")
+            .find((candidate) => pattern.test(candidate));
           if (line === undefined) return;
           lineWaiters.delete(check);
           resolve(line);

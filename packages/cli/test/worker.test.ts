@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { createEngine, type Workflow } from "baton";
-import { tempDir } from "../../baton/test/helpers.js";
+import { createProject as project } from "./project.js";
 import { spawnBaton } from "./run-baton.js";
-
-const batonPackage = fileURLToPath(new URL("../../baton", import.meta.url));
 
 const workflowsModule = `
 import { defineWorkflow, RetryableError } from "baton";
@@ -32,16 +29,6 @@ export const flaky = defineWorkflow(
 
 export const notAWorkflow = { name: "x", version: "1" };
 `;
-
-/** A project directory with "baton" installed (linked) and the given files. */
-function project(files: Record<string, string>): string {
-  const dir = tempDir("baton-cli-");
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(batonPackage, join(dir, "node_modules", "baton"), "dir");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
 
 test("worker runs the workflows a TypeScript module exports and stops on SIGTERM", async () => {
   const dir = project({ "flows.ts": workflowsModule });

@@ -1,0 +1,134 @@
+import { isTerminal } from "baton";
+import type { BatonClient, RunQuery, RunSummaryJson } from "./baton-client.js";
+import { CliError } from "./cli-error.js";
+import { readServerSentEvents } from "./read-server-sent-events.js";
+
+/** Options of `createApiClient`. */
+export interface ApiClientOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:7700`. */
+  url: string;
+  /** Bearer token (operator or read-only). */
+  token?: string;
+  /** Limit of one request (not of a watch). Default 30 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * A client of the HTTP API (docs/http-api.md) over the global `fetch`. An
+ * error answer becomes a CliError `CODE: message`; a server that cannot be
+ * reached, a CliError naming the URL.
+ *
+ * @example
+ * const client = createApiClient({ url: "http://127.0.0.1:7700", token: process.env.BATON_TOKEN });
+ * const { runs } = await client.listRuns({ status: ["failed"] });
+ */
+export function createApiClient(options: ApiClientOptions): BatonClient {
+  const base = options.url.replace(/\/+$/, "");
+  const headers = (extra: Record<string, string> = {}) =>
+    options.token ? { ...extra, authorization: `Bearer ${options.token}` } : extra;
+
+  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: headers(body === undefined ? {} : { "content-type": "application/json" }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: signal ?? AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      throw unreachable(base, error);
+    }
+    if (!response.ok) throw await errorOf(response, options.token !== undefined);
+    return response;
+  };
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await send(method, path, body);
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new CliError(
+        `${base}${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+      );
+    }
+  };
+  const run = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
+
+  return {
+    listRuns: (query) => call("GET", `/api/runs${queryString(query)}`),
+    getRun: (id) => call("GET", run(id)),
+    startRun: (request) => call("POST", "/api/runs", request),
+    signal: (id, name, payload) => call("POST", `${run(id)}/signals`, { name, payload }),
+    cancel: (id) => call("POST", `${run(id)}/cancel`, {}),
+    resume: (id) => call("POST", `${run(id)}/resume`, {}),
+    fork: (id, request) => call("POST", `${run(id)}/fork`, request),
+    sendEvent: (request) => call("POST", "/api/events", request),
+    async watchRun(id, onChange) {
+      // A stream cut short (a server restarting under `baton dev`) is opened
+      // again; after 30 s without a message, the last failure is reported.
+      let ended = false;
+      let failures = 0;
+      let lastError: unknown;
+      while (!ended) {
+        let received = false;
+        try {
+          const response = await send("GET", `${run(id)}/watch`, undefined, new AbortController().signal);
+          for await (const message of readServerSentEvents(response)) {
+            if (message.event !== "run") continue;
+            const summary = JSON.parse(message.data) as RunSummaryJson;
+            received = true;
+            await onChange(summary);
+            ended = isTerminal(summary.status);
+          }
+        } catch (error) {
+          if (error instanceof CliError && !(error instanceof UnreachableError)) throw error;
+          lastError = error;
+        }
+        failures = received ? 0 : failures + 1;
+        if (ended) return;
+        if (failures > 60) {
+          if (lastError instanceof CliError) throw lastError;
+          throw new CliError(
+            `the watch stream of run "${id}" at ${base} keeps ending: ${String(lastError ?? "no message")}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    },
+    async close() {},
+  };
+}
+
+function queryString(query: RunQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** The server did not answer (refused, timed out); a watch tries again. */
+class UnreachableError extends CliError {}
+
+function unreachable(base: string, error: unknown): CliError {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const timedOut = (error as Error)?.name === "TimeoutError";
+  const why = timedOut ? "no answer in time" : (cause?.code ?? cause?.message ?? (error as Error)?.message);
+  return new UnreachableError(`cannot reach the Baton server at ${base}: ${why}`, { cause: error });
+}
+
+async function errorOf(response: Response, sentToken: boolean): Promise<CliError> {
+  const text = await response.text().catch(() => "");
+  let code = `HTTP_${response.status}`;
+  let message = text.slice(0, 200) || response.statusText;
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    if (body.error?.code) code = body.error.code;
+    if (body.error?.message) message = body.error.message;
+  } catch {}
+  if (response.status === 401 && !sentToken) message += " (pass --token or set BATON_TOKEN)";
+  return new CliError(`${code}: ${message}`);
+}

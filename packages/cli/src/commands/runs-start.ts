@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { Command, Option } from "@commander-js/extra-typings";
+import { CliError } from "../cli-error.js";
+import { clientOptions, withClient } from "../client-options.js";
+import { colorsFor } from "../colors.js";
+import { colorStatus } from "../format-run.js";
+import { parseJson, parseTimeout } from "../option-parsers.js";
+import { printJson } from "../print-json.js";
+
+/**
+ * `baton runs start <workflow>`: starts a run (or finds the run of that id
+ * with that input) and prints its id.
+ *
+ * @example
+ * baton runs start order --input '{"orderId":"A-1"}' --id order-A-1
+ * // started run order-A-1 (order@1, pending)
+ */
+export function createRunsStartCommand() {
+  const client = clientOptions();
+  return new Command("start")
+    .description("start a run of a workflow")
+    .argument("<workflow>", "workflow name")
+    .addOption(new Option("--input <json>", "the run's input, as JSON").argParser(parseJson).conflicts("inputFile"))
+    .option("--input-file <path>", "read the input (JSON) from this file")
+    .option("--id <id>", "the run's id, its idempotency key (default: a new id)")
+    .addOption(new Option("--timeout <duration>", "limit of the whole run (30m, 2h, 3d)").argParser(parseTimeout))
+    .addOption(client.url)
+    .addOption(client.token)
+    .addOption(client.store)
+    .addOption(client.workflows)
+    .addOption(client.json)
+    .action(async (workflow, options, command) => {
+      const input = options.inputFile === undefined ? options.input : readInputFile(options.inputFile);
+      const answer = await withClient(
+        command,
+        (baton) => baton.startRun({ workflow, input, id: options.id, timeout: options.timeout }),
+        true,
+      );
+      if (options.json) return printJson(answer);
+      const c = colorsFor(process.stdout);
+      const { run } = answer;
+      const what = `${run.workflow}@${run.version}, ${colorStatus(c, run.status)}`;
+      console.log(
+        answer.created ? `started run ${c.bold(run.id)} (${what})` : `run ${c.bold(run.id)} exists (${what})`,
+      );
+    });
+}
+
+function readInputFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CliError(`--input-file ${path}: cannot read it: ${(error as Error).message}`, { exitCode: 2 });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--input-file ${path}: malformed JSON: ${(error as Error).message}`, { exitCode: 2 });
+  }
+}

@@ -1,0 +1,28 @@
+import { Command } from "@commander-js/extra-typings";
+import { createRunsActionCommand } from "./runs-action.js";
+import { createRunsForkCommand } from "./runs-fork.js";
+import { createRunsListCommand } from "./runs-list.js";
+import { createRunsShowCommand } from "./runs-show.js";
+import { createRunsSignalCommand } from "./runs-signal.js";
+import { createRunsStartCommand } from "./runs-start.js";
+
+/**
+ * `baton runs ...`: list, show, start, signal, cancel, resume and fork runs,
+ * through the HTTP API at `--url` (default http://127.0.0.1:7700), or
+ * directly on a store with `--store`.
+ *
+ * @example
+ * baton runs list --status failed
+ * baton runs show order-1 --follow
+ */
+export function createRunsCommand() {
+  return new Command("runs")
+    .description("inspect and steer runs, through a server (--url) or on a store (--store)")
+    .addCommand(createRunsListCommand())
+    .addCommand(createRunsShowCommand())
+    .addCommand(createRunsStartCommand())
+    .addCommand(createRunsSignalCommand())
+    .addCommand(createRunsActionCommand("cancel"))
+    .addCommand(createRunsActionCommand("resume"))
+    .addCommand(createRunsForkCommand());
+}

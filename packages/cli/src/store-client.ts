@@ -1,0 +1,104 @@
+import { existsSync } from "node:fs";
+import { BatonError, createEngine, type Engine, isTerminal, type Run } from "baton";
+import type { BatonClient, ClientWorkflows, RunSummaryJson } from "./baton-client.js";
+import { CliError } from "./cli-error.js";
+import { maskPassword } from "./mask-password.js";
+import { sqlitePath } from "./sqlite-path.js";
+import { storeError } from "./store-error.js";
+
+/** Options of `createStoreClient`. */
+export interface StoreClientOptions {
+  /** Store address: `sqlite:<path>` or `postgres://...`. */
+  store: string;
+  /** Workflows to start runs of (`runs start`, `events send`). Default none. */
+  workflows?: ClientWorkflows;
+  /** How often `watchRun` reads the run. Default 250 ms. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * A client that works on a store directly, through an engine that is not
+ * started (runs are executed by the workers on that store), answering in
+ * the shapes of the HTTP API. It applies no migrations, and refuses a
+ * SQLite file that does not exist rather than create one.
+ *
+ * @example
+ * const client = createStoreClient({ store: "sqlite:.baton/baton.db" });
+ * await client.signal("order-1", "approve", true);
+ * await client.close();
+ */
+export function createStoreClient(options: StoreClientOptions): BatonClient {
+  const target = maskPassword(options.store);
+  const file = sqlitePath(options.store);
+  if (file !== undefined && !existsSync(file)) throw new CliError(`no store at ${target}: file ${file} not found`);
+  let engine: Engine;
+  try {
+    engine = createEngine({ store: options.store, workflows: options.workflows, migrate: false });
+  } catch (error) {
+    throw storeError(error, `cannot open store "${target}"`, options.store);
+  }
+  // Answers go through JSON, as the HTTP API's do: dates become ISO strings, undefined fields go.
+  const attempt = async <T>(operation: () => Promise<unknown>): Promise<T> => {
+    try {
+      return JSON.parse(JSON.stringify(await operation())) as T;
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      if (error instanceof BatonError) throw new CliError(`${error.code}: ${error.message}`, { cause: error });
+      throw storeError(error, `store "${target}"`, options.store);
+    }
+  };
+  const summaryOf = async (id: string) => toSummary(await engine.getRun(id));
+
+  return {
+    listRuns: ({ createdAfter, createdBefore, ...query }) =>
+      attempt(() =>
+        engine.listRuns({
+          ...query,
+          createdAfter: createdAfter === undefined ? undefined : new Date(createdAfter),
+          createdBefore: createdBefore === undefined ? undefined : new Date(createdBefore),
+        }),
+      ),
+    getRun: (id) => attempt(() => engine.getRun(id)),
+    startRun: ({ workflow, input, id, timeout }) =>
+      attempt(async () => {
+        const handle = await engine.startRun(workflow, input, { id, timeout });
+        return { created: handle.created, run: await summaryOf(handle.id) };
+      }),
+    signal: (id, name, payload) =>
+      attempt(async () => {
+        await engine.signal(id, name, payload);
+        return { runId: id, name };
+      }),
+    cancel: (id) =>
+      attempt(async () => {
+        await engine.cancel(id);
+        return { runId: id };
+      }),
+    resume: (id) =>
+      attempt(async () => {
+        await engine.resume(id);
+        return { runId: id };
+      }),
+    fork: (id, request) => attempt(async () => ({ run: await summaryOf((await engine.fork(id, request)).id) })),
+    sendEvent: ({ name, payload, id }) => attempt(() => engine.sendEvent(name, payload, { id })),
+    async watchRun(id, onChange) {
+      let last = "";
+      for (;;) {
+        const summary = await attempt<RunSummaryJson>(() => summaryOf(id));
+        const text = JSON.stringify(summary);
+        if (text !== last) await onChange(summary);
+        last = text;
+        if (isTerminal(summary.status)) return;
+        await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 250));
+      }
+    },
+    async close() {
+      await engine[Symbol.asyncDispose]();
+    },
+  };
+}
+
+function toSummary(run: Run) {
+  const { id, workflow, version, status, parentId, createdAt, updatedAt, finishedAt } = run;
+  return { id, workflow, version, status, parentId, createdAt, updatedAt, finishedAt };
+}

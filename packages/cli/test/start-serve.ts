@@ -1,0 +1,19 @@
+import { type BatonOptions, type BatonProcess, spawnBaton } from "./run-baton.js";
+
+/** A running `baton serve` and its URL. */
+export interface Serving {
+  server: BatonProcess;
+  url: string;
+}
+
+/**
+ * Starts `baton serve ...args --port 0` (a port the system picks) and
+ * resolves once it prints the line with its URL.
+ */
+export async function startServe(args: string[], options: BatonOptions = {}): Promise<Serving> {
+  const server = spawnBaton(["serve", ...args, "--port", "0"], options);
+  const line = await server.waitForLine(/^serving /);
+  const url = /^serving (http:\/\/\S+) on /.exec(line)?.[1];
+  if (!url) throw new Error(`no URL in ${JSON.stringify(line)}`);
+  return { server, url };
+}
