@@ -129,3 +129,9 @@ export function defineOrderWorkflows(services: OrderServices, options: OrderOpti
 
   return { order, orderReceipt, workflows: [order, orderReceipt] };
 }
+
+/**
+ * The `order` and `order-receipt` workflows on fresh fake services: what
+ * `baton dev examples/order.ts` (or `baton worker examples/order.ts`) loads.
+ */
+export default defineOrderWorkflows(createOrderServices({ latencyMs: 100 })).workflows;
