@@ -19,6 +19,8 @@ export interface RunQuery {
   workflow?: string;
   status?: RunStatus[];
   parentId?: string;
+  /** A part of the run id (any case). */
+  q?: string;
   createdAfter?: string;
   createdBefore?: string;
   limit?: number;

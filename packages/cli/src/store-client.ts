@@ -50,10 +50,11 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
   const summaryOf = async (id: string) => toSummary(await engine.getRun(id));
 
   return {
-    listRuns: ({ createdAfter, createdBefore, ...query }) =>
+    listRuns: ({ createdAfter, createdBefore, q, ...query }) =>
       attempt(() =>
         engine.listRuns({
           ...query,
+          idContains: q,
           createdAfter: createdAfter === undefined ? undefined : new Date(createdAfter),
           createdBefore: createdBefore === undefined ? undefined : new Date(createdBefore),
         }),

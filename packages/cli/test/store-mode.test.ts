@@ -56,6 +56,11 @@ test("with --store the client commands work on a SQLite file directly", async ()
     JSON.parse(listed.stdout).runs.map((run: { id: string }) => run.id),
     ["s-2", "s-1"],
   );
+  const searched = await baton(["runs", "list", "--json", "--search", "S-2"], { BATON_STORE: store });
+  assert.deepEqual(
+    JSON.parse(searched.stdout).runs.map((run: { id: string }) => run.id),
+    ["s-2"],
+  );
   // ...but an explicit --url wins over BATON_STORE.
   const port = await findPort("127.0.0.1", 0);
   const viaUrl = await baton(["runs", "list", "--url", `http://127.0.0.1:${port}`], { BATON_STORE: store });

@@ -23,6 +23,7 @@ export function createRunsListCommand() {
       ),
     )
     .option("--parent <id>", "only the children of this run")
+    .option("--search <text>", "only runs whose id contains this text (any case)")
     .addOption(
       new Option(
         "--since <time>",
@@ -42,6 +43,7 @@ export function createRunsListCommand() {
           workflow: options.workflow,
           status: options.status,
           parentId: options.parent,
+          q: options.search,
           createdAfter: options.since,
           createdBefore: options.until,
           limit: options.limit,
