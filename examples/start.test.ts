@@ -15,6 +15,7 @@ const tsx = import.meta.resolve("tsx");
 function launch(cwd: string, args: string[] = []) {
   const child = spawn(process.execPath, ["--import", tsx, "--conditions=development", script, ...args], {
     cwd,
+    env: { ...process.env, BATON_PORT: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };
@@ -82,6 +83,11 @@ test("npm start runs the demos, prints progress and a summary, and a second laun
   const first = launch(cwd);
   try {
     await waitForOutput(first, "press Ctrl+C to stop");
+    // The API serves the same engine while it runs.
+    const url = /^API on (http:\/\/127\.0\.0\.1:\d+)\/api/m.exec(first.output.stdout)?.[1];
+    assert.ok(url, first.output.stdout);
+    const page = (await (await fetch(`${url}/api/runs?workflow=order`)).json()) as { runs: { status: string }[] };
+    assert.deepEqual(page.runs.map((run) => run.status).sort(), ["compensated", "completed"]);
   } finally {
     first.child.kill("SIGTERM");
   }

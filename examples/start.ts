@@ -8,13 +8,16 @@
  * - a sign-up whose provisioning fails, so billing is paused;
  * - a research run whose scope changes while its branches work.
  *
- * Then it prints a summary and keeps the engine running until SIGINT or
- * SIGTERM. With `--once` it exits after the summary (status 1 when a demo
- * did not end as expected).
+ * The HTTP API and the dashboard serve the same engine on
+ * http://127.0.0.1:7700 (`BATON_PORT` picks another port; 0 a free one).
+ * After a summary the engine keeps running until SIGINT or SIGTERM. With
+ * `--once` it exits after the summary (status 1 when a demo did not end as
+ * expected).
  *
  * Usage: npm start [-- --once]
  */
 import { resolve } from "node:path";
+import { type RunningServer, startServer } from "@baton/server";
 import {
   BatonError,
   createEngine,
@@ -130,9 +133,11 @@ async function waitFor(runId: string, match: (event: HistoryEvent) => boolean, c
 // ---- the demo ----------------------------------------------------------------------
 
 let stopping = false;
+let server: RunningServer | undefined;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    await server?.close();
     await engine.stop();
   }
   process.exit(code);
@@ -146,6 +151,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 await engine.start();
 console.log(`Baton demo: engine on ${resolve(".baton/baton.db")}, runs of this launch end in -${suffix}`);
+const port = Number(process.env.BATON_PORT ?? 7700);
+try {
+  server = await startServer({ engine, port });
+} catch (error) {
+  const busy = (error as { code?: string }).code === "EADDRINUSE";
+  console.error(busy ? `port ${port} is in use: set BATON_PORT to another port (0 picks a free one)` : String(error));
+  await shutdown(1);
+}
+console.log(`API on ${server?.url}/api (try ${server?.url}/api/runs)`);
 const unfinished = (
   await engine.listRuns({ status: ["pending", "running", "waiting", "compensating"], limit: 1000 })
 ).runs
