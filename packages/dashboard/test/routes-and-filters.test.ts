@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseRoute, runHref, runsHref } from "../web/lib/route.js";
+import { filterValues, listRunsPath, readFilters } from "../web/lib/runs-query.js";
+import { findSignalWait, isApprovalSignal } from "../web/lib/signal-wait.js";
+
+test("run links encode any id, and read back to the same id", () => {
+  for (const id of ["order-1", `"><img/src=x/onerror=alert(1)>`, "javascript:alert(1)", "a/b?c#d%e", "ünï"]) {
+    const href = runHref(id);
+    assert.match(href, /^#\/runs\/[A-Za-z0-9%._~!*'()-]+$/);
+    assert.deepEqual(parseRoute(href), { name: "run", id });
+  }
+});
+
+test("routes", () => {
+  assert.equal(parseRoute("").name, "runs");
+  assert.equal(parseRoute("#/runs?status=failed").name, "runs");
+  assert.equal(parseRoute("#/waiting").name, "waiting");
+  assert.equal(parseRoute("#/workflows").name, "workflows");
+  assert.equal(parseRoute("#/runs/%E0%A4%A").name, "not-found");
+  assert.equal(parseRoute("#/elsewhere").name, "not-found");
+});
+
+test("filters read from the hash drop what is not valid, and ask the API for one page", () => {
+  const filters = readFilters(new URLSearchParams("workflow=order&status=failed,bogus,waiting&range=1h&q=A-1&limit=7"));
+  assert.deepEqual(filters, {
+    workflow: "order",
+    status: "failed,waiting",
+    range: "1h",
+    from: "",
+    to: "",
+    q: "A-1",
+    limit: 50,
+  });
+  const anchor = Date.parse("2026-01-01T12:00:00.000Z");
+  const path = listRunsPath(filters, "cursor/1", anchor);
+  const query = new URL(path, "http://x").searchParams;
+  assert.equal(query.get("workflow"), "order");
+  assert.equal(query.get("status"), "failed,waiting");
+  assert.equal(query.get("q"), "A-1");
+  assert.equal(query.get("createdAfter"), "2026-01-01T11:00:00.000Z");
+  assert.equal(query.get("limit"), "50");
+  assert.equal(query.get("cursor"), "cursor/1");
+  assert.equal(runsHref(filterValues(filters)), "#/runs?workflow=order&status=failed%2Cwaiting&range=1h&q=A-1");
+});
+
+test("a custom range asks for runs created between two times", () => {
+  const filters = readFilters(new URLSearchParams("range=custom&from=2026-01-01T10:00&to=2026-01-02T10:00&limit=1000"));
+  const query = new URL(listRunsPath(filters, undefined, 0), "http://x").searchParams;
+  assert.equal(query.get("createdAfter"), new Date("2026-01-01T10:00").toISOString());
+  assert.equal(query.get("createdBefore"), new Date("2026-01-02T10:00").toISOString());
+  assert.equal(query.get("limit"), "1000");
+});
+
+test("the signal a run waits for, and which are approvals", () => {
+  const waiting = {
+    status: "waiting" as const,
+    steps: [
+      {
+        position: 0,
+        kind: "signal" as const,
+        name: "approve",
+        status: "completed" as const,
+        startedAt: "",
+        attempts: [],
+      },
+      {
+        position: 1,
+        kind: "signal" as const,
+        name: "manager-approval",
+        status: "waiting" as const,
+        startedAt: "",
+        attempts: [],
+      },
+    ],
+  };
+  assert.equal(findSignalWait(waiting)?.position, 1);
+  assert.equal(findSignalWait({ ...waiting, status: "running" }), undefined);
+  assert.equal(isApprovalSignal("manager-approval"), true);
+  assert.equal(isApprovalSignal("Approve"), true);
+  assert.equal(isApprovalSignal("details"), false);
+});

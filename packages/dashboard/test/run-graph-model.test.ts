@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { HistoryEvent, StepInfo } from "../web/api/api-types.js";
+import { layoutRunGraph } from "../web/lib/graph-layout.js";
+import { buildRunGraph, groupParallelSteps } from "../web/lib/run-graph-model.js";
+
+const t0 = Date.parse("2026-01-01T00:00:00.000Z");
+const at = (ms: number) => new Date(t0 + ms).toISOString();
+
+function step(position: number, start: number, end: number | undefined, fields: Partial<StepInfo> = {}): StepInfo {
+  return {
+    position,
+    kind: "step",
+    name: `s${position}`,
+    status: end === undefined ? "running" : "completed",
+    startedAt: at(start),
+    ...(end === undefined ? {} : { finishedAt: at(end) }),
+    attempts: [],
+    ...fields,
+  };
+}
+
+test("steps whose time spans overlap form a parallel stage; a step starting at an end follows it", () => {
+  const stages = groupParallelSteps([
+    step(0, 0, 10),
+    step(1, 10, 30),
+    step(2, 10, 20),
+    step(3, 12, 15),
+    step(4, 30, 40),
+    step(5, 40, undefined),
+  ]);
+  assert.deepEqual(
+    stages.map((stage) => stage.map((s) => s.position)),
+    [[0], [1, 2, 3], [4], [5]],
+  );
+});
+
+test("the graph fans out to a parallel stage, joins after it, and ends with the run's status", () => {
+  const graph = buildRunGraph({
+    workflow: "order",
+    status: "completed",
+    steps: [
+      step(0, 0, 10),
+      step(1, 10, 20),
+      step(2, 10, 25, { kind: "child", name: "receipt", childId: "c-1" }),
+      step(3, 30, 40),
+      step(4, 30, 35),
+      step(5, 50, 60),
+    ],
+  });
+  const edges = graph.edges.map((e) => `${e.source}->${e.target}`);
+  assert.deepEqual(edges, [
+    "start->step-0",
+    "step-0->step-1",
+    "step-0->step-2",
+    "step-1->join-2",
+    "step-2->join-2",
+    "join-2->step-3",
+    "join-2->step-4",
+    "step-3->step-5",
+    "step-4->step-5",
+    "step-5->end",
+  ]);
+  const child = graph.nodes.find((n) => n.id === "step-2");
+  assert.equal(child?.kind, "child");
+  assert.equal(child?.childId, "c-1");
+  assert.equal(graph.nodes.at(-1)?.label, "completed");
+});
+
+test("signals received show their payload; compensations run in reverse order on a dashed chain", () => {
+  const history: HistoryEvent[] = [
+    { seq: 5, type: "signal.received", at: at(25), position: 2, name: "approve", payload: false },
+  ];
+  const graph = buildRunGraph(
+    {
+      workflow: "order",
+      status: "compensated",
+      steps: [
+        step(0, 0, 10, {
+          name: "reserve",
+          compensation: { status: "completed", attempts: [{ attempt: 1, status: "completed", startedAt: at(40) }] },
+        }),
+        step(1, 10, 20, {
+          name: "charge",
+          compensation: { status: "completed", attempts: [{ attempt: 1, status: "completed", startedAt: at(30) }] },
+        }),
+        step(2, 20, 25, { kind: "signal", name: "approve" }),
+      ],
+    },
+    history,
+  );
+  assert.match(graph.nodes.find((n) => n.id === "step-2")?.detail ?? "", /got false/);
+  const chain = graph.edges.filter((e) => e.kind === "compensation").map((e) => `${e.source}->${e.target}`);
+  assert.deepEqual(chain, ["step-2->compensation-1", "compensation-1->compensation-0", "compensation-0->end"]);
+});
+
+test("the layout runs left to right and stacks parallel branches", () => {
+  const graph = buildRunGraph({
+    workflow: "w",
+    status: "completed",
+    steps: [step(0, 0, 10), step(1, 10, 20), step(2, 10, 20), step(3, 20, 30)],
+  });
+  const placed = new Map(layoutRunGraph(graph).map((node) => [node.id, node]));
+  const x = (id: string) => placed.get(id)?.x ?? Number.NaN;
+  const y = (id: string) => placed.get(id)?.y ?? Number.NaN;
+  assert.ok(
+    x("start") < x("step-0") && x("step-0") < x("step-1") && x("step-1") < x("step-3") && x("step-3") < x("end"),
+  );
+  assert.equal(x("step-1"), x("step-2"));
+  assert.notEqual(y("step-1"), y("step-2"));
+});

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Run, StepInfo } from "../web/api/api-types.js";
+import { computeTicks, layoutTimeline } from "../web/lib/timeline-layout.js";
+
+const t0 = Date.parse("2026-01-01T00:00:00.000Z");
+const at = (ms: number) => new Date(t0 + ms).toISOString();
+
+function step(position: number, fields: Partial<StepInfo>): StepInfo {
+  return {
+    position,
+    kind: "step",
+    name: `s${position}`,
+    status: "completed",
+    startedAt: at(0),
+    attempts: [],
+    ...fields,
+  };
+}
+
+const run: Pick<Run, "createdAt" | "finishedAt" | "steps"> = {
+  createdAt: at(0),
+  steps: [
+    step(0, {
+      name: "charge",
+      startedAt: at(0),
+      finishedAt: at(700),
+      attempts: [
+        {
+          attempt: 1,
+          status: "failed",
+          startedAt: at(0),
+          finishedAt: at(100),
+          retryAt: at(300),
+          error: { name: "Error", message: "timeout" },
+        },
+        { attempt: 2, status: "completed", startedAt: at(300), finishedAt: at(700) },
+      ],
+      compensation: {
+        status: "completed",
+        attempts: [{ attempt: 1, status: "completed", startedAt: at(2000), finishedAt: at(2100) }],
+      },
+    }),
+    step(1, { kind: "child", name: "receipt", startedAt: at(700), finishedAt: at(900), childId: "r-1" }),
+    step(2, {
+      name: "label",
+      startedAt: at(700),
+      finishedAt: at(800),
+      attempts: [{ attempt: 1, status: "completed", startedAt: at(700), finishedAt: at(800) }],
+    }),
+    step(3, {
+      name: "reserve",
+      startedAt: at(900),
+      finishedAt: at(950),
+      attempts: [{ attempt: 1, status: "completed", startedAt: at(900), finishedAt: at(950) }],
+      compensation: {
+        status: "completed",
+        attempts: [{ attempt: 1, status: "completed", startedAt: at(1500), finishedAt: at(1600) }],
+      },
+    }),
+    step(4, { kind: "timer", name: "sleep", startedAt: at(950), finishedAt: at(1200), dueAt: at(1200) }),
+    step(5, { kind: "signal", name: "approve", status: "waiting", startedAt: at(1200) }),
+  ],
+};
+
+test("each attempt is a segment of its own, with the retry wait between them", () => {
+  const layout = layoutTimeline(run, t0 + 3000);
+  const charge = layout.rows[0];
+  assert.deepEqual(
+    charge?.segments.map((s) => [s.kind, s.status, s.start - t0, s.end - t0, s.attempt]),
+    [
+      ["attempt", "failed", 0, 100, 1],
+      ["backoff", "completed", 100, 300, undefined],
+      ["attempt", "completed", 300, 700, 2],
+    ],
+  );
+  assert.match(charge?.segments[0]?.label ?? "", /timeout/);
+});
+
+test("parallel steps get rows of their own; waits, timers and children are drawn as such; open ones end now", () => {
+  const now = t0 + 3000;
+  const layout = layoutTimeline(run, now);
+  const kinds = layout.rows.map((row) => [row.key, row.segments.map((s) => s.kind).join()]);
+  assert.deepEqual(kinds.slice(0, 6), [
+    ["step-0", "attempt,backoff,attempt"],
+    ["step-1", "child"],
+    ["step-2", "attempt"],
+    ["step-3", "attempt"],
+    ["step-4", "sleep"],
+    ["step-5", "wait"],
+  ]);
+  const wait = layout.rows[5]?.segments[0];
+  assert.equal(wait?.open, true);
+  assert.equal(wait?.end, now);
+  assert.equal(layout.end, now);
+});
+
+test("compensations follow the steps, in the order they ran", () => {
+  const layout = layoutTimeline(run, t0 + 3000);
+  assert.deepEqual(
+    layout.rows.slice(6).map((row) => [row.key, row.kind, row.name]),
+    [
+      ["compensation-3", "compensation", "reserve"],
+      ["compensation-0", "compensation", "charge"],
+    ],
+  );
+});
+
+test("a step whose attempts are not recorded is drawn from its own times", () => {
+  const layout = layoutTimeline(
+    { createdAt: at(0), finishedAt: at(50), steps: [step(0, { startedAt: at(10), finishedAt: at(50) })] },
+    t0 + 60,
+  );
+  assert.deepEqual(
+    layout.rows[0]?.segments.map((s) => [s.kind, s.status, s.start - t0, s.end - t0]),
+    [["attempt", "completed", 10, 50]],
+  );
+});
+
+test("ticks are round offsets from the start", () => {
+  assert.deepEqual(
+    computeTicks(t0, t0 + 2500).map((tick) => tick.label),
+    ["+0 ms", "+500 ms", "+1.00 s", "+1.50 s", "+2.00 s", "+2.50 s"],
+  );
+  assert.equal(computeTicks(t0, t0 + 3 * 86_400_000).length <= 7, true);
+});

@@ -1,0 +1,136 @@
+/**
+ * Run data carrying markup (`<img onerror>`, `<script>`, `<svg onload>`,
+ * `javascript:` URLs) in run ids, inputs, step names, outputs, signal
+ * names and payloads, error messages and stacks is shown as text: no
+ * script runs, no dialog opens, no element is made from it, no link points
+ * at it, and the Content-Security-Policy reports nothing.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { statusOf } from "../../baton/test/helpers.js";
+import { createDashboardWorkflows, xssPayloads, xssRunIds } from "./support/dashboard-workflows.js";
+import { browserSkipReason, launchBrowser } from "./support/launch-browser.js";
+import { type DashboardPage, openDashboard } from "./support/open-dashboard.js";
+import { type DashboardServer, operatorToken, startDashboard } from "./support/start-dashboard.js";
+
+/** Elements and links the page would have if any markup of the payloads had been parsed. */
+async function injectedElements(page: Page) {
+  return (await page.evaluate(`(() => {
+    const all = [...document.querySelectorAll("*")];
+    return {
+      images: document.querySelectorAll("img").length,
+      scripts: [...document.querySelectorAll("script")].map((s) => s.getAttribute("src")),
+      svgOnload: document.querySelectorAll("svg[onload]").length,
+      handlers: all.filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name))).map((el) => el.tagName),
+      links: [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
+    };
+  })()`)) as { images: number; scripts: string[]; svgOnload: number; handlers: string[]; links: string[] };
+}
+
+async function assertNothingRan(dashboard: DashboardPage) {
+  const { page } = dashboard;
+  const { xss, violations } = await dashboard.probe();
+  assert.equal(xss, undefined, "no payload ran");
+  assert.deepEqual(violations, [], "no Content-Security-Policy violation");
+  assert.deepEqual(dashboard.problems, { dialogs: [], pageErrors: [], cspConsole: [] });
+  const found = await injectedElements(page);
+  assert.equal(found.images, 0);
+  assert.equal(found.svgOnload, 0);
+  assert.deepEqual(found.handlers, []);
+  assert.equal(found.scripts.length, 1, "only the app's own script");
+  assert.match(found.scripts[0] ?? "", /^\/assets\/index-[\w-]+\.js$/);
+  for (const href of found.links) {
+    const attribution =
+      href.startsWith("https://reactflow.dev") && (await page.locator(".react-flow__attribution").count()) === 1;
+    assert.ok(href.startsWith("#/") || attribution, `link ${href}`);
+    assert.doesNotMatch(decodeURIComponent(href), /^javascript:/i);
+  }
+}
+
+describe("markup in run data is text", { skip: browserSkipReason() }, () => {
+  let server: DashboardServer;
+  let browser: Browser;
+  const note = `${xssPayloads.img} ${xssPayloads.script}`;
+
+  before(async () => {
+    server = await startDashboard(createDashboardWorkflows().workflows);
+    browser = await launchBrowser();
+    for (const id of xssRunIds) await server.engine.startRun("xss", { note }, { id });
+    for (const id of xssRunIds) await statusOf(server.engine, id, "waiting");
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.[Symbol.asyncDispose]();
+  });
+
+  test("ids, inputs, step names, outputs, signals, errors and stacks are shown literally and run nothing", async () => {
+    const dashboard = await openDashboard(browser, `${server.url}/#/runs`, { token: operatorToken });
+    const { page } = dashboard;
+    const [markupId, urlId] = xssRunIds;
+    await page.getByRole("link", { name: urlId, exact: true }).waitFor();
+    await page.getByRole("link", { name: markupId, exact: true }).click();
+    await page.waitForURL(`**/#/runs/${encodeURIComponent(markupId)}`);
+    await page.locator(".run-header .run-id", { hasText: markupId }).waitFor();
+    assert.equal(await page.locator(".run-header .run-id").textContent(), markupId);
+
+    const timeline = page.getByRole("region", { name: "Timeline" });
+    for (const name of [xssPayloads.img, xssPayloads.script, xssPayloads.svg]) {
+      await timeline.getByRole("button", { name }).first().waitFor();
+    }
+    await page.locator(".react-flow__node", { hasText: xssPayloads.script }).first().waitFor();
+    const input = page.getByRole("region", { name: "Input and output" });
+    await input.getByText(JSON.stringify(note)).waitFor();
+    const steps = page.getByRole("region", { name: "Steps" });
+    await steps.locator(".step-summary").first().click();
+    await steps.getByText(JSON.stringify(xssPayloads.script)).waitFor();
+    await steps.getByText(JSON.stringify(xssPayloads.url)).first().waitFor();
+
+    const form = page.getByRole("form", { name: "Send a signal" });
+    assert.equal(await form.getByLabel("Signal").inputValue(), xssPayloads.svg);
+    await form.getByLabel("Payload (JSON)").fill(JSON.stringify({ html: xssPayloads.img, href: xssPayloads.url }));
+    await form.getByRole("button", { name: "Send signal" }).click();
+    await form.getByRole("button", { name: "Confirm" }).click();
+    await page.locator(".run-header").getByText("failed", { exact: true }).waitFor();
+
+    const error = page.getByRole("region", { name: "Run error" });
+    await error.locator(".error-message", { hasText: xssPayloads.img }).first().waitFor();
+    assert.ok((await error.locator(".stack pre").first().textContent())?.includes(xssPayloads.img), "the stack too");
+    const history = page.getByRole("region", { name: "History" });
+    const received = history.locator(".history-event", { hasText: "signal.received" });
+    await received.locator(".history-details button").click();
+    await received.getByText(JSON.stringify(xssPayloads.img)).waitFor();
+    await assertNothingRan(dashboard);
+
+    await page.goto(`${server.url}/#/waiting`);
+    const card = page.locator(".waiting-card", { hasText: urlId });
+    await card.getByText(xssPayloads.svg).waitFor();
+    assert.equal(await card.getByLabel("Signal", { exact: true }).inputValue(), xssPayloads.svg);
+    await card.getByRole("link", { name: urlId }).click();
+    await page.waitForURL(`**/#/runs/${encodeURIComponent(urlId)}`);
+    await page.locator(".run-header .run-id", { hasText: urlId }).waitFor();
+    await assertNothingRan(dashboard);
+
+    await page.goto(`${server.url}/#/workflows`);
+    await page.locator(".failures .error-inline", { hasText: xssPayloads.img }).waitFor();
+    await assertNothingRan(dashboard);
+    await dashboard.close();
+  });
+
+  test("markup in the URL's hash is not run either", async () => {
+    const dashboard = await openDashboard(
+      browser,
+      `${server.url}/#/runs/${encodeURIComponent(xssPayloads.img)}?q=${encodeURIComponent(xssPayloads.script)}`,
+      { token: operatorToken },
+    );
+    const { page } = dashboard;
+    await page.getByRole("alert").getByText("INVALID_REQUEST", { exact: false }).waitFor();
+    await page.locator(".breadcrumbs .mono", { hasText: xssPayloads.img }).waitFor();
+    await page.goto(
+      `${server.url}/#/runs?q=${encodeURIComponent(xssPayloads.script)}&workflow=${encodeURIComponent(xssPayloads.img)}`,
+    );
+    await page.getByRole("alert").first().waitFor();
+    await assertNothingRan(dashboard);
+    await dashboard.close();
+  });
+});

@@ -1,0 +1,85 @@
+import { readEventStream, type ServerSentEvent } from "./read-event-stream.js";
+
+/** An answer of the API that was not a success, with the API's stable `code` and its message. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiRequestError";
+  }
+}
+
+/** Calls to the HTTP API under `/api` of this origin, with the bearer token. */
+export interface ApiClient {
+  /** `GET path`, answered JSON. @throws ApiRequestError */
+  get<T>(path: string, signal?: AbortSignal): Promise<T>;
+  /** `POST path` with `body` as JSON (no body when `undefined`). @throws ApiRequestError */
+  post<T>(path: string, body?: unknown): Promise<T>;
+  /** Follows a server-sent event stream until it ends or `signal` aborts. @throws ApiRequestError */
+  stream(path: string, onEvent: (event: ServerSentEvent) => void, signal: AbortSignal): Promise<void>;
+}
+
+/** Options of `createApiClient`. */
+export interface ApiClientOptions {
+  /** The token to send, if any. */
+  getToken(): string | undefined;
+  /** Called when the API answers 401: the token is missing or not valid. */
+  onUnauthorized(): void;
+}
+
+/** Reads the API's error body (`{ error: { code, message } }`), or names the status when there is none. */
+async function toRequestError(response: Response): Promise<ApiRequestError> {
+  let code = `HTTP_${response.status}`;
+  let message = `the server answered ${response.status} ${response.statusText}`.trim();
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.code === "string") code = body.error.code;
+    if (typeof body.error?.message === "string") message = body.error.message;
+  } catch {
+    // Not JSON: keep the status.
+  }
+  return new ApiRequestError(response.status, code, message);
+}
+
+/**
+ * Creates the API client of the dashboard. EventSource cannot send an
+ * `Authorization` header, so streams are read with `fetch`.
+ *
+ * @example
+ * const api = createApiClient({ getToken: () => sessionStorage.getItem("t") ?? undefined, onUnauthorized: ask });
+ * const page = await api.get<RunPage>("/api/runs?limit=50");
+ */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const send = async (path: string, init: RequestInit): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    const token = options.getToken();
+    if (token) headers.set("authorization", `Bearer ${token}`);
+    const response = await fetch(path, { ...init, headers, credentials: "omit", cache: "no-store" });
+    if (response.ok) return response;
+    if (response.status === 401) options.onUnauthorized();
+    throw await toRequestError(response);
+  };
+  return {
+    async get<T>(path: string, signal?: AbortSignal) {
+      const response = await send(path, { method: "GET", headers: { accept: "application/json" }, signal });
+      return (await response.json()) as T;
+    },
+    async post<T>(path: string, body?: unknown) {
+      const init: RequestInit =
+        body === undefined
+          ? { method: "POST" }
+          : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+      const response = await send(path, init);
+      const text = await response.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async stream(path, onEvent, signal) {
+      const response = await send(path, { method: "GET", headers: { accept: "text/event-stream" }, signal });
+      if (!response.body) return;
+      await readEventStream(response.body, onEvent, signal);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { useApi } from "../api/api-context.js";
+import type { Route } from "../lib/route.js";
+
+const links = [
+  { name: "runs", href: "#/runs", label: "Runs" },
+  { name: "waiting", href: "#/waiting", label: "Waiting for people" },
+  { name: "workflows", href: "#/workflows", label: "Workflows" },
+] as const;
+
+/** The top bar: the views, the caller's role and the token controls. */
+export function AppHeader({ route }: { route: Route["name"] }) {
+  const { role, auth, forgetToken } = useApi();
+  const current = route === "run" ? "runs" : route;
+  return (
+    <header className="app-header">
+      <a className="brand" href="#/runs">
+        Baton
+      </a>
+      <nav aria-label="Views">
+        {links.map((link) => (
+          <a key={link.name} href={link.href} aria-current={current === link.name ? "page" : undefined}>
+            {link.label}
+          </a>
+        ))}
+      </nav>
+      <span className="whoami">
+        {role && <span className={`role role-${role}`}>{role === "operator" ? "operator" : "read-only"}</span>}
+        {auth && (
+          <button type="button" className="link-button" onClick={forgetToken}>
+            change token
+          </button>
+        )}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,118 @@
+import { lazy, Suspense, useCallback, useRef, useState } from "react";
+import { useApi } from "../api/api-context.js";
+import { type HistoryEvent, isTerminal, type Run, type RunSummary } from "../api/api-types.js";
+import { ErrorNote } from "../components/error-note.js";
+import { ErrorView } from "../components/error-view.js";
+import { JsonView } from "../components/json-view.js";
+import { useApiData } from "../hooks/use-api-data.js";
+import { useNow } from "../hooks/use-now.js";
+import { useWatchRun } from "../hooks/use-watch-run.js";
+import { HistoryList } from "./history-list.js";
+import { RunActions } from "./run-actions.js";
+import { RunChildren } from "./run-children.js";
+import { RunHeader } from "./run-header.js";
+import { StepList } from "./step-list.js";
+import { StepTimeline } from "./step-timeline.js";
+
+const RunGraph = lazy(() => import("./run-graph.js").then((module) => ({ default: module.RunGraph })));
+
+/** Polls the run this often (ms) while its watch stream is not live and it may still change. */
+const pollMs = 3000;
+
+/**
+ * One run: header, actions (operators), step timeline, graph, steps with
+ * their attempts, input and output, children, pending signals and
+ * history. Follows the run's watch stream and fetches it again at every
+ * change.
+ */
+export function RunView({ id }: { id: string }) {
+  const { canAct } = useApi();
+  const path = `/api/runs/${encodeURIComponent(id)}`;
+  const [polling, setPolling] = useState(true);
+  const runData = useApiData<Run>(path, { pollMs: polling ? pollMs : undefined });
+  const run = runData.data;
+  const shown = useRef<RunSummary | undefined>(undefined);
+  shown.current = run;
+  const { reload } = runData;
+  const onChange = useCallback(
+    (summary: RunSummary) => {
+      const current = shown.current;
+      if (!current || current.updatedAt !== summary.updatedAt || current.status !== summary.status) reload();
+    },
+    [reload],
+  );
+  const mayChange = run !== undefined && !isTerminal(run.status);
+  const watch = useWatchRun(id, mayChange, onChange);
+  // Adjusted during render (the watch state is known only after the fetch hook ran).
+  const wantPolling = watch !== "live" && (run === undefined || mayChange || run.status === "failed");
+  if (polling !== wantPolling) setPolling(wantPolling);
+
+  const history = useApiData<{ events: HistoryEvent[] }>(run ? `${path}/history` : null, {
+    key: run ? `${run.status}|${run.updatedAt}` : undefined,
+  });
+  const now = useNow(1000, mayChange);
+  const [selected, setSelected] = useState<number>();
+
+  if (runData.error && !run) {
+    return (
+      <>
+        <Breadcrumbs id={id} />
+        <ErrorNote error={runData.error} />
+      </>
+    );
+  }
+  if (!run) return <p className="muted">Loading run…</p>;
+  const events = history.data?.events ?? [];
+  return (
+    <>
+      <Breadcrumbs id={id} />
+      <RunHeader run={run} watch={watch} now={now} />
+      {runData.error && <ErrorNote error={runData.error} />}
+      {canAct && <RunActions run={run} onChanged={reload} />}
+      {run.error && (
+        <section aria-label="Run error">
+          <h2>Error</h2>
+          <ErrorView error={run.error} />
+        </section>
+      )}
+      <section aria-label="Timeline">
+        <h2>Timeline</h2>
+        <StepTimeline run={run} now={now} onSelect={setSelected} />
+      </section>
+      <section aria-label="Graph">
+        <h2>Graph</h2>
+        <Suspense fallback={<p className="muted">Drawing the graph…</p>}>
+          <RunGraph run={run} history={events} onSelect={setSelected} />
+        </Suspense>
+      </section>
+      <section aria-label="Steps">
+        <h2>Steps</h2>
+        <StepList run={run} history={events} selected={selected} now={now} />
+      </section>
+      <section className="columns" aria-label="Input and output">
+        <div>
+          <h2>Input</h2>
+          <JsonView value={run.input} />
+        </div>
+        <div>
+          <h2>Output</h2>
+          <JsonView value={run.output} />
+        </div>
+      </section>
+      <RunChildren run={run} />
+      <section aria-label="History">
+        <h2>History</h2>
+        {history.error && <ErrorNote error={history.error} />}
+        <HistoryList events={events} />
+      </section>
+    </>
+  );
+}
+
+function Breadcrumbs({ id }: { id: string }) {
+  return (
+    <nav className="breadcrumbs" aria-label="Breadcrumbs">
+      <a href="#/runs">Runs</a> / <span className="mono">{id}</span>
+    </nav>
+  );
+}

@@ -1,0 +1,113 @@
+import { memo, useEffect, useRef, useState } from "react";
+import type { HistoryEvent, Run, StepInfo } from "../api/api-types.js";
+import { StatusBadge } from "../components/status-badge.js";
+import { formatSpan, formatTime } from "../lib/format.js";
+import { StepDetails } from "./step-details.js";
+
+const StepRow = memo(function StepRow({
+  step,
+  open,
+  selected,
+  history,
+  now,
+  onToggle,
+}: {
+  step: StepInfo;
+  open: boolean;
+  selected: boolean;
+  history: readonly HistoryEvent[];
+  now: number;
+  onToggle: (position: number) => void;
+}) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [selected]);
+  const failedAttempts = step.attempts.filter((a) => a.status === "failed").length;
+  return (
+    <li ref={ref} className={`step-item${selected ? " selected" : ""}`}>
+      <button
+        type="button"
+        className="step-summary"
+        aria-expanded={open}
+        onClick={() => onToggle(step.position)}
+        data-position={step.position}
+      >
+        <span className="muted">#{step.position}</span>
+        <span className="tag">{step.kind}</span>
+        <span className="step-name">{step.name}</span>
+        <StatusBadge status={step.status} />
+        {step.attempts.length > 1 && (
+          <span className="muted">
+            {step.attempts.length} attempts{failedAttempts > 0 ? `, ${failedAttempts} failed` : ""}
+          </span>
+        )}
+        {step.compensation && <span className="tag tag-compensation">compensation {step.compensation.status}</span>}
+        <span className="muted step-time">
+          {formatTime(step.startedAt)} · {formatSpan(step.startedAt, step.finishedAt, now)}
+        </span>
+        {step.error && !open && <span className="error-inline">{step.error.message}</span>}
+      </button>
+      {open && <StepDetails step={step} history={history} />}
+    </li>
+  );
+});
+
+const noHistory: readonly HistoryEvent[] = [];
+/** Steps listed before "Show all" (a step chosen in the timeline or graph is always listed). */
+const pageSize = 100;
+
+/** Props of `StepList`. */
+export interface StepListProps {
+  run: Run;
+  history: readonly HistoryEvent[];
+  /** Position of the step chosen in the timeline or graph: it opens and scrolls into view. */
+  selected?: number;
+  now: number;
+}
+
+/**
+ * The steps of the run (the first 100 until "Show all"), each opening to
+ * its output, error and attempts. Failed steps start open.
+ */
+export function StepList({ run, history, selected, now }: StepListProps) {
+  const [shown, setShown] = useState(pageSize);
+  const [open, setOpen] = useState<ReadonlySet<number>>(
+    () => new Set(run.steps.filter((s) => s.status === "failed").map((s) => s.position)),
+  );
+  useEffect(() => {
+    if (selected === undefined) return;
+    setOpen((current) => new Set(current).add(selected));
+    const index = run.steps.findIndex((step) => step.position === selected);
+    setShown((count) => Math.max(count, index + 1));
+  }, [selected, run.steps]);
+  const toggle = (position: number) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (!next.delete(position)) next.add(position);
+      return next;
+    });
+  if (run.steps.length === 0) return <p className="muted">No steps yet.</p>;
+  return (
+    <>
+      <ol className="step-list">
+        {run.steps.slice(0, shown).map((step) => (
+          <StepRow
+            key={step.position}
+            step={step}
+            open={open.has(step.position)}
+            selected={selected === step.position}
+            history={open.has(step.position) ? history : noHistory}
+            now={step.finishedAt ? 0 : now}
+            onToggle={toggle}
+          />
+        ))}
+      </ol>
+      {shown < run.steps.length && (
+        <button type="button" className="button plain" onClick={() => setShown(run.steps.length)}>
+          Show all {run.steps.length} steps
+        </button>
+      )}
+    </>
+  );
+}
