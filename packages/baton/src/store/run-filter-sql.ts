@@ -28,7 +28,10 @@ export function runFilterSql(filter: RunFilter, placeholder: (n: number) => stri
     where.push(`status IN (${statuses.map((status) => param(status)).join(", ")})`);
   }
   if (filter.parentId !== undefined) where.push(`parent_id = ${param(filter.parentId)}`);
-  if (filter.idContains !== undefined && filter.idContains !== "") {
+  if (filter.idContains !== undefined && !/^[\x21-\x7e]*$/.test(filter.idContains)) {
+    // Run ids are printable ASCII: no run matches other text (which PostgreSQL may not even accept, e.g. NUL).
+    where.push("1 = 0");
+  } else if (filter.idContains !== undefined && filter.idContains !== "") {
     const pattern = `%${filter.idContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(`lower(id) LIKE ${param(pattern)} ESCAPE '\\'`);
   }

@@ -115,6 +115,8 @@ test("listRuns finds runs whose id contains a text, ignoring case and treating %
   assert.deepEqual(await ids("%"), ["a%b"]);
   assert.deepEqual(await ids("_"), ["a_b"]);
   assert.deepEqual(await ids("nothing"), []);
+  assert.deepEqual(await ids("a\u0000b"), [], "text no id can hold matches nothing (and is no error)");
+  assert.deepEqual(await ids("order 42"), []);
   assert.equal((await ids("")).length, 6);
 });
 

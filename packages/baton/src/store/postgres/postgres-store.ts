@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import pg from "pg";
 import { BatonError, LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
@@ -192,8 +192,23 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       (error) => log(`PostgreSQL unreachable, retrying: ${(error as Error).message}`),
     );
 
+  // Statements of fixed text are prepared once per connection (named by a
+  // digest of their text): PostgreSQL then skips parsing them, and plans them
+  // once it finds a generic plan as good.
+  const statementNames = new Map<string, string>();
+  const statementName = (text: string) => {
+    let name = statementNames.get(text);
+    if (!name) {
+      name = `baton_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+      statementNames.set(text, name);
+    }
+    return name;
+  };
   const query = async <R extends pg.QueryResultRow>(text: string, values?: unknown[], on: pg.Pool = pool) =>
-    (await on.query<R>(text, values)).rows;
+    (await on.query<R>({ name: statementName(text), text, values })).rows;
+  /** A statement whose text varies (a listing's filter): not prepared. */
+  const queryOnce = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+    (await pool.query<R>(text, values)).rows;
 
   const loadRun = async (id: string) => {
     const [row] = await query<RunRow>(sql.getRun, [id]);
@@ -297,7 +312,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     listRuns(filter: RunFilter) {
       const { where, params, limit } = runFilterSql(filter, (n) => `$${n}`);
       return run(async () => {
-        const rows = await query<RunRow>(
+        const rows = await queryOnce<RunRow>(
           `SELECT * FROM ${quoted}.runs ${where} ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1}`,
           [...params, limit + 1],
         );
