@@ -84,10 +84,13 @@ test("npm start runs the demos, prints progress and a summary, and a second laun
   try {
     await waitForOutput(first, "press Ctrl+C to stop");
     // The API serves the same engine while it runs.
-    const url = /^API on (http:\/\/127\.0\.0\.1:\d+)\/api/m.exec(first.output.stdout)?.[1];
+    const url = /^Dashboard on (http:\/\/127\.0\.0\.1:\d+)\/ and API on /m.exec(first.output.stdout)?.[1];
     assert.ok(url, first.output.stdout);
     const page = (await (await fetch(`${url}/api/runs?workflow=order`)).json()) as { runs: { status: string }[] };
     assert.deepEqual(page.runs.map((run) => run.status).sort(), ["compensated", "completed"]);
+    const dashboard = await fetch(`${url}/`);
+    assert.match(await dashboard.text(), /<!doctype html>/i);
+    assert.match(dashboard.headers.get("content-security-policy") ?? "", /script-src 'self'/);
   } finally {
     first.child.kill("SIGTERM");
   }

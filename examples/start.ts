@@ -8,7 +8,7 @@
  * - a sign-up whose provisioning fails, so billing is paused;
  * - a research run whose scope changes while its branches work.
  *
- * The HTTP API and the dashboard serve the same engine on
+ * The dashboard and the HTTP API serve the same engine on
  * http://127.0.0.1:7700 (`BATON_PORT` picks another port; 0 a free one).
  * After a summary the engine keeps running until SIGINT or SIGTERM. With
  * `--once` it exits after the summary (status 1 when a demo did not end as
@@ -17,6 +17,7 @@
  * Usage: npm start [-- --once]
  */
 import { resolve } from "node:path";
+import { dashboardDir, isDashboardBuilt } from "@baton/dashboard";
 import { type RunningServer, startServer } from "@baton/server";
 import {
   BatonError,
@@ -153,13 +154,17 @@ await engine.start();
 console.log(`Baton demo: engine on ${resolve(".baton/baton.db")}, runs of this launch end in -${suffix}`);
 const port = Number(process.env.BATON_PORT ?? 7700);
 try {
-  server = await startServer({ engine, port });
+  server = await startServer({ engine, port, dashboard: isDashboardBuilt() ? dashboardDir : undefined });
 } catch (error) {
   const busy = (error as { code?: string }).code === "EADDRINUSE";
   console.error(busy ? `port ${port} is in use: set BATON_PORT to another port (0 picks a free one)` : String(error));
   await shutdown(1);
 }
-console.log(`API on ${server?.url}/api (try ${server?.url}/api/runs)`);
+console.log(
+  isDashboardBuilt()
+    ? `Dashboard on ${server?.url}/ and API on ${server?.url}/api`
+    : `API on ${server?.url}/api (no dashboard: it is not built; npm run build -w @baton/dashboard)`,
+);
 const unfinished = (
   await engine.listRuns({ status: ["pending", "running", "waiting", "compensating"], limit: 1000 })
 ).runs

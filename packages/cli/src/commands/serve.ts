@@ -1,3 +1,4 @@
+import { dashboardDir, isDashboardBuilt } from "@baton/dashboard";
 import { type ApiToken, isLoopback, type RunningServer, startServer } from "@baton/server";
 import { Command, Option } from "@commander-js/extra-typings";
 import { BatonError, createEngine, type Engine } from "baton";
@@ -40,6 +41,7 @@ export function createServeCommand() {
       ),
     )
     .option("--no-worker", "serve the API only; `baton worker` processes execute the runs")
+    .option("--no-dashboard", "do not serve the dashboard at /")
     .option("--no-migrate", "do not apply pending migrations on start (a deploy step runs `baton migrate`)")
     .action(async (modulePath, options) => {
       const tokens = [
@@ -57,7 +59,12 @@ export function createServeCommand() {
         throw failed(error);
       }
       const stop = waitForStop();
-      const settings = { ...options, tokens, worker: options.worker && workflows.length > 0 };
+      const settings = {
+        ...options,
+        tokens,
+        worker: options.worker && workflows.length > 0,
+        dashboard: options.dashboard && isDashboardBuilt() ? dashboardDir : undefined,
+      };
       const server = await listen(engine, settings, failed).catch(async (error) => {
         await Promise.resolve(engine[Symbol.asyncDispose]()).catch(() => {});
         throw error;
@@ -67,6 +74,10 @@ export function createServeCommand() {
       const work =
         workflows.length === 0 ? "no workflows loaded" : options.worker ? `running ${names}` : `API only for ${names}`;
       console.log(`serving ${server.url} on ${store}, ${work}`);
+      if (settings.dashboard) console.log(`dashboard at ${server.url}/`);
+      else if (options.dashboard) {
+        console.log(c.dim("no dashboard: it is not built (npm run build -w @baton/dashboard)"));
+      }
       const reason = await stop;
       console.log(`${reason}: stopping`);
       await server.close();
@@ -78,12 +89,20 @@ export function createServeCommand() {
 /** Migrates the store (unless --no-migrate), listens, then starts the worker (unless --no-worker). */
 async function listen(
   engine: Engine,
-  options: { host: string; port: number; tokens: ApiToken[]; bodyLimit?: number; migrate: boolean; worker: boolean },
+  options: {
+    host: string;
+    port: number;
+    tokens: ApiToken[];
+    bodyLimit?: number;
+    migrate: boolean;
+    worker: boolean;
+    dashboard?: string;
+  },
   failed: (error: unknown) => CliError,
 ): Promise<RunningServer> {
   if (options.migrate) await engine.store.migrate().catch((error) => Promise.reject(failed(error)));
-  const { host, port, tokens, bodyLimit } = options;
-  const server = await startServer({ engine, host, port, tokens, bodyLimit }).catch((error) =>
+  const { host, port, tokens, bodyLimit, dashboard } = options;
+  const server = await startServer({ engine, host, port, tokens, bodyLimit, dashboard }).catch((error) =>
     Promise.reject(listenError(error, host, port)),
   );
   if (options.worker) {
