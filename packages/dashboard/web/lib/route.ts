@@ -1,0 +1,52 @@
+/**
+ * The dashboard's routes live in the URL's hash, so the server serves one
+ * `index.html` for every view:
+ *
+ * - `#/runs?workflow=order&status=failed` : the runs, filtered
+ * - `#/runs/<encoded run id>` : one run
+ * - `#/waiting` : runs waiting for a person
+ * - `#/workflows` : workflows with counts and recent failures
+ *
+ * Links to runs are only ever built by `runHref`, which encodes the id.
+ */
+
+/** A parsed route. */
+export type Route =
+  | { name: "runs"; query: URLSearchParams }
+  | { name: "run"; id: string }
+  | { name: "waiting" }
+  | { name: "workflows" }
+  | { name: "not-found"; path: string };
+
+/** Reads a route from a location hash (`#/runs/abc`). */
+export function parseRoute(hash: string): Route {
+  const text = hash.replace(/^#/, "");
+  const questionMark = text.indexOf("?");
+  const path = questionMark === -1 ? text : text.slice(0, questionMark);
+  const query = new URLSearchParams(questionMark === -1 ? "" : text.slice(questionMark + 1));
+  if (path === "" || path === "/" || path === "/runs") return { name: "runs", query };
+  if (path === "/waiting") return { name: "waiting" };
+  if (path === "/workflows") return { name: "workflows" };
+  const run = /^\/runs\/([^/]+)$/.exec(path);
+  if (run?.[1]) {
+    try {
+      return { name: "run", id: decodeURIComponent(run[1]) };
+    } catch {
+      return { name: "not-found", path };
+    }
+  }
+  return { name: "not-found", path };
+}
+
+/** The link to a run's page. */
+export function runHref(id: string): `#/${string}` {
+  return `#/runs/${encodeURIComponent(id)}`;
+}
+
+/** The link to the runs list with these filters (empty values are left out). */
+export function runsHref(filters: Record<string, string | undefined>): `#/${string}` {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
+  const text = query.toString();
+  return text ? `#/runs?${text}` : "#/runs";
+}
