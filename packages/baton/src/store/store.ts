@@ -304,8 +304,8 @@ export interface Store {
    * by `owner` but not in `exclude`) under new leases.
    */
   claimRuns(request: ClaimRequest): Promise<ClaimResult>;
-  /** Extends every lease `owner` holds. Returns how many runs it holds. */
-  renewLeases(owner: string, now: number, leaseMs: number): Promise<number>;
+  /** Extends every lease `owner` holds. Returns the ids of the runs it holds (and only those were extended). */
+  renewLeases(owner: string, now: number, leaseMs: number): Promise<string[]>;
   /** Ids of the runs `owner` holds. */
   heldRuns(owner: string): Promise<string[]>;
   /** Ids of the runs `owner` holds that were poked since it last wrote them. */

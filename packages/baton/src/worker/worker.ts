@@ -212,19 +212,22 @@ export class Worker {
     await Promise.all(candidates.map((executor) => executor.release()));
   }
 
-  /** Extends the leases; when fewer are held than in memory, drops the runs lost to another worker. */
+  /**
+   * Extends the leases. Only the runs the store says it extended get a later
+   * `leaseUntil`; a run it no longer holds (another worker took it while this
+   * one was frozen or cut off) is dropped at once, before any further step
+   * body of it can start.
+   */
   private async renew(): Promise<void> {
     if (!this.running || this.executors.size === 0) return;
     try {
       const { store, owner, clock, leaseMs } = this.options;
-      const covered = [...this.executors.values()];
+      const covered = [...this.executors.entries()];
       const sentAt = performance.now();
-      const held = await store.renewLeases(owner, clock.now(), leaseMs);
-      for (const executor of covered) executor.leaseUntil = Math.max(executor.leaseUntil, sentAt + leaseMs);
-      if (held >= this.executors.size) return;
-      const still = new Set(await store.heldRuns(owner));
-      for (const [runId, executor] of this.executors) {
-        if (!still.has(runId)) executor.leaseLost();
+      const held = new Set(await store.renewLeases(owner, clock.now(), leaseMs));
+      for (const [runId, executor] of covered) {
+        if (held.has(runId)) executor.leaseUntil = Math.max(executor.leaseUntil, sentAt + leaseMs);
+        else if (this.executors.get(runId) === executor) executor.leaseLost();
       }
     } catch (error) {
       this.options.log("renewing leases failed", error);

@@ -109,7 +109,7 @@ export function postgresSql(t: string) {
       WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > $1::bigint
         AND (workflow || '@' || version) = ANY($2::text[])`,
 
-    renew: `UPDATE ${t}.runs SET lease_expires_at = $2::bigint WHERE lease_owner = $1`,
+    renew: `UPDATE ${t}.runs SET lease_expires_at = $2::bigint WHERE lease_owner = $1 RETURNING id`,
     held: `SELECT id FROM ${t}.runs WHERE lease_owner = $1`,
     poked: `SELECT id FROM ${t}.runs WHERE lease_owner = $1 AND poke_seq > seen_poke_seq`,
     lease: `SELECT lease_owner, lease_token, last_seq FROM ${t}.runs WHERE id = $1`,

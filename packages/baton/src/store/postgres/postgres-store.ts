@@ -434,7 +434,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     },
 
     renewLeases(owner, now, leaseMs) {
-      return run(async () => (await pool.query(sql.renew, [owner, now + leaseMs])).rowCount ?? 0);
+      return run(async () => (await query<{ id: string }>(sql.renew, [owner, now + leaseMs])).map((row) => row.id));
     },
 
     heldRuns(owner) {

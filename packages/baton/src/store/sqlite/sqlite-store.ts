@@ -137,7 +137,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > @now
          AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))`,
     ),
-    renew: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ?"),
+    renew: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? RETURNING id"),
     held: db.prepare("SELECT id FROM runs WHERE lease_owner = ?"),
     poked: db.prepare("SELECT id FROM runs WHERE lease_owner = ? AND poke_seq > seen_poke_seq"),
     progress: db.prepare(
@@ -328,7 +328,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     renewLeases(owner, now, leaseMs) {
-      return batcher.write(() => statements().renew.run(now + leaseMs, owner).changes);
+      return batcher.write(() =>
+        (statements().renew.all(now + leaseMs, owner) as { id: string }[]).map((row) => row.id),
+      );
     },
 
     async heldRuns(owner) {
