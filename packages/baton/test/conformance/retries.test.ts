@@ -131,11 +131,12 @@ test("RetryableError may set its own delay; the workflow's retry policy is the d
 test("a timed-out attempt counts as failed and is retried; the step sees an aborted signal", async () => {
   const clock = createTestClock();
   let aborted = 0;
+  let bodies = 0;
   const wf = defineWorkflow("step-timeout", async (ctx) =>
     ctx.step(
       "hangs-once",
       (step) =>
-        step.attempt === 1
+        ++bodies === 1
           ? new Promise((_, reject) => {
               step.signal.addEventListener("abort", () => {
                 aborted++;
@@ -148,8 +149,10 @@ test("a timed-out attempt counts as failed and is retried; the step sees an abor
   );
   await using engine = await startEngine([wf], { clock });
   const run = await engine.startRun(wf, {});
-  await statusOf(engine, run.id, "running");
+  // The attempt's clock starts with its body, once its start is committed.
+  await eventually(() => bodies === 1);
   await clock.advance("5s");
+  await eventually(async () => (await engine.getRun(run.id)).steps[0]?.attempts[0]?.status === "failed");
   await clock.advance("1s");
   assert.equal(await run.result(), "second attempt");
   assert.equal(aborted, 1);

@@ -118,6 +118,28 @@ export function postgresSql(t: string) {
     // $9 set error, $10 error, $11 set wake, $12 wake at, $13 seen poke seq, $14 finished at,
     // $15 release, $16 now, $17 events, $18 consumed signals, $19 child runs, $20 child events,
     // $21 terminal, $22 channel, $23 event waits to register, $24 positions of event waits ended
+    // The common write of a step (events, status, next timer, nothing else): the
+    // lean form of \`append\`, with its parameters numbered alike where shared.
+    // $1 run, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status,
+    // $7 set wake_at, $8 wake_at, $9 seen poke seq, $10 now, $11 events
+    appendSteps: `WITH upd AS (
+        UPDATE ${t}.runs SET
+          last_seq = $5::integer,
+          status = coalesce($6::text, status),
+          wake_at = CASE WHEN $7::boolean THEN $8::bigint ELSE wake_at END,
+          seen_poke_seq = coalesce($9::bigint, seen_poke_seq),
+          updated_at = $10::bigint
+        WHERE id = $1 AND lease_owner = $2 AND lease_token = $3::bigint AND last_seq = $4::integer
+        RETURNING id
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT $1, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($11::jsonb) AS e(${eventColumns})
+        WHERE EXISTS (SELECT 1 FROM upd)
+      )
+      SELECT (SELECT count(*) FROM upd)::int AS matched`,
+
     append: `WITH upd AS (
         UPDATE ${t}.runs SET
           last_seq = $5::integer,

@@ -29,6 +29,7 @@ import type {
 } from "../store.js";
 import { isAmbiguousError } from "./connection-errors.js";
 import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
+import { createGroupCommit } from "./group-commit.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
 import { createPostgresEvents } from "./postgres-events.js";
@@ -126,14 +127,21 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     keepAlive: true,
     application_name: "baton",
   };
-  const pool = new pg.Pool({ ...config, max: poolSize });
+  // Pipelined connections: a batch of group commit goes out in one round trip.
+  const pool = new pg.Pool({ ...config, max: poolSize, pipeline: true } as pg.PoolConfig);
   // Commits of attempt starts do not wait for the disk: they only need to be
   // visible to other workers; the run's next durable commit flushes them too.
+  const startsPoolSize = Math.ceil(poolSize / 4);
   const startsPool = new pg.Pool({
     ...config,
-    max: Math.ceil(poolSize / 4),
+    max: startsPoolSize,
     options: "-c synchronous_commit=off",
-  });
+    pipeline: true,
+  } as pg.PoolConfig);
+  // Progress of concurrent runs shares transactions (group commit), leaving
+  // connections free for claims and reads.
+  const commits = createGroupCommit(pool, { maxInFlight: Math.max(1, Math.ceil(poolSize / 2)), maxBatch: 100 });
+  const startCommits = createGroupCommit(startsPool, { maxInFlight: startsPoolSize, maxBatch: 100 });
   for (const p of [pool, startsPool]) p.on("error", (error) => log("an idle PostgreSQL connection failed", error));
   const listener = createNoticeListener(config, channel, log);
   const retry: RetryPolicy = { forMs: options.reconnectTimeoutMs ?? 60_000, initialDelayMs: 50, maxDelayMs: 2000 };
@@ -462,35 +470,65 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
         }
         const lastSeq = last ? last.seq : previousSeq;
         try {
-          const [result] = await query<{ matched: number }>(
-            sql.append,
-            [
-              lease.runId,
-              lease.owner,
-              lease.token,
-              previousSeq,
-              lastSeq,
-              write.status ?? null,
-              write.output !== undefined,
-              encodeJson(write.output, `output of run "${lease.runId}"`) ?? null,
-              write.error !== undefined,
-              encodeJson(write.error, "error") ?? null,
-              write.wakeAt !== undefined || terminal,
-              terminal ? null : (write.wakeAt ?? null),
-              write.seenPokeSeq ?? null,
-              terminal ? write.now : null,
-              Boolean(write.release || terminal),
-              write.now,
-              history,
-              write.consumedSignals ?? [],
-              children.runs,
-              children.events,
-              terminal,
-              channel,
-              eventWaits,
-              write.endedEventWaits ?? [],
-            ],
-            on,
+          const lean =
+            !terminal &&
+            !write.release &&
+            write.output === undefined &&
+            write.error === undefined &&
+            !write.children?.length &&
+            !write.consumedSignals?.length &&
+            !write.eventWaits?.length &&
+            !write.endedEventWaits?.length;
+          const [text, values] = lean
+            ? [
+                sql.appendSteps,
+                [
+                  lease.runId,
+                  lease.owner,
+                  lease.token,
+                  previousSeq,
+                  lastSeq,
+                  write.status ?? null,
+                  write.wakeAt !== undefined,
+                  write.wakeAt ?? null,
+                  write.seenPokeSeq ?? null,
+                  write.now,
+                  history,
+                ],
+              ]
+            : [
+                sql.append,
+                [
+                  lease.runId,
+                  lease.owner,
+                  lease.token,
+                  previousSeq,
+                  lastSeq,
+                  write.status ?? null,
+                  write.output !== undefined,
+                  encodeJson(write.output, `output of run "${lease.runId}"`) ?? null,
+                  write.error !== undefined,
+                  encodeJson(write.error, "error") ?? null,
+                  write.wakeAt !== undefined || terminal,
+                  terminal ? null : (write.wakeAt ?? null),
+                  write.seenPokeSeq ?? null,
+                  terminal ? write.now : null,
+                  Boolean(write.release || terminal),
+                  write.now,
+                  history,
+                  write.consumedSignals ?? [],
+                  children.runs,
+                  children.events,
+                  terminal,
+                  channel,
+                  eventWaits,
+                  write.endedEventWaits ?? [],
+                ],
+              ];
+          const [result] = await (on === startsPool ? startCommits : commits).query<{ matched: number }>(
+            statementName(text),
+            text,
+            values,
           );
           if (result?.matched) return;
         } catch (error) {
