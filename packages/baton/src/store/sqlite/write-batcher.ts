@@ -22,31 +22,42 @@ interface Queued {
 export function createWriteBatcher(db: Database.Database): WriteBatcher {
   let queue: Queued[] = [];
   let scheduled: Promise<void> | undefined;
+  // Prepared once: \`exec\` would parse these statements again for every write.
+  let control: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit", Database.Statement> | undefined;
+  const statements = () =>
+    (control ??= {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      savepoint: db.prepare("SAVEPOINT w"),
+      release: db.prepare("RELEASE w"),
+      rollbackTo: db.prepare("ROLLBACK TO w"),
+      commit: db.prepare("COMMIT"),
+    });
 
   const flush = () => {
     const batch = queue;
     queue = [];
     scheduled = undefined;
     const results: { ok: boolean; value: unknown }[] = [];
+    const sql = statements();
     try {
-      db.exec("BEGIN IMMEDIATE");
+      sql.begin.run();
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
     for (const item of batch) {
-      db.exec("SAVEPOINT w");
+      sql.savepoint.run();
       try {
         results.push({ ok: true, value: item.apply() });
-        db.exec("RELEASE w");
+        sql.release.run();
       } catch (error) {
-        db.exec("ROLLBACK TO w");
-        db.exec("RELEASE w");
+        sql.rollbackTo.run();
+        sql.release.run();
         results.push({ ok: false, value: error });
       }
     }
     try {
-      db.exec("COMMIT");
+      sql.commit.run();
     } catch (error) {
       if (db.inTransaction) db.exec("ROLLBACK");
       for (const item of batch) item.reject(error);
