@@ -3,7 +3,8 @@
  * scenario and store, and writes each result to
  * `bench/results/<scenario>-<store>-<time>.json`.
  *
- * Usage: npm run bench -- [scenario...] [--rounds N] [--runs N] [--store sqlite|postgres]
+ * Usage: npm run bench -- [scenario...] [--rounds N] [--runs N] [--store sqlite|postgres] [--<option> N[,N...]]
+ * (`--help` lists the options of each scenario).
  *
  * PostgreSQL passes run in a database of their own, `baton_bench_<pid>`,
  * created on the server at BATON_BENCH_POSTGRES_URL (default
@@ -55,6 +56,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void cleanUp().finally(() => process.exit(130));
   });
 }
+// A promise rejected with no handler (a bug in a scenario) would end the process before its clean-up.
+process.once("unhandledRejection", (error) => {
+  console.error(`\nunhandled rejection, cleaning up: ${(error as Error)?.stack ?? error}`);
+  void cleanUp().finally(() => process.exit(1));
+});
 
 async function contextFor(store: StoreKind): Promise<ScenarioContext> {
   if (store === "postgres") {
@@ -76,9 +82,17 @@ async function contextFor(store: StoreKind): Promise<ScenarioContext> {
 }
 
 async function runPass(scenario: Scenario, store: StoreKind): Promise<void> {
-  const sizes = { rounds: args.rounds ?? scenario.defaults.rounds, runs: args.runs ?? scenario.defaults.runs };
+  const options = Object.fromEntries(
+    Object.entries(args.options).filter(([name]) => scenario.options?.[name] !== undefined),
+  );
+  const sizes = {
+    rounds: args.rounds ?? scenario.defaults.rounds,
+    runs: args.runs ?? scenario.defaults.runs,
+    options,
+  };
+  const given = Object.entries(options).map(([name, values]) => `, --${name} ${values.join(",")}`);
   console.log(`\n## ${scenario.name} on ${store}: ${scenario.description}`);
-  console.log(`rounds ${sizes.rounds}, runs ${sizes.runs} per round and configuration\n`);
+  console.log(`rounds ${sizes.rounds}, runs ${sizes.runs}${given.join("")}\n`);
   const context = await contextFor(store);
   const env = environment(context.postgresUrl ? { postgres: await serverFacts(context.postgresUrl) } : {});
   const startedAt = new Date();

@@ -2,6 +2,7 @@
  * Workflows the bench runs. Worker processes (`bench/worker.ts`) register all
  * of them; a scenario starts runs of the ones it measures.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { defineWorkflow } from "baton";
 
 /** What each step of `steps` returns. */
@@ -17,5 +18,69 @@ export const steps = defineWorkflow("bench-steps", async (ctx, input: { steps: n
   return last;
 });
 
+/** What each step of `clockedSteps` returns: `at` is when its body ran (high-resolution epoch ms). */
+export interface ClockedValue extends StepValue {
+  at: number;
+}
+
+/**
+ * Like `steps`, but each step also returns the time its body ran; the output
+ * lists those times in step order. Only meaningful in one process (the bench's clock).
+ */
+export const clockedSteps = defineWorkflow("bench-clocked-steps", async (ctx, input: { steps: number }) => {
+  const at: number[] = [];
+  for (let i = 0; i < input.steps; i++) {
+    const value = await ctx.step(
+      `step-${i}`,
+      (): ClockedValue => ({ i, ok: true, at: performance.timeOrigin + performance.now() }),
+    );
+    at.push(value.at);
+  }
+  return { steps: at.length, at };
+});
+
+/** `input.width` steps at once (`Promise.all`); the output counts them and sums their `i`. */
+export const fanOut = defineWorkflow("bench-fan-out", async (ctx, input: { width: number }) => {
+  const values = await Promise.all(
+    Array.from({ length: input.width }, (_, i) => ctx.step(`step-${i}`, (): StepValue => ({ i, ok: true }))),
+  );
+  return { steps: values.length, sum: values.reduce((sum, value) => sum + value.i, 0) };
+});
+
+/** `input.children` children of `steps` (each `input.steps` steps) at once; the output counts those that returned their last step. */
+export const parent = defineWorkflow("bench-parent", async (ctx, input: { children: number; steps: number }) => {
+  const outputs = await Promise.all(
+    Array.from({ length: input.children }, () => ctx.child(steps, { steps: input.steps })),
+  );
+  return { children: outputs.length, ok: outputs.filter((out) => out?.i === input.steps - 1 && out.ok).length };
+});
+
+/** Waits for signal `go` (payload `{ n }`), then one step returning `{ n, ok: true }`. */
+export const waitForGo = defineWorkflow("bench-wait-for-go", async (ctx, _input: { n: number }) => {
+  const payload = await ctx.waitForSignal<{ n: number }>("go");
+  return ctx.step("after", () => ({ n: payload?.n, ok: true }));
+});
+
+/** Sleeps `input.ms` (a durable timer), then one step returning `{ n, ok: true }`. */
+export const sleeper = defineWorkflow("bench-sleeper", async (ctx, input: { n: number; ms: number }) => {
+  await ctx.sleep(input.ms);
+  return ctx.step("after", () => ({ n: input.n, ok: true }));
+});
+
+/** `input.steps` steps in sequence, each sleeping `input.sleepMs` in its body (in flight meanwhile); the output is the last one. */
+export const slowSteps = defineWorkflow("bench-slow-steps", async (ctx, input: { steps: number; sleepMs: number }) => {
+  let last: StepValue | undefined;
+  for (let i = 0; i < input.steps; i++) {
+    last = await ctx.step(`step-${i}`, async ({ signal }): Promise<StepValue> => {
+      await sleep(input.sleepMs, undefined, { signal });
+      return { i, ok: true };
+    });
+  }
+  return last;
+});
+
+/** No durable call: returns `{ n, ok: true }` at once (a run that only starts and completes). */
+export const noop = defineWorkflow("bench-noop", async (_ctx, input: { n: number }) => ({ n: input.n, ok: true }));
+
 /** Every bench workflow. */
-export const benchWorkflows = [steps];
+export const benchWorkflows = [steps, clockedSteps, fanOut, parent, waitForGo, sleeper, slowSteps, noop];

@@ -1,12 +1,54 @@
 /**
- * The raw baseline: what the `pg` driver alone achieves on the same database.
- * A baseline "run" is `steps` single-row INSERTs in sequence, each its own
- * transaction (autocommit: one statement, one commit, flushed to disk as the
- * server's `synchronous_commit` says). All runs start at once and share a
- * pool of `clients` connections, opened before the clock starts.
+ * The raw baseline: what the driver alone achieves on the same store. A
+ * baseline "run" is `steps` single-row INSERT+COMMITs in sequence (see
+ * `insert-target.ts` for the driver and its settings); `inFlight` runs are
+ * under way at all times, on the target's connections.
  */
-import pg from "pg";
+import { runInFlight } from "./in-flight.js";
+import { type InsertTarget, openPostgresTarget } from "./insert-target.js";
 import type { BatchTimings } from "./runs.js";
+
+/** Options of `measureInserts`. */
+export interface InsertOptions {
+  runs: number;
+  /** INSERT+COMMITs per run. */
+  steps: number;
+  /** Runs under way at once. Default: all of them. */
+  inFlight?: number;
+  /** Awaited before each insert, off the insert's clock (a step's own work). Default: none. */
+  beforeInsert?: () => Promise<void>;
+}
+
+/** Timings of baseline runs (local clock), with each insert's latency. */
+export interface InsertTimings extends BatchTimings {
+  /** Latency of each INSERT+COMMIT, in ms. */
+  insertLatenciesMs: number[];
+}
+
+/**
+ * Measures baseline runs on `target` and checks that the table holds every row.
+ * Runs start at once, or `inFlight` at a time; a run's latency counts from its own start.
+ */
+export async function measureInserts(target: InsertTarget, options: InsertOptions): Promise<InsertTimings> {
+  const { runs, steps, beforeInsert } = options;
+  const before = await target.count();
+  const insertLatenciesMs: number[] = [];
+  const began = performance.now();
+  const latenciesMs = await runInFlight(runs, options.inFlight ?? runs, async (run) => {
+    const started = performance.now();
+    for (let i = 0; i < steps; i++) {
+      if (beforeInsert) await beforeInsert();
+      const at = performance.now();
+      await target.insert(run, i, JSON.stringify({ i, ok: true }));
+      insertLatenciesMs.push(performance.now() - at);
+    }
+    return performance.now() - started;
+  });
+  const spanMs = performance.now() - began;
+  const count = (await target.count()) - before;
+  if (count !== runs * steps) throw new Error(`baseline table holds ${count} new rows, expected ${runs * steps}`);
+  return { runs, spanMs, startsMs: 0, latenciesMs, insertLatenciesMs };
+}
 
 /** Options of `measureInsertBaseline`. */
 export interface BaselineOptions {
@@ -20,44 +62,12 @@ export interface BaselineOptions {
   clients: number;
 }
 
-/** Opens `count` connections of the pool, and releases every one even when some fail. */
-async function openAll(pool: pg.Pool, count: number): Promise<void> {
-  const settled = await Promise.allSettled(Array.from({ length: count }, () => pool.connect()));
-  const failed = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
-  for (const s of settled) if (s.status === "fulfilled") s.value.release();
-  if (failed.length > 0) {
-    throw new Error(`could open only ${count - failed.length} of ${count} connections: ${failed[0]?.reason}`);
-  }
-}
-
-/** Measures `runs` baseline runs; latencies and span on the local clock. */
+/** PostgreSQL baseline with every run in flight at once on a pool of `clients` connections. */
 export async function measureInsertBaseline(options: BaselineOptions): Promise<BatchTimings> {
-  const { databaseUrl, runs, steps, clients } = options;
-  const table = `${pg.escapeIdentifier(options.schema)}.baseline`;
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: clients, application_name: "baton-bench" });
-  pool.on("error", () => {}); // an idle connection closed by the server (the database dropped on Ctrl-C)
+  const target = await openPostgresTarget(options.databaseUrl, options.schema, options.clients);
   try {
-    await pool.query(`CREATE SCHEMA ${pg.escapeIdentifier(options.schema)}`);
-    await pool.query(
-      `CREATE TABLE ${table} (id bigserial PRIMARY KEY, run integer NOT NULL, step integer NOT NULL, data text NOT NULL)`,
-    );
-    await openAll(pool, clients);
-
-    const insert = `INSERT INTO ${table} (run, step, data) VALUES ($1, $2, $3)`;
-    const began = performance.now();
-    const latenciesMs = await Promise.all(
-      Array.from({ length: runs }, async (_, run) => {
-        for (let i = 0; i < steps; i++) await pool.query(insert, [run, i, JSON.stringify({ i, ok: true })]);
-        return performance.now() - began;
-      }),
-    );
-    const spanMs = performance.now() - began;
-    const [{ count } = { count: 0 }] = (
-      await pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${table}`)
-    ).rows;
-    if (count !== runs * steps) throw new Error(`baseline table holds ${count} rows, expected ${runs * steps}`);
-    return { runs, spanMs, startsMs: 0, latenciesMs };
+    return await measureInserts(target, { runs: options.runs, steps: options.steps });
   } finally {
-    await pool.end();
+    await target.close();
   }
 }

@@ -28,8 +28,14 @@ export interface ScenarioContext {
 export interface ScenarioSizes {
   /** Repetitions of the whole measurement; the table shows medians over them. */
   rounds: number;
-  /** Runs started per round and configuration. */
+  /** Runs started per round and configuration (each scenario says what it counts). */
   runs: number;
+}
+
+/** Sizes plus the scenario's own options as given on the command line (absent: the scenario's default). */
+export interface ScenarioArgs extends ScenarioSizes {
+  /** `--name 1,2,3` as `{ name: [1, 2, 3] }`, for the names in `Scenario.options`. */
+  options: Record<string, number[]>;
 }
 
 /** One column of a summary table. */
@@ -67,5 +73,16 @@ export interface Scenario {
   /** Stores it runs on, in order. */
   stores: StoreKind[];
   defaults: ScenarioSizes;
-  run(context: ScenarioContext, sizes: ScenarioSizes): Promise<ScenarioResult>;
+  /**
+   * Options of its own on the command line (`--name value[,value...]`, positive
+   * integers), by name, each with a description that states its default.
+   */
+  options?: Record<string, string>;
+  run(context: ScenarioContext, args: ScenarioArgs): Promise<ScenarioResult>;
+}
+
+/** The single value of option `name` (its last, if a list was given), or `fallback`. */
+export function optionValue(args: ScenarioArgs, name: string, fallback: number): number {
+  const values = args.options[name];
+  return values && values.length > 0 ? (values[values.length - 1] as number) : fallback;
 }

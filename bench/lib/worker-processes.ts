@@ -1,7 +1,9 @@
 /**
  * Worker processes of a measurement: `bench/worker.ts` children on one store,
- * started together and stopped together. Their standard error is passed on,
- * each line prefixed with the worker's name, and kept for the result.
+ * started together and stopped (or killed) together. Their standard error is
+ * passed on (the first 20 lines of a group), each line prefixed with the
+ * worker's name, and kept for the result (the first 1,000 lines; all are
+ * counted). Each can report its memory (SIGUSR2, after a garbage collection).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -10,35 +12,79 @@ import { fileURLToPath } from "node:url";
 const workerScript = fileURLToPath(new URL("../worker.ts", import.meta.url));
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Longest wait for a worker to report ready, and for one to exit after SIGTERM. */
+/** Longest wait for a worker to report ready, for one to exit after SIGTERM, and for a memory report. */
 const readyTimeoutMs = 30_000;
 const stopTimeoutMs = 15_000;
+const memoryTimeoutMs = 30_000;
+/** Standard error lines of a group passed on, and kept. */
+const echoedLines = 20;
+const keptLines = 1000;
 
 const alive = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of alive) child.kill("SIGKILL");
 });
 
+/** Memory of a worker process, in bytes (`process.memoryUsage()` after a full garbage collection). */
+export interface WorkerMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
 /** Running worker processes. */
 export interface WorkerProcesses {
   readonly count: number;
-  /** Lines the workers wrote to standard error so far, prefixed with their name. */
+  /** Lines the workers wrote to standard error so far, prefixed with their name (the first 1,000). */
   readonly stderr: string[];
+  /** How many lines the workers wrote to standard error so far. */
+  readonly stderrCount: number;
+  /** The memory of each worker, in order. */
+  memory(): Promise<WorkerMemory[]>;
+  /** SIGKILL to each, waiting for their exit; resolves to their exit descriptions. */
+  kill(): Promise<string[]>;
   /** SIGTERM to each, waiting for their exit (SIGKILL after 15 s); resolves to their exit descriptions. */
   stop(): Promise<string[]>;
+}
+
+/** Engine options of the workers (`bench/worker.ts` flags). */
+export interface WorkerOptions {
+  /** Names are `<prefix>1` to `<prefix><count>`. Default `worker-`. */
+  prefix?: string;
+  /** Pass their standard error on (default true). */
+  echo?: boolean;
+  /** The engine's `lease`, in ms. Default: the engine's. */
+  leaseMs?: number;
+  /** The engine's `maxRunsInMemory`. Default: the engine's. */
+  maxRunsInMemory?: number;
+}
+
+/** Standard error of a group of workers. */
+interface ErrorLines {
+  kept: string[];
+  count: number;
+  echo: boolean;
 }
 
 interface Child {
   name: string;
   process: ChildProcess;
   exited: Promise<string>;
+  /** Listeners of standard output lines. */
+  lines: Set<(line: string) => void>;
 }
 
-function spawnWorker(name: string, store: string, stderr: string[], echo: boolean): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=development", workerScript, store, name], {
-    cwd: repositoryRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+function spawnWorker(name: string, store: string, stderr: ErrorLines, options: WorkerOptions): Child {
+  const flags = [
+    ...(options.leaseMs ? ["--lease", String(options.leaseMs)] : []),
+    ...(options.maxRunsInMemory ? ["--max-runs-in-memory", String(options.maxRunsInMemory)] : []),
+  ];
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", "--conditions=development", workerScript, store, name, ...flags],
+    { cwd: repositoryRoot, stdio: ["ignore", "pipe", "pipe"] },
+  );
   alive.add(child);
   const exited = new Promise<string>((resolve) =>
     child.on("exit", (code, signal) => {
@@ -47,27 +93,46 @@ function spawnWorker(name: string, store: string, stderr: string[], echo: boolea
     }),
   );
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => {
-    stderr.push(`[${name}] ${line}`);
-    if (echo) process.stderr.write(`[${name}] ${line}\n`);
+    stderr.count++;
+    if (stderr.kept.length < keptLines) stderr.kept.push(`[${name}] ${line}`);
+    if (stderr.echo && stderr.count <= echoedLines) process.stderr.write(`[${name}] ${line}\n`);
+    if (stderr.echo && stderr.count === echoedLines + 1) {
+      process.stderr.write(`[${name}] (further lines of the workers are counted, the first ${keptLines} kept)\n`);
+    }
   });
-  return { name, process: child, exited };
+  const lines = new Set<(line: string) => void>();
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    for (const listener of lines) listener(line);
+  });
+  return { name, process: child, exited, lines };
 }
 
-function whenReady(child: Child, stderr: string[]): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${child.name} not ready within ${readyTimeoutMs} ms`)),
-      readyTimeoutMs,
-    );
-    createInterface({ input: child.process.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      if (line.includes('"ready"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void child.exited.then((exit) => {
+/** Resolves with the first standard output line of `child` that holds `"event":"<event>"`, parsed. */
+function nextEvent(
+  child: Child,
+  event: string,
+  timeoutMs: number,
+  stderr: ErrorLines,
+): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
       clearTimeout(timer);
-      reject(new Error(`${exit} before it was ready: ${stderr.join("\n")}`));
+      child.lines.delete(listener);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${child.name}: no "${event}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (line: string) => {
+      if (!line.includes(`"event":"${event}"`)) return;
+      done();
+      resolve(JSON.parse(line) as Record<string, unknown>);
+    };
+    child.lines.add(listener);
+    void child.exited.then((exit) => {
+      if (!child.lines.has(listener)) return;
+      done();
+      reject(new Error(`${exit} before its "${event}": ${stderr.kept.join("\n")}`));
     });
   });
 }
@@ -81,23 +146,46 @@ async function stopChild(child: Child): Promise<string> {
   return exit;
 }
 
+async function readMemory(child: Child, stderr: ErrorLines): Promise<WorkerMemory> {
+  const report = nextEvent(child, "memory", memoryTimeoutMs, stderr);
+  child.process.kill("SIGUSR2");
+  const { rss, heapUsed, heapTotal, external } = (await report) as unknown as WorkerMemory;
+  return { rss, heapUsed, heapTotal, external };
+}
+
 /**
  * Starts `count` worker processes on `store` (named `<prefix>1` to `<prefix><count>`)
- * and resolves once every one is ready. `echo: false` keeps their standard error quiet.
+ * and resolves once every one is ready.
  */
 export async function startWorkers(
   count: number,
   store: string,
-  { prefix = "worker-", echo = true }: { prefix?: string; echo?: boolean } = {},
+  options: WorkerOptions = {},
 ): Promise<WorkerProcesses> {
-  const stderr: string[] = [];
-  const children = Array.from({ length: count }, (_, i) => spawnWorker(`${prefix}${i + 1}`, store, stderr, echo));
+  const stderr: ErrorLines = { kept: [], count: 0, echo: options.echo ?? true };
+  const prefix = options.prefix ?? "worker-";
+  const children = Array.from({ length: count }, (_, i) => spawnWorker(`${prefix}${i + 1}`, store, stderr, options));
   const stop = () => Promise.all(children.map(stopChild));
   try {
-    await Promise.all(children.map((child) => whenReady(child, stderr)));
+    await Promise.all(children.map((child) => nextEvent(child, "ready", readyTimeoutMs, stderr)));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { count, stderr, stop };
+  return {
+    count,
+    stderr: stderr.kept,
+    get stderrCount() {
+      return stderr.count;
+    },
+    stop,
+    memory: () => Promise.all(children.map((child) => readMemory(child, stderr))),
+    kill: () =>
+      Promise.all(
+        children.map((child) => {
+          child.process.kill("SIGKILL");
+          return child.exited;
+        }),
+      ),
+  };
 }

@@ -2,6 +2,23 @@
  * The scenarios the runner knows, in the order it runs them when none is named.
  */
 import type { Scenario } from "../lib/scenario.js";
+import { concurrent } from "./concurrent.js";
+import { fanOutScenario } from "./fan-out.js";
+import { recovery } from "./recovery.js";
 import { scale } from "./scale.js";
+import { sequential } from "./sequential.js";
+import { startup } from "./startup.js";
+import { timers } from "./timers.js";
+import { waiting } from "./waiting.js";
 
-export const scenarios: Scenario[] = [scale];
+/** Every scenario, in the order `npm run bench` runs them. */
+export const scenarios: Scenario[] = [
+  sequential,
+  concurrent,
+  fanOutScenario,
+  waiting,
+  timers,
+  recovery,
+  startup,
+  scale,
+];

@@ -182,5 +182,6 @@ export const scale: Scenario = {
   description: "10-step runs with 1, 2 and 4 worker processes on one PostgreSQL schema, against raw INSERT+COMMITs",
   stores: ["postgres"],
   defaults: { rounds: 3, runs: 500 },
-  run: (context, sizes) => runScale(context, sizes),
+  options: { workers: "worker process counts, one configuration each (default 1,2,4)" },
+  run: (context, args) => runScale(context, { ...args, workers: args.options.workers }),
 };

@@ -30,6 +30,8 @@ export interface WorkerOptions {
 export class Worker {
   private readonly executors = new Map<string, RunExecutor>();
   private running = false;
+  /** A renewal is under way (the next one waits its turn rather than overlap it). */
+  private renewing = false;
   private claiming?: Promise<void>;
   private claimAgain = false;
   private pollTimer?: NodeJS.Timeout;
@@ -219,7 +221,8 @@ export class Worker {
    * body of it can start.
    */
   private async renew(): Promise<void> {
-    if (!this.running || this.executors.size === 0) return;
+    if (!this.running || this.executors.size === 0 || this.renewing) return;
+    this.renewing = true;
     try {
       const { store, owner, clock, leaseMs } = this.options;
       const covered = [...this.executors.entries()];
@@ -231,6 +234,8 @@ export class Worker {
       }
     } catch (error) {
       this.options.log("renewing leases failed", error);
+    } finally {
+      this.renewing = false;
     }
   }
 

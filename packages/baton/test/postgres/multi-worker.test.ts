@@ -60,15 +60,21 @@ interface Chaos {
 }
 
 /** Generations of the workers that hold a running run now (from the lease owners, `multi-worker-<generation>-<pid>`). */
-async function busyGenerations(client: Engine): Promise<Set<number>> {
+async function busyGenerations(client: Engine): Promise<Map<number, number>> {
   const { runs } = await client.store.listRuns({ workflow: workflowName, status: "running", limit: 1000 });
-  return new Set(runs.map((run) => Number(run.leaseOwner?.split("-")[2])).filter(Number.isInteger));
+  const counts = new Map<number, number>();
+  for (const run of runs) {
+    const generation = Number(run.leaseOwner?.split("-")[2]);
+    if (Number.isInteger(generation)) counts.set(generation, (counts.get(generation) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /**
- * Sends the kills and freezes in random order at random moments, each to a
- * worker that holds running runs (any worker once `busyWaitMs` passed without
- * one); keeps `workerCount` workers alive.
+ * Sends the kills and freezes in random order at random moments, each to the
+ * worker that holds the most running runs (any worker once `busyWaitMs`
+ * passed without one), so that it most likely has step bodies in flight;
+ * keeps `workerCount` workers alive.
  */
 async function makeChaos(
   client: Engine,
@@ -90,7 +96,8 @@ async function makeChaos(
         (w) => w.isReady && !w.frozen && !w.exit && (busy.has(w.generation) || Date.now() - since > busyWaitMs),
       );
       if (candidates.length > 0 && (kind === "kill" || frozen < maxFrozen)) {
-        const victim = candidates[randomInt(0, candidates.length - 1)] as WorkerProcess;
+        const load = (w: WorkerProcess) => busy.get(w.generation) ?? 0;
+        const victim = candidates.reduce((a, b) => (load(b) > load(a) ? b : a));
         if (kind === "kill") {
           chaos.push({ kind, generation: victim.generation, at: Date.now() });
           const exit = await killWorker(victim);

@@ -29,7 +29,6 @@ import type {
 } from "../store.js";
 import { isAmbiguousError } from "./connection-errors.js";
 import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
-import { createGroupCommit } from "./group-commit.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
 import { createPostgresEvents } from "./postgres-events.js";
@@ -127,22 +126,20 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     keepAlive: true,
     application_name: "baton",
   };
-  // Pipelined connections: a batch of group commit goes out in one round trip.
-  const pool = new pg.Pool({ ...config, max: poolSize, pipeline: true } as pg.PoolConfig);
+  const pool = new pg.Pool({ ...config, max: poolSize });
   // Commits of attempt starts do not wait for the disk: they only need to be
   // visible to other workers; the run's next durable commit flushes them too.
-  const startsPoolSize = Math.ceil(poolSize / 4);
   const startsPool = new pg.Pool({
     ...config,
-    max: startsPoolSize,
+    max: Math.ceil(poolSize / 4),
     options: "-c synchronous_commit=off",
-    pipeline: true,
-  } as pg.PoolConfig);
-  // Progress of concurrent runs shares transactions (group commit), leaving
-  // connections free for claims and reads.
-  const commits = createGroupCommit(pool, { maxInFlight: Math.max(1, Math.ceil(poolSize / 2)), maxBatch: 100 });
-  const startCommits = createGroupCommit(startsPool, { maxInFlight: startsPoolSize, maxBatch: 100 });
-  for (const p of [pool, startsPool]) p.on("error", (error) => log("an idle PostgreSQL connection failed", error));
+  });
+  for (const p of [pool, startsPool]) {
+    p.on("error", (error) => log("an idle PostgreSQL connection failed", error));
+    // A connection that breaks may report it more than once; the queries on
+    // it fail on their own, so a later report is not a crash.
+    p.on("connect", (client) => client.on("error", () => {}));
+  }
   const listener = createNoticeListener(config, channel, log);
   const retry: RetryPolicy = { forMs: options.reconnectTimeoutMs ?? 60_000, initialDelayMs: 50, maxDelayMs: 2000 };
   let closed = false;
@@ -525,11 +522,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
                   write.endedEventWaits ?? [],
                 ],
               ];
-          const [result] = await (on === startsPool ? startCommits : commits).query<{ matched: number }>(
-            statementName(text),
-            text,
-            values,
-          );
+          const [result] = await query<{ matched: number }>(text, values, on);
           if (result?.matched) return;
         } catch (error) {
           if (!isAmbiguousError(error)) throw error;

@@ -1,0 +1,144 @@
+/**
+ * Scenario `concurrent` (SQLite and PostgreSQL): `steps`-step runs on one
+ * engine in the bench process with a fixed number of runs in flight (50 and
+ * 500 by default): the bench keeps that many started at all times (a new run
+ * starts as soon as one ends) until it has started `runs` in all.
+ *
+ * Next to each, in the same round on the same store, the raw baseline: as
+ * many "runs" of `steps` single-row INSERT+COMMITs with the same number in
+ * flight, on a pool of that many connections (PostgreSQL, capped by what the
+ * server accepts) or on one SQLite connection (its inserts are synchronous:
+ * they run one at a time whatever is in flight).
+ */
+import { createEngine } from "baton";
+import { collectWarnings, type EngineWarnings, warningNotes } from "../lib/engine-warnings.js";
+import { runInFlight } from "../lib/in-flight.js";
+import { measureInserts } from "../lib/insert-baseline.js";
+import { openInsertTarget } from "../lib/insert-target.js";
+import type { Column, Row, Scenario, ScenarioContext, ScenarioResult, ScenarioSizes } from "../lib/scenario.js";
+import { optionValue } from "../lib/scenario.js";
+import { medianRows, percentile } from "../lib/stats.js";
+import { steps as stepsWorkflow } from "../workflows.js";
+
+/** Options of `runConcurrent`. */
+export interface ConcurrentOptions extends ScenarioSizes {
+  /** Runs in flight, one configuration each. Default [50, 500]. */
+  inFlight?: number[];
+  /** Steps per run (and inserts per baseline run). Default 10. */
+  steps?: number;
+}
+
+/** Figures of one round: per configuration the baseline's row, then the engine's. */
+export interface ConcurrentRound {
+  round: number;
+  /** Connections of each baseline, by configuration. */
+  baselineClients: number[];
+  /** Warnings of the engine during the round. */
+  warnings: { count: number; lines: string[] };
+  rows: Row[];
+}
+
+const columns: Column[] = [
+  { key: "config", title: "config" },
+  { key: "runs", title: "runs" },
+  { key: "runsPerSecond", title: "runs/s", digits: 1 },
+  { key: "stepsPerSecond", title: "steps/s", digits: 0 },
+  { key: "p50Ms", title: "p50 ms", digits: 1 },
+  { key: "p99Ms", title: "p99 ms", digits: 1 },
+  { key: "ratio", title: "vs baseline", digits: 2 },
+];
+
+const row = (config: string, runs: number, steps: number, spanMs: number, latenciesMs: number[]): Row => ({
+  config,
+  runs,
+  runsPerSecond: runs / (spanMs / 1000),
+  stepsPerSecond: (runs * steps) / (spanMs / 1000),
+  p50Ms: percentile(latenciesMs, 50),
+  p99Ms: percentile(latenciesMs, 99),
+  ratio: null,
+});
+
+/** `runs` runs with `inFlight` in flight at all times on an engine of its own; span and latencies (local clock). */
+async function measureEngine(
+  context: ScenarioContext,
+  warnings: EngineWarnings,
+  name: string,
+  runs: number,
+  steps: number,
+  inFlight: number,
+) {
+  await using engine = createEngine({
+    store: context.newStore(name),
+    workflows: [stepsWorkflow],
+    logger: warnings.logger,
+  });
+  await engine.start();
+  const began = performance.now();
+  const latenciesMs = await runInFlight(runs, inFlight, async () => {
+    const started = performance.now();
+    const run = await engine.startRun(stepsWorkflow, { steps });
+    const output = await run.result();
+    if (output?.i !== steps - 1 || !output.ok) {
+      throw new Error(`run ${run.id} returned ${JSON.stringify(output)}, expected { i: ${steps - 1}, ok: true }`);
+    }
+    return performance.now() - started;
+  });
+  return { spanMs: performance.now() - began, latenciesMs };
+}
+
+/** Runs the scenario on the context's store. */
+export async function runConcurrent(context: ScenarioContext, options: ConcurrentOptions): Promise<ScenarioResult> {
+  const steps = options.steps ?? 10;
+  const configs = options.inFlight ?? [50, 500];
+  const { runs, rounds } = options;
+  const results: ConcurrentRound[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const rows: Row[] = [];
+    const baselineClients: number[] = [];
+    const warnings = collectWarnings(context);
+    for (const inFlight of configs) {
+      const target = await openInsertTarget(context, `concurrent_base_r${round}_f${inFlight}`, inFlight);
+      baselineClients.push(target.clients);
+      const base = await measureInserts(target, { runs, steps, inFlight }).finally(() => target.close());
+      const baseline = row(`baseline, ${inFlight} in flight`, runs, steps, base.spanMs, base.latenciesMs);
+      baseline.ratio = 1;
+      const measured = await measureEngine(
+        context,
+        warnings,
+        `concurrent_r${round}_f${inFlight}`,
+        runs,
+        steps,
+        inFlight,
+      );
+      const engine = row(`engine, ${inFlight} in flight`, runs, steps, measured.spanMs, measured.latenciesMs);
+      engine.ratio = (engine.runsPerSecond as number) / (baseline.runsPerSecond as number);
+      context.log(
+        `round ${round}, ${inFlight} in flight: baseline ${(baseline.runsPerSecond as number).toFixed(1)} runs/s, engine ${(engine.runsPerSecond as number).toFixed(1)} runs/s`,
+      );
+      rows.push(baseline, engine);
+    }
+    results.push({ round, baselineClients, warnings: { count: warnings.count, lines: warnings.lines }, rows });
+  }
+  return {
+    params: { rounds, runs, steps, inFlight: configs, baselineClients: results.map((r) => r.baselineClients) },
+    columns,
+    rows: medianRows(results.map((r) => r.rows)),
+    rounds: results,
+    notes: warningNotes(results),
+  };
+}
+
+/** The `concurrent` scenario of the runner. */
+export const concurrent: Scenario = {
+  name: "concurrent",
+  description:
+    "10-step runs with 50 and 500 in flight on one in-process engine, against raw INSERT+COMMITs as many in flight",
+  stores: ["sqlite", "postgres"],
+  defaults: { rounds: 3, runs: 2000 },
+  options: {
+    "in-flight": "runs kept in flight, one configuration each (default 50,500)",
+    steps: "steps per run (default 10)",
+  },
+  run: (context, args) =>
+    runConcurrent(context, { ...args, inFlight: args.options["in-flight"], steps: optionValue(args, "steps", 10) }),
+};

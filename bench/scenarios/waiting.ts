@@ -1,0 +1,198 @@
+/**
+ * Scenario `waiting` (SQLite and PostgreSQL): `runs` runs (default 10,000)
+ * each waiting for a signal in one worker process (`bench/worker.ts`, its
+ * `maxRunsInMemory` raised above `runs` so that every waiting run stays in
+ * its memory). The bench process starts the runs through a client engine
+ * (never started), waits until all are `waiting`, reads the worker's memory
+ * (after a full garbage collection), then signals every run, `senders`
+ * signals in flight (default 100), and waits until all have completed.
+ *
+ * Resume latency of a run: its `signal.received` history event (written by
+ * the worker) minus the moment `signal()` returned in the bench process (the
+ * signal was durable then), both on the store's clock (PostgreSQL: the
+ * database's, as each engine reads it; SQLite: the system clock).
+ *
+ * Baseline, in the same round on the same store: one single-row
+ * INSERT+COMMIT per signal, `senders` in flight (PostgreSQL: on as many
+ * connections; SQLite: one connection, one at a time).
+ */
+
+import { createEngine } from "baton";
+import { collectWarnings, type EngineWarnings, warningNotes, workerNotes } from "../lib/engine-warnings.js";
+import { runInFlight } from "../lib/in-flight.js";
+import { measureInserts } from "../lib/insert-baseline.js";
+import { openInsertTarget } from "../lib/insert-target.js";
+import { checkCompleted, eventOf, readHistories, storeNow } from "../lib/read-histories.js";
+import type { Column, Row, Scenario, ScenarioContext, ScenarioResult, ScenarioSizes } from "../lib/scenario.js";
+import { optionValue } from "../lib/scenario.js";
+import { startRuns } from "../lib/start-runs.js";
+import { medianRows, percentile } from "../lib/stats.js";
+import { waitForStatus } from "../lib/wait-for-status.js";
+import { startWorkers, type WorkerMemory } from "../lib/worker-processes.js";
+import { waitForGo } from "../workflows.js";
+
+/** Options of `runWaiting`. */
+export interface WaitingOptions extends ScenarioSizes {
+  /** Signals in flight. Default 100. */
+  senders?: number;
+  /** Longest wait for all runs to wait, then to complete. Default 600000 ms. */
+  timeoutMs?: number;
+  /** Pass the worker's standard error on (default true). */
+  echo?: boolean;
+}
+
+/** Figures of one round. */
+export interface WaitingRound {
+  round: number;
+  idle: WorkerMemory;
+  waiting: WorkerMemory;
+  /** The worker's standard error (the first 1,000 lines) and how many lines it wrote. */
+  workerStderr: string[];
+  workerStderrCount: number;
+  /** Warnings of the client engine in the bench process. */
+  warnings: { count: number; lines: string[] };
+  rows: Row[];
+}
+
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+const columns: Column[] = [
+  { key: "config", title: "config" },
+  { key: "runs", title: "runs" },
+  { key: "rssIdleMb", title: "idle rss MB", digits: 0 },
+  { key: "rssMb", title: "rss MB", digits: 0 },
+  { key: "heapMb", title: "heap MB", digits: 0 },
+  { key: "heapKbPerRun", title: "heap KB/run", digits: 1 },
+  { key: "parkMs", title: "park ms", digits: 0 },
+  { key: "signalMs", title: "signal ms", digits: 0 },
+  { key: "completeMs", title: "complete ms", digits: 0 },
+  { key: "resumeP50Ms", title: "resume p50 ms", digits: 0 },
+  { key: "resumeP99Ms", title: "resume p99 ms", digits: 0 },
+  { key: "ratio", title: "vs baseline", digits: 2 },
+];
+
+async function measureEngine(
+  context: ScenarioContext,
+  clientWarnings: EngineWarnings,
+  round: number,
+  options: WaitingOptions,
+  senders: number,
+) {
+  const { runs } = options;
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const store = context.newStore(`waiting_r${round}`);
+  await using client = createEngine({
+    store,
+    workflows: [waitForGo],
+    logger: clientWarnings.logger,
+  });
+  await client.listRuns({ limit: 1 }); // migrates the schema and syncs the clock before the worker starts
+  const worker = await startWorkers(1, store, {
+    prefix: `waiting-r${round}-`,
+    echo: options.echo ?? true,
+    maxRunsInMemory: Math.max(10_000, Math.ceil(runs * 1.2)),
+  });
+  try {
+    const [idle] = (await worker.memory()) as [WorkerMemory];
+    const began = performance.now();
+    const { ids } = await startRuns(client, waitForGo, (n) => ({ n }), runs);
+    await waitForStatus(client, ["waiting"], runs, { timeoutMs });
+    const parkMs = performance.now() - began;
+    const [waiting] = (await worker.memory()) as [WorkerMemory];
+
+    const firstSent = storeNow(client);
+    const sentAt = new Array<number>(runs);
+    const signalBegan = performance.now();
+    await runInFlight(runs, senders, async (n) => {
+      await client.signal(ids[n] as string, "go", { n });
+      sentAt[n] = storeNow(client);
+    });
+    const signalMs = performance.now() - signalBegan;
+    await waitForStatus(client, ["completed"], runs, { timeoutMs });
+
+    const resumeMs: number[] = [];
+    let lastFinished = 0;
+    (await readHistories(client, ids)).forEach((history, n) => {
+      const id = ids[n] as string;
+      const completed = checkCompleted(history, id, { n, ok: true });
+      resumeMs.push(eventOf(history, "signal.received", id).at.getTime() - (sentAt[n] as number));
+      lastFinished = Math.max(lastFinished, completed.at.getTime());
+    });
+    return {
+      idle,
+      waiting,
+      parkMs,
+      signalMs,
+      completeMs: lastFinished - firstSent,
+      resumeMs,
+      stderr: worker.stderr,
+      stderrCount: worker.stderrCount,
+    };
+  } finally {
+    const exits = await worker.stop();
+    const unclean = exits.filter((exit) => !exit.endsWith("exited with 0"));
+    if (unclean.length > 0) context.log(`worker did not stop cleanly: ${unclean.join(", ")}`);
+  }
+}
+
+/** Runs the scenario on the context's store. */
+export async function runWaiting(context: ScenarioContext, options: WaitingOptions): Promise<ScenarioResult> {
+  const senders = options.senders ?? 100;
+  const { runs, rounds } = options;
+  const results: WaitingRound[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const target = await openInsertTarget(context, `waiting_base_r${round}`, senders);
+    const base = await measureInserts(target, { runs, steps: 1, inFlight: senders }).finally(() => target.close());
+    const clientWarnings = collectWarnings(context, "client");
+    const m = await measureEngine(context, clientWarnings, round, options, senders);
+    const resumeP50Ms = percentile(m.resumeMs, 50);
+    const rows: Row[] = [
+      { config: `baseline, ${senders} inserts in flight`, runs, completeMs: base.spanMs, ratio: 1 },
+      {
+        config: "engine, 1 worker process",
+        runs,
+        rssIdleMb: mb(m.idle.rss),
+        rssMb: mb(m.waiting.rss),
+        heapMb: mb(m.waiting.heapUsed),
+        heapKbPerRun: (m.waiting.heapUsed - m.idle.heapUsed) / 1024 / runs,
+        parkMs: m.parkMs,
+        signalMs: m.signalMs,
+        completeMs: m.completeMs,
+        resumeP50Ms,
+        resumeP99Ms: percentile(m.resumeMs, 99),
+        ratio: base.spanMs / m.completeMs,
+      },
+    ];
+    context.log(
+      `round ${round}: rss ${mb(m.waiting.rss).toFixed(0)} MB, all complete ${m.completeMs.toFixed(0)} ms after the first signal, resume p50 ${resumeP50Ms.toFixed(0)} ms`,
+    );
+    results.push({
+      round,
+      warnings: { count: clientWarnings.count, lines: clientWarnings.lines },
+      idle: m.idle,
+      waiting: m.waiting,
+      workerStderr: m.stderr,
+      workerStderrCount: m.stderrCount,
+      rows,
+    });
+  }
+  const notes = [...workerNotes(results), ...warningNotes(results)];
+  return {
+    params: { rounds, runs, senders },
+    columns,
+    rows: medianRows(results.map((r) => r.rows)),
+    rounds: results,
+    notes,
+  };
+}
+
+/** The `waiting` scenario of the runner. */
+export const waiting: Scenario = {
+  name: "waiting",
+  description:
+    "10,000 runs waiting for a signal in one worker process: its memory, then signal all, against raw INSERT+COMMITs",
+  stores: ["sqlite", "postgres"],
+  defaults: { rounds: 3, runs: 10_000 },
+  options: { senders: "signals in flight (default 100)" },
+  run: (context, args) => runWaiting(context, { ...args, senders: optionValue(args, "senders", 100) }),
+};

@@ -1,0 +1,11 @@
+/**
+ * Smoke test of the `fan-out` scenario on PostgreSQL (the test run's database) with tiny numbers (see `smokeFanOut`).
+ */
+import { test } from "node:test";
+import { smokeFanOut } from "../scenario-smokes.js";
+import { postgresTestContext } from "../test-context.js";
+
+test("the fan-out scenario measures its baseline and the engine, and every run completes", async () => {
+  using t = postgresTestContext();
+  await smokeFanOut(t);
+});

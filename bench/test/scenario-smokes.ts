@@ -1,0 +1,118 @@
+/**
+ * Smoke checks of each scenario with tiny numbers (one round), run on SQLite
+ * by `bench/test/<scenario>.test.ts` and on PostgreSQL by
+ * `bench/test/postgres/<scenario>.test.ts`: the result has its shape and
+ * every run completed (each scenario checks its runs' outputs itself and
+ * throws otherwise). No timing is asserted.
+ */
+import assert from "node:assert/strict";
+import { runConcurrent } from "../scenarios/concurrent.js";
+import { runFanOut } from "../scenarios/fan-out.js";
+import { runRecovery } from "../scenarios/recovery.js";
+import { runSequential } from "../scenarios/sequential.js";
+import { runStartup } from "../scenarios/startup.js";
+import { runTimers } from "../scenarios/timers.js";
+import { runWaiting } from "../scenarios/waiting.js";
+import { assertShape, type TestContext } from "./test-context.js";
+
+/** `sequential`: 5 runs of 3 steps. */
+export async function smokeSequential(t: TestContext): Promise<void> {
+  const result = await runSequential(t.context, { rounds: 1, runs: 5, steps: 3 });
+  assert.deepEqual(result.params, { rounds: 1, runs: 5, steps: 3 });
+  assertShape(result, ["baseline (INSERT+COMMIT)", "engine"], ["runsPerSecond", "stepP50Ms", "stepP99Ms", "ratio"]);
+  for (const row of result.rows) assert.equal(row.runs, 5);
+  assert.equal(result.rows[0]?.ratio, 1);
+}
+
+/** `concurrent`: 12 runs of 3 steps with 2 and 5 in flight. */
+export async function smokeConcurrent(t: TestContext): Promise<void> {
+  const result = await runConcurrent(t.context, { rounds: 1, runs: 12, steps: 3, inFlight: [2, 5] });
+  assert.equal(result.params.runs, 12);
+  assertShape(
+    result,
+    ["baseline, 2 in flight", "engine, 2 in flight", "baseline, 5 in flight", "engine, 5 in flight"],
+    ["runsPerSecond", "stepsPerSecond", "p50Ms", "p99Ms", "ratio"],
+  );
+  for (const row of result.rows) assert.equal(row.runs, 12);
+}
+
+/** `fan-out`: one run of 20 parallel steps; 3 parents of 2 children of 3 steps. */
+export async function smokeFanOut(t: TestContext): Promise<void> {
+  const result = await runFanOut(t.context, { rounds: 1, runs: 3, width: 20, children: 2, steps: 3 });
+  assertShape(
+    result,
+    [
+      "baseline, 20 inserts in flight",
+      "1 run x 20 parallel steps",
+      "baseline, 6 x 3 inserts",
+      "3 runs x 2 children x 3 steps",
+    ],
+    ["ms", "stepsPerSecond", "ratio"],
+  );
+  assert.deepEqual(
+    result.rows.map((row) => [row.runs, row.steps]),
+    [
+      [20, 20],
+      [1, 20],
+      [6, 18],
+      [9, 18],
+    ],
+  );
+}
+
+/** `waiting`: 20 runs waiting for a signal in a worker process. */
+export async function smokeWaiting(t: TestContext): Promise<void> {
+  const result = await runWaiting(t.context, { rounds: 1, runs: 20, senders: 5, echo: false });
+  assertShape(
+    result,
+    ["baseline, 5 inserts in flight", "engine, 1 worker process"],
+    ["rssMb", "heapMb", "completeMs", "resumeP50Ms", "resumeP99Ms", "ratio"],
+  );
+  const engine = result.rows[1];
+  assert.equal(engine?.runs, 20);
+  assert.ok((engine?.rssMb as number) > 0 && (engine?.heapMb as number) > 0);
+}
+
+/** `timers`: 20 runs sleeping 200 ms in a worker process. */
+export async function smokeTimers(t: TestContext): Promise<void> {
+  const result = await runTimers(t.context, { rounds: 1, runs: 20, sleepMs: 200, echo: false });
+  assertShape(
+    result,
+    ["baseline (setTimeout + INSERT+COMMIT)", "engine, 1 worker process"],
+    ["startsMs", "lateP50Ms", "lateP99Ms", "lateMaxMs", "spanMs", "ratio"],
+  );
+  for (const row of result.rows) assert.equal(row.runs, 20);
+}
+
+/** `recovery`: 10 runs of 3 steps of 1 s, the worker killed, a 1 s lease. */
+export async function smokeRecovery(t: TestContext): Promise<void> {
+  const result = await runRecovery(t.context, {
+    rounds: 1,
+    runs: 10,
+    steps: 3,
+    sleepMs: 1000,
+    leaseMs: 1000,
+    echo: false,
+  });
+  assertShape(
+    result,
+    ["baseline (sleep + INSERT+COMMIT per step, no crash)", "engine, worker killed (lease 1000 ms)"],
+    ["totalMs", "resumeP50Ms", "resumeP99Ms", "allRunningMs", "completeMs", "ratio"],
+  );
+  for (const row of result.rows) assert.equal(row.runs, 10);
+  assert.ok((result.rows[1]?.allRunningMs as number) > 0);
+}
+
+/** `startup`: an empty store and one with 30 finished runs. */
+export async function smokeStartup(t: TestContext): Promise<void> {
+  const result = await runStartup(t.context, { rounds: 1, runs: 30 });
+  assertShape(
+    result,
+    ["baseline (open + INSERT+COMMIT)", "empty store", "30 finished runs"],
+    ["startMs", "firstRunMs", "readyMs", "stopMs", "ratio"],
+  );
+  assert.deepEqual(
+    result.rows.map((row) => row.runs),
+    [null, 0, 30],
+  );
+}
