@@ -1,8 +1,7 @@
 import type { Run } from "../api/api-types.js";
 import { JsonView } from "../components/json-view.js";
-import { StatusBadge } from "../components/status-badge.js";
-import { formatSpan, formatTime } from "../lib/format.js";
-import { runHref } from "../lib/route.js";
+import { formatTime } from "../lib/format.js";
+import { RunsTable } from "./runs-table.js";
 
 /** A run's child runs (links to their pages) and the signals it has not consumed yet. */
 export function RunChildren({ run }: { run: Run }) {
@@ -11,32 +10,7 @@ export function RunChildren({ run }: { run: Run }) {
       {run.children.length > 0 && (
         <section aria-label="Children">
           <h2>Child runs</h2>
-          <table className="runs-table">
-            <thead>
-              <tr>
-                <th>Status</th>
-                <th>Workflow</th>
-                <th>Run id</th>
-                <th>Started</th>
-                <th>Duration</th>
-              </tr>
-            </thead>
-            <tbody>
-              {run.children.map((child) => (
-                <tr key={child.id}>
-                  <td>
-                    <StatusBadge status={child.status} />
-                  </td>
-                  <td>{child.workflow}</td>
-                  <td className="mono">
-                    <a href={runHref(child.id)}>{child.id}</a>
-                  </td>
-                  <td>{formatTime(child.createdAt)}</td>
-                  <td>{formatSpan(child.createdAt, child.finishedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RunsTable runs={run.children} />
         </section>
       )}
       {run.pendingSignals.length > 0 && (

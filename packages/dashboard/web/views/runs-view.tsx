@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { RunPage } from "../api/api-types.js";
+import { CursorPager } from "../components/cursor-pager.js";
 import { ErrorNote } from "../components/error-note.js";
 import { useApiData } from "../hooks/use-api-data.js";
 import { navigate } from "../hooks/use-route.js";
@@ -21,28 +22,11 @@ function RunsPages({ filters }: { filters: RunFilters }) {
   const next = data?.nextCursor;
   return (
     <section aria-label="Runs list">
-      <div className="pager">
-        <button
-          type="button"
-          className="button plain"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          ← Newer
-        </button>
-        <span className="muted">page {cursors.length + 1}</span>
-        <button
-          type="button"
-          className="button plain"
-          disabled={!next}
-          onClick={() => next && setCursors([...cursors, next])}
-        >
-          Older →
-        </button>
+      <CursorPager cursors={cursors} setCursors={setCursors} next={next}>
         <span className="live muted">
           {receivedAt ? `live, updated ${formatTime(new Date(receivedAt).toISOString())}` : ""}
         </span>
-      </div>
+      </CursorPager>
       {error && <ErrorNote error={error} />}
       {loading && <p className="muted">Loading runs…</p>}
       {data && <RunsTable key={cursor ?? ""} runs={data.runs} />}

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useApi } from "../api/api-context.js";
 import type { Run, RunPage, StepInfo } from "../api/api-types.js";
 import { ApprovalButtons } from "../components/approval-buttons.js";
+import { CursorPager } from "../components/cursor-pager.js";
 import { ErrorNote } from "../components/error-note.js";
 import { SignalForm } from "../components/signal-form.js";
 import { useApiData } from "../hooks/use-api-data.js";
@@ -100,26 +101,7 @@ export function WaitingView() {
           {others} other waiting {others === 1 ? "run waits" : "runs wait"} for a timer, an event or a child run.
         </p>
       )}
-      {(cursors.length > 0 || next) && (
-        <div className="pager">
-          <button
-            type="button"
-            className="button plain"
-            disabled={cursors.length === 0}
-            onClick={() => setCursors(cursors.slice(0, -1))}
-          >
-            ← Newer
-          </button>
-          <button
-            type="button"
-            className="button plain"
-            disabled={!next}
-            onClick={() => next && setCursors([...cursors, next])}
-          >
-            Older →
-          </button>
-        </div>
-      )}
+      {(cursors.length > 0 || next) && <CursorPager cursors={cursors} setCursors={setCursors} next={next} />}
     </>
   );
 }
