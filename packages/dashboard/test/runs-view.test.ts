@@ -66,7 +66,10 @@ describe("runs view", { skip: browserSkipReason() }, () => {
     assert.equal(first.length, 50);
     await page.getByRole("button", { name: "Older →" }).click();
     await page.getByText("page 2").waitFor();
-    await eventually(async () => !(await ids()).includes("order-A-1"));
+    await eventually(async () => {
+      const shown = await ids();
+      return shown.length === 50 && !shown.includes("order-A-1");
+    });
     const second = await ids();
     assert.equal(second.length, 50);
     await page.getByRole("button", { name: "Older →" }).click();
