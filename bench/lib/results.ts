@@ -8,6 +8,7 @@ import { cpus, platform, release } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ScenarioResult, StoreKind } from "./scenario.js";
+import { workerEngine } from "./worker-processes.js";
 
 /** Where result files go. */
 export const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
@@ -19,6 +20,9 @@ export function environment(extra: Record<string, unknown> = {}): Record<string,
     platform: `${platform()} ${release()}`,
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
+    // The engine this process runs (the compiled package, or the source through tsx) and the worker processes run.
+    engine: import.meta.resolve("baton").endsWith(".ts") ? "source" : "compiled",
+    workerEngine: workerEngine(),
     ...extra,
   };
 }

@@ -4,12 +4,38 @@
  * passed on (the first 20 lines of a group), each line prefixed with the
  * worker's name, and kept for the result (the first 1,000 lines; all are
  * counted). Each can report its memory (SIGUSR2, after a garbage collection).
+ *
+ * Workers run the compiled engine (`packages/baton/dist`, what an installed
+ * package runs) when it is newer than every source file, and the TypeScript
+ * source through tsx otherwise (`npm run bench` builds it first; the smoke
+ * tests may run either).
+ *
+ * `BATON_BENCH_WORKER_NODE_ARGS` adds Node options to every worker process,
+ * split on spaces (e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const workerScript = fileURLToPath(new URL("../worker.ts", import.meta.url));
+const nodeArgs = (process.env.BATON_BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
+const engineSource = fileURLToPath(new URL("../../packages/baton/src", import.meta.url));
+const engineBuilt = fileURLToPath(new URL("../../packages/baton/dist/index.js", import.meta.url));
+
+const newestIn = (dir: string): number =>
+  Math.max(
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? newestIn(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
+    ),
+  );
+
+/** Which engine the workers run: `compiled` when the build is newer than every source file, else `source`. */
+export function workerEngine(): "compiled" | "source" {
+  const built = statSync(engineBuilt, { throwIfNoEntry: false })?.mtimeMs;
+  return built !== undefined && built >= newestIn(engineSource) ? "compiled" : "source";
+}
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Longest wait for a worker to report ready, for one to exit after SIGTERM, and for a memory report. */
@@ -80,9 +106,10 @@ function spawnWorker(name: string, store: string, stderr: ErrorLines, options: W
     ...(options.leaseMs ? ["--lease", String(options.leaseMs)] : []),
     ...(options.maxRunsInMemory ? ["--max-runs-in-memory", String(options.maxRunsInMemory)] : []),
   ];
+  const conditions = workerEngine() === "compiled" ? [] : ["--conditions=development"];
   const child = spawn(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", "--conditions=development", workerScript, store, name, ...flags],
+    [...nodeArgs, "--expose-gc", "--import", "tsx", ...conditions, workerScript, store, name, ...flags],
     { cwd: repositoryRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
   alive.add(child);

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createSqliteStore } from "baton";
 import Database from "better-sqlite3";
-import { newRun, tempDir } from "./helpers.js";
+import type { StoreNotice } from "../src/store/store.js";
+import { eventually, newRun, tempDir } from "./helpers.js";
 
 test("the SQLite store runs in WAL mode with synchronous=FULL and records its migrations", async () => {
   const path = join(tempDir(), "s.db");
@@ -17,6 +18,7 @@ test("the SQLite store runs in WAL mode with synchronous=FULL and records its mi
     { version: 1, name: "initial" },
     { version: 2, name: "wake-index" },
     { version: 3, name: "events" },
+    { version: 4, name: "notices" },
   ]);
   db.close();
   const check = createSqliteStore(path);
@@ -56,8 +58,63 @@ test("group commit: writes of one turn share a transaction, and a rejected write
 test("with migrations off, a new file fails with MIGRATIONS_PENDING until migrate() applies them", async () => {
   const store = createSqliteStore(join(tempDir(), "m.db"), { migrate: false });
   await assert.rejects(store.getRun("x"), { code: "MIGRATIONS_PENDING", message: /1, 2, 3.*baton migrate/ });
-  assert.deepEqual(await store.migrate(), [1, 2, 3]);
+  assert.deepEqual(await store.migrate(), [1, 2, 3, 4]);
   assert.equal(await store.getRun("x"), undefined);
   assert.deepEqual(await store.migrate(), []);
   await store.close();
+});
+
+test("notices reach the other connections to the file, not the one that wrote them; a listener left behind is told to look again", async () => {
+  const path = join(tempDir(), "n.db");
+  const writer = createSqliteStore(path);
+  const reader = createSqliteStore(path);
+  const heard: StoreNotice[] = [];
+  const echoed: StoreNotice[] = [];
+  const stopReading = reader.subscribe?.((notice) => heard.push(notice));
+  const stopEcho = writer.subscribe?.((notice) => echoed.push(notice));
+  assert.ok(stopReading && stopEcho);
+
+  await writer.createRun(newRun("n"), 1);
+  await eventually(() => heard.some((notice) => notice.kind === "runnable"));
+  const { runs } = await writer.claimRuns({ owner: "w1", now: 2, leaseMs: 1000, limit: 1, workflows: ["w@1"] });
+  const [claimed] = runs;
+  assert.ok(claimed);
+  await writer.sendSignal("n", "go", 1, 3);
+  await eventually(() => heard.some((notice) => notice.kind === "poked"));
+  assert.deepEqual(
+    heard.find((notice) => notice.kind === "poked"),
+    { kind: "poked", runId: "n", pokeSeq: claimed.run.pokeSeq + 1 },
+  );
+  await writer.appendHistory(claimed.lease, {
+    events: [{ seq: 2, type: "timer.set", at: 4, position: 0, dueAt: 5000 }],
+    status: "waiting",
+    wakeAt: 5000,
+    seenPokeSeq: claimed.run.pokeSeq + 1,
+    release: true,
+    now: 4,
+  });
+  await eventually(() => heard.some((notice) => notice.kind === "wake"));
+  assert.deepEqual(
+    heard.find((notice) => notice.kind === "wake"),
+    { kind: "wake", at: 5000 },
+  );
+  assert.deepEqual(echoed, [], "a store is not told of its own writes");
+
+  // More notices than the table keeps, written while the reader was not looking.
+  stopReading();
+  const raw = new Database(path);
+  raw.exec("PRAGMA busy_timeout = 5000");
+  const insert = raw.prepare("INSERT INTO notices (source, payload) VALUES ('elsewhere', 'r')");
+  const stopAgain = reader.subscribe?.((notice) => heard.push(notice));
+  raw.transaction(() => {
+    for (let i = 0; i < 12_000; i++) insert.run();
+    raw.prepare("DELETE FROM notices WHERE seq <= (SELECT max(seq) - 10000 FROM notices)").run();
+  })();
+  heard.length = 0;
+  await eventually(() => heard.some((notice) => notice.kind === "reconnected"));
+  raw.close();
+  stopAgain?.();
+  stopEcho();
+  await writer.close();
+  await reader.close();
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, RetryableError, toMilliseconds } from "baton";
+import { parseNotice, pokedPayload } from "../src/store/notice-payload.js";
 import { resolveRetryPolicy, retryDelay } from "../src/worker/retry-policy.js";
 
 test("durations read numbers and unit strings, and name what they cannot read", () => {
@@ -56,4 +57,13 @@ test("the test clock fires timers in order and only when advanced past them", as
   await clock.advance("1s");
   assert.deepEqual(fired, ["a", "b"]);
   assert.equal(clock.now(), 3000);
+});
+
+test("notice payloads read back as the notices they carry; unknown text is ignored", () => {
+  assert.deepEqual(parseNotice("r"), { kind: "runnable" });
+  assert.deepEqual(parseNotice(pokedPayload("evt:1:flow", 7)), { kind: "poked", runId: "evt:1:flow", pokeSeq: 7 });
+  assert.deepEqual(parseNotice("p:a:b"), { kind: "poked", runId: "a:b" });
+  assert.deepEqual(parseNotice("w:1700000000000"), { kind: "wake", at: 1700000000000 });
+  for (const text of [undefined, "", "x", "k:", "k:1", "k:x:run", "w:soon"])
+    assert.equal(parseNotice(text), undefined, text);
 });

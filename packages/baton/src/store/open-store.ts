@@ -25,7 +25,7 @@ export function openStore(store: string | Store = defaultStore, options: OpenSto
   if (store.startsWith("sqlite:")) {
     const path = store.slice("sqlite:".length).replace(/^\/\/(?=[./])/, "");
     if (path === "") throw new BatonError("INVALID_STORE", `invalid store "${store}": expected sqlite:<path>`);
-    return createSqliteStore(path, { migrate: options.migrate });
+    return createSqliteStore(path, { migrate: options.migrate, log: options.log });
   }
   if (/^postgres(ql)?:\/\//.test(store)) {
     return createPostgresStore(store, { migrate: options.migrate, log: options.log });

@@ -190,6 +190,12 @@ export interface ClaimedRun {
   eventWaits: EventWaitRecord[];
 }
 
+/** A held run with a poke its holder has not written as handled. */
+export interface PokedRun {
+  runId: string;
+  pokeSeq: number;
+}
+
 /** What a lease holder reads when its run was poked. */
 export interface RunInbox {
   pokeSeq: number;
@@ -229,7 +235,7 @@ export interface ClaimResult {
  */
 export type StoreNotice =
   | { kind: "runnable" }
-  | { kind: "poked"; runId: string }
+  | { kind: "poked"; runId: string; pokeSeq?: number }
   | { kind: "wake"; at: number }
   | { kind: "reconnected" };
 
@@ -308,8 +314,8 @@ export interface Store {
   renewLeases(owner: string, now: number, leaseMs: number): Promise<string[]>;
   /** Ids of the runs `owner` holds. */
   heldRuns(owner: string): Promise<string[]>;
-  /** Ids of the runs `owner` holds that were poked since it last wrote them. */
-  pokedRuns(owner: string): Promise<string[]>;
+  /** The runs `owner` holds that were poked since it last wrote them, with their `pokeSeq`. */
+  pokedRuns(owner: string): Promise<PokedRun[]>;
   /** Appends progress under a lease. @throws LeaseLostError when the lease is no longer held. */
   appendHistory(lease: Lease, write: RunWrite): Promise<void>;
   /**

@@ -78,6 +78,8 @@ export class RunExecutor implements AttemptHost {
   private cancelRecorded: boolean;
   private refreshing?: Promise<void>;
   private refreshAgain = false;
+  /** The highest `pokeSeq` a notice or `pokedRuns` announced. */
+  private wantedPokeSeq = 0;
 
   constructor(
     private readonly host: ExecutorHost,
@@ -189,10 +191,19 @@ export class RunExecutor implements AttemptHost {
     return recorded;
   }
 
-  /** Reads what changed for this run (signals, cancel, finished children). */
-  refresh(): Promise<void> {
+  /**
+   * Reads what changed for this run (signals, cancel, finished children), as
+   * of `pokeSeq` when the poke's seq is known: a poke already read is not
+   * read again, and one that comes while a read is under way waits for it and
+   * is read after it only when that read did not see it.
+   */
+  refresh(pokeSeq?: number): Promise<void> {
+    if (pokeSeq !== undefined) {
+      if (this.journal.handledPokeSeq >= pokeSeq) return this.refreshing ?? Promise.resolve();
+      this.wantedPokeSeq = Math.max(this.wantedPokeSeq, pokeSeq);
+    }
     if (this.refreshing) {
-      this.refreshAgain = true;
+      if (pokeSeq === undefined) this.refreshAgain = true;
       return this.refreshing;
     }
     this.refreshing = (async () => {
@@ -207,7 +218,7 @@ export class RunExecutor implements AttemptHost {
         this.events.match();
         for (const child of inbox.finishedChildren) this.children.finished(child);
         this.journal.handledPoke(inbox.pokeSeq);
-      } while (this.refreshAgain && !this.isStopped);
+      } while ((this.refreshAgain || this.wantedPokeSeq > this.journal.handledPokeSeq) && !this.isStopped);
     })().finally(() => {
       this.refreshing = undefined;
     });

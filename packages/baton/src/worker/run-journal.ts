@@ -72,6 +72,11 @@ export class RunJournal {
     return this.buffer.length === 0 && !this.pending;
   }
 
+  /** The highest `pokeSeq` read from the store. */
+  get handledPokeSeq(): number {
+    return this.seenPokeSeq;
+  }
+
   /** True when a poke was read that has not been written as handled. */
   get pokeUnwritten(): boolean {
     return this.seenPokeSeq > this.writtenPokeSeq;

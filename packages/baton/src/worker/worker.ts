@@ -61,7 +61,7 @@ export class Worker {
 
   /** A change announced by the store (another process made it). */
   private notice(notice: StoreNotice): void {
-    if (notice.kind === "poked") this.pokeRun(notice.runId);
+    if (notice.kind === "poked") this.pokeRun(notice.runId, notice.pokeSeq);
     else if (notice.kind === "wake") this.wakeAt(notice.at);
     else if (notice.kind === "reconnected") {
       this.poke();
@@ -97,11 +97,14 @@ export class Worker {
     });
   }
 
-  /** Something changed for this run: its executor reads it, or the run gets claimed. */
-  pokeRun(runId: string): void {
+  /**
+   * Something changed for this run (as of its `pokeSeq`, when known): its
+   * executor reads it, or the run gets claimed.
+   */
+  pokeRun(runId: string, pokeSeq?: number): void {
     const executor = this.executors.get(runId);
-    if (executor) void executor.refresh().catch((error) => this.options.log(`refresh of run "${runId}" failed`, error));
-    else this.poke();
+    if (!executor) this.poke();
+    else void executor.refresh(pokeSeq).catch((error) => this.options.log(`refresh of run "${runId}" failed`, error));
   }
 
   /** Cancellation in this process: applied at once when the run is in memory. */
@@ -243,7 +246,9 @@ export class Worker {
   private async checkPoked(): Promise<void> {
     if (!this.running || this.executors.size === 0) return;
     try {
-      for (const runId of await this.options.store.pokedRuns(this.options.owner)) this.pokeRun(runId);
+      for (const { runId, pokeSeq } of await this.options.store.pokedRuns(this.options.owner)) {
+        this.pokeRun(runId, pokeSeq);
+      }
     } catch (error) {
       this.options.log("looking for poked runs failed", error);
     }

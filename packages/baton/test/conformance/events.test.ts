@@ -362,7 +362,7 @@ test("store: publishers racing for one wait deliver once; a closed or due wait t
   assert.equal(inbox.eventWaits[0]?.received?.eventId, winners[0]?.event.id);
   assert.deepEqual(inbox.eventWaits[0]?.received?.payload, winners[0]?.event.payload);
   assert.ok(inbox.pokeSeq > claimed.run.pokeSeq, "the run was poked");
-  assert.deepEqual(await store.pokedRuns("w1"), ["r"]);
+  assert.deepEqual(await store.pokedRuns("w1"), [{ runId: "r", pokeSeq: inbox.pokeSeq }]);
 
   await append(3, "event.received", 0, { endedEventWaits: [0], eventWaits: [{ position: 1, name: "e", dueAt: 100 }] });
   assert.deepEqual((await store.publishEvent({ id: "first", name: "e", payload: 7, runs: [] }, 50)).event.delivered, [

@@ -70,8 +70,9 @@ test("signals to a run poke it; the holder sees them in its inbox and in pokedRu
   assert.ok(claimed);
   await store.sendSignal("s", "go", { n: 1 }, 3);
   await store.sendSignal("s", "go", { n: 2 }, 4);
-  assert.deepEqual(await store.pokedRuns("w1"), ["s"]);
   const inbox = await store.readInbox("s");
+  assert.deepEqual(await store.pokedRuns("w1"), [{ runId: "s", pokeSeq: inbox.pokeSeq }]);
+  assert.equal(inbox.pokeSeq, claimed.run.pokeSeq + 2, "each signal pokes the run");
   assert.deepEqual(
     inbox.signals.map((signal) => signal.payload),
     [{ n: 1 }, { n: 2 }],

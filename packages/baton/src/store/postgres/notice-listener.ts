@@ -1,16 +1,6 @@
 import pg from "pg";
+import { parseNotice } from "../notice-payload.js";
 import type { StoreNotice } from "../store.js";
-
-/** Payloads on the channel: `r` runnable, `p:<runId>` poked, `w:<epoch ms>` wake. */
-export function parseNotice(payload: string | undefined): StoreNotice | undefined {
-  if (payload === "r") return { kind: "runnable" };
-  if (payload?.startsWith("p:")) return { kind: "poked", runId: payload.slice(2) };
-  if (payload?.startsWith("w:")) {
-    const at = Number(payload.slice(2));
-    return Number.isFinite(at) ? { kind: "wake", at } : undefined;
-  }
-  return undefined;
-}
 
 /** A LISTEN connection shared by a store's subscribers. */
 export interface NoticeListener {

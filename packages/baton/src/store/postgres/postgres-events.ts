@@ -75,7 +75,7 @@ function eventsSql(t: string) {
       ),
       poked AS (
         UPDATE ${t}.runs SET poke_seq = poke_seq + 1, updated_at = $5::bigint
-        WHERE id IN (SELECT id FROM locked) RETURNING id
+        WHERE id IN (SELECT id FROM locked) RETURNING id, poke_seq
       ),
       taken AS (
         UPDATE ${t}.event_waits w SET event_id = $1, payload = $3, received_at = $5::bigint
@@ -90,7 +90,7 @@ function eventsSql(t: string) {
         WHERE (SELECT ok FROM fresh)
         RETURNING delivered
       ),
-      note_poked AS (SELECT pg_notify($9, 'p:' || id) FROM poked),
+      note_poked AS (SELECT pg_notify($9, 'k:' || poke_seq || ':' || id) FROM poked),
       note_runs AS (SELECT pg_notify($9, 'r') WHERE EXISTS (SELECT 1 FROM new_runs))
       SELECT (SELECT delivered FROM ins) AS delivered,
         (SELECT count(*) FROM note_poked)::int + (SELECT count(*) FROM note_runs)::int AS notes`,

@@ -50,18 +50,27 @@ export function postgresSql(t: string) {
     pendingSignalsOf: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals
       WHERE run_id = ANY($1::text[]) AND consumed_seq IS NULL ORDER BY id`,
     signalSent: `SELECT 1 FROM ${t}.signals WHERE send_key = $1`,
-    finishedChildren: `SELECT * FROM ${t}.runs WHERE parent_id = $1 AND status IN ${terminal}`,
+    // One statement, one snapshot: the signals, children and event waits are as new as poke_seq.
+    inbox: `SELECT r.poke_seq, r.cancel_requested,
+        (SELECT coalesce(json_agg(s ORDER BY s.id), '[]') FROM (
+          SELECT id, run_id, name, payload, sent_at FROM ${t}.signals WHERE run_id = $1 AND consumed_seq IS NULL
+        ) s) AS signals,
+        (SELECT coalesce(json_agg(c), '[]') FROM ${t}.runs c WHERE c.parent_id = $1 AND c.status IN ${terminal}) AS children,
+        (SELECT coalesce(json_agg(w ORDER BY w.position), '[]') FROM (
+          SELECT position, name, match, due_at, event_id, payload, received_at FROM ${t}.event_waits WHERE run_id = $1
+        ) w) AS event_waits
+      FROM ${t}.runs r WHERE r.id = $1`,
 
     // $1 run, $2 name, $3 payload, $4 key, $5 now, $6 channel
     sendSignal: `WITH run AS (
         UPDATE ${t}.runs SET poke_seq = poke_seq + 1, updated_at = $5::bigint
-        WHERE id = $1 AND status NOT IN ${terminal} RETURNING id
+        WHERE id = $1 AND status NOT IN ${terminal} RETURNING id, poke_seq
       ),
       ins AS (
         INSERT INTO ${t}.signals (run_id, name, payload, sent_at, send_key)
         SELECT $1, $2, $3, $5::bigint, $4 FROM run ON CONFLICT (send_key) DO NOTHING RETURNING id
       ),
-      note AS (SELECT pg_notify($6, 'p:' || id) FROM run)
+      note AS (SELECT pg_notify($6, 'k:' || poke_seq || ':' || id) FROM run)
       SELECT (SELECT count(*) FROM run)::int AS found, (SELECT count(*) FROM ins)::int AS inserted,
         (SELECT count(*) FROM note)::int AS notes`,
 
@@ -70,7 +79,7 @@ export function postgresSql(t: string) {
         UPDATE ${t}.runs SET cancel_requested = true, poke_seq = poke_seq + 1, updated_at = $2::bigint
         WHERE id = $1 AND status NOT IN ${terminal} RETURNING *
       ),
-      note AS (SELECT pg_notify($3, 'p:' || id) FROM run)
+      note AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM run)
       SELECT run.*, (SELECT count(*) FROM note)::int AS notes FROM run`,
 
     // $1 run, $2 deadline, $3 now, $4 type, $5 position, $6 at, $7 data, $8 channel
@@ -111,7 +120,7 @@ export function postgresSql(t: string) {
 
     renew: `UPDATE ${t}.runs SET lease_expires_at = $2::bigint WHERE lease_owner = $1 RETURNING id`,
     held: `SELECT id FROM ${t}.runs WHERE lease_owner = $1`,
-    poked: `SELECT id FROM ${t}.runs WHERE lease_owner = $1 AND poke_seq > seen_poke_seq`,
+    poked: `SELECT id, poke_seq FROM ${t}.runs WHERE lease_owner = $1 AND poke_seq > seen_poke_seq`,
     lease: `SELECT lease_owner, lease_token, last_seq FROM ${t}.runs WHERE id = $1`,
 
     // $1 id, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status, $7 set output, $8 output,
@@ -180,9 +189,9 @@ export function postgresSql(t: string) {
       parent AS (
         UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = $16::bigint
         FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${terminal}
-        RETURNING p.id
+        RETURNING p.id, p.poke_seq
       ),
-      note_parent AS (SELECT pg_notify($22, 'p:' || id) FROM parent),
+      note_parent AS (SELECT pg_notify($22, 'k:' || poke_seq || ':' || id) FROM parent),
       note_children AS (SELECT pg_notify($22, 'r') WHERE EXISTS (SELECT 1 FROM new_runs)),
       note_release AS (
         SELECT pg_notify($22, CASE WHEN u.status <> 'waiting' OR u.poke_seq > u.seen_poke_seq THEN 'r'

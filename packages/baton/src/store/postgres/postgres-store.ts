@@ -4,12 +4,14 @@ import { BatonError, LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
 import { isTerminal, type RunCount, type RunFilter } from "../../types.js";
 import {
+  type EventWaitRow,
   encodeCursor,
   type HistoryRow,
   type RunRow,
   runFinished,
   runNotFound,
   type SignalRow,
+  toEventWaitRecord,
   toHistoryColumns,
   toRecordedEvent,
   toRunRecord,
@@ -34,6 +36,15 @@ import { createNoticeListener } from "./notice-listener.js";
 import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
+
+/** The row of the inbox statement: the run's poke, with its signals, finished children and event waits as JSON. */
+interface InboxRow {
+  poke_seq: string;
+  cancel_requested: boolean;
+  signals: SignalRow[];
+  children: RunRow[];
+  event_waits: EventWaitRow[];
+}
 
 /** Options of the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -447,7 +458,12 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     },
 
     pokedRuns(owner) {
-      return run(async () => (await query<{ id: string }>(sql.poked, [owner])).map((row) => row.id));
+      return run(async () =>
+        (await query<{ id: string; poke_seq: string }>(sql.poked, [owner])).map((row) => ({
+          runId: row.id,
+          pokeSeq: Number(row.poke_seq),
+        })),
+      );
     },
 
     appendHistory(lease, write) {
@@ -538,20 +554,14 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
 
     readInbox(runId) {
       return run(async () => {
-        // The run first: signals and children read after it are at least as new as its pokeSeq.
-        const row = await loadRun(runId);
+        const [row] = await query<InboxRow>(sql.inbox, [runId]);
         if (!row) throw runNotFound(runId);
-        const [signals, children, eventWaits] = await Promise.all([
-          query<SignalRow>(sql.pendingSignals, [runId]),
-          query<RunRow>(sql.finishedChildren, [runId]),
-          events.waitsOf([runId]),
-        ]);
         return {
-          pokeSeq: row.pokeSeq,
-          cancelRequested: row.cancelRequested,
-          signals: signals.map(toSignalRecord),
-          finishedChildren: children.map(toRunRecord),
-          eventWaits: eventWaits.get(runId) ?? [],
+          pokeSeq: Number(row.poke_seq),
+          cancelRequested: row.cancel_requested,
+          signals: row.signals.map(toSignalRecord),
+          finishedChildren: row.children.map(toRunRecord),
+          eventWaits: row.event_waits.map(toEventWaitRecord),
         };
       });
     },

@@ -36,8 +36,14 @@ const columns = "position, name, match, due_at, event_id, payload, received_at";
  */
 export function createSqliteEvents(
   db: Database.Database,
-  insertRun: (run: NewRun, now: number) => boolean,
+  runs: {
+    /** Creates a run (false when its id exists). */
+    insertRun(run: NewRun, now: number): boolean;
+    /** Raises a run's poke_seq and announces it. */
+    pokeRun(runId: string, now: number): void;
+  },
 ): SqliteEvents {
+  const { insertRun, pokeRun } = runs;
   const sql = {
     insert: db.prepare(
       `INSERT INTO events (id, name, payload, sent_at, started, delivered) VALUES (?, ?, ?, ?, ?, '[]')
@@ -54,7 +60,6 @@ export function createSqliteEvents(
       `UPDATE event_waits SET event_id = ?, payload = ?, received_at = ?
        WHERE run_id = ? AND position = ? AND event_id IS NULL`,
     ),
-    poke: db.prepare("UPDATE runs SET poke_seq = poke_seq + 1, updated_at = ? WHERE id = ?"),
     held: db.prepare("SELECT 1 FROM runs WHERE id = ? AND lease_owner = ? AND lease_token = ?"),
     closeOpen: db.prepare("DELETE FROM event_waits WHERE run_id = ? AND position = ? AND event_id IS NULL"),
     wait: db.prepare(`SELECT ${columns} FROM event_waits WHERE run_id = ? AND position = ?`),
@@ -80,7 +85,7 @@ export function createSqliteEvents(
         if (!matchesEvent(wait.match === null ? undefined : JSON.parse(wait.match), event.payload)) continue;
         if (sql.receive.run(event.id, payload, now, wait.run_id, wait.position).changes > 0) delivered.add(wait.run_id);
       }
-      for (const runId of delivered) sql.poke.run(now, runId);
+      for (const runId of delivered) pokeRun(runId, now);
       for (const run of event.runs) insertRun(run, now);
       const ids = [...delivered].sort();
       sql.setDelivered.run(JSON.stringify(ids), event.id);

@@ -6,6 +6,7 @@ import { BatonError, LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
 import type { RunCount, RunFilter } from "../../types.js";
 import { readMigrations } from "../migration-files.js";
+import { pokedPayload } from "../notice-payload.js";
 import {
   encodeCursor,
   type HistoryRow,
@@ -34,6 +35,7 @@ import type {
   Store,
 } from "../store.js";
 import { createSqliteEvents } from "./sqlite-events.js";
+import { createSqliteNotices } from "./sqlite-notices.js";
 import { createWriteBatcher } from "./write-batcher.js";
 
 /** Options of the SQLite store. */
@@ -51,11 +53,22 @@ export interface SqliteStoreOptions {
    * until `migrate()` is called.
    */
   migrate?: boolean;
+  /** Where warnings go (reading other processes' notices failed). Default: `console.warn`. */
+  log?: (message: string, error?: unknown) => void;
 }
 
 const active = "('pending', 'running', 'waiting', 'compensating')";
 const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+
+/** What the progress statement returns of the run it updated. */
+interface ProgressRow {
+  parent_id: string | null;
+  status: string;
+  wake_at: number | null;
+  poke_seq: number;
+  seen_poke_seq: number;
+}
 
 /**
  * Opens (creating if needed) a SQLite store at `path` in WAL mode. Writes of
@@ -73,6 +86,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma("foreign_keys = OFF");
   const batcher = createWriteBatcher(db);
+  const log = options.log ?? ((message, error) => console.warn(`[baton] ${message}`, error ?? ""));
+  const notices = createSqliteNotices(db, path, log);
 
   let sql: ReturnType<typeof prepare> | undefined;
   const migrate = (): number[] => {
@@ -112,7 +127,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     insertSignal: db.prepare("INSERT INTO signals (run_id, name, payload, sent_at) VALUES (?, ?, ?, ?)"),
     consumeSignal: db.prepare("UPDATE signals SET consumed_seq = ? WHERE id = ? AND run_id = ?"),
     poke: db.prepare(
-      `UPDATE runs SET poke_seq = poke_seq + 1, updated_at = ? WHERE id = ? AND status NOT IN ${terminal}`,
+      `UPDATE runs SET poke_seq = poke_seq + 1, updated_at = ? WHERE id = ? AND status NOT IN ${terminal}
+       RETURNING poke_seq`,
     ),
     cancel: db.prepare("UPDATE runs SET cancel_requested = 1, poke_seq = poke_seq + 1, updated_at = ? WHERE id = ?"),
     resume: db.prepare(
@@ -139,7 +155,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ),
     renew: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? RETURNING id"),
     held: db.prepare("SELECT id FROM runs WHERE lease_owner = ?"),
-    poked: db.prepare("SELECT id FROM runs WHERE lease_owner = ? AND poke_seq > seen_poke_seq"),
+    poked: db.prepare("SELECT id, poke_seq FROM runs WHERE lease_owner = ? AND poke_seq > seen_poke_seq"),
     progress: db.prepare(
       `UPDATE runs SET
          last_seq = @lastSeq,
@@ -153,10 +169,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
          lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END,
          updated_at = @now
        WHERE id = @id AND lease_owner = @owner AND lease_token = @token AND last_seq = @previousSeq
-       RETURNING parent_id`,
+       RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq`,
     ),
     finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminal}`),
-    events: createSqliteEvents(db, (run, now) => insertRun(run, now)),
+    events: createSqliteEvents(db, {
+      insertRun: (run, now) => insertRun(run, now),
+      pokeRun: (runId, now) => pokeRun(runId, now),
+    }),
   });
   const pendingMigrations = (): number[] => {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'baton_migrations'").get();
@@ -216,7 +235,20 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     });
     if (inserted.changes === 0) return false;
     insertEvents(run.id, history);
+    notices.announce("r");
     return true;
+  };
+
+  /** Raises the run's poke_seq (when it is not finished) and announces it. */
+  const pokeRun = (runId: string, now: number) => {
+    const row = statements().poke.get(now, runId) as { poke_seq: number } | undefined;
+    if (row) notices.announce(pokedPayload(runId, row.poke_seq));
+  };
+
+  /** A released run another worker may take now (runnable) or at its timer (wake). */
+  const announceRelease = (row: ProgressRow) => {
+    if (row.status !== "waiting" || row.poke_seq > row.seen_poke_seq) notices.announce("r");
+    else if (row.wake_at !== null) notices.announce(`w:${row.wake_at}`);
   };
 
   const signalsOf = (runId: string): SignalRecord[] =>
@@ -229,6 +261,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return migrate();
     },
     async close() {
+      notices.close();
       await batcher.drain();
       db.close();
     },
@@ -274,7 +307,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return batcher.write(() => {
         requireActive(runId, `signal "${name}" to`);
         statements().insertSignal.run(runId, name, encodeJson(payload, `payload of signal "${name}"`), now);
-        statements().poke.run(now, runId);
+        pokeRun(runId, now);
       });
     },
 
@@ -282,7 +315,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return batcher.write(() => {
         requireActive(runId, "cancel");
         statements().cancel.run(now, runId);
-        return loadRun(runId) as RunRecord;
+        const run = loadRun(runId) as RunRecord;
+        notices.announce(pokedPayload(runId, run.pokeSeq));
+        return run;
       });
     },
 
@@ -298,6 +333,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           );
         }
         insertEvents(runId, [{ ...event, seq: run.lastSeq + 1 }]);
+        notices.announce("r");
       });
     },
 
@@ -338,7 +374,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     async pokedRuns(owner) {
-      return (statements().poked.all(owner) as { id: string }[]).map((row) => row.id);
+      return (statements().poked.all(owner) as { id: string; poke_seq: number }[]).map((row) => ({
+        runId: row.id,
+        pokeSeq: row.poke_seq,
+      }));
     },
 
     appendHistory(lease: Lease, write: RunWrite) {
@@ -366,7 +405,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           finishedAt: isTerminal ? write.now : null,
           release: write.release || isTerminal ? 1 : 0,
           now: write.now,
-        }) as { parent_id: string | null } | undefined;
+        }) as ProgressRow | undefined;
         if (!updated) throw new LeaseLostError(lease.runId);
         insertEvents(lease.runId, write.events);
         if (!isTerminal) statements().events.register(lease.runId, write.eventWaits ?? []);
@@ -375,7 +414,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           statements().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
         for (const child of write.children ?? []) insertRun(child, write.now);
-        if (isTerminal && updated.parent_id) statements().poke.run(write.now, updated.parent_id);
+        if (isTerminal && updated.parent_id) pokeRun(updated.parent_id, write.now);
+        else if (write.release && !isTerminal) announceRelease(updated);
       });
     },
 
@@ -389,6 +429,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         finishedChildren: (statements().finishedChildren.all(runId) as RunRow[]).map(toRunRecord),
         eventWaits: statements().events.waitsOf(runId),
       };
+    },
+
+    subscribe(listener) {
+      return notices.subscribe(listener);
     },
 
     publishEvent(event, now) {

@@ -1,0 +1,29 @@
+import type { StoreNotice } from "./store.js";
+
+/**
+ * The text of a notice, as PostgreSQL's NOTIFY and SQLite's `notices` table
+ * carry it: `r` runnable, `k:<pokeSeq>:<runId>` poked, `w:<epoch ms>` wake.
+ */
+export type NoticePayload = "r" | `k:${number}:${string}` | `w:${number}`;
+
+/** The payload announcing a poke of `runId` that raised its `poke_seq` to `pokeSeq`. */
+export function pokedPayload(runId: string, pokeSeq: number): NoticePayload {
+  return `k:${pokeSeq}:${runId}`;
+}
+
+/** Reads a notice's payload; `p:<runId>` (a poke without its seq) is read too. Unknown text gives undefined. */
+export function parseNotice(payload: string | undefined): StoreNotice | undefined {
+  if (payload === "r") return { kind: "runnable" };
+  if (payload?.startsWith("k:")) {
+    const colon = payload.indexOf(":", 2);
+    const pokeSeq = Number(payload.slice(2, colon));
+    if (colon < 0 || !Number.isSafeInteger(pokeSeq)) return undefined;
+    return { kind: "poked", runId: payload.slice(colon + 1), pokeSeq };
+  }
+  if (payload?.startsWith("p:")) return { kind: "poked", runId: payload.slice(2) };
+  if (payload?.startsWith("w:")) {
+    const at = Number(payload.slice(2));
+    return Number.isFinite(at) ? { kind: "wake", at } : undefined;
+  }
+  return undefined;
+}
