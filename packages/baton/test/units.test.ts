@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, RetryableError, toMilliseconds } from "baton";
 import { parseNotice, pokedPayload } from "../src/store/notice-payload.js";
+import { createQueryGate } from "../src/store/postgres/query-gate.js";
 import { resolveRetryPolicy, retryDelay } from "../src/worker/retry-policy.js";
 
 test("durations read numbers and unit strings, and name what they cannot read", () => {
@@ -66,4 +67,27 @@ test("notice payloads read back as the notices they carry; unknown text is ignor
   assert.deepEqual(parseNotice("w:1700000000000"), { kind: "wake", at: 1700000000000 });
   for (const text of [undefined, "", "x", "k:", "k:1", "k:x:run", "w:soon"])
     assert.equal(parseNotice(text), undefined, text);
+});
+
+test("a query gate lets `limit` operations through at once, the others in order, and frees a place on failure", async () => {
+  const gate = createQueryGate(2);
+  let running = 0;
+  let most = 0;
+  const order: number[] = [];
+  const operation = (n: number) => async () => {
+    running++;
+    most = Math.max(most, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running--;
+    order.push(n);
+    if (n === 1) throw new Error("boom");
+    return n;
+  };
+  const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => gate.run(operation(n))));
+  assert.equal(most, 2);
+  assert.deepEqual(order, [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    results.map((r) => (r.status === "fulfilled" ? r.value : "failed")),
+    ["failed", 2, 3, 4, 5],
+  );
 });

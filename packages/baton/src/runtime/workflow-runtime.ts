@@ -36,6 +36,11 @@ export interface IssuedCall {
   options?: StepOptions<unknown>;
   /** Timer due time, or signal or event wait timeout. */
   dueAt?: number;
+  /**
+   * A due time relative to when the call is first made: `dueAt` is then the
+   * host's time plus this (and what the history recorded on replay).
+   */
+  delayMs?: number;
   /** What the awaited event's payload must hold (`event`). */
   match?: EventMatch;
   /** Child workflow, input and id (`child`). */
@@ -59,6 +64,8 @@ export interface RuntimeHost {
   settled(outcome: RuntimeOutcome): void;
   /** Every queued resolution has been delivered. */
   quiet(): void;
+  /** The time now (epoch ms), for waits the code asks for relative to now. */
+  now(): number;
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -240,6 +247,9 @@ export class WorkflowRuntime {
       return never<T>();
     }
     const call: IssuedCall = { position, kind, name, recorded, ...extra };
+    // A wait made for the first time counts from now, not from the run's last recorded event.
+    if (call.delayMs !== undefined)
+      call.dueAt = (recorded ? this.time : Math.max(this.time, this.host.now())) + call.delayMs;
     if (recorded?.dueAt !== undefined) call.dueAt = recorded.dueAt;
     if (recorded?.kind === "event") call.match = recorded.match;
     if (call.child && recorded?.childId) call.child.id = recorded.childId;
@@ -272,14 +282,14 @@ export class WorkflowRuntime {
         return step.key;
       },
       sleep(duration) {
-        return runtime.issue("timer", "sleep", { dueAt: runtime.time + toMilliseconds(duration) });
+        return runtime.issue("timer", "sleep", { delayMs: toMilliseconds(duration) });
       },
       sleepUntil(until) {
         return runtime.issue("timer", "sleep", { dueAt: typeof until === "number" ? until : until.getTime() });
       },
       waitForSignal(name, options) {
-        const dueAt = options?.timeout === undefined ? undefined : runtime.time + toMilliseconds(options.timeout);
-        return runtime.issue("signal", name, { dueAt });
+        const delayMs = options?.timeout === undefined ? undefined : toMilliseconds(options.timeout);
+        return runtime.issue("signal", name, { delayMs });
       },
       waitForEvent(name, options) {
         let match: EventMatch | undefined;
@@ -288,8 +298,8 @@ export class WorkflowRuntime {
         } catch (error) {
           return Promise.reject(error);
         }
-        const dueAt = options?.timeout === undefined ? undefined : runtime.time + toMilliseconds(options.timeout);
-        return runtime.issue("event", name, { dueAt, match });
+        const delayMs = options?.timeout === undefined ? undefined : toMilliseconds(options.timeout);
+        return runtime.issue("event", name, { delayMs, match });
       },
       signals<T>(name: string): AsyncIterable<T> {
         return {

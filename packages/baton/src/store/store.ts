@@ -215,8 +215,12 @@ export interface ClaimRequest {
   limit: number;
   /** `name@version` of the workflows the worker has code for. */
   workflows: string[];
-  /** Runs the worker already holds; never returned. */
-  exclude?: string[];
+  /**
+   * Runs `owner` holds without executing them (their release failed, or an
+   * earlier process of the same name held them): claimable by it again. The
+   * other runs it holds are never returned.
+   */
+  reclaim?: string[];
 }
 
 /** Result of `claimRuns`. */
@@ -307,7 +311,7 @@ export interface Store {
 
   /**
    * Claims runnable runs (new, due, poked, abandoned by a dead worker, or held
-   * by `owner` but not in `exclude`) under new leases.
+   * by `owner` and listed in `reclaim`) under new leases.
    */
   claimRuns(request: ClaimRequest): Promise<ClaimResult>;
   /** Extends every lease `owner` holds. Returns the ids of the runs it holds (and only those were extended). */

@@ -108,6 +108,7 @@ export class RunExecutor implements AttemptHost {
       handlerRegistered: () => this.signals.match(),
       settled: (outcome) => void this.settle(outcome).catch((error) => this.fail(error)),
       quiet: () => this.journal.sync(),
+      now: () => this.clock.now(),
     });
     this.signals = new SignalMatcher(this.state.consumedSignals, {
       active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
@@ -163,6 +164,11 @@ export class RunExecutor implements AttemptHost {
       this.journal.idle &&
       (this.waits.size > 0 || this.signals.waiting || this.events.waiting || this.children.size > 0)
     );
+  }
+
+  /** The run's next timer (sleep, retry, timeout or deadline), if any. */
+  get nextWakeAt(): number | undefined {
+    return this.waits.next();
   }
 
   stopped(): boolean {

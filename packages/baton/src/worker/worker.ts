@@ -5,6 +5,18 @@ import type { RunStatus } from "../types.js";
 import type { Workflow } from "../workflow.js";
 import { RunExecutor } from "./run-executor.js";
 
+/**
+ * When the event loop runs this late (ms), the worker claims no new runs
+ * until it catches up: the runs it holds (their timers, signals and steps)
+ * come first.
+ */
+const busyLagMs = 20;
+/** How often the event loop's lateness is measured, in ms. */
+const lagProbeMs = 10;
+
+/** Waiting runs whose timer is due sooner than this are not evicted. */
+const evictionHorizonMs = 10_000;
+
 /** Options of a worker. */
 export interface WorkerOptions {
   store: Store;
@@ -36,10 +48,26 @@ export class Worker {
   private claimAgain = false;
   private pollTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
+  private lagTimer?: NodeJS.Timeout;
+  /** How late the event loop was at the last probe, in ms. */
+  private lag = 0;
+  /** A claim was put off while the event loop was late. */
+  private claimPutOff = false;
   private unsubscribe?: () => void;
   /** A claim planned for the next timer of a run no worker holds. */
   private wake?: { at: number; cancel: () => void };
   private readonly workflowKeys: string[];
+  /**
+   * Runs the store says this worker holds that it does not execute (held by
+   * an earlier process of the same name, or their release failed): claimed
+   * again when runnable. Read at the first claim, then from each renewal.
+   */
+  private readonly orphans = new Set<string>();
+  private orphansRead = false;
+  /** Claims begun so far (a renewal tells orphans apart from runs a claim just took). */
+  private claimsBegun = 0;
+  /** A run left memory unfinished since the last renewal (its release may have failed). */
+  private leftSinceRenewal = false;
 
   constructor(private readonly options: WorkerOptions) {
     this.workflowKeys = [...options.workflows.values()].map((w) => `${w.name}@${w.version}`);
@@ -55,6 +83,17 @@ export class Worker {
     if (this.running) return;
     this.running = true;
     this.renewTimer = setInterval(() => void this.renew(), Math.max(20, Math.floor(this.options.leaseMs / 3)));
+    let probedAt = performance.now();
+    this.lagTimer = setInterval(() => {
+      const now = performance.now();
+      this.lag = Math.max(0, now - probedAt - lagProbeMs);
+      probedAt = now;
+      if (this.claimPutOff && this.lag < busyLagMs) {
+        this.claimPutOff = false;
+        this.poke();
+      }
+    }, lagProbeMs);
+    this.lagTimer.unref();
     this.unsubscribe = this.options.store.subscribe?.((notice) => this.notice(notice));
     this.schedulePoll(0);
   }
@@ -123,6 +162,7 @@ export class Worker {
     this.running = false;
     clearTimeout(this.pollTimer);
     clearInterval(this.renewTimer);
+    clearInterval(this.lagTimer);
     this.unsubscribe?.();
     this.wake?.cancel();
     this.wake = undefined;
@@ -144,21 +184,31 @@ export class Worker {
   private async claim(): Promise<void> {
     for (;;) {
       if (!this.running) return;
+      if (this.lag >= busyLagMs) {
+        this.claimPutOff = true;
+        return;
+      }
       await this.evict();
       const limit = this.options.maxRunsInMemory - this.executors.size;
       if (limit <= 0) return;
       let claimed: ClaimedRun[];
-      // The lease runs from before the request was sent (monotonic time: it
-      // keeps counting while the process is frozen).
-      const sentAt = performance.now();
+      let sentAt = 0;
+      this.claimsBegun++;
       try {
+        if (!this.orphansRead) {
+          for (const runId of await this.options.store.heldRuns(this.options.owner)) this.orphans.add(runId);
+          this.orphansRead = true;
+        }
+        // The lease runs from before the request was sent (monotonic time: it
+        // keeps counting while the process is frozen).
+        sentAt = performance.now();
         const result = await this.options.store.claimRuns({
           owner: this.options.owner,
           now: this.options.clock.now(),
           leaseMs: this.options.leaseMs,
           limit: Math.min(limit, 200),
           workflows: this.workflowKeys,
-          exclude: [...this.executors.keys()],
+          reclaim: [...this.orphans],
         });
         claimed = result.runs;
         this.wakeAt(result.nextWakeAt);
@@ -166,7 +216,10 @@ export class Worker {
         this.options.log("claiming runs failed", error);
         return;
       }
-      for (const run of claimed) this.execute(run, sentAt + this.options.leaseMs);
+      for (const run of claimed) {
+        this.orphans.delete(run.run.id);
+        this.execute(run, sentAt + this.options.leaseMs);
+      }
       if (claimed.length < Math.min(limit, 200)) return;
     }
   }
@@ -183,6 +236,7 @@ export class Worker {
         workflows: this.options.workflows,
         detached: (runId, status, parentId) => {
           this.executors.delete(runId);
+          if (!status) this.leftSinceRenewal = true;
           this.options.onDetached(runId, status);
           if (status && parentId) this.pokeRun(parentId);
         },
@@ -205,14 +259,24 @@ export class Worker {
     executor.start();
   }
 
-  /** At the memory limit, evicts the least recently active waiting runs down to 90% of it. */
+  /**
+   * At the memory limit, evicts waiting runs down to 90% of it: those with no
+   * timer first (the least recently active first), then those whose timer is
+   * furthest. A run whose timer is due within `evictionHorizonMs` stays: it
+   * would be claimed back at once.
+   */
   private async evict(): Promise<void> {
     if (this.executors.size < this.options.maxRunsInMemory) return;
     const excess = this.executors.size - Math.floor(this.options.maxRunsInMemory * 0.9);
     if (excess <= 0) return;
+    const soon = this.options.clock.now() + evictionHorizonMs;
     const candidates = [...this.executors.values()]
-      .filter((executor) => executor.evictable)
-      .sort((a, b) => a.lastActive - b.lastActive)
+      .filter((executor) => executor.evictable && (executor.nextWakeAt ?? Number.POSITIVE_INFINITY) > soon)
+      .sort(
+        (a, b) =>
+          (b.nextWakeAt ?? Number.POSITIVE_INFINITY) - (a.nextWakeAt ?? Number.POSITIVE_INFINITY) ||
+          a.lastActive - b.lastActive,
+      )
       .slice(0, excess);
     await Promise.all(candidates.map((executor) => executor.release()));
   }
@@ -224,16 +288,24 @@ export class Worker {
    * body of it can start.
    */
   private async renew(): Promise<void> {
-    if (!this.running || this.executors.size === 0 || this.renewing) return;
+    if (!this.running || this.renewing) return;
+    if (this.executors.size === 0 && this.orphans.size === 0 && !this.leftSinceRenewal) return;
     this.renewing = true;
+    this.leftSinceRenewal = false;
     try {
       const { store, owner, clock, leaseMs } = this.options;
       const covered = [...this.executors.entries()];
       const sentAt = performance.now();
+      const claimsBefore = this.claimsBegun;
       const held = new Set(await store.renewLeases(owner, clock.now(), leaseMs));
       for (const [runId, executor] of covered) {
         if (held.has(runId)) executor.leaseUntil = Math.max(executor.leaseUntil, sentAt + leaseMs);
         else if (this.executors.get(runId) === executor) executor.leaseLost();
+      }
+      for (const runId of this.orphans) if (!held.has(runId)) this.orphans.delete(runId);
+      // A claim under way may hold runs it has not handed over yet: no orphans are told apart then.
+      if (!this.claiming && this.claimsBegun === claimsBefore) {
+        for (const runId of held) if (!this.executors.has(runId)) this.orphans.add(runId);
       }
     } catch (error) {
       this.options.log("renewing leases failed", error);

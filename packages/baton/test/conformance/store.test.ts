@@ -32,9 +32,19 @@ test("a worker re-claims a run it holds but lost track of, and renewal names wha
   const request = { owner: "w1", leaseMs: 1000, limit: 10, workflows: ["w@1"] };
   const [first] = (await store.claimRuns({ ...request, now: 10 })).runs;
   assert.ok(first);
-  assert.equal((await store.claimRuns({ ...request, now: 20, exclude: ["mine"] })).runs.length, 0);
-  const [again] = (await store.claimRuns({ ...request, now: 30 })).runs;
-  assert.equal(again?.lease.token, first.lease.token + 1, "not excluded: claimed again under a new token");
+  assert.equal((await store.claimRuns({ ...request, now: 20 })).runs.length, 0, "held: not claimed again");
+  assert.equal(
+    (await store.claimRuns({ ...request, now: 2000 })).runs.length,
+    0,
+    "held, its lease past: its holder does not take it again unless it asks",
+  );
+  assert.equal(
+    (await store.claimRuns({ ...request, owner: "w2", now: 25, reclaim: ["mine"] })).runs.length,
+    0,
+    "only its holder reclaims a run",
+  );
+  const [again] = (await store.claimRuns({ ...request, now: 30, reclaim: ["mine"] })).runs;
+  assert.equal(again?.lease.token, first.lease.token + 1, "reclaimed under a new token");
   assert.deepEqual(await store.renewLeases("w1", 40, 1000), ["mine"]);
   assert.deepEqual(await store.heldRuns("w1"), ["mine"]);
   assert.deepEqual(await store.renewLeases("w2", 40, 1000), []);

@@ -82,3 +82,24 @@ test("a timer of a run no worker holds wakes a worker at its due time, not at th
   const finishedAt = (await second.handle<number>(run.id).result()) as number;
   assert.ok(finishedAt >= dueAt - 50, "not before the timer was due");
 });
+
+test("a sleep counts from when the code first calls it: a run taken up late still sleeps its whole time", async () => {
+  const clock = createTestClock();
+  const store = tempStore();
+  const wf = defineWorkflow("sleep-late-start", async (ctx) => {
+    await ctx.sleep("1h");
+    return ctx.now().getTime();
+  });
+  await using client = await startEngine([wf], { clock, store, start: false });
+  const run = await client.startRun(wf, {});
+  await clock.advance("2h"); // no worker meanwhile
+  const takenUpAt = clock.now();
+  await using worker = await startEngine([wf], { clock, store });
+  await statusOf(worker, run.id, "waiting");
+  const [timer] = (await worker.getRun(run.id)).steps;
+  assert.equal(timer?.dueAt?.getTime(), takenUpAt + 3_600_000);
+  await clock.advance("59m");
+  assert.equal((await worker.getRun(run.id)).status, "waiting");
+  await clock.advance("1m");
+  assert.ok(((await run.result()) as number) >= takenUpAt + 3_600_000);
+});

@@ -95,14 +95,14 @@ export function postgresSql(t: string) {
       note AS (SELECT pg_notify($8, 'r') FROM upd)
       SELECT (SELECT count(*) FROM upd)::int AS resumed, (SELECT count(*) FROM note)::int AS notes`,
 
-    // $1 owner, $2 now, $3 lease ms, $4 workflows, $5 exclude, $6 limit
+    // $1 owner, $2 now, $3 lease ms, $4 workflows, $5 reclaim, $6 limit
     claim: `WITH picked AS (
         SELECT id FROM ${t}.runs
         WHERE status IN ${active}
-          AND (lease_owner IS NULL OR lease_expires_at < $2::bigint OR lease_owner = $1)
+          AND (lease_owner IS NULL OR (lease_owner <> $1 AND lease_expires_at < $2::bigint)
+            OR (lease_owner = $1 AND id = ANY($5::text[])))
           AND (status <> 'waiting' OR wake_at <= $2::bigint OR poke_seq > seen_poke_seq)
           AND (workflow || '@' || version) = ANY($4::text[])
-          AND NOT (id = ANY($5::text[]))
         ORDER BY created_at
         LIMIT $6
         FOR UPDATE SKIP LOCKED

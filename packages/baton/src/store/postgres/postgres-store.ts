@@ -35,6 +35,7 @@ import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
 import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
+import { createQueryGate, type QueryGate } from "./query-gate.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
 
 /** The row of the inbox statement: the run's poke, with its signals, finished children and event waits as JSON. */
@@ -138,6 +139,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     application_name: "baton",
   };
   const pool = new pg.Pool({ ...config, max: poolSize });
+  const gates = new Map<pg.Pool, QueryGate>([[pool, createQueryGate(poolSize)]]);
   // Commits of attempt starts do not wait for the disk: they only need to be
   // visible to other workers; the run's next durable commit flushes them too.
   const startsPool = new pg.Pool({
@@ -145,6 +147,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     max: Math.ceil(poolSize / 4),
     options: "-c synchronous_commit=off",
   });
+  gates.set(startsPool, createQueryGate(Math.ceil(poolSize / 4)));
+  /** Runs `operation` once a connection of `on` is free for it. */
+  const gated = <T>(on: pg.Pool, operation: () => Promise<T>) => (gates.get(on) as QueryGate).run(operation);
   for (const p of [pool, startsPool]) {
     p.on("error", (error) => log("an idle PostgreSQL connection failed", error));
     // A connection that breaks may report it more than once; the queries on
@@ -158,27 +163,30 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   let syncTimer: NodeJS.Timeout | undefined;
 
   const clock = createDatabaseClock(async () => {
-    const result = await pool.query<{ now: number }>(sql.now);
+    const result = await gated(pool, () => pool.query<{ now: number }>(sql.now));
     return Number(result.rows[0]?.now);
   }, options.localNow);
 
-  const migrateNow = async (): Promise<number[]> => {
-    const client = await pool.connect();
-    try {
-      return await migratePostgres(client, schema, quoted);
-    } finally {
-      client.release();
-    }
-  };
-
-  const prepare = async () => {
-    if (options.migrate === false) {
+  const migrateNow = (): Promise<number[]> =>
+    gated(pool, async () => {
       const client = await pool.connect();
       try {
-        await checkMigrated(client, schema, quoted);
+        return await migratePostgres(client, schema, quoted);
       } finally {
         client.release();
       }
+    });
+
+  const prepare = async () => {
+    if (options.migrate === false) {
+      await gated(pool, async () => {
+        const client = await pool.connect();
+        try {
+          await checkMigrated(client, schema, quoted);
+        } finally {
+          client.release();
+        }
+      });
     } else {
       await migrateNow();
     }
@@ -221,10 +229,10 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     return name;
   };
   const query = async <R extends pg.QueryResultRow>(text: string, values?: unknown[], on: pg.Pool = pool) =>
-    (await on.query<R>({ name: statementName(text), text, values })).rows;
+    (await gated(on, () => on.query<R>({ name: statementName(text), text, values }))).rows;
   /** A statement whose text varies (a listing's filter): not prepared. */
   const queryOnce = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
-    (await pool.query<R>(text, values)).rows;
+    (await gated(pool, () => pool.query<R>(text, values))).rows;
 
   const loadRun = async (id: string) => {
     const [row] = await query<RunRow>(sql.getRun, [id]);
@@ -417,7 +425,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
           request.now,
           request.leaseMs,
           request.workflows,
-          request.exclude ?? [],
+          request.reclaim ?? [],
           request.limit,
         ]);
         const [next] = await query<{ at: string | null }>(sql.nextWake, [request.now, request.workflows]);

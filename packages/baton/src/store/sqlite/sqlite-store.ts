@@ -141,10 +141,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        WHERE id IN (
          SELECT id FROM runs
          WHERE status IN ${active}
-           AND (lease_owner IS NULL OR lease_expires_at < @now OR lease_owner = @owner)
+           AND (lease_owner IS NULL OR (lease_owner <> @owner AND lease_expires_at < @now)
+             OR (lease_owner = @owner AND id IN (SELECT value FROM json_each(@reclaim))))
            AND (status <> 'waiting' OR wake_at <= @now OR poke_seq > seen_poke_seq)
            AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
-           AND id NOT IN (SELECT value FROM json_each(@exclude))
          ORDER BY created_at LIMIT @limit)
        RETURNING *`,
     ),
@@ -345,7 +345,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           expiresAt: request.now + request.leaseMs,
           now: request.now,
           workflows,
-          exclude: JSON.stringify(request.exclude ?? []),
+          reclaim: JSON.stringify(request.reclaim ?? []),
           limit: request.limit,
         }) as RunRow[];
         const next = statements().nextWake.get({ now: request.now, workflows }) as { at: number | null };
