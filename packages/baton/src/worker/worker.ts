@@ -64,8 +64,6 @@ export class Worker {
    */
   private readonly orphans = new Set<string>();
   private orphansRead = false;
-  /** Claims begun so far (a renewal tells orphans apart from runs a claim just took). */
-  private claimsBegun = 0;
   /** A run left memory unfinished since the last renewal (its release may have failed). */
   private leftSinceRenewal = false;
 
@@ -193,7 +191,6 @@ export class Worker {
       if (limit <= 0) return;
       let claimed: ClaimedRun[];
       let sentAt = 0;
-      this.claimsBegun++;
       try {
         if (!this.orphansRead) {
           for (const runId of await this.options.store.heldRuns(this.options.owner)) this.orphans.add(runId);
@@ -208,7 +205,8 @@ export class Worker {
           leaseMs: this.options.leaseMs,
           limit: Math.min(limit, 200),
           workflows: this.workflowKeys,
-          reclaim: [...this.orphans],
+          // Claims run one at a time: a run in none of the executors is not being claimed either.
+          reclaim: [...this.orphans].filter((runId) => !this.executors.has(runId)),
         });
         claimed = result.runs;
         this.wakeAt(result.nextWakeAt);
@@ -216,10 +214,7 @@ export class Worker {
         this.options.log("claiming runs failed", error);
         return;
       }
-      for (const run of claimed) {
-        this.orphans.delete(run.run.id);
-        this.execute(run, sentAt + this.options.leaseMs);
-      }
+      for (const run of claimed) this.execute(run, sentAt + this.options.leaseMs);
       if (claimed.length < Math.min(limit, 200)) return;
     }
   }
@@ -256,6 +251,7 @@ export class Worker {
       leaseUntil,
     );
     this.executors.set(claimed.run.id, executor);
+    this.orphans.delete(claimed.run.id);
     executor.start();
   }
 
@@ -296,17 +292,15 @@ export class Worker {
       const { store, owner, clock, leaseMs } = this.options;
       const covered = [...this.executors.entries()];
       const sentAt = performance.now();
-      const claimsBefore = this.claimsBegun;
       const held = new Set(await store.renewLeases(owner, clock.now(), leaseMs));
       for (const [runId, executor] of covered) {
         if (held.has(runId)) executor.leaseUntil = Math.max(executor.leaseUntil, sentAt + leaseMs);
         else if (this.executors.get(runId) === executor) executor.leaseLost();
       }
       for (const runId of this.orphans) if (!held.has(runId)) this.orphans.delete(runId);
-      // A claim under way may hold runs it has not handed over yet: no orphans are told apart then.
-      if (!this.claiming && this.claimsBegun === claimsBefore) {
-        for (const runId of held) if (!this.executors.has(runId)) this.orphans.add(runId);
-      }
+      // A run a claim under way has just taken looks like one too; the next
+      // claim leaves it out, and its executor takes it off the list.
+      for (const runId of held) if (!this.executors.has(runId)) this.orphans.add(runId);
     } catch (error) {
       this.options.log("renewing leases failed", error);
     } finally {

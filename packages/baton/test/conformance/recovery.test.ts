@@ -101,6 +101,33 @@ test("waiting runs beyond the memory limit are evicted and brought back when the
   );
 });
 
+test("eviction lets runs waiting for a signal go first and keeps runs whose timer is due soon", async () => {
+  const { createTestClock } = await import("baton");
+  const clock = createTestClock();
+  const soon = defineWorkflow("due-soon", async (ctx) => {
+    await ctx.sleep("5s");
+    return "woke";
+  });
+  const patient = defineWorkflow("patient", async (ctx) => (await ctx.waitForSignal<number>("go")) as number);
+  await using engine = await startEngine([soon, patient], { clock, maxRunsInMemory: 5 });
+  const sleepers: string[] = [];
+  for (let i = 0; i < 3; i++) sleepers.push((await engine.startRun(soon, {}, { id: `soon-${i}` })).id);
+  await eventually(async () => (await engine.listRuns({ status: "waiting", limit: 100 })).runs.length === 3);
+  const waiters: string[] = [];
+  for (let i = 0; i < 10; i++) waiters.push((await engine.startRun(patient, {}, { id: `patient-${i}` })).id);
+  await eventually(async () => (await engine.listRuns({ status: "waiting", limit: 100 })).runs.length === 13);
+  for (const id of sleepers) assert.ok((await engine.store.getRun(id))?.leaseOwner, `${id} stayed in memory`);
+  const released = await Promise.all(waiters.map(async (id) => (await engine.store.getRun(id))?.leaseOwner));
+  assert.ok(released.filter((owner) => owner === undefined).length >= 8, "runs waiting for a signal left memory");
+  await clock.advance("5s");
+  assert.deepEqual(await Promise.all(sleepers.map((id) => engine.handle(id).result())), ["woke", "woke", "woke"]);
+  for (const [i, id] of waiters.entries()) await engine.signal(id, "go", i);
+  assert.deepEqual(
+    await Promise.all(waiters.map((id) => engine.handle(id).result())),
+    waiters.map((_, i) => i),
+  );
+});
+
 test("a worker whose lease was taken over stops the run quietly and writes nothing more", async () => {
   const { createTestClock } = await import("baton");
   const clock = createTestClock();

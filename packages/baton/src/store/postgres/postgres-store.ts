@@ -149,7 +149,8 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   });
   gates.set(startsPool, createQueryGate(Math.ceil(poolSize / 4)));
   /** Runs `operation` once a connection of `on` is free for it. */
-  const gated = <T>(on: pg.Pool, operation: () => Promise<T>) => (gates.get(on) as QueryGate).run(operation);
+  const gated = <T>(on: pg.Pool, operation: () => Promise<T>, urgent = false) =>
+    (gates.get(on) as QueryGate).run(operation, urgent);
   for (const p of [pool, startsPool]) {
     p.on("error", (error) => log("an idle PostgreSQL connection failed", error));
     // A connection that breaks may report it more than once; the queries on
@@ -230,6 +231,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   };
   const query = async <R extends pg.QueryResultRow>(text: string, values?: unknown[], on: pg.Pool = pool) =>
     (await gated(on, () => on.query<R>({ name: statementName(text), text, values }))).rows;
+  /** A statement that keeps leases: it goes ahead of the operations waiting for a connection. */
+  const urgentQuery = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+    (await gated(pool, () => pool.query<R>({ name: statementName(text), text, values }), true)).rows;
   /** A statement whose text varies (a listing's filter): not prepared. */
   const queryOnce = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
     (await gated(pool, () => pool.query<R>(text, values))).rows;
@@ -458,7 +462,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     },
 
     renewLeases(owner, now, leaseMs) {
-      return run(async () => (await query<{ id: string }>(sql.renew, [owner, now + leaseMs])).map((row) => row.id));
+      return run(async () =>
+        (await urgentQuery<{ id: string }>(sql.renew, [owner, now + leaseMs])).map((row) => row.id),
+      );
     },
 
     heldRuns(owner) {

@@ -5,7 +5,8 @@
  * meant for a server that does not answer, not for a busy pool.)
  */
 export interface QueryGate {
-  run<T>(operation: () => Promise<T>): Promise<T>;
+  /** Runs `operation` once a place is free; an `urgent` one goes ahead of those waiting. */
+  run<T>(operation: () => Promise<T>, urgent?: boolean): Promise<T>;
 }
 
 /** Creates a gate of `limit` places. */
@@ -18,9 +19,9 @@ export function createQueryGate(limit: number): QueryGate {
     else inUse--;
   };
   return {
-    async run(operation) {
+    async run(operation, urgent = false) {
       if (inUse < limit) inUse++;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
+      else await new Promise<void>((resolve) => (urgent ? waiting.unshift(resolve) : waiting.push(resolve)));
       try {
         return await operation();
       } finally {
