@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, RetryableError, toMilliseconds } from "baton";
 import { parseNotice, pokedPayload } from "../src/store/notice-payload.js";
+import { retryWarning } from "../src/store/postgres/connection-errors.js";
 import { createQueryGate } from "../src/store/postgres/query-gate.js";
 import { resolveRetryPolicy, retryDelay } from "../src/worker/retry-policy.js";
 
@@ -90,4 +91,14 @@ test("a query gate lets `limit` operations through at once, the others in order,
     results.map((r) => (r.status === "fulfilled" ? r.value : "failed")),
     ["failed", 2, 3, 4, 5],
   );
+});
+
+test("a retried conflict is not reported as an outage", () => {
+  const deadlock = Object.assign(new Error("deadlock detected"), { code: "40P01" });
+  const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+  assert.equal(
+    retryWarning(deadlock),
+    "PostgreSQL aborted a statement on a conflict with another transaction, retrying: deadlock detected",
+  );
+  assert.equal(retryWarning(refused), "PostgreSQL unreachable, retrying: connect ECONNREFUSED 127.0.0.1:5432");
 });

@@ -25,6 +25,19 @@ export function isTransientError(error: unknown): boolean {
   return transientMessages.some((text) => error.message.includes(text));
 }
 
+/** Serialization failure and deadlock: the server aborted the statement, the connection is fine. */
+const conflictCodes = new Set(["40001", "40P01"]);
+
+/** The warning for a transient error about to be retried: a conflict is not an outage. */
+export function retryWarning(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && conflictCodes.has(code)) {
+    return `PostgreSQL aborted a statement on a conflict with another transaction, retrying: ${message}`;
+  }
+  return `PostgreSQL unreachable, retrying: ${message}`;
+}
+
 /**
  * True when the statement may have committed although the client saw an
  * error: the connection broke after the statement was sent.

@@ -29,7 +29,7 @@ import type {
   Store,
   StoreNotice,
 } from "../store.js";
-import { isAmbiguousError } from "./connection-errors.js";
+import { isAmbiguousError, retryWarning } from "./connection-errors.js";
 import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
@@ -214,7 +214,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       },
       retry,
       () => closed,
-      (error) => log(`PostgreSQL unreachable, retrying: ${(error as Error).message}`),
+      (error) => log(retryWarning(error)),
     );
 
   // Statements of fixed text are prepared once per connection (named by a
@@ -304,7 +304,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
         migrateNow,
         retry,
         () => closed,
-        (error) => log(`PostgreSQL unreachable, retrying: ${(error as Error).message}`),
+        (error) => log(retryWarning(error)),
       );
       await ready();
       return applied;
