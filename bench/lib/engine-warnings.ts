@@ -42,15 +42,28 @@ export function collectWarnings(context: ScenarioContext, label = "engine"): Eng
   };
 }
 
+/** Warnings of an engine in the bench process during a round (the first lines kept, all counted). */
+export interface RoundWarnings {
+  round: number;
+  warnings: { count: number; lines: string[] };
+}
+
+/** The standard error of a round's worker processes (the first 1,000 lines) and how many lines they wrote. */
+export interface RoundWorkerOutput {
+  round: number;
+  workerStderr: string[];
+  workerStderrCount: number;
+}
+
 /** A note per round that had warnings (their number and the first), for `ScenarioResult.notes`. */
-export function warningNotes(rounds: { round: number; warnings: { count: number; lines: string[] } }[]): string[] {
+export function warningNotes(rounds: RoundWarnings[]): string[] {
   return rounds
     .filter((r) => r.warnings.count > 0)
     .map((r) => `round ${r.round}: ${r.warnings.count} warning line(s) (first: ${r.warnings.lines[0]})`);
 }
 
 /** A note per round whose worker processes wrote to standard error (how many lines, and the first). */
-export function workerNotes(rounds: { round: number; workerStderr: string[]; workerStderrCount: number }[]): string[] {
+export function workerNotes(rounds: RoundWorkerOutput[]): string[] {
   return rounds
     .filter((r) => r.workerStderrCount > 0)
     .map(

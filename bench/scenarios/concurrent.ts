@@ -11,7 +11,7 @@
  * they run one at a time whatever is in flight).
  */
 import { createEngine } from "baton";
-import { collectWarnings, type EngineWarnings, warningNotes } from "../lib/engine-warnings.js";
+import { collectWarnings, type EngineWarnings, type RoundWarnings, warningNotes } from "../lib/engine-warnings.js";
 import { runInFlight } from "../lib/in-flight.js";
 import { measureInserts } from "../lib/insert-baseline.js";
 import { openInsertTarget } from "../lib/insert-target.js";
@@ -29,12 +29,9 @@ export interface ConcurrentOptions extends ScenarioSizes {
 }
 
 /** Figures of one round: per configuration the baseline's row, then the engine's. */
-export interface ConcurrentRound {
-  round: number;
+export interface ConcurrentRound extends RoundWarnings {
   /** Connections of each baseline, by configuration. */
   baselineClients: number[];
-  /** Warnings of the engine during the round. */
-  warnings: { count: number; lines: string[] };
   rows: Row[];
 }
 

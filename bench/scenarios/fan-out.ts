@@ -13,7 +13,7 @@
  * (PostgreSQL) or on one SQLite connection (one insert at a time).
  */
 import { createEngine } from "baton";
-import { collectWarnings, type EngineWarnings, warningNotes } from "../lib/engine-warnings.js";
+import { collectWarnings, type EngineWarnings, type RoundWarnings, warningNotes } from "../lib/engine-warnings.js";
 import { measureInserts } from "../lib/insert-baseline.js";
 import { openInsertTarget } from "../lib/insert-target.js";
 import type { Column, Row, Scenario, ScenarioContext, ScenarioResult, ScenarioSizes } from "../lib/scenario.js";
@@ -33,11 +33,8 @@ export interface FanOutOptions extends ScenarioSizes {
 }
 
 /** Figures of one round: the wide run's baseline and engine rows, then the children's. */
-export interface FanOutRound {
-  round: number;
+export interface FanOutRound extends RoundWarnings {
   baselineClients: number[];
-  /** Warnings of the engine during the round. */
-  warnings: { count: number; lines: string[] };
   rows: Row[];
 }
 

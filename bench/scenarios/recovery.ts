@@ -19,7 +19,14 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { createEngine, type HistoryEvent } from "baton";
-import { collectWarnings, type EngineWarnings, warningNotes, workerNotes } from "../lib/engine-warnings.js";
+import {
+  collectWarnings,
+  type EngineWarnings,
+  type RoundWarnings,
+  type RoundWorkerOutput,
+  warningNotes,
+  workerNotes,
+} from "../lib/engine-warnings.js";
 import { measureInserts } from "../lib/insert-baseline.js";
 import { openInsertTarget } from "../lib/insert-target.js";
 import { checkCompleted, eventOf, readHistories, storeNow } from "../lib/read-histories.js";
@@ -44,15 +51,10 @@ export interface RecoveryOptions extends ScenarioSizes {
 }
 
 /** Figures of one round. */
-export interface RecoveryRound {
-  round: number;
+export interface RecoveryRound extends RoundWarnings, RoundWorkerOutput {
   baselineClients: number;
   /** Exits of the workers (the first one killed). */
   exits: string[];
-  workerStderr: string[];
-  workerStderrCount: number;
-  /** Warnings of the client engine in the bench process. */
-  warnings: { count: number; lines: string[] };
   rows: Row[];
 }
 

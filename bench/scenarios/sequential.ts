@@ -11,7 +11,7 @@
  * compared with the latency of one raw INSERT+COMMIT.
  */
 import { createEngine } from "baton";
-import { collectWarnings, type EngineWarnings, warningNotes } from "../lib/engine-warnings.js";
+import { collectWarnings, type EngineWarnings, type RoundWarnings, warningNotes } from "../lib/engine-warnings.js";
 import { measureInserts } from "../lib/insert-baseline.js";
 import { openInsertTarget } from "../lib/insert-target.js";
 import type { Column, Row, Scenario, ScenarioContext, ScenarioResult, ScenarioSizes } from "../lib/scenario.js";
@@ -26,10 +26,7 @@ export interface SequentialOptions extends ScenarioSizes {
 }
 
 /** Figures of one round: the baseline's and the engine's rows. */
-export interface SequentialRound {
-  round: number;
-  /** Warnings of the engine during the round. */
-  warnings: { count: number; lines: string[] };
+export interface SequentialRound extends RoundWarnings {
   rows: Row[];
 }
 

@@ -16,7 +16,14 @@
  */
 
 import { createEngine } from "baton";
-import { collectWarnings, type EngineWarnings, warningNotes, workerNotes } from "../lib/engine-warnings.js";
+import {
+  collectWarnings,
+  type EngineWarnings,
+  type RoundWarnings,
+  type RoundWorkerOutput,
+  warningNotes,
+  workerNotes,
+} from "../lib/engine-warnings.js";
 import { runInFlight } from "../lib/in-flight.js";
 import { type InsertTarget, openInsertTarget } from "../lib/insert-target.js";
 import { checkCompleted, eventOf, readHistories } from "../lib/read-histories.js";
@@ -39,14 +46,8 @@ export interface TimersOptions extends ScenarioSizes {
 }
 
 /** Figures of one round. */
-export interface TimersRound {
-  round: number;
+export interface TimersRound extends RoundWarnings, RoundWorkerOutput {
   baselineClients: number;
-  /** The worker's standard error (the first 1,000 lines) and how many lines it wrote. */
-  workerStderr: string[];
-  workerStderrCount: number;
-  /** Warnings of the client engine in the bench process. */
-  warnings: { count: number; lines: string[] };
   rows: Row[];
 }
 

@@ -25,7 +25,14 @@
  */
 
 import { createEngine } from "baton";
-import { collectWarnings, type EngineWarnings, warningNotes, workerNotes } from "../lib/engine-warnings.js";
+import {
+  collectWarnings,
+  type EngineWarnings,
+  type RoundWarnings,
+  type RoundWorkerOutput,
+  warningNotes,
+  workerNotes,
+} from "../lib/engine-warnings.js";
 import { runInFlight } from "../lib/in-flight.js";
 import { measureInserts } from "../lib/insert-baseline.js";
 import { openInsertTarget } from "../lib/insert-target.js";
@@ -53,15 +60,9 @@ export interface WaitingOptions extends ScenarioSizes {
 }
 
 /** Figures of one round. */
-export interface WaitingRound {
-  round: number;
+export interface WaitingRound extends RoundWarnings, RoundWorkerOutput {
   idle: WorkerMemory;
   waiting: WorkerMemory;
-  /** The worker's standard error (the first 1,000 lines) and how many lines it wrote. */
-  workerStderr: string[];
-  workerStderrCount: number;
-  /** Warnings of the client engine in the bench process. */
-  warnings: { count: number; lines: string[] };
   rows: Row[];
 }
 
