@@ -7,7 +7,7 @@ import { BatonError, RunFailedError } from "../errors.js";
 import { roundTrip } from "../json.js";
 import { openStore } from "../store/open-store.js";
 import { runNotFound } from "../store/rows.js";
-import type { RecordedEvent, RunRecord, Store } from "../store/store.js";
+import type { NewRun, RecordedEvent, RunRecord, Store } from "../store/store.js";
 import { type HistoryEvent, isTerminal, type Run, type RunCount, type RunFilter, type RunPage } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import { Worker } from "../worker/worker.js";
@@ -236,24 +236,26 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const timeout = startOptions.timeout ?? workflow.options.timeout;
       await store.ready?.();
       const now = clock.now();
-      const { run, created } = await store.createRun(
-        {
-          id,
-          workflow: workflow.name,
-          version: workflow.version,
-          input: value,
-          timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
-          history: [{ type: "run.started", at: now, input: value }],
-        },
-        now,
-      );
+      // This process's worker executes the run at once when it can: no claim, no wake-up.
+      const lease = worker.offer(workflow.name, workflow.version);
+      const newRun: NewRun = {
+        id,
+        workflow: workflow.name,
+        version: workflow.version,
+        input: value,
+        timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
+        history: [{ type: "run.started", at: now, input: value }],
+        lease: lease && { owner: lease.owner, expiresAt: lease.expiresAt },
+      };
+      const { run, created } = await store.createRun(newRun, now);
       if (!created && (run.workflow !== workflow.name || !isDeepStrictEqual(run.input, value))) {
         throw new BatonError(
           "RUN_CONFLICT",
           `run "${id}" already exists with a different ${run.workflow !== workflow.name ? `workflow ("${run.workflow}")` : "input"}`,
         );
       }
-      if (created) worker.poke();
+      if (created && lease) worker.adopt(run, newRun, lease);
+      else if (created) worker.poke();
       return handle<O>(id, created);
     },
 

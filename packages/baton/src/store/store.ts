@@ -88,6 +88,11 @@ export interface NewRun {
   timeoutMs?: number;
   /** History to start with (a fork copies events of its origin). `run.started` comes first. */
   history: Omit<RecordedEvent, "seq">[];
+  /**
+   * Created already leased to this owner (status `running`, lease token 1),
+   * for a worker that executes the run at once: no claim, no notice.
+   */
+  lease?: { owner: string; expiresAt: number };
 }
 
 /** A worker's hold on a run. */

@@ -4,8 +4,15 @@
  * journal, and delivers results back to the workflow in order.
  *
  * Invariants:
- * - A result is delivered to the workflow only after its history event has
- *   been committed (checkpoint first, then continue).
+ * - A result is delivered to the workflow as soon as its history event is
+ *   recorded, so the code runs ahead to its next durable call while the
+ *   write is under way; the start of that call then shares the write.
+ * - Nothing outside the run's memory happens before the events that led to
+ *   it are committed: a step body starts only after every event recorded
+ *   before its start (see `runAttempts`), a child is claimed only after its
+ *   row is written, children are cancelled only after the run's end is. If
+ *   a write fails, the run leaves memory and is executed again from what
+ *   was committed, so the code's run-ahead is never seen.
  * - Nothing new starts after a cancel was recorded or while the worker stops.
  * - Once the lease is lost or given up, nothing more is written.
  */
@@ -116,11 +123,11 @@ export class RunExecutor implements AttemptHost {
       waits: this.waits,
       resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
       deliverToHandler: (name, payload, signalId) => {
-        const { seq, at, committed } = this.record(
+        const { seq, at } = this.record(
           { type: "signal.received", name, payload, signalId },
           { consumedSignals: [signalId] },
         );
-        this.deliverAfter(committed, () => this.runtime.deliver({ kind: "handler", seq, at, name, payload }));
+        this.runtime.deliver({ kind: "handler", seq, at, name, payload });
       },
     });
     this.signals.add(claimed.signals);
@@ -189,6 +196,10 @@ export class RunExecutor implements AttemptHost {
 
   runSettled(): boolean {
     return this.runtime.settled;
+  }
+
+  uncommitted(): Promise<void> | undefined {
+    return this.journal.uncommitted();
   }
 
   record(event: NewEvent & { at?: number }, extras?: JournalExtras): Recorded {
@@ -268,8 +279,8 @@ export class RunExecutor implements AttemptHost {
   cancel(): void {
     if (this.cancelRecorded || this.isStopped || this.phase !== "running" || this.runtime.settled) return;
     this.cancelRecorded = true;
-    const { seq, at, committed } = this.record({ type: "run.cancel_requested" });
-    this.deliverAfter(committed, () => this.runtime.deliver({ kind: "cancel", seq, at }));
+    const { seq, at } = this.record({ type: "run.cancel_requested" });
+    this.runtime.deliver({ kind: "cancel", seq, at });
   }
 
   /** Enters the compensating phase (the next write records the status). */
@@ -326,14 +337,24 @@ export class RunExecutor implements AttemptHost {
     this.host.detached(this.runId, undefined);
   }
 
+  /** Waits until every event recorded so far is committed; false when the run stopped instead. */
+  private async committed(): Promise<boolean> {
+    const pending = this.journal.uncommitted();
+    const ok = await pending?.then(
+      () => true,
+      () => false,
+    );
+    return ok !== false && !this.isStopped;
+  }
+
   private deliverAfter(committed: Promise<void>, deliver: () => void): void {
     committed.then(deliver, () => {});
   }
 
   private resolveCall(position: number, outcome: CallOutcome, extras: JournalExtras, event: NewEvent): void {
-    const { seq, at, committed } = this.record({ ...event, position }, extras);
+    const { seq, at } = this.record({ ...event, position }, extras);
     this.outcomes.set(position, { seq, outcome });
-    this.deliverAfter(committed, () => this.runtime.deliver({ kind: "call", seq, at, position, outcome }));
+    this.runtime.deliver({ kind: "call", seq, at, position, outcome });
   }
 
   // ---- calls ------------------------------------------------------------------
@@ -408,8 +429,8 @@ export class RunExecutor implements AttemptHost {
   private armDeadline(deadlineAt: number): void {
     void this.waits.until("deadline", deadlineAt).then((fired) => {
       if (!fired || this.isStopped || this.runtime.settled || this.phase !== "running") return;
-      const { seq, at, committed } = this.record({ type: "run.timed_out" });
-      this.deliverAfter(committed, () => this.runtime.deliver({ kind: "timeout", seq, at }));
+      const { seq, at } = this.record({ type: "run.timed_out" });
+      this.runtime.deliver({ kind: "timeout", seq, at });
     });
   }
 
@@ -418,6 +439,8 @@ export class RunExecutor implements AttemptHost {
     const ended = outcome.kind === "cancelled" ? "was cancelled" : "ended";
     this.dropWork(new BatonError("RUN_ENDED", `run "${this.runId}" ${ended}`));
     if (outcome.kind === "failed" || outcome.kind === "cancelled") {
+      // What led here (a failed step, the cancel) is committed before other runs are touched.
+      if (!(await this.committed())) return;
       // A run that fails or is cancelled takes its unfinished children down with it.
       // (After a nondeterminism error the run waits for a fix and a resume: its children keep going.)
       for (const call of this.runtime.calls) {

@@ -46,6 +46,8 @@ export class RunJournal {
   private buffer: RecordedEvent[] = [];
   private extras: JournalExtras & Lists = noLists();
   private pending?: Promise<void>;
+  /** The write under way, if any. */
+  private writing?: Promise<void>;
   private last: Promise<void> = Promise.resolve();
   private closed = false;
   /** `pokeSeq` read from the store, and the value last written as handled. */
@@ -122,11 +124,27 @@ export class RunJournal {
         status: extras.status ?? snapshot.status,
         wakeAt: extras.status ? undefined : (snapshot.wakeAt ?? null),
       });
-      this.last = write.catch(() => {});
+      this.writing = write;
+      this.last = write.then(
+        () => this.wrote(write),
+        () => this.wrote(write),
+      );
       return write;
     });
     this.pending.catch(() => {}); // a failed write is reported through hooks.failed; callers may ignore it
     return this.pending;
+  }
+
+  /**
+   * Resolves once every event taken so far is committed (rejects if one never
+   * will be); undefined when nothing is waiting to be committed.
+   */
+  uncommitted(): Promise<void> | undefined {
+    return this.pending ?? this.writing;
+  }
+
+  private wrote(write: Promise<void>): void {
+    if (this.writing === write) this.writing = undefined;
   }
 
   /** Waits for the writes taken so far: the one under way and the one to come, if any. */

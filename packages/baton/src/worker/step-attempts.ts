@@ -55,6 +55,8 @@ export interface AttemptHost {
   readonly inFlight: InFlightAttempts;
   /** Commit an attempt's start before running its body (see `Store.startsBeforeBody`). */
   readonly startsBeforeBody: boolean;
+  /** Resolves once every event recorded so far is committed; undefined when none waits. */
+  uncommitted(): Promise<void> | undefined;
   record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }): { committed: Promise<void> };
   /** The run stopped (lease gone, finished): abandon quietly. */
   stopped(): boolean;
@@ -95,10 +97,15 @@ export async function runAttempts(
     if (host.stopped() || host.draining()) return undefined;
     used++;
     last++;
+    // The body acts on the results that led to it (delivered before their
+    // commit): it waits until they are committed, and with `startsBeforeBody`
+    // until its own start is, so a worker that takes the run over sees this
+    // attempt and begins the next one. Both usually share one write.
+    const before = host.uncommitted();
     const started = host.record({ type: `${kind}.started`, position: call.position, name: call.name, attempt: last });
-    if (host.startsBeforeBody) {
-      // A worker that takes the run over sees this attempt and begins the next one.
-      const committed = await started.committed.then(
+    const gate = host.startsBeforeBody ? started.committed : before;
+    if (gate) {
+      const committed = await gate.then(
         () => true,
         () => false,
       );

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import { BatonError } from "../errors.js";
-import type { ClaimedRun, Store, StoreNotice } from "../store/store.js";
+import type { ClaimedRun, NewRun, RunRecord, Store, StoreNotice } from "../store/store.js";
 import type { RunStatus } from "../types.js";
 import type { Workflow } from "../workflow.js";
 import { RunExecutor } from "./run-executor.js";
@@ -16,6 +16,15 @@ const lagProbeMs = 10;
 
 /** Waiting runs whose timer is due sooner than this are not evicted. */
 const evictionHorizonMs = 10_000;
+
+/** A lease offered for a run about to be created (`Worker.offer`). */
+export interface StartLease {
+  owner: string;
+  /** Store time the lease ends. */
+  expiresAt: number;
+  /** `performance.now()` when it was offered: the lease counts from then. */
+  sentAt: number;
+}
 
 /** Options of a worker. */
 export interface WorkerOptions {
@@ -93,7 +102,41 @@ export class Worker {
     }, lagProbeMs);
     this.lagTimer.unref();
     this.unsubscribe = this.options.store.subscribe?.((notice) => this.notice(notice));
+    this.orphansRead = false; // a restarted worker looks again for the runs it holds
     this.schedulePoll(0);
+  }
+
+  /**
+   * A lease for a run this process is about to create, when this worker
+   * can execute it at once: it serves `workflow@version`, has room in
+   * memory, and its event loop keeps up. Pass it to `createRun`, then the
+   * result to `adopt`.
+   */
+  offer(workflow: string, version: string): StartLease | undefined {
+    if (!this.running || this.lag >= busyLagMs || this.executors.size >= this.options.maxRunsInMemory) return;
+    if (this.options.workflows.get(workflow)?.version !== version) return;
+    const sentAt = performance.now();
+    return { owner: this.options.owner, expiresAt: this.options.clock.now() + this.options.leaseMs, sentAt };
+  }
+
+  /** Executes a run created under a lease from `offer`. */
+  adopt(run: RunRecord, created: NewRun, lease: StartLease): void {
+    if (!this.running || this.executors.has(run.id)) {
+      // Stopped meanwhile: the run is held by this worker's name, which
+      // takes it back when it starts again; any other worker once the lease ends.
+      this.orphans.add(run.id);
+      return;
+    }
+    this.execute(
+      {
+        run,
+        lease: { runId: run.id, owner: lease.owner, token: run.leaseToken },
+        history: created.history.map((event, i) => ({ ...event, seq: i + 1 })),
+        signals: [],
+        eventWaits: [],
+      },
+      lease.sentAt + this.options.leaseMs,
+    );
   }
 
   /** A change announced by the store (another process made it). */

@@ -14,10 +14,13 @@ const eventColumns = "seq integer, type text, position integer, at bigint, data 
 /** CTEs `new_runs` and `new_history` inserting runs from `$runs` / `$events` (only when `guard` holds). */
 export function insertRuns(t: string, runs: string, events: string, now: string, guard = "true"): string {
   return `new_runs AS (
-    INSERT INTO ${t}.runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq)
-    SELECT r.id, r.workflow, r.version, 'pending', r.input, r.parent_id, ${now}, ${now}, r.timeout_ms, r.deadline_at, r.last_seq
+    INSERT INTO ${t}.runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq,
+      lease_owner, lease_token, lease_expires_at)
+    SELECT r.id, r.workflow, r.version, CASE WHEN r.lease_owner IS NULL THEN 'pending' ELSE 'running' END, r.input,
+      r.parent_id, ${now}, ${now}, r.timeout_ms, r.deadline_at, r.last_seq,
+      r.lease_owner, CASE WHEN r.lease_owner IS NULL THEN 0 ELSE 1 END, r.lease_expires_at
     FROM jsonb_to_recordset(${runs}::jsonb) AS r(id text, workflow text, version text, input text, parent_id text,
-      timeout_ms bigint, deadline_at bigint, last_seq integer)
+      timeout_ms bigint, deadline_at bigint, last_seq integer, lease_owner text, lease_expires_at bigint)
     WHERE ${guard}
     ON CONFLICT (id) DO NOTHING
     RETURNING *
@@ -37,7 +40,7 @@ export function postgresSql(t: string) {
 
     // $1 runs, $2 events, $3 now, $4 channel
     createRun: `WITH ${insertRuns(t, "$1", "$2", "$3::bigint")},
-      note AS (SELECT pg_notify($4, 'r') FROM new_runs)
+      note AS (SELECT pg_notify($4, 'r') FROM new_runs WHERE new_runs.lease_owner IS NULL)
       SELECT new_runs.*, (SELECT count(*) FROM note)::int AS notes FROM new_runs`,
 
     getRun: `SELECT * FROM ${t}.runs WHERE id = $1`,

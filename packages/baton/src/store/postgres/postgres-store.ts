@@ -260,6 +260,8 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       timeout_ms: run.timeoutMs ?? null,
       deadline_at: run.timeoutMs === undefined ? null : now + run.timeoutMs,
       last_seq: run.history.length,
+      lease_owner: run.lease?.owner ?? null,
+      lease_expires_at: run.lease?.expiresAt ?? null,
     }));
     const events = runs.flatMap((run) =>
       eventRows(

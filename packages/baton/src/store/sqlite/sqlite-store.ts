@@ -115,8 +115,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const prepare = () => ({
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
     insertRun: db.prepare(
-      `INSERT INTO runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq)
-       VALUES (@id, @workflow, @version, 'pending', @input, @parentId, @now, @now, @timeoutMs, @deadlineAt, @lastSeq)
+      `INSERT INTO runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq,
+         lease_owner, lease_token, lease_expires_at)
+       VALUES (@id, @workflow, @version, CASE WHEN @owner IS NULL THEN 'pending' ELSE 'running' END, @input, @parentId,
+         @now, @now, @timeoutMs, @deadlineAt, @lastSeq, @owner, CASE WHEN @owner IS NULL THEN 0 ELSE 1 END, @expiresAt)
        ON CONFLICT (id) DO NOTHING`,
     ),
     insertEvent: db.prepare("INSERT INTO history (run_id, seq, type, position, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
@@ -232,10 +234,12 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       timeoutMs: run.timeoutMs ?? null,
       deadlineAt: run.timeoutMs === undefined ? null : now + run.timeoutMs,
       lastSeq: history.length,
+      owner: run.lease?.owner ?? null,
+      expiresAt: run.lease?.expiresAt ?? null,
     });
     if (inserted.changes === 0) return false;
     insertEvents(run.id, history);
-    notices.announce("r");
+    if (!run.lease) notices.announce("r");
     return true;
   };
 
