@@ -119,10 +119,14 @@ export class RunJournal {
       this.buffer = [];
       this.extras = noLists();
       const snapshot = this.hooks.snapshot();
+      // Status and wake-up go out only when they changed (a write that leaves
+      // them is cheaper: no index of the runs table changes).
+      const status = extras.status ?? (snapshot.status === this.written.status ? undefined : snapshot.status);
+      const wakeAt = snapshot.wakeAt ?? null;
       const write = this.write(events, {
         ...extras,
-        status: extras.status ?? snapshot.status,
-        wakeAt: extras.status ? undefined : (snapshot.wakeAt ?? null),
+        status,
+        wakeAt: extras.status || wakeAt === (this.written.wakeAt ?? null) ? undefined : wakeAt,
       });
       this.writing = write;
       this.last = write.then(

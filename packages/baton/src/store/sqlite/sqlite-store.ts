@@ -173,6 +173,12 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        WHERE id = @id AND lease_owner = @owner AND lease_token = @token AND last_seq = @previousSeq
        RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq`,
     ),
+    // The common write of a step: events only, status and timer as they are.
+    progressLean: db.prepare(
+      `UPDATE runs SET last_seq = @lastSeq, seen_poke_seq = coalesce(@seenPokeSeq, seen_poke_seq), updated_at = @now
+       WHERE id = @id AND lease_owner = @owner AND lease_token = @token AND last_seq = @previousSeq
+       RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq`,
+    ),
     finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminal}`),
     events: createSqliteEvents(db, {
       insertRun: (run, now) => insertRun(run, now),
@@ -392,24 +398,42 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         const current = previousSeq === undefined ? loadRun(lease.runId) : undefined;
         const isTerminal =
           write.status !== undefined && ["completed", "failed", "compensated", "cancelled"].includes(write.status);
-        const updated = statements().progress.get({
-          id: lease.runId,
-          owner: lease.owner,
-          token: lease.token,
-          previousSeq: previousSeq ?? current?.lastSeq ?? -1,
-          lastSeq: lastSeq ?? current?.lastSeq ?? -1,
-          status: write.status ?? null,
-          setOutput: write.output !== undefined ? 1 : 0,
-          output: encodeJson(write.output, `output of run "${lease.runId}"`),
-          setError: write.error !== undefined ? 1 : 0,
-          error: encodeJson(write.error, "error"),
-          setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
-          wakeAt: isTerminal ? null : (write.wakeAt ?? null),
-          seenPokeSeq: write.seenPokeSeq ?? null,
-          finishedAt: isTerminal ? write.now : null,
-          release: write.release || isTerminal ? 1 : 0,
-          now: write.now,
-        }) as ProgressRow | undefined;
+        const lean =
+          write.status === undefined &&
+          write.wakeAt === undefined &&
+          write.output === undefined &&
+          write.error === undefined &&
+          !write.release;
+        const updated = (
+          lean
+            ? statements().progressLean.get({
+                id: lease.runId,
+                owner: lease.owner,
+                token: lease.token,
+                previousSeq: previousSeq ?? current?.lastSeq ?? -1,
+                lastSeq: lastSeq ?? current?.lastSeq ?? -1,
+                seenPokeSeq: write.seenPokeSeq ?? null,
+                now: write.now,
+              })
+            : statements().progress.get({
+                id: lease.runId,
+                owner: lease.owner,
+                token: lease.token,
+                previousSeq: previousSeq ?? current?.lastSeq ?? -1,
+                lastSeq: lastSeq ?? current?.lastSeq ?? -1,
+                status: write.status ?? null,
+                setOutput: write.output !== undefined ? 1 : 0,
+                output: encodeJson(write.output, `output of run "${lease.runId}"`),
+                setError: write.error !== undefined ? 1 : 0,
+                error: encodeJson(write.error, "error"),
+                setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
+                wakeAt: isTerminal ? null : (write.wakeAt ?? null),
+                seenPokeSeq: write.seenPokeSeq ?? null,
+                finishedAt: isTerminal ? write.now : null,
+                release: write.release || isTerminal ? 1 : 0,
+                now: write.now,
+              })
+        ) as ProgressRow | undefined;
         if (!updated) throw new LeaseLostError(lease.runId);
         insertEvents(lease.runId, write.events);
         if (!isTerminal) statements().events.register(lease.runId, write.eventWaits ?? []);
