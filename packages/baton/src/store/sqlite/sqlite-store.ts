@@ -404,23 +404,20 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           write.output === undefined &&
           write.error === undefined &&
           !write.release;
+        const fence = {
+          id: lease.runId,
+          owner: lease.owner,
+          token: lease.token,
+          previousSeq: previousSeq ?? current?.lastSeq ?? -1,
+          lastSeq: lastSeq ?? current?.lastSeq ?? -1,
+          seenPokeSeq: write.seenPokeSeq ?? null,
+          now: write.now,
+        };
         const updated = (
           lean
-            ? statements().progressLean.get({
-                id: lease.runId,
-                owner: lease.owner,
-                token: lease.token,
-                previousSeq: previousSeq ?? current?.lastSeq ?? -1,
-                lastSeq: lastSeq ?? current?.lastSeq ?? -1,
-                seenPokeSeq: write.seenPokeSeq ?? null,
-                now: write.now,
-              })
+            ? statements().progressLean.get(fence)
             : statements().progress.get({
-                id: lease.runId,
-                owner: lease.owner,
-                token: lease.token,
-                previousSeq: previousSeq ?? current?.lastSeq ?? -1,
-                lastSeq: lastSeq ?? current?.lastSeq ?? -1,
+                ...fence,
                 status: write.status ?? null,
                 setOutput: write.output !== undefined ? 1 : 0,
                 output: encodeJson(write.output, `output of run "${lease.runId}"`),
@@ -428,10 +425,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
                 error: encodeJson(write.error, "error"),
                 setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
                 wakeAt: isTerminal ? null : (write.wakeAt ?? null),
-                seenPokeSeq: write.seenPokeSeq ?? null,
                 finishedAt: isTerminal ? write.now : null,
                 release: write.release || isTerminal ? 1 : 0,
-                now: write.now,
               })
         ) as ProgressRow | undefined;
         if (!updated) throw new LeaseLostError(lease.runId);
