@@ -4,6 +4,7 @@ import { createTestClock, RetryableError, toMilliseconds } from "baton";
 import { parseNotice, pokedPayload } from "../src/store/notice-payload.js";
 import { retryWarning } from "../src/store/postgres/connection-errors.js";
 import { createQueryGate } from "../src/store/postgres/query-gate.js";
+import { createStepBatcher, type StepWrite } from "../src/store/postgres/step-batcher.js";
 import { resolveRetryPolicy, retryDelay } from "../src/worker/retry-policy.js";
 
 test("durations read numbers and unit strings, and name what they cannot read", () => {
@@ -101,4 +102,43 @@ test("a retried conflict is not reported as an outage", () => {
     "PostgreSQL aborted a statement on a conflict with another transaction, retrying: deadlock detected",
   );
   assert.equal(retryWarning(refused), "PostgreSQL unreachable, retrying: connect ECONNREFUSED 127.0.0.1:5432");
+});
+
+test("a step batcher sends the writes of one turn together, holds later ones while sends are under way, and answers each", async () => {
+  const sent: string[][] = [];
+  const releases: (() => void)[] = [];
+  const batcher = createStepBatcher(async (writes) => {
+    sent.push(writes.map((w) => w.id));
+    await new Promise<void>((resolve) => releases.push(resolve));
+    if (writes.some((w) => w.id === "bad")) throw new Error("connection lost");
+    return new Set(writes.filter((w) => !w.id.startsWith("lost")).map((w) => w.id));
+  }, 1);
+  const write = (id: string): StepWrite => ({
+    id,
+    owner: "o",
+    token: 1,
+    previous_seq: 1,
+    last_seq: 2,
+    status: null,
+    set_wake: false,
+    wake_at: null,
+    seen_poke_seq: null,
+    now: 0,
+    events: [],
+  });
+  const first = ["a", "lost-b", "c"].map((id) => batcher.write(write(id)));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sent, [["a", "lost-b", "c"]]);
+  const later = ["d", "bad"].map((id) => batcher.write(write(id)));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(sent.length, 1, "the second batch waits for the first (one send at a time)");
+  releases[0]?.();
+  assert.deepEqual(await Promise.all(first), [true, false, true]);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sent[1], ["d", "bad"]);
+  releases[1]?.();
+  for (const result of await Promise.allSettled(later)) {
+    assert.equal(result.status, "rejected");
+    assert.match(String((result as PromiseRejectedResult).reason), /connection lost/);
+  }
 });

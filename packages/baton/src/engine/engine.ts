@@ -10,6 +10,7 @@ import { runNotFound } from "../store/rows.js";
 import type { NewRun, RecordedEvent, RunRecord, Store } from "../store/store.js";
 import { type HistoryEvent, isTerminal, type Run, type RunCount, type RunFilter, type RunPage } from "../types.js";
 import { validateInput } from "../validate-input.js";
+import type { RunEnd } from "../worker/run-executor.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
@@ -140,7 +141,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
   const pollIntervalMs = toMilliseconds(options.pollInterval ?? "500ms");
   const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
-  const endWaiters = new Map<string, Set<() => void>>();
+  const endWaiters = new Map<string, Set<(end?: RunEnd) => void>>();
 
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`;
   const worker = new Worker({
@@ -152,9 +153,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     pollIntervalMs,
     maxRunsInMemory: options.maxRunsInMemory ?? 10_000,
     log: (message, error) => logger.warn(message, error),
-    onDetached(runId, status) {
-      if (!status) return;
-      for (const wake of endWaiters.get(runId) ?? []) wake();
+    onDetached(runId, end) {
+      if (!end) return;
+      for (const wake of endWaiters.get(runId) ?? []) wake(end);
     },
   });
   let started = false;
@@ -165,22 +166,37 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return run;
   };
 
-  const waitForEnd = async (runId: string): Promise<RunRecord> => {
+  /** Resolves when this process's worker ends the run (with how), or after a poll interval (undefined). */
+  const nextEnd = (runId: string) => {
+    const waiters = endWaiters.get(runId) ?? new Set();
+    endWaiters.set(runId, waiters);
+    let wake!: (end?: RunEnd) => void;
+    const ended = new Promise<RunEnd | undefined>((resolve) => {
+      wake = (end) => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        if (waiters.size === 0) endWaiters.delete(runId);
+        resolve(end);
+      };
+    });
+    const timer = setTimeout(wake, pollIntervalMs);
+    waiters.add(wake);
+    return { ended, cancel: () => wake() };
+  };
+
+  const waitForEnd = async (runId: string): Promise<Pick<RunRecord, "status" | "output" | "error">> => {
     for (;;) {
-      const run = await requireRun(runId);
-      if (isTerminal(run.status)) return run;
-      await new Promise<void>((resolve) => {
-        const waiters = endWaiters.get(runId) ?? new Set();
-        endWaiters.set(runId, waiters);
-        const wake = () => {
-          clearTimeout(timer);
-          waiters.delete(wake);
-          if (waiters.size === 0) endWaiters.delete(runId);
-          resolve();
-        };
-        const timer = setTimeout(wake, pollIntervalMs);
-        waiters.add(wake);
-      });
+      const next = nextEnd(runId);
+      // A run this process executes has not ended: its end comes from the worker, with no read.
+      if (!worker.executes(runId)) {
+        const run = await requireRun(runId);
+        if (isTerminal(run.status)) {
+          next.cancel();
+          return run;
+        }
+      }
+      const end = await next.ended;
+      if (end) return end;
     }
   };
 
@@ -237,7 +253,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await store.ready?.();
       const now = clock.now();
       // This process's worker executes the run at once when it can: no claim, no wake-up.
-      const lease = worker.offer(workflow.name, workflow.version);
+      const lease = worker.offer(id, workflow.name, workflow.version);
       const newRun: NewRun = {
         id,
         workflow: workflow.name,
@@ -247,7 +263,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
         history: [{ type: "run.started", at: now, input: value }],
         lease: lease && { owner: lease.owner, expiresAt: lease.expiresAt },
       };
-      const { run, created } = await store.createRun(newRun, now);
+      const { run, created } = await store.createRun(newRun, now).catch((error) => {
+        if (lease) worker.withdraw(id);
+        throw error;
+      });
+      if (lease && !created) worker.withdraw(id);
       if (!created && (run.workflow !== workflow.name || !isDeepStrictEqual(run.input, value))) {
         throw new BatonError(
           "RUN_CONFLICT",

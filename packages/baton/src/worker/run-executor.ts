@@ -22,7 +22,7 @@ import { roundTrip, toErrorInfo } from "../json.js";
 import { type CallOutcome, foldHistory, type HistoryState } from "../runtime/history-state.js";
 import { type IssuedCall, type RuntimeOutcome, WorkflowRuntime } from "../runtime/workflow-runtime.js";
 import type { ClaimedRun, RecordedEvent, Store } from "../store/store.js";
-import type { RunStatus } from "../types.js";
+import type { ErrorInfo, RunStatus } from "../types.js";
 import type { StepContext, Workflow } from "../workflow.js";
 import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
@@ -33,6 +33,14 @@ import { type JournalExtras, type Recorded, RunJournal } from "./run-journal.js"
 import { SignalMatcher } from "./signal-matcher.js";
 import { type AttemptHost, type AttemptOutcome, InFlightAttempts, runAttempts } from "./step-attempts.js";
 
+/** How a run ended, as its last write recorded it. */
+export interface RunEnd {
+  status: RunStatus;
+  output?: unknown;
+  error?: ErrorInfo;
+  parentId?: string;
+}
+
 /** What an executor needs from its worker. */
 export interface ExecutorHost {
   store: Store;
@@ -41,8 +49,8 @@ export interface ExecutorHost {
   leaseMs: number;
   /** Registered workflows by name. */
   workflows: Map<string, Workflow>;
-  /** The run left this worker: finished (with its status and parent), released, or lost. */
-  detached(runId: string, status: RunStatus | undefined, parentId?: string): void;
+  /** The run left this worker: finished (with how it ended), released, or lost. */
+  detached(runId: string, end: RunEnd | undefined): void;
   /** A child run was created: claim it soon. */
   childCreated(): void;
   /** Cancels a child run (ignoring runs that have ended). */
@@ -300,7 +308,7 @@ export class RunExecutor implements AttemptHost {
     await this.record(event, { ...fields, status }).committed;
     this.journal.close();
     this.isStopped = true;
-    this.host.detached(this.runId, status, this.parentId);
+    this.host.detached(this.runId, { status, output: fields.output, error: fields.error, parentId: this.parentId });
   }
 
   // ---- state ------------------------------------------------------------------

@@ -1,9 +1,8 @@
 import type { Clock } from "../clock.js";
 import { BatonError } from "../errors.js";
 import type { ClaimedRun, NewRun, RunRecord, Store, StoreNotice } from "../store/store.js";
-import type { RunStatus } from "../types.js";
 import type { Workflow } from "../workflow.js";
-import { RunExecutor } from "./run-executor.js";
+import { type RunEnd, RunExecutor } from "./run-executor.js";
 
 /**
  * When the event loop runs this late (ms), the worker claims no new runs
@@ -40,7 +39,7 @@ export interface WorkerOptions {
   /** Runs kept in memory; beyond it, waiting runs are evicted (and reloaded when they wake). */
   maxRunsInMemory: number;
   /** A run finished or left this worker. */
-  onDetached(runId: string, status: RunStatus | undefined): void;
+  onDetached(runId: string, end: RunEnd | undefined): void;
   log(message: string, error?: unknown): void;
 }
 
@@ -73,11 +72,18 @@ export class Worker {
    */
   private readonly orphans = new Set<string>();
   private orphansRead = false;
+  /** Runs being created under a lease of this worker: held, but not orphans. */
+  private readonly starting = new Set<string>();
   /** A run left memory unfinished since the last renewal (its release may have failed). */
   private leftSinceRenewal = false;
 
   constructor(private readonly options: WorkerOptions) {
     this.workflowKeys = [...options.workflows.values()].map((w) => `${w.name}@${w.version}`);
+  }
+
+  /** True while this worker executes the run (it has not ended). */
+  executes(runId: string): boolean {
+    return this.executors.has(runId);
   }
 
   /** Number of runs in memory. */
@@ -112,15 +118,22 @@ export class Worker {
    * memory, and its event loop keeps up. Pass it to `createRun`, then the
    * result to `adopt`.
    */
-  offer(workflow: string, version: string): StartLease | undefined {
+  offer(runId: string, workflow: string, version: string): StartLease | undefined {
     if (!this.running || this.lag >= busyLagMs || this.executors.size >= this.options.maxRunsInMemory) return;
-    if (this.options.workflows.get(workflow)?.version !== version) return;
+    if (this.options.workflows.get(workflow)?.version !== version || this.starting.has(runId)) return;
+    this.starting.add(runId);
     const sentAt = performance.now();
     return { owner: this.options.owner, expiresAt: this.options.clock.now() + this.options.leaseMs, sentAt };
   }
 
+  /** The run offered a lease was not created (it existed, or the write failed). */
+  withdraw(runId: string): void {
+    this.starting.delete(runId);
+  }
+
   /** Executes a run created under a lease from `offer`. */
   adopt(run: RunRecord, created: NewRun, lease: StartLease): void {
+    this.starting.delete(run.id);
     if (!this.running || this.executors.has(run.id)) {
       // Stopped meanwhile: the run is held by this worker's name, which
       // takes it back when it starts again; any other worker once the lease ends.
@@ -249,7 +262,7 @@ export class Worker {
           limit: Math.min(limit, 200),
           workflows: this.workflowKeys,
           // Claims run one at a time: a run in none of the executors is not being claimed either.
-          reclaim: [...this.orphans].filter((runId) => !this.executors.has(runId)),
+          reclaim: [...this.orphans].filter((runId) => !this.executors.has(runId) && !this.starting.has(runId)),
         });
         claimed = result.runs;
         this.wakeAt(result.nextWakeAt);
@@ -272,11 +285,11 @@ export class Worker {
         clock: this.options.clock,
         leaseMs: this.options.leaseMs,
         workflows: this.options.workflows,
-        detached: (runId, status, parentId) => {
+        detached: (runId, end) => {
           this.executors.delete(runId);
-          if (!status) this.leftSinceRenewal = true;
-          this.options.onDetached(runId, status);
-          if (status && parentId) this.pokeRun(parentId);
+          if (!end) this.leftSinceRenewal = true;
+          this.options.onDetached(runId, end);
+          if (end?.parentId) this.pokeRun(end.parentId);
         },
         childCreated: () => this.poke(),
         cancelChild: async (childId) => {
@@ -293,6 +306,8 @@ export class Worker {
       claimed,
       leaseUntil,
     );
+    // A claim's new token ends any earlier execution of the run here.
+    this.executors.get(claimed.run.id)?.leaseLost();
     this.executors.set(claimed.run.id, executor);
     this.orphans.delete(claimed.run.id);
     executor.start();

@@ -104,7 +104,6 @@ test("a run started where a worker serves its workflow runs there at once, witho
   // An engine whose worker is not started leaves the run to a claim.
   await using client = await startEngine([wf], { store: wrapStore(inner, {}), start: false });
   const waiting = await client.startRun(wf, 5);
-  assert.equal((await inner.getRun(waiting.id))?.status, "pending");
   assert.equal(await engine.handle(waiting.id).result(), 10);
   assert.deepEqual(claimed, [waiting.id]);
   await inner.close();
@@ -130,5 +129,56 @@ test("a run created for a worker that stopped meanwhile is taken back when it st
   assert.equal(await run.result(), "done");
   await eventually(async () => (await inner.getRun(run.id))?.leaseOwner === undefined);
   await engine[Symbol.asyncDispose]();
+  await inner.close();
+});
+
+test("a run being created under this worker's lease is not reclaimed by a claim under way", async () => {
+  const inner = openStore(tempStore());
+  await inner.migrate();
+  let created!: () => void;
+  const createdNow = new Promise<void>((resolve) => {
+    created = resolve;
+  });
+  let claimed!: () => void;
+  const claimSent = new Promise<void>((resolve) => {
+    claimed = resolve;
+  });
+  const reclaimed: string[] = [];
+  const store = wrapStore(inner, {
+    // The first claim reads what this worker holds just after the run was written...
+    async heldRuns(owner) {
+      await createdNow;
+      return inner.heldRuns(owner);
+    },
+    async claimRuns(request) {
+      reclaimed.push(...(request.reclaim ?? []));
+      claimed();
+      return inner.claimRuns(request);
+    },
+    // ...and claims before `startRun` has handed the run to the worker.
+    async createRun(run, now) {
+      const result = await inner.createRun(run, now);
+      created();
+      await claimSent;
+      return result;
+    },
+  });
+  let bodies = 0;
+  const wf = defineWorkflow("adopted", async (ctx) =>
+    ctx.step("once", () => {
+      bodies++;
+      return "done";
+    }),
+  );
+  await using engine = await startEngine([wf], { store });
+  const run = await engine.startRun(wf, {}, { id: "adopted-1" });
+  assert.equal(await run.result(), "done");
+  assert.equal(bodies, 1);
+  assert.deepEqual(reclaimed, []);
+  const history = await inner.getHistory(run.id);
+  assert.deepEqual(
+    history.map((e) => e.type),
+    ["run.started", "step.started", "step.completed", "run.completed"],
+  );
   await inner.close();
 });

@@ -101,3 +101,40 @@ test("signals to a run poke it; the holder sees them in its inbox and in pokedRu
   await assert.rejects(store.sendSignal("nope", "go", 1, 6), { code: "RUN_NOT_FOUND" });
   await store.close();
 });
+
+test("progress of many runs written at once: each commits or is refused on its own lease", async () => {
+  const store = openStore(tempStore());
+  await store.migrate();
+  for (const id of ["g1", "g2", "g3", "g4"]) await store.createRun(newRun(id), 1);
+  const request = { leaseMs: 100, limit: 10, workflows: ["w@1"] };
+  const claimed = (await store.claimRuns({ ...request, owner: "a", now: 10 })).runs;
+  assert.equal(claimed.length, 4);
+  // Another worker takes g3 over once the leases ran out; "a" renews nothing.
+  await store.renewLeases("a", 50, 100);
+  const stolen = (await store.claimRuns({ ...request, owner: "b", now: 200, limit: 1 })).runs;
+  assert.equal(stolen.length, 1);
+  const lostId = stolen[0]?.run.id;
+  const writes = claimed.map((run) =>
+    store.appendHistory(run.lease, {
+      events: [
+        { seq: 2, type: "step.started", at: 201, position: 0, name: "s", attempt: 1 },
+        { seq: 3, type: "step.completed", at: 201, position: 0, name: "s", attempt: 1, output: 1 },
+      ],
+      now: 201,
+    }),
+  );
+  const results = await Promise.allSettled(writes);
+  for (const [i, run] of claimed.entries()) {
+    const result = results[i];
+    const types = (await store.getHistory(run.run.id)).map((e) => e.type);
+    if (run.run.id === lostId) {
+      assert.equal(result?.status, "rejected");
+      assert.equal((result as PromiseRejectedResult).reason.code, "LEASE_LOST");
+      assert.deepEqual(types, ["run.started"]);
+    } else {
+      assert.equal(result?.status, "fulfilled", `write of ${run.run.id}`);
+      assert.deepEqual(types, ["run.started", "step.started", "step.completed"]);
+    }
+  }
+  await store.close();
+});

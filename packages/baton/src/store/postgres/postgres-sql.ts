@@ -121,7 +121,11 @@ export function postgresSql(t: string) {
       WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > $1::bigint
         AND (workflow || '@' || version) = ANY($2::text[])`,
 
-    renew: `UPDATE ${t}.runs SET lease_expires_at = $2::bigint WHERE lease_owner = $1 RETURNING id`,
+    // Locks in id order, as appendStepsBatch does.
+    renew: `UPDATE ${t}.runs SET lease_expires_at = $2::bigint
+      WHERE id IN (SELECT id FROM ${t}.runs WHERE lease_owner = $1 ORDER BY id FOR UPDATE)
+        AND lease_owner = $1
+      RETURNING id`,
     held: `SELECT id FROM ${t}.runs WHERE lease_owner = $1`,
     poked: `SELECT id, poke_seq FROM ${t}.runs WHERE lease_owner = $1 AND poke_seq > seen_poke_seq`,
     lease: `SELECT lease_owner, lease_token, last_seq FROM ${t}.runs WHERE id = $1`,
@@ -151,6 +155,39 @@ export function postgresSql(t: string) {
         WHERE EXISTS (SELECT 1 FROM upd)
       )
       SELECT (SELECT count(*) FROM upd)::int AS matched`,
+
+    // appendSteps of many runs at once (group commit). Rows are locked in id
+    // order, as renewals lock them, so two such statements never deadlock.
+    // $1 writes (id, owner, token, previous_seq, last_seq, status, set_wake, wake_at, seen_poke_seq, now),
+    // $2 events (with run_id); returns the ids whose fence matched
+    appendStepsBatch: `WITH w AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
+          last_seq integer, status text, set_wake boolean, wake_at bigint, seen_poke_seq bigint, now bigint)
+      ),
+      locked AS (
+        SELECT r.id FROM ${t}.runs r JOIN w ON r.id = w.id
+        WHERE r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        ORDER BY r.id FOR UPDATE OF r
+      ),
+      upd AS (
+        UPDATE ${t}.runs r SET
+          last_seq = w.last_seq,
+          status = coalesce(w.status, r.status),
+          wake_at = CASE WHEN w.set_wake THEN w.wake_at ELSE r.wake_at END,
+          seen_poke_seq = coalesce(w.seen_poke_seq, r.seen_poke_seq),
+          updated_at = w.now
+        FROM w
+        WHERE r.id = w.id AND r.id IN (SELECT id FROM locked)
+          AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        RETURNING r.id
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT e.run_id, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($2::jsonb) AS e(run_id text, ${eventColumns})
+        WHERE e.run_id IN (SELECT id FROM upd)
+      )
+      SELECT id FROM upd`,
 
     append: `WITH upd AS (
         UPDATE ${t}.runs SET

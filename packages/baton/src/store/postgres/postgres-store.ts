@@ -37,6 +37,7 @@ import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
 import { createQueryGate, type QueryGate } from "./query-gate.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
+import { createStepBatcher, type StepWrite } from "./step-batcher.js";
 
 /** The row of the inbox statement: the run's poke, with its signals, finished children and event waits as JSON. */
 interface InboxRow {
@@ -274,6 +275,39 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
 
   const events = createPostgresEvents({ t: quoted, channel, query, run, newRunsJson });
 
+  /** The parameters of `appendSteps` for one run's lean write. */
+  const stepValues = (w: StepWrite) => [
+    w.id,
+    w.owner,
+    w.token,
+    w.previous_seq,
+    w.last_seq,
+    w.status,
+    w.set_wake,
+    w.wake_at,
+    w.seen_poke_seq,
+    w.now,
+    JSON.stringify(w.events),
+  ];
+
+  // Lean writes of concurrent runs share statements; at most half the pool's
+  // connections carry them, so claims, reads and other writes keep theirs.
+  const stepBatcher = createStepBatcher(
+    async (writes) => {
+      if (writes.length === 1) {
+        const [w] = writes as [StepWrite];
+        const [result] = await query<{ matched: number }>(sql.appendSteps, stepValues(w));
+        return new Set(result?.matched ? [w.id] : []);
+      }
+      const rows = await query<{ id: string }>(sql.appendStepsBatch, [
+        JSON.stringify(writes.map(({ events: _events, ...write }) => write)),
+        JSON.stringify(writes.flatMap((write) => write.events)),
+      ]);
+      return new Set(rows.map((row) => row.id));
+    },
+    Math.max(1, Math.floor(poolSize / 2)),
+  );
+
   const onlyStarts = (write: RunWrite) =>
     write.events.length > 0 &&
     write.events.every((event) => event.type === "step.started" || event.type === "compensation.started") &&
@@ -487,7 +521,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       const last = write.events[write.events.length - 1];
       const terminal = write.status !== undefined && isTerminal(write.status);
       const children = newRunsJson(write.children ?? [], write.now);
-      const history = JSON.stringify(eventRows(write.events));
+      const historyRows = eventRows(write.events, lease.runId);
       const eventWaits = events.waitsJson(write.eventWaits ?? []);
       const on = onlyStarts(write) ? startsPool : pool;
       return run(async (attempt) => {
@@ -508,54 +542,59 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
             !write.consumedSignals?.length &&
             !write.eventWaits?.length &&
             !write.endedEventWaits?.length;
-          const [text, values] = lean
-            ? [
-                sql.appendSteps,
-                [
-                  lease.runId,
-                  lease.owner,
-                  lease.token,
-                  previousSeq,
-                  lastSeq,
-                  write.status ?? null,
-                  write.wakeAt !== undefined,
-                  write.wakeAt ?? null,
-                  write.seenPokeSeq ?? null,
-                  write.now,
-                  history,
-                ],
-              ]
-            : [
-                sql.append,
-                [
-                  lease.runId,
-                  lease.owner,
-                  lease.token,
-                  previousSeq,
-                  lastSeq,
-                  write.status ?? null,
-                  write.output !== undefined,
-                  encodeJson(write.output, `output of run "${lease.runId}"`) ?? null,
-                  write.error !== undefined,
-                  encodeJson(write.error, "error") ?? null,
-                  write.wakeAt !== undefined || terminal,
-                  terminal ? null : (write.wakeAt ?? null),
-                  write.seenPokeSeq ?? null,
-                  terminal ? write.now : null,
-                  Boolean(write.release || terminal),
-                  write.now,
-                  history,
-                  write.consumedSignals ?? [],
-                  children.runs,
-                  children.events,
-                  terminal,
-                  channel,
-                  eventWaits,
-                  write.endedEventWaits ?? [],
-                ],
-              ];
-          const [result] = await query<{ matched: number }>(text, values, on);
-          if (result?.matched) return;
+          if (lean) {
+            const step: StepWrite = {
+              id: lease.runId,
+              owner: lease.owner,
+              token: lease.token,
+              previous_seq: previousSeq,
+              last_seq: lastSeq,
+              status: write.status ?? null,
+              set_wake: write.wakeAt !== undefined,
+              wake_at: write.wakeAt ?? null,
+              seen_poke_seq: write.seenPokeSeq ?? null,
+              now: write.now,
+              events: historyRows,
+            };
+            // Attempt starts have a pool of their own (see startsPool); other lean writes share statements.
+            const matched =
+              on === pool
+                ? await stepBatcher.write(step)
+                : Boolean((await query<{ matched: number }>(sql.appendSteps, stepValues(step), on))[0]?.matched);
+            if (matched) return;
+          } else {
+            const [result] = await query<{ matched: number }>(
+              sql.append,
+              [
+                lease.runId,
+                lease.owner,
+                lease.token,
+                previousSeq,
+                lastSeq,
+                write.status ?? null,
+                write.output !== undefined,
+                encodeJson(write.output, `output of run "${lease.runId}"`) ?? null,
+                write.error !== undefined,
+                encodeJson(write.error, "error") ?? null,
+                write.wakeAt !== undefined || terminal,
+                terminal ? null : (write.wakeAt ?? null),
+                write.seenPokeSeq ?? null,
+                terminal ? write.now : null,
+                Boolean(write.release || terminal),
+                write.now,
+                JSON.stringify(historyRows),
+                write.consumedSignals ?? [],
+                children.runs,
+                children.events,
+                terminal,
+                channel,
+                eventWaits,
+                write.endedEventWaits ?? [],
+              ],
+              on,
+            );
+            if (result?.matched) return;
+          }
         } catch (error) {
           if (!isAmbiguousError(error)) throw error;
           // The commit may have happened: look before retrying.
