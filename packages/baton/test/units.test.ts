@@ -4,7 +4,7 @@ import { createTestClock, RetryableError, toMilliseconds } from "baton";
 import { parseNotice, pokedPayload } from "../src/store/notice-payload.js";
 import { retryWarning } from "../src/store/postgres/connection-errors.js";
 import { createQueryGate } from "../src/store/postgres/query-gate.js";
-import { createStepBatcher, type StepWrite } from "../src/store/postgres/step-batcher.js";
+import { createStatementBatcher } from "../src/store/postgres/statement-batcher.js";
 import { resolveRetryPolicy, retryDelay } from "../src/worker/retry-policy.js";
 
 test("durations read numbers and unit strings, and name what they cannot read", () => {
@@ -104,32 +104,19 @@ test("a retried conflict is not reported as an outage", () => {
   assert.equal(retryWarning(refused), "PostgreSQL unreachable, retrying: connect ECONNREFUSED 127.0.0.1:5432");
 });
 
-test("a step batcher sends the writes of one turn together, holds later ones while sends are under way, and answers each", async () => {
+test("a statement batcher sends the items of one turn together, holds later ones while sends are under way, and answers each", async () => {
   const sent: string[][] = [];
   const releases: (() => void)[] = [];
-  const batcher = createStepBatcher(async (writes) => {
-    sent.push(writes.map((w) => w.id));
+  const batcher = createStatementBatcher<string, boolean>(async (ids) => {
+    sent.push(ids);
     await new Promise<void>((resolve) => releases.push(resolve));
-    if (writes.some((w) => w.id === "bad")) throw new Error("connection lost");
-    return new Set(writes.filter((w) => !w.id.startsWith("lost")).map((w) => w.id));
+    if (ids.includes("bad")) throw new Error("connection lost");
+    return ids.map((id) => !id.startsWith("lost"));
   }, 1);
-  const write = (id: string): StepWrite => ({
-    id,
-    owner: "o",
-    token: 1,
-    previous_seq: 1,
-    last_seq: 2,
-    status: null,
-    set_wake: false,
-    wake_at: null,
-    seen_poke_seq: null,
-    now: 0,
-    events: [],
-  });
-  const first = ["a", "lost-b", "c"].map((id) => batcher.write(write(id)));
+  const first = ["a", "lost-b", "c"].map((id) => batcher.add(id));
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(sent, [["a", "lost-b", "c"]]);
-  const later = ["d", "bad"].map((id) => batcher.write(write(id)));
+  const later = ["d", "bad"].map((id) => batcher.add(id));
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(sent.length, 1, "the second batch waits for the first (one send at a time)");
   releases[0]?.();

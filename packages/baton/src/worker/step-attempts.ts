@@ -16,34 +16,57 @@ import type { StepContext } from "../workflow.js";
 import type { ClockWaits } from "./clock-waits.js";
 import { isFatal, type ResolvedRetryPolicy, retryDelay } from "./retry-policy.js";
 
-/** Attempts executing now, with their abort controllers. */
+/**
+ * An attempt's abort signal, made only when the body asks for it (most never
+ * do): aborting one nobody asked for just records the reason.
+ */
+export class AttemptAbort {
+  private controller?: AbortController;
+  private reason?: { value: unknown };
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason.value);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.reason) return;
+    this.reason = { value: reason };
+    this.controller?.abort(reason);
+  }
+}
+
+/** Attempts executing now, with their abort signals. */
 export class InFlightAttempts {
-  private readonly controllers = new Map<string, AbortController>();
+  private readonly aborts = new Map<string, AttemptAbort>();
   private idleWaiters: (() => void)[] = [];
 
   get size(): number {
-    return this.controllers.size;
+    return this.aborts.size;
   }
 
-  begin(slot: string): AbortController {
-    const controller = new AbortController();
-    this.controllers.set(slot, controller);
-    return controller;
+  begin(slot: string): AttemptAbort {
+    const abort = new AttemptAbort();
+    this.aborts.set(slot, abort);
+    return abort;
   }
 
   end(slot: string): void {
-    this.controllers.delete(slot);
-    if (this.controllers.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    this.aborts.delete(slot);
+    if (this.aborts.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /** Resolves once no attempt is executing. */
   idle(): Promise<void> {
-    if (this.controllers.size === 0) return Promise.resolve();
+    if (this.aborts.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   abortAll(reason: unknown): void {
-    for (const controller of this.controllers.values()) controller.abort(reason);
+    for (const abort of this.aborts.values()) abort.abort(reason);
   }
 }
 
@@ -154,7 +177,7 @@ function attempt(
   fn: (step: StepContext) => unknown,
 ): Promise<AttemptResult> {
   const slot = `${kind}:${call.position}`;
-  const controller = host.inFlight.begin(slot);
+  const abort = host.inFlight.begin(slot);
   const timeoutMs = call.options?.timeout === undefined ? undefined : toMilliseconds(call.options.timeout);
   return new Promise((resolve) => {
     let done = false;
@@ -172,11 +195,17 @@ function attempt(
           "STEP_TIMEOUT",
           `attempt ${number} of ${kind} "${call.name}" timed out after ${timeoutMs} ms`,
         );
-        controller.abort(error);
+        abort.abort(error);
         finish({ ok: false, error });
       });
     }
-    const step: StepContext = { key, attempt: number, signal: controller.signal };
+    const step: StepContext = {
+      key,
+      attempt: number,
+      get signal() {
+        return abort.signal;
+      },
+    };
     stepScope.run(step, () => {
       try {
         Promise.resolve(fn(step)).then(

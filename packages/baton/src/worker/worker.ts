@@ -129,6 +129,10 @@ export class Worker {
   /** The run offered a lease was not created (it existed, or the write failed). */
   withdraw(runId: string): void {
     this.starting.delete(runId);
+    // A write retried after an ambiguous commit reads as "existed" although it
+    // created the run under this lease: the next renewal lists what this
+    // worker holds, and the next claim takes such a run back.
+    this.leftSinceRenewal = true;
   }
 
   /** Executes a run created under a lease from `offer`. */

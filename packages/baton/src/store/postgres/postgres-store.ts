@@ -37,7 +37,7 @@ import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
 import { createQueryGate, type QueryGate } from "./query-gate.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
-import { createStepBatcher, type StepWrite } from "./step-batcher.js";
+import { createStatementBatcher } from "./statement-batcher.js";
 
 /** The row of the inbox statement: the run's poke, with its signals, finished children and event waits as JSON. */
 interface InboxRow {
@@ -113,6 +113,24 @@ export function parsePostgresAddress(address: string): {
 /** The address with its password hidden, for messages. */
 export function redact(address: string): string {
   return address.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
+/** A run's lean write (events, status, next timer, poke seq), as `appendStepsBatch` reads it. */
+interface StepWrite {
+  id: string;
+  owner: string;
+  token: number;
+  previous_seq: number;
+  last_seq: number;
+  status: string | null;
+  set_wake: boolean;
+  wake_at: number | null;
+  seen_poke_seq: number | null;
+  now: number;
+  /** History rows (`run_id` set). */
+  events: object[];
+  /** Only attempt starts: written alone, it need not wait for the disk. */
+  startsOnly?: boolean;
 }
 
 /**
@@ -275,7 +293,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
 
   const events = createPostgresEvents({ t: quoted, channel, query, run, newRunsJson });
 
-  /** The parameters of `appendSteps` for one run's lean write. */
+  /** The parameters of \`appendSteps\` for one run's lean write. */
   const stepValues = (w: StepWrite) => [
     w.id,
     w.owner,
@@ -290,23 +308,37 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     JSON.stringify(w.events),
   ];
 
-  // Lean writes of concurrent runs share statements; at most half the pool's
-  // connections carry them, so claims, reads and other writes keep theirs.
-  const stepBatcher = createStepBatcher(
-    async (writes) => {
-      if (writes.length === 1) {
-        const [w] = writes as [StepWrite];
-        const [result] = await query<{ matched: number }>(sql.appendSteps, stepValues(w));
-        return new Set(result?.matched ? [w.id] : []);
-      }
-      const rows = await query<{ id: string }>(sql.appendStepsBatch, [
-        JSON.stringify(writes.map(({ events: _events, ...write }) => write)),
-        JSON.stringify(writes.flatMap((write) => write.events)),
-      ]);
-      return new Set(rows.map((row) => row.id));
-    },
-    Math.max(1, Math.floor(poolSize / 2)),
-  );
+  // Lean writes, and new runs, of concurrent runs share statements; at most
+  // half the pool's connections carry each kind, so other operations keep theirs.
+  const batchesInFlight = Math.max(1, Math.floor(poolSize / 2));
+  const stepBatcher = createStatementBatcher<StepWrite, boolean>(async (writes) => {
+    if (writes.length === 1) {
+      const [w] = writes as [StepWrite];
+      const on = w.startsOnly ? startsPool : pool;
+      const [result] = await query<{ matched: number }>(sql.appendSteps, stepValues(w), on);
+      return [Boolean(result?.matched)];
+    }
+    const rows = await query<{ id: string }>(sql.appendStepsBatch, [
+      JSON.stringify(writes.map(({ events: _events, startsOnly: _startsOnly, ...write }) => write)),
+      JSON.stringify(writes.flatMap((write) => write.events)),
+    ]);
+    const matched = new Set(rows.map((row) => row.id));
+    return writes.map((write) => matched.has(write.id));
+  }, batchesInFlight);
+  /** Inserts new runs (in id order, so two batches never wait on each other); the row of each one created. */
+  const runBatcher = createStatementBatcher<{ run: NewRun; now: number }, RunRow | undefined>(async (items) => {
+    // A statement inserts an id once: a repeated one is answered as existing.
+    const ids = new Set<string>();
+    const fresh = items.filter((item) => !ids.has(item.run.id) && ids.add(item.run.id));
+    const now = Math.max(...fresh.map((item) => item.now));
+    const json = newRunsJson(
+      fresh.map((item) => item.run).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      now,
+    );
+    const rows = await query<RunRow>(sql.createRun, [json.runs, json.events, now, channel]);
+    const created = new Map(rows.map((row) => [row.id, row]));
+    return items.map((item) => (fresh.includes(item) ? created.get(item.run.id) : undefined));
+  }, batchesInFlight);
 
   const onlyStarts = (write: RunWrite) =>
     write.events.length > 0 &&
@@ -359,9 +391,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     },
 
     createRun(newRun, now): Promise<CreateRunResult> {
-      const json = newRunsJson([newRun], now);
+      newRunsJson([newRun], now); // refuses input that is not JSON before anything is sent
       return run(async () => {
-        const [row] = await query<RunRow>(sql.createRun, [json.runs, json.events, now, channel]);
+        const row = await runBatcher.add({ run: newRun, now });
         if (row) return { run: toRunRecord(row), created: true };
         const existing = await loadRun(newRun.id);
         if (!existing) throw new BatonError("STORE_ERROR", `run "${newRun.id}" was neither created nor found`);
@@ -555,13 +587,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               seen_poke_seq: write.seenPokeSeq ?? null,
               now: write.now,
               events: historyRows,
+              startsOnly: on === startsPool,
             };
-            // Attempt starts have a pool of their own (see startsPool); other lean writes share statements.
-            const matched =
-              on === pool
-                ? await stepBatcher.write(step)
-                : Boolean((await query<{ matched: number }>(sql.appendSteps, stepValues(step), on))[0]?.matched);
-            if (matched) return;
+            if (await stepBatcher.add(step)) return;
           } else {
             const [result] = await query<{ matched: number }>(
               sql.append,
