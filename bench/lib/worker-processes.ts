@@ -5,10 +5,12 @@
  * worker's name, and kept for the result (the first 1,000 lines; all are
  * counted). Each can report its memory (SIGUSR2, after a garbage collection).
  *
- * Workers run the compiled engine (`packages/baton/dist`, what an installed
- * package runs) when it is newer than every source file, and the TypeScript
- * source through tsx otherwise (`npm run bench` builds it first; the smoke
- * tests may run either).
+ * Workers run compiled JavaScript, as a deployed worker does: the engine's
+ * build (`packages/baton/dist`) and the worker script's (`bench/dist`, from
+ * `bench/tsconfig.worker.json`) when both are newer than their sources, and
+ * the TypeScript sources through tsx otherwise (`npm run bench` builds both
+ * first; the smoke tests may run either). tsx alone adds about 30 MB to a
+ * process's resident memory.
  *
  * `BATON_BENCH_WORKER_NODE_ARGS` adds Node options to every worker process,
  * split on spaces (e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`).
@@ -19,7 +21,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-const workerScript = fileURLToPath(new URL("../worker.ts", import.meta.url));
+const workerSource = fileURLToPath(new URL("../worker.ts", import.meta.url));
+const workflowsSource = fileURLToPath(new URL("../workflows.ts", import.meta.url));
+const workerBuilt = fileURLToPath(new URL("../dist/worker.js", import.meta.url));
 const nodeArgs = (process.env.BATON_BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
 const engineSource = fileURLToPath(new URL("../../packages/baton/src", import.meta.url));
 const engineBuilt = fileURLToPath(new URL("../../packages/baton/dist/index.js", import.meta.url));
@@ -31,10 +35,15 @@ const newestIn = (dir: string): number =>
     ),
   );
 
-/** Which engine the workers run: `compiled` when the build is newer than every source file, else `source`. */
+const builtAfter = (built: string, newestSource: number): boolean => {
+  const at = statSync(built, { throwIfNoEntry: false })?.mtimeMs;
+  return at !== undefined && at >= newestSource;
+};
+
+/** What the workers run: `compiled` when the engine's and the worker's builds are newer than their sources, else `source`. */
 export function workerEngine(): "compiled" | "source" {
-  const built = statSync(engineBuilt, { throwIfNoEntry: false })?.mtimeMs;
-  return built !== undefined && built >= newestIn(engineSource) ? "compiled" : "source";
+  const worker = Math.max(statSync(workerSource).mtimeMs, statSync(workflowsSource).mtimeMs);
+  return builtAfter(engineBuilt, newestIn(engineSource)) && builtAfter(workerBuilt, worker) ? "compiled" : "source";
 }
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -106,12 +115,12 @@ function spawnWorker(name: string, store: string, stderr: ErrorLines, options: W
     ...(options.leaseMs ? ["--lease", String(options.leaseMs)] : []),
     ...(options.maxRunsInMemory ? ["--max-runs-in-memory", String(options.maxRunsInMemory)] : []),
   ];
-  const conditions = workerEngine() === "compiled" ? [] : ["--conditions=development"];
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, "--expose-gc", "--import", "tsx", ...conditions, workerScript, store, name, ...flags],
-    { cwd: repositoryRoot, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const script =
+    workerEngine() === "compiled" ? [workerBuilt] : ["--import", "tsx", "--conditions=development", workerSource];
+  const child = spawn(process.execPath, [...nodeArgs, "--expose-gc", ...script, store, name, ...flags], {
+    cwd: repositoryRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   alive.add(child);
   const exited = new Promise<string>((resolve) =>
     child.on("exit", (code, signal) => {
