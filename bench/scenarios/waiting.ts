@@ -15,8 +15,10 @@
  *   builds up when signals come faster than the worker resumes runs.
  *
  * Resume latency of a run: its `signal.received` history event (written by
- * the worker) minus the moment `signal()` returned in the bench process (the
- * signal was durable then), both on the store's clock (PostgreSQL: the
+ * the worker) minus the moment `signal()` was called in the bench process
+ * (so it includes the signal's own commit; taken when the call returned, a
+ * worker that reacts to the notice at once could come out ahead of it), both
+ * on the store's clock (PostgreSQL: the
  * database's, as each engine reads it; SQLite: the system clock).
  *
  * Baseline, in the same round on the same store: one single-row
@@ -118,8 +120,8 @@ async function measureEngine(
 
     const sentAt = new Array<number>(runs);
     const send = async (n: number) => {
-      await client.signal(ids[n] as string, "go", { n });
       sentAt[n] = storeNow(client);
+      await client.signal(ids[n] as string, "go", { n });
     };
     const pacedBegan = performance.now();
     for (let n = 0; n < paced; n++) {

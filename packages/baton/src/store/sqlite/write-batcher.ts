@@ -15,6 +15,13 @@ interface Queued {
 }
 
 /**
+ * Most writes in one transaction. SQLite runs on the event loop's thread: a
+ * bound on a transaction's writes bounds how long timers and I/O wait for it
+ * (the rest go out in the next turn).
+ */
+const maxBatch = 256;
+
+/**
  * Group commit for SQLite. Each write runs under its own savepoint, so one
  * rejected write (a lost lease, a bad value) rolls back alone while the others
  * commit; every caller is released only after `COMMIT` returned.
@@ -34,9 +41,10 @@ export function createWriteBatcher(db: Database.Database): WriteBatcher {
     });
 
   const flush = () => {
-    const batch = queue;
-    queue = [];
+    const batch = queue.slice(0, maxBatch);
+    queue = queue.slice(maxBatch);
     scheduled = undefined;
+    if (queue.length > 0) schedule();
     const results: { ok: boolean; value: unknown }[] = [];
     const sql = statements();
     try {
@@ -70,16 +78,20 @@ export function createWriteBatcher(db: Database.Database): WriteBatcher {
     });
   };
 
+  const schedule = () => {
+    scheduled ??= new Promise<void>((done) =>
+      setImmediate(() => {
+        flush();
+        done();
+      }),
+    );
+  };
+
   return {
     write<T>(apply: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ apply, resolve: resolve as (value: unknown) => void, reject });
-        scheduled ??= new Promise<void>((done) =>
-          setImmediate(() => {
-            flush();
-            done();
-          }),
-        );
+        schedule();
       });
     },
     async drain() {
