@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, RetryableError, toMilliseconds } from "baton";
+import { noEntries } from "../src/no-entries.js";
 import { parseNotice, pokedPayload } from "../src/store/notice-payload.js";
 import { retryWarning } from "../src/store/postgres/connection-errors.js";
 import { createQueryGate } from "../src/store/postgres/query-gate.js";
@@ -128,4 +129,13 @@ test("a statement batcher sends the items of one turn together, holds later ones
     assert.equal(result.status, "rejected");
     assert.match(String((result as PromiseRejectedResult).reason), /connection lost/);
   }
+});
+
+test("the shared empty map reads as empty and takes no entries", () => {
+  const map = noEntries<string, number>();
+  assert.equal(map.size, 0);
+  assert.equal(map.get("a"), undefined);
+  assert.equal(map.delete("a"), false);
+  assert.throws(() => map.set("a", 1), /takes no entries/);
+  assert.equal(noEntries<string, number>().size, 0, "a refused entry is not kept");
 });

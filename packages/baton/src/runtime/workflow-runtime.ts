@@ -19,6 +19,7 @@ import { toMilliseconds } from "../duration.js";
 import { BatonError, NondeterminismError, TimeoutError } from "../errors.js";
 import { checkEventMatch } from "../event-match.js";
 import { childFailure, stepFailure } from "../json.js";
+import { noEntries } from "../no-entries.js";
 import type { CallKind, EventMatch } from "../types.js";
 import type { StepContext, StepOptions, Workflow, WorkflowContext } from "../workflow.js";
 import type { HistoryState, RecordedCall, Resolution } from "./history-state.js";
@@ -78,7 +79,7 @@ export class WorkflowRuntime {
   readonly calls: IssuedCall[] = [];
   private readonly queue: Resolution[];
   private readonly waiters = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-  private readonly handlers = new Map<string, (payload: unknown) => void>();
+  private handlerEntries?: Map<string, (payload: unknown) => void>;
   private readonly errorPositions = new WeakMap<object, number>();
   private lastFailure?: number;
   private outcome?: RuntimeOutcome;
@@ -125,6 +126,10 @@ export class WorkflowRuntime {
   /** Signal names with a registered `onSignal` handler. */
   handlerNames(): string[] {
     return [...this.handlers.keys()];
+  }
+
+  private get handlers(): Map<string, (payload: unknown) => void> {
+    return this.handlerEntries ?? noEntries();
   }
 
   private finish(outcome: RuntimeOutcome): void {
@@ -309,7 +314,8 @@ export class WorkflowRuntime {
         };
       },
       onSignal(name, handler) {
-        runtime.handlers.set(name, handler as (payload: unknown) => void);
+        runtime.handlerEntries ??= new Map();
+        runtime.handlerEntries.set(name, handler as (payload: unknown) => void);
         runtime.host.handlerRegistered(name);
       },
       child(workflow, input, options) {

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import { toMilliseconds } from "../duration.js";
 import { roundTrip, toErrorInfo } from "../json.js";
+import { noEntries } from "../no-entries.js";
 import type { CallOutcome } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
 import type { NewRun, RecordedEvent, RunRecord } from "../store/store.js";
@@ -26,7 +27,11 @@ export interface ChildHost {
 
 /** The children a run waits for: starts them, and records how each ended. */
 export class ChildWaits {
-  private readonly waits = new Map<string, IssuedCall>();
+  private entries?: Map<string, IssuedCall>;
+
+  private get waits(): Map<string, IssuedCall> {
+    return this.entries ?? noEntries();
+  }
 
   constructor(private readonly host: ChildHost) {}
 
@@ -69,7 +74,8 @@ export class ChildWaits {
         },
       );
     }
-    this.waits.set(id, call);
+    this.entries ??= new Map();
+    this.entries.set(id, call);
     if (call.recorded) this.host.refresh();
   }
 

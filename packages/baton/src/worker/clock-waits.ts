@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.js";
+import { noEntries } from "../no-entries.js";
 
 interface Wait {
   at: number;
@@ -8,7 +9,11 @@ interface Wait {
 
 /** Named waits on the clock of one run (timers, retry backoffs, signal timeouts, the deadline). */
 export class ClockWaits {
-  private readonly waits = new Map<string, Wait>();
+  private entries?: Map<string, Wait>;
+
+  private get waits(): Map<string, Wait> {
+    return this.entries ?? noEntries();
+  }
 
   constructor(private readonly clock: Clock) {}
 
@@ -24,7 +29,8 @@ export class ClockWaits {
         this.waits.delete(key);
         resolve(true);
       });
-      this.waits.set(key, { at, cancel, resolve });
+      this.entries ??= new Map();
+      this.entries.set(key, { at, cancel, resolve });
     });
   }
 

@@ -1,3 +1,4 @@
+import { noEntries } from "../no-entries.js";
 import type { CallOutcome } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
 import type { EventWaitRecord, NewEventWait, ReceivedEvent, RecordedEvent } from "../store/store.js";
@@ -33,8 +34,16 @@ export interface EventHost {
  */
 export class EventMatcher {
   /** Registered waits as last read from the store, by position. */
-  private readonly stored = new Map<number, EventWaitRecord>();
-  private readonly waits = new Map<number, IssuedCall>();
+  private storedEntries?: Map<number, EventWaitRecord>;
+  private waitEntries?: Map<number, IssuedCall>;
+
+  private get stored(): Map<number, EventWaitRecord> {
+    return this.storedEntries ?? noEntries();
+  }
+
+  private get waits(): Map<number, IssuedCall> {
+    return this.waitEntries ?? noEntries();
+  }
 
   constructor(private readonly host: EventHost) {}
 
@@ -45,7 +54,10 @@ export class EventMatcher {
 
   /** Takes the registered waits read from the store (a claim or an inbox). */
   add(waits: EventWaitRecord[]): void {
-    for (const wait of waits) this.stored.set(wait.position, wait);
+    for (const wait of waits) {
+      this.storedEntries ??= new Map();
+      this.storedEntries.set(wait.position, wait);
+    }
   }
 
   /**
@@ -54,7 +66,8 @@ export class EventMatcher {
    * registered again when it is missing (the run was resumed or forked).
    */
   wait(call: IssuedCall, registered?: Promise<void>): void {
-    this.waits.set(call.position, call);
+    this.waitEntries ??= new Map();
+    this.waitEntries.set(call.position, call);
     const ready =
       registered ??
       (this.stored.has(call.position)

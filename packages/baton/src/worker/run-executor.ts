@@ -114,7 +114,9 @@ export class RunExecutor implements AttemptHost {
     for (const call of this.state.calls.values()) {
       if (call.outcome) this.outcomes.set(call.position, { seq: call.outcomeSeq as number, outcome: call.outcome });
     }
-    this.journal = new RunJournal(host.store, claimed.lease, host.clock, claimed.run, {
+    // Closures below keep `lease`, not `claimed`: the claimed history and run record are not kept in memory.
+    const lease = claimed.lease;
+    this.journal = new RunJournal(host.store, lease, host.clock, claimed.run, {
       snapshot: () => ({ status: this.status(), wakeAt: this.waits.next() }),
       failed: (error) => this.fail(error),
     });
@@ -144,7 +146,7 @@ export class RunExecutor implements AttemptHost {
       recording: () => !this.isStopped && !this.isDraining,
       waits: this.waits,
       register: (wait) => this.journal.note({ eventWaits: [wait] }),
-      close: (position) => host.store.closeEventWait(claimed.lease, position),
+      close: (position) => host.store.closeEventWait(lease, position),
       resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
       failed: (error) => this.fail(error),
     });

@@ -8,6 +8,7 @@ import type { Clock } from "../clock.js";
 import { toMilliseconds } from "../duration.js";
 import { TimeoutError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
+import { noEntries } from "../no-entries.js";
 import type { AttemptState, CallOutcome } from "../runtime/history-state.js";
 import { stepScope } from "../runtime/step-scope.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
@@ -41,7 +42,11 @@ export class AttemptAbort {
 
 /** Attempts executing now, with their abort signals. */
 export class InFlightAttempts {
-  private readonly aborts = new Map<string, AttemptAbort>();
+  private entries?: Map<string, AttemptAbort>;
+
+  private get aborts(): Map<string, AttemptAbort> {
+    return this.entries ?? noEntries();
+  }
   private idleWaiters: (() => void)[] = [];
 
   get size(): number {
@@ -50,7 +55,8 @@ export class InFlightAttempts {
 
   begin(slot: string): AttemptAbort {
     const abort = new AttemptAbort();
-    this.aborts.set(slot, abort);
+    this.entries ??= new Map();
+    this.entries.set(slot, abort);
     return abort;
   }
 
