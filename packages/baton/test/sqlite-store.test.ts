@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createSqliteStore } from "baton";
 import Database from "better-sqlite3";
+import { createWriteBatcher } from "../src/store/sqlite/write-batcher.js";
 import type { StoreNotice } from "../src/store/store.js";
 import { eventually, newRun, tempDir } from "./helpers.js";
 
@@ -117,4 +118,24 @@ test("notices reach the other connections to the file, not the one that wrote th
   stopEcho();
   await writer.close();
   await reader.close();
+});
+
+test("a group commit that has taken writes for a while commits them and leaves the rest to the next turn, in order", async () => {
+  const db = new Database(join(tempDir(), "b.db"));
+  db.exec("CREATE TABLE t (n INTEGER)");
+  const batcher = createWriteBatcher(db);
+  const log: string[] = [];
+  const write = (name: string, busyMs: number) =>
+    batcher
+      .write(() => {
+        const until = performance.now() + busyMs;
+        while (performance.now() < until) {} // a slow write
+        db.prepare("INSERT INTO t (n) VALUES (1)").run();
+        log.push(`apply ${name}`);
+      })
+      .then(() => log.push(`committed ${name}`));
+  await Promise.all([write("a", 15), write("b", 0), write("c", 0)]);
+  assert.deepEqual(log, ["apply a", "committed a", "apply b", "apply c", "committed b", "committed c"]);
+  assert.equal((db.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n, 3);
+  db.close();
 });

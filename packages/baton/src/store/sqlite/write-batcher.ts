@@ -15,11 +15,11 @@ interface Queued {
 }
 
 /**
- * Most writes in one transaction. SQLite runs on the event loop's thread: a
- * bound on a transaction's writes bounds how long timers and I/O wait for it
- * (the rest go out in the next turn).
+ * How long one transaction takes writes, in ms. SQLite runs on the event
+ * loop's thread: this bounds how long timers and I/O wait for a group
+ * commit; the writes left over go out in the next turn.
  */
-const maxBatch = 256;
+const maxBatchMs = 10;
 
 /**
  * Group commit for SQLite. Each write runs under its own savepoint, so one
@@ -41,10 +41,9 @@ export function createWriteBatcher(db: Database.Database): WriteBatcher {
     });
 
   const flush = () => {
-    const batch = queue.slice(0, maxBatch);
-    queue = queue.slice(maxBatch);
+    let batch = queue;
+    queue = [];
     scheduled = undefined;
-    if (queue.length > 0) schedule();
     const results: { ok: boolean; value: unknown }[] = [];
     const sql = statements();
     try {
@@ -53,7 +52,14 @@ export function createWriteBatcher(db: Database.Database): WriteBatcher {
       for (const item of batch) item.reject(error);
       return;
     }
-    for (const item of batch) {
+    const began = performance.now();
+    for (const [i, item] of batch.entries()) {
+      if (i > 0 && performance.now() - began > maxBatchMs) {
+        queue = [...batch.slice(i), ...queue];
+        batch = batch.slice(0, i);
+        schedule();
+        break;
+      }
       sql.savepoint.run();
       try {
         results.push({ ok: true, value: item.apply() });
