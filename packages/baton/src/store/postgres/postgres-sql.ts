@@ -189,7 +189,14 @@ export function postgresSql(t: string) {
       )
       SELECT id FROM upd`,
 
-    append: `WITH upd AS (
+    // A run's last write pokes its parent: both rows are locked first, in id
+    // order, as renewals and batched writes lock theirs (no deadlock between them).
+    append: `WITH locked AS (
+        SELECT id FROM ${t}.runs
+        WHERE id = $1 OR ($21::boolean AND id = (SELECT parent_id FROM ${t}.runs WHERE id = $1))
+        ORDER BY id FOR UPDATE
+      ),
+      upd AS (
         UPDATE ${t}.runs SET
           last_seq = $5::integer,
           status = coalesce($6::text, status),
@@ -202,6 +209,7 @@ export function postgresSql(t: string) {
           lease_expires_at = CASE WHEN $15::boolean THEN NULL ELSE lease_expires_at END,
           updated_at = $16::bigint
         WHERE id = $1 AND lease_owner = $2 AND lease_token = $3::bigint AND last_seq = $4::integer
+          AND EXISTS (SELECT 1 FROM locked WHERE locked.id = $1)
         RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq
       ),
       hist AS (
