@@ -264,8 +264,11 @@ export interface Store {
   /**
    * When true, an attempt's start is committed before its body runs, so a
    * worker that takes a run over from a frozen one always begins a new attempt
-   * number. When false, the start goes out with the next write of the run
-   * (saving a commit per step where one machine holds every worker).
+   * number. When false, a body waits only for the events recorded before its
+   * start: a start with nothing before it to commit (a run's first step)
+   * goes out with the run's next write, saving that commit where one machine
+   * holds every worker. Either way a start usually shares the write of the
+   * result that led to it.
    */
   readonly startsBeforeBody: boolean;
   /** Applies pending migrations; returns the versions applied. Safe to call from several processes at once. */

@@ -74,8 +74,6 @@ export class Worker {
   private orphansRead = false;
   /** Runs being created under a lease of this worker: held, but not orphans. */
   private readonly starting = new Set<string>();
-  /** A run left memory unfinished since the last renewal (its release may have failed). */
-  private leftSinceRenewal = false;
 
   constructor(private readonly options: WorkerOptions) {
     this.workflowKeys = [...options.workflows.values()].map((w) => `${w.name}@${w.version}`);
@@ -128,11 +126,9 @@ export class Worker {
 
   /** The run offered a lease was not created (it existed, or the write failed). */
   withdraw(runId: string): void {
+    // (A write retried after an ambiguous commit reads as "existed" although
+    // it created the run under this lease: the next renewal finds it.)
     this.starting.delete(runId);
-    // A write retried after an ambiguous commit reads as "existed" although it
-    // created the run under this lease: the next renewal lists what this
-    // worker holds, and the next claim takes such a run back.
-    this.leftSinceRenewal = true;
   }
 
   /** Executes a run created under a lease from `offer`. */
@@ -291,7 +287,6 @@ export class Worker {
         workflows: this.options.workflows,
         detached: (runId, end) => {
           this.executors.delete(runId);
-          if (!end) this.leftSinceRenewal = true;
           this.options.onDetached(runId, end);
           if (end?.parentId) this.pokeRun(end.parentId);
         },
@@ -343,13 +338,13 @@ export class Worker {
    * Extends the leases. Only the runs the store says it extended get a later
    * `leaseUntil`; a run it no longer holds (another worker took it while this
    * one was frozen or cut off) is dropped at once, before any further step
-   * body of it can start.
+   * body of it can start. It runs with no run in memory too: a claim whose
+   * commit was cut off and retried holds runs this worker never heard of,
+   * and the renewal is how it finds them (one statement per third of a lease).
    */
   private async renew(): Promise<void> {
     if (!this.running || this.renewing) return;
-    if (this.executors.size === 0 && this.orphans.size === 0 && !this.leftSinceRenewal) return;
     this.renewing = true;
-    this.leftSinceRenewal = false;
     try {
       const { store, owner, clock, leaseMs } = this.options;
       const covered = [...this.executors.entries()];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEngine, defineWorkflow, openStore, type Store } from "baton";
-import { eventually, startEngine, tempStore } from "../helpers.js";
+import { eventually, newRun, startEngine, tempStore } from "../helpers.js";
 
 test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
   const store = tempStore();
@@ -228,4 +228,18 @@ test("a worker stopping while a write is under way writes it, then gives the lea
   await using second = await startEngine([wf], { store: address });
   await second.signal(run.id, "go");
   assert.equal(await second.handle(run.id).result(), "done");
+});
+
+test("a worker with no run in memory finds a run held under its name that it never heard of (a claim cut off)", async () => {
+  const store = tempStore();
+  const wf = defineWorkflow("w", async (ctx, input: { id: string }) => ctx.step("s", () => `done ${input.id}`));
+  await using engine = await startEngine([wf], { store, workerId: "cut-off", lease: "300ms" });
+  await new Promise((resolve) => setTimeout(resolve, 100)); // its first claim has looked at what it holds
+  // As if a claim of this worker committed but its answer was lost: held by it, no notice.
+  await engine.store.createRun(
+    { ...newRun("lost-claim"), lease: { owner: "cut-off", expiresAt: Date.now() + 3_600_000 } },
+    Date.now(),
+  );
+  await eventually(async () => (await engine.getRun("lost-claim")).status === "completed", 5000);
+  assert.equal(await engine.handle("lost-claim").result(), "done lost-claim");
 });
