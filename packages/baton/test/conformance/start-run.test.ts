@@ -96,3 +96,11 @@ test("store addresses are checked", async () => {
       error.code === "INVALID_STORE" && /Not-A-Schema/.test(error.message) && !error.message.includes("secret"),
   );
 });
+
+test("startRun calls racing with one id create one run; the others get it as existing", async () => {
+  await using engine = await startEngine([wf]);
+  const handles = await Promise.all([1, 2, 3].map(() => engine.startRun(wf, { n: 7 }, { id: "order-race" })));
+  assert.deepEqual(handles.map((h) => h.created).filter(Boolean), [true]);
+  assert.deepEqual(await Promise.all(handles.map((h) => h.result())), [7, 7, 7]);
+  assert.equal((await engine.listRuns()).runs.length, 1);
+});

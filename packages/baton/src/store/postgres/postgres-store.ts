@@ -268,9 +268,10 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       return { run_id: runId, seq: event.seq, type: event.type, position, at: event.at, data };
     });
 
-  /** The `runs` and `events` jsonb arrays inserting new runs. */
-  const newRunsJson = (runs: NewRun[], now: number) => {
-    const rows = runs.map((run) => ({
+  /** The rows inserting one new run; refuses an input that is not JSON. */
+  const newRunRows = (run: NewRun, now: number) => ({
+    id: run.id,
+    row: {
       id: run.id,
       workflow: run.workflow,
       version: run.version,
@@ -281,19 +282,24 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       last_seq: run.history.length,
       lease_owner: run.lease?.owner ?? null,
       lease_expires_at: run.lease?.expiresAt ?? null,
-    }));
-    const events = runs.flatMap((run) =>
-      eventRows(
-        run.history.map((event, i) => ({ ...event, seq: i + 1 }) as RecordedEvent),
-        run.id,
-      ),
-    );
-    return { runs: JSON.stringify(rows), events: JSON.stringify(events) };
-  };
+    },
+    events: eventRows(
+      run.history.map((event, i) => ({ ...event, seq: i + 1 }) as RecordedEvent),
+      run.id,
+    ),
+  });
+  type NewRunRows = ReturnType<typeof newRunRows>;
+
+  /** The `runs` and `events` jsonb arrays inserting new runs. */
+  const runsJson = (runs: NewRunRows[]) => ({
+    runs: JSON.stringify(runs.map((run) => run.row)),
+    events: JSON.stringify(runs.flatMap((run) => run.events)),
+  });
+  const newRunsJson = (runs: NewRun[], now: number) => runsJson(runs.map((run) => newRunRows(run, now)));
 
   const events = createPostgresEvents({ t: quoted, channel, query, run, newRunsJson });
 
-  /** The parameters of \`appendSteps\` for one run's lean write. */
+  /** The parameters of `appendSteps` for one run's lean write. */
   const stepValues = (w: StepWrite) => [
     w.id,
     w.owner,
@@ -326,18 +332,20 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     return writes.map((write) => matched.has(write.id));
   }, batchesInFlight);
   /** Inserts new runs (in id order, so two batches never wait on each other); the row of each one created. */
-  const runBatcher = createStatementBatcher<{ run: NewRun; now: number }, RunRow | undefined>(async (items) => {
+  const runBatcher = createStatementBatcher<{ rows: NewRunRows; now: number }, RunRow | undefined>(async (items) => {
     // A statement inserts an id once: a repeated one is answered as existing.
     const ids = new Set<string>();
-    const fresh = items.filter((item) => !ids.has(item.run.id) && ids.add(item.run.id));
+    const fresh = items.filter((item) => !ids.has(item.rows.id) && ids.add(item.rows.id));
     const now = Math.max(...fresh.map((item) => item.now));
-    const json = newRunsJson(
-      fresh.map((item) => item.run).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-      now,
-    );
+    const json = runsJson(fresh.map((item) => item.rows).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
     const rows = await query<RunRow>(sql.createRun, [json.runs, json.events, now, channel]);
     const created = new Map(rows.map((row) => [row.id, row]));
-    return items.map((item) => (fresh.includes(item) ? created.get(item.run.id) : undefined));
+    const answered = new Set<string>();
+    return items.map((item) => {
+      if (answered.has(item.rows.id)) return undefined; // a repeat of an id in this batch
+      answered.add(item.rows.id);
+      return created.get(item.rows.id);
+    });
   }, batchesInFlight);
 
   const onlyStarts = (write: RunWrite) =>
@@ -391,9 +399,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     },
 
     createRun(newRun, now): Promise<CreateRunResult> {
-      newRunsJson([newRun], now); // refuses input that is not JSON before anything is sent
+      const rows = newRunRows(newRun, now); // an input that is not JSON is refused before anything is sent
       return run(async () => {
-        const row = await runBatcher.add({ run: newRun, now });
+        const row = await runBatcher.add({ rows, now });
         if (row) return { run: toRunRecord(row), created: true };
         const existing = await loadRun(newRun.id);
         if (!existing) throw new BatonError("STORE_ERROR", `run "${newRun.id}" was neither created nor found`);
