@@ -54,15 +54,16 @@ export function postgresSql(t: string) {
       WHERE run_id = ANY($1::text[]) AND consumed_seq IS NULL ORDER BY id`,
     signalSent: `SELECT 1 FROM ${t}.signals WHERE send_key = $1`,
     // One statement, one snapshot: the signals, children and event waits are as new as poke_seq.
-    inbox: `SELECT r.poke_seq, r.cancel_requested,
+    // The inboxes of the runs $1 (an array): read together for runs poked at once.
+    inboxes: `SELECT r.id, r.poke_seq, r.cancel_requested,
         (SELECT coalesce(json_agg(s ORDER BY s.id), '[]') FROM (
-          SELECT id, run_id, name, payload, sent_at FROM ${t}.signals WHERE run_id = $1 AND consumed_seq IS NULL
+          SELECT id, run_id, name, payload, sent_at FROM ${t}.signals WHERE run_id = r.id AND consumed_seq IS NULL
         ) s) AS signals,
-        (SELECT coalesce(json_agg(c), '[]') FROM ${t}.runs c WHERE c.parent_id = $1 AND c.status IN ${terminal}) AS children,
+        (SELECT coalesce(json_agg(c), '[]') FROM ${t}.runs c WHERE c.parent_id = r.id AND c.status IN ${terminal}) AS children,
         (SELECT coalesce(json_agg(w ORDER BY w.position), '[]') FROM (
-          SELECT position, name, match, due_at, event_id, payload, received_at FROM ${t}.event_waits WHERE run_id = $1
+          SELECT position, name, match, due_at, event_id, payload, received_at FROM ${t}.event_waits WHERE run_id = r.id
         ) w) AS event_waits
-      FROM ${t}.runs r WHERE r.id = $1`,
+      FROM ${t}.runs r WHERE r.id = ANY($1::text[])`,
 
     // $1 run, $2 name, $3 payload, $4 key, $5 now, $6 channel
     sendSignal: `WITH run AS (

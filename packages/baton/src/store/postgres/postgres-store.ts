@@ -41,6 +41,7 @@ import { createStatementBatcher } from "./statement-batcher.js";
 
 /** The row of the inbox statement: the run's poke, with its signals, finished children and event waits as JSON. */
 interface InboxRow {
+  id: string;
   poke_seq: string;
   cancel_requested: boolean;
   signals: SignalRow[];
@@ -348,6 +349,13 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     });
   }, batchesInFlight);
 
+  /** Reads the inboxes of runs poked at once in one statement. */
+  const inboxBatcher = createStatementBatcher<string, InboxRow | undefined>(async (runIds) => {
+    const rows = await query<InboxRow>(sql.inboxes, [[...new Set(runIds)]]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return runIds.map((runId) => byId.get(runId));
+  }, batchesInFlight);
+
   const onlyStarts = (write: RunWrite) =>
     write.events.length > 0 &&
     write.events.every((event) => event.type === "step.started" || event.type === "compensation.started") &&
@@ -645,7 +653,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
 
     readInbox(runId) {
       return run(async () => {
-        const [row] = await query<InboxRow>(sql.inbox, [runId]);
+        const row = await inboxBatcher.add(runId);
         if (!row) throw runNotFound(runId);
         return {
           pokeSeq: Number(row.poke_seq),
