@@ -138,3 +138,78 @@ test("progress of many runs written at once: each commits or is refused on its o
   }
   await store.close();
 });
+
+test("last writes of many runs at once: each ends or is refused on its own lease, and a parent still running is poked", async () => {
+  const store = openStore(tempStore());
+  await store.migrate();
+  await store.createRun(newRun("s"), 1); // the oldest: the one another worker takes over
+  for (const id of ["p1", "p2", "e1"]) await store.createRun(newRun(id), 2);
+  await store.createRun({ ...newRun("c1"), parentId: "p1" }, 2);
+  await store.createRun({ ...newRun("c2"), parentId: "p2" }, 2);
+  const request = { leaseMs: 100, limit: 10, workflows: ["w@1"] };
+  const claimed = (await store.claimRuns({ ...request, owner: "a", now: 10 })).runs;
+  assert.equal(claimed.length, 6);
+  await store.renewLeases("a", 50, 100);
+  const stolen = (await store.claimRuns({ ...request, owner: "b", now: 200, limit: 1 })).runs;
+  assert.deepEqual(
+    stolen.map((run) => run.run.id),
+    ["s"],
+  );
+  const before = await store.getRun("p2");
+  const ends: Record<
+    string,
+    { status: "completed" | "failed"; output?: unknown; error?: { name: string; message: string } }
+  > = {
+    s: { status: "completed", output: "stale" },
+    p1: { status: "completed", output: "p1 done" },
+    c1: { status: "completed", output: { n: 1 } },
+    c2: { status: "failed", error: { name: "Error", message: "c2 broke" } },
+    e1: { status: "completed", output: null },
+  };
+  const leases = new Map(claimed.map((run) => [run.run.id, run.lease]));
+  const results = await Promise.allSettled(
+    Object.entries(ends).map(([id, end]) =>
+      store.appendHistory(leases.get(id) as (typeof claimed)[number]["lease"], {
+        events: [
+          end.status === "completed"
+            ? { seq: 2, type: "run.completed", at: 201, output: end.output }
+            : { seq: 2, type: "run.failed", at: 201, error: end.error as { name: string; message: string } },
+        ],
+        status: end.status,
+        ...(end.status === "completed" ? { output: end.output } : { error: end.error }),
+        now: 201,
+      }),
+    ),
+  );
+  assert.deepEqual(
+    results.map((r) => (r.status === "fulfilled" ? "ok" : r.reason.code)),
+    ["LEASE_LOST", "ok", "ok", "ok", "ok"],
+  );
+  const s = await store.getRun("s");
+  assert.equal(s?.status, "running");
+  assert.equal(s?.leaseOwner, "b");
+  assert.deepEqual(
+    (await store.getHistory("s")).map((e) => e.type),
+    ["run.started"],
+  );
+  for (const [id, end] of Object.entries(ends).filter(([id]) => id !== "s")) {
+    const run = await store.getRun(id);
+    assert.equal(run?.status, end.status, id);
+    assert.deepEqual(run?.output, end.output, id);
+    assert.equal(run?.error?.message, end.error?.message, id);
+    assert.equal(run?.finishedAt, 201, id);
+    assert.equal(run?.leaseOwner, undefined, `${id} released`);
+    assert.equal(run?.lastSeq, 2, id);
+    assert.deepEqual(
+      (await store.getHistory(id)).map((e) => e.type),
+      ["run.started", end.status === "completed" ? "run.completed" : "run.failed"],
+    );
+  }
+  const p2 = await store.getRun("p2");
+  assert.ok((p2?.pokeSeq ?? 0) > (before?.pokeSeq ?? 0), "the parent still running was poked");
+  assert.deepEqual(
+    (await store.readInbox("p2")).finishedChildren.map((child) => child.id),
+    ["c2"],
+  );
+  await store.close();
+});

@@ -190,6 +190,55 @@ export function postgresSql(t: string) {
       )
       SELECT id FROM upd`,
 
+    // The last write of many runs at once (group commit): each run's row and
+    // its parent's are locked first, all in id order, as renewals and the
+    // other batched writes lock theirs. A parent ending in the same statement
+    // is not poked (one row is never updated twice in a statement).
+    // $1 writes (id, owner, token, previous_seq, last_seq, status, output, error, seen_poke_seq, now),
+    // $2 events (with run_id), $3 channel; returns the ids whose fence matched
+    appendEndsBatch: `WITH w AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
+          last_seq integer, status text, output text, error text, seen_poke_seq bigint, now bigint)
+      ),
+      locked AS (
+        SELECT r.id FROM ${t}.runs r
+        WHERE r.id IN (SELECT id FROM w)
+          OR r.id IN (SELECT c.parent_id FROM ${t}.runs c JOIN w ON c.id = w.id WHERE c.parent_id IS NOT NULL)
+        ORDER BY r.id FOR UPDATE OF r
+      ),
+      upd AS (
+        UPDATE ${t}.runs r SET
+          last_seq = w.last_seq,
+          status = w.status,
+          output = w.output,
+          error = w.error,
+          wake_at = NULL,
+          seen_poke_seq = coalesce(w.seen_poke_seq, r.seen_poke_seq),
+          finished_at = w.now,
+          lease_owner = NULL,
+          lease_expires_at = NULL,
+          updated_at = w.now
+        FROM w
+        WHERE r.id = w.id AND r.id IN (SELECT id FROM locked)
+          AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        RETURNING r.id, r.parent_id, w.now
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT e.run_id, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($2::jsonb) AS e(run_id text, ${eventColumns})
+        WHERE e.run_id IN (SELECT id FROM upd)
+      ),
+      waits_ended AS (DELETE FROM ${t}.event_waits WHERE run_id IN (SELECT id FROM upd)),
+      parent AS (
+        UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = u.now
+        FROM (SELECT parent_id, max(now) AS now FROM upd WHERE parent_id IS NOT NULL GROUP BY parent_id) u
+        WHERE p.id = u.parent_id AND p.status NOT IN ${terminal} AND p.id NOT IN (SELECT id FROM upd)
+        RETURNING p.id, p.poke_seq
+      ),
+      note_parent AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM parent)
+      SELECT id, (SELECT count(*) FROM note_parent)::int AS notes FROM upd`,
+
     // A run's last write pokes its parent: both rows are locked first, in id
     // order, as renewals and batched writes lock theirs (no deadlock between them).
     append: `WITH locked AS (

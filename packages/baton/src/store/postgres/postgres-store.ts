@@ -332,6 +332,31 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     const matched = new Set(rows.map((row) => row.id));
     return writes.map((write) => matched.has(write.id));
   }, batchesInFlight);
+  /** A run's last write, as `appendEndsBatch` reads it. */
+  interface EndWrite {
+    id: string;
+    owner: string;
+    token: number;
+    previous_seq: number;
+    last_seq: number;
+    status: string;
+    output: string | null;
+    error: string | null;
+    seen_poke_seq: number | null;
+    now: number;
+    /** History rows (`run_id` set). */
+    events: object[];
+  }
+  /** Last writes of concurrent runs (no children, signals or event waits in them) share statements. */
+  const endBatcher = createStatementBatcher<EndWrite, boolean>(async (writes) => {
+    const rows = await query<{ id: string }>(sql.appendEndsBatch, [
+      JSON.stringify(writes.map(({ events: _events, ...write }) => write)),
+      JSON.stringify(writes.flatMap((write) => write.events)),
+      channel,
+    ]);
+    const matched = new Set(rows.map((row) => row.id));
+    return writes.map((write) => matched.has(write.id));
+  }, batchesInFlight);
   /** Inserts new runs (in id order, so two batches never wait on each other); the row of each one created. */
   const runBatcher = createStatementBatcher<{ rows: NewRunRows; now: number }, RunRow | undefined>(async (items) => {
     // A statement inserts an id once: a repeated one is answered as existing.
@@ -573,6 +598,8 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       const eventWaits = events.waitsJson(write.eventWaits ?? []);
       const on = onlyStarts(write) ? startsPool : pool;
       return run(async (attempt) => {
+        const output = encodeJson(write.output, `output of run "${lease.runId}"`);
+        const error = encodeJson(write.error, "error");
         let previousSeq = first ? first.seq - 1 : undefined;
         if (previousSeq === undefined) {
           const [row] = await query<{ last_seq: number }>(sql.lease, [lease.runId]);
@@ -606,6 +633,26 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               startsOnly: on === startsPool,
             };
             if (await stepBatcher.add(step)) return;
+          } else if (
+            terminal &&
+            !write.children?.length &&
+            !write.consumedSignals?.length &&
+            !write.eventWaits?.length
+          ) {
+            const end: EndWrite = {
+              id: lease.runId,
+              owner: lease.owner,
+              token: lease.token,
+              previous_seq: previousSeq,
+              last_seq: lastSeq,
+              status: write.status as string,
+              output: output ?? null,
+              error: error ?? null,
+              seen_poke_seq: write.seenPokeSeq ?? null,
+              now: write.now,
+              events: historyRows,
+            };
+            if (await endBatcher.add(end)) return;
           } else {
             const [result] = await query<{ matched: number }>(
               sql.append,
@@ -617,9 +664,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
                 lastSeq,
                 write.status ?? null,
                 write.output !== undefined,
-                encodeJson(write.output, `output of run "${lease.runId}"`) ?? null,
+                output ?? null,
                 write.error !== undefined,
-                encodeJson(write.error, "error") ?? null,
+                error ?? null,
                 write.wakeAt !== undefined || terminal,
                 terminal ? null : (write.wakeAt ?? null),
                 write.seenPokeSeq ?? null,
