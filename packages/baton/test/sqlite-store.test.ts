@@ -139,3 +139,34 @@ test("a group commit that has taken writes for a while commits them and leaves t
   assert.equal((db.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n, 3);
   db.close();
 });
+
+test("a write without a savepoint that fails after a change rolls back the transaction; the others go out again", async () => {
+  const db = new Database(join(tempDir(), "r.db"));
+  db.exec("CREATE TABLE t (name TEXT)");
+  const batcher = createWriteBatcher(db);
+  const applied: string[] = [];
+  const insert = (name: string) => {
+    applied.push(name);
+    db.prepare("INSERT INTO t (name) VALUES (?)").run(name);
+  };
+  const refusal = (error: unknown) => error instanceof RangeError;
+  const results = await Promise.allSettled([
+    batcher.write(() => insert("a")),
+    batcher.write(() => {
+      throw new RangeError("refused before any change");
+    }, refusal),
+    batcher.write(() => {
+      insert("half");
+      throw new Error("failed after a change");
+    }, refusal),
+    batcher.write(() => insert("c"), refusal),
+  ]);
+  assert.deepEqual(
+    results.map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as Error).message)),
+    ["ok", "refused before any change", "failed after a change", "ok"],
+  );
+  const names = db.prepare("SELECT name FROM t ORDER BY name").pluck().all();
+  assert.deepEqual(names, ["a", "c"], "nothing of the failed write stays");
+  assert.deepEqual(applied, ["a", "half", "a", "c"], "the write before it was applied again");
+  db.close();
+});

@@ -59,6 +59,8 @@ export interface SqliteStoreOptions {
 
 const active = "('pending', 'running', 'waiting', 'compensating')";
 const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
+/** How the common write of a step refuses: before it changed anything. */
+const refusedUnchanged = (error: unknown) => error instanceof LeaseLostError;
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
 /** What the progress statement returns of the run it updated. */
@@ -174,10 +176,11 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq`,
     ),
     // The common write of a step: events only, status and timer as they are.
+    // Positional parameters and no RETURNING: binding by name and building a
+    // row object cost more than the update itself.
     progressLean: db.prepare(
-      `UPDATE runs SET last_seq = @lastSeq, seen_poke_seq = coalesce(@seenPokeSeq, seen_poke_seq), updated_at = @now
-       WHERE id = @id AND lease_owner = @owner AND lease_token = @token AND last_seq = @previousSeq
-       RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq`,
+      `UPDATE runs SET last_seq = ?, seen_poke_seq = coalesce(?, seen_poke_seq), updated_at = ?
+       WHERE id = ? AND lease_owner = ? AND lease_token = ? AND last_seq = ?`,
     ),
     finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminal}`),
     events: createSqliteEvents(db, {
@@ -391,6 +394,38 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     appendHistory(lease: Lease, write: RunWrite) {
+      const lean =
+        write.status === undefined &&
+        write.wakeAt === undefined &&
+        write.output === undefined &&
+        write.error === undefined &&
+        !write.release &&
+        !write.children?.length &&
+        !write.consumedSignals?.length &&
+        !write.eventWaits?.length &&
+        !write.endedEventWaits?.length &&
+        write.events.length > 0;
+      if (lean) {
+        // The common write of a step: the fenced update comes first and
+        // refuses (changing nothing) a lost lease; then the events, whose
+        // sequence numbers the fence has just vouched for.
+        const events = write.events;
+        const previousSeq = (events[0] as RecordedEvent).seq - 1;
+        const lastSeq = (events[events.length - 1] as RecordedEvent).seq;
+        return batcher.write(() => {
+          const { changes } = statements().progressLean.run(
+            lastSeq,
+            write.seenPokeSeq ?? null,
+            write.now,
+            lease.runId,
+            lease.owner,
+            lease.token,
+            previousSeq,
+          );
+          if (changes === 0) throw new LeaseLostError(lease.runId);
+          insertEvents(lease.runId, events);
+        }, refusedUnchanged);
+      }
       return batcher.write(() => {
         const first = write.events[0];
         const previousSeq = first ? first.seq - 1 : undefined;
@@ -398,12 +433,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         const current = previousSeq === undefined ? loadRun(lease.runId) : undefined;
         const isTerminal =
           write.status !== undefined && ["completed", "failed", "compensated", "cancelled"].includes(write.status);
-        const lean =
-          write.status === undefined &&
-          write.wakeAt === undefined &&
-          write.output === undefined &&
-          write.error === undefined &&
-          !write.release;
         const fence = {
           id: lease.runId,
           owner: lease.owner,
@@ -413,23 +442,40 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           seenPokeSeq: write.seenPokeSeq ?? null,
           now: write.now,
         };
-        const updated = (
-          lean
-            ? statements().progressLean.get(fence)
-            : statements().progress.get({
-                ...fence,
-                status: write.status ?? null,
-                setOutput: write.output !== undefined ? 1 : 0,
-                output: encodeJson(write.output, `output of run "${lease.runId}"`),
-                setError: write.error !== undefined ? 1 : 0,
-                error: encodeJson(write.error, "error"),
-                setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
-                wakeAt: isTerminal ? null : (write.wakeAt ?? null),
-                finishedAt: isTerminal ? write.now : null,
-                release: write.release || isTerminal ? 1 : 0,
-              })
-        ) as ProgressRow | undefined;
-        if (!updated) throw new LeaseLostError(lease.runId);
+        const sameRow =
+          write.status === undefined &&
+          write.wakeAt === undefined &&
+          write.output === undefined &&
+          write.error === undefined &&
+          !write.release;
+        if (sameRow) {
+          // Status and timer as they are: touches no index of `runs`.
+          const { changes } = statements().progressLean.run(
+            fence.lastSeq,
+            fence.seenPokeSeq,
+            fence.now,
+            fence.id,
+            fence.owner,
+            fence.token,
+            fence.previousSeq,
+          );
+          if (changes === 0) throw new LeaseLostError(lease.runId);
+        }
+        const updated = sameRow
+          ? undefined
+          : (statements().progress.get({
+              ...fence,
+              status: write.status ?? null,
+              setOutput: write.output !== undefined ? 1 : 0,
+              output: encodeJson(write.output, `output of run "${lease.runId}"`),
+              setError: write.error !== undefined ? 1 : 0,
+              error: encodeJson(write.error, "error"),
+              setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
+              wakeAt: isTerminal ? null : (write.wakeAt ?? null),
+              finishedAt: isTerminal ? write.now : null,
+              release: write.release || isTerminal ? 1 : 0,
+            }) as ProgressRow | undefined);
+        if (!sameRow && !updated) throw new LeaseLostError(lease.runId);
         insertEvents(lease.runId, write.events);
         if (!isTerminal) statements().events.register(lease.runId, write.eventWaits ?? []);
         statements().events.end(lease.runId, isTerminal ? "all" : (write.endedEventWaits ?? []));
@@ -437,8 +483,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           statements().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
         for (const child of write.children ?? []) insertRun(child, write.now);
-        if (isTerminal && updated.parent_id) pokeRun(updated.parent_id, write.now);
-        else if (write.release && !isTerminal) announceRelease(updated);
+        if (isTerminal && updated?.parent_id) pokeRun(updated.parent_id, write.now);
+        else if (write.release && !isTerminal && updated) announceRelease(updated);
       });
     },
 
