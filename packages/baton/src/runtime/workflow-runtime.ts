@@ -23,7 +23,6 @@ import { noEntries } from "../no-entries.js";
 import type { CallKind, EventMatch } from "../types.js";
 import type { StepContext, StepOptions, Workflow, WorkflowContext } from "../workflow.js";
 import type { HistoryState, RecordedCall, Resolution } from "./history-state.js";
-import { stepScope } from "./step-scope.js";
 
 /** A durable call the workflow code made. */
 export interface IssuedCall {
@@ -67,6 +66,8 @@ export interface RuntimeHost {
   quiet(): void;
   /** The time now (epoch ms), for waits the code asks for relative to now. */
   now(): number;
+  /** The key of the run's step whose body is executing in the current async context, if any. */
+  stepKey(): string | undefined;
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -282,9 +283,11 @@ export class WorkflowRuntime {
         return runtime.issue("step", name, { fn, options: options as StepOptions<unknown> });
       },
       stepKey() {
-        const step = stepScope.getStore();
-        if (!step) throw new BatonError("NOT_IN_STEP", "ctx.stepKey() can only be called inside a step function");
-        return step.key;
+        const key = runtime.host.stepKey();
+        if (key === undefined) {
+          throw new BatonError("NOT_IN_STEP", "ctx.stepKey() can only be called inside a step function");
+        }
+        return key;
       },
       sleep(duration) {
         return runtime.issue("timer", "sleep", { delayMs: toMilliseconds(duration) });

@@ -31,7 +31,13 @@ import { EventMatcher } from "./event-matcher.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
 import { type JournalExtras, type Recorded, RunJournal } from "./run-journal.js";
 import { SignalMatcher } from "./signal-matcher.js";
-import { type AttemptHost, type AttemptOutcome, InFlightAttempts, runAttempts } from "./step-attempts.js";
+import {
+  type AttemptHost,
+  type AttemptOutcome,
+  currentStepKey,
+  InFlightAttempts,
+  runAttempts,
+} from "./step-attempts.js";
 
 /** How a run ended, as its last write recorded it. */
 export interface RunEnd {
@@ -126,6 +132,7 @@ export class RunExecutor implements AttemptHost {
       settled: (outcome) => void this.settle(outcome).catch((error) => this.fail(error)),
       quiet: () => this.journal.sync(),
       now: () => this.clock.now(),
+      stepKey: () => currentStepKey(this.runId, this.inFlight),
     });
     this.signals = new SignalMatcher(this.state.consumedSignals, {
       active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,

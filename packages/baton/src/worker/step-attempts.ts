@@ -10,12 +10,12 @@ import { TimeoutError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
 import { noEntries } from "../no-entries.js";
 import type { AttemptState, CallOutcome } from "../runtime/history-state.js";
-import { stepScope } from "../runtime/step-scope.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
 import type { RecordedEvent } from "../store/store.js";
 import type { StepContext } from "../workflow.js";
 import type { ClockWaits } from "./clock-waits.js";
 import { isFatal, type ResolvedRetryPolicy, retryDelay } from "./retry-policy.js";
+import { runScoped, scopedStepKey } from "./step-scope.js";
 
 /**
  * An attempt's abort signal, made only when the body asks for it (most never
@@ -43,6 +43,8 @@ export class AttemptAbort {
 /** Attempts executing now, with their abort signals. */
 export class InFlightAttempts {
   private entries?: Map<string, AttemptAbort>;
+  /** The attempt in flight that runs without a scope (see `step-scope.ts`), if any. */
+  private unscoped?: { slot: string; key: string };
 
   private get aborts(): Map<string, AttemptAbort> {
     return this.entries ?? noEntries();
@@ -53,14 +55,22 @@ export class InFlightAttempts {
     return this.aborts.size;
   }
 
-  begin(slot: string): AttemptAbort {
+  /** Registers an attempt; `unscopedKey` when its body runs without a scope. */
+  begin(slot: string, unscopedKey?: string): AttemptAbort {
     const abort = new AttemptAbort();
     this.entries ??= new Map();
     this.entries.set(slot, abort);
+    if (unscopedKey !== undefined) this.unscoped = { slot, key: unscopedKey };
     return abort;
   }
 
+  /** The step key of the attempt in flight whose body runs without a scope. */
+  get unscopedKey(): string | undefined {
+    return this.unscoped?.key;
+  }
+
   end(slot: string): void {
+    if (this.unscoped?.slot === slot) this.unscoped = undefined;
     this.aborts.delete(slot);
     if (this.aborts.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
@@ -183,14 +193,18 @@ function attempt(
   fn: (step: StepContext) => unknown,
 ): Promise<AttemptResult> {
   const slot = `${kind}:${call.position}`;
-  const abort = host.inFlight.begin(slot);
+  // Alone in its run, the body needs no scope for `ctx.stepKey()` to find it.
+  const scoped = host.inFlight.size > 0;
+  const abort = host.inFlight.begin(slot, scoped ? undefined : key);
   const timeoutMs = call.options?.timeout === undefined ? undefined : toMilliseconds(call.options.timeout);
   return new Promise((resolve) => {
     let done = false;
     let cancelTimeout: (() => void) | undefined;
+    let leave: (() => void) | undefined;
     const finish = (result: AttemptResult) => {
       if (done) return;
       done = true;
+      leave?.();
       cancelTimeout?.();
       host.inFlight.end(slot);
       resolve(result);
@@ -212,7 +226,7 @@ function attempt(
         return abort.signal;
       },
     };
-    stepScope.run(step, () => {
+    const body = () => {
       try {
         Promise.resolve(fn(step)).then(
           (value) => finish({ ok: true, value }),
@@ -221,6 +235,22 @@ function attempt(
       } catch (error) {
         finish({ ok: false, error });
       }
-    });
+    };
+    if (!scoped) body();
+    else {
+      const scope = runScoped(host.runId, key, body);
+      if (done) scope.leave();
+      else leave = scope.leave;
+    }
   });
+}
+
+/**
+ * The key of run `runId`'s step (or compensation) whose body is executing in
+ * the current async context: its scope's, or else the run's body in flight
+ * without a scope. Undefined outside every body (then code of the workflow
+ * function is asking).
+ */
+export function currentStepKey(runId: string, inFlight: InFlightAttempts): string | undefined {
+  return scopedStepKey(runId) ?? inFlight.unscopedKey;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { defineWorkflow, FatalError } from "baton";
+import { defineWorkflow, FatalError, type StepContext, type WorkflowContext } from "baton";
 import { startEngine, statusOf } from "../helpers.js";
 
 test("listRuns filters by workflow and status and pages with a cursor, newest first", async () => {
@@ -92,6 +92,32 @@ test("ctx.stepKey is stable across attempts and unique per step", async () => {
   const run = await engine.startRun(wf, {}, { id: "k" });
   assert.equal(await run.result(), "NOT_IN_STEP");
   assert.deepEqual(keys, ["k:0", "k:0", "k:1"]);
+});
+
+test("ctx.stepKey names the step whose body asks, after awaits and with bodies of the run in parallel", async () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const seen: string[] = [];
+  const body = (ctx: WorkflowContext, ms: number) => async (s: StepContext) => {
+    const before = ctx.stepKey();
+    await pause(ms);
+    const after = ctx.stepKey();
+    seen.push(`${s.key} ${before} ${after}`);
+    return after;
+  };
+  const wf = defineWorkflow("keys-parallel", async (ctx) => {
+    const alone = await ctx.step("alone", body(ctx, 5));
+    // Three at once, finishing in another order than they started.
+    const all = await Promise.all([
+      ctx.step("a", body(ctx, 30)),
+      ctx.step("b", body(ctx, 10)),
+      ctx.step("c", body(ctx, 20)),
+    ]);
+    return [alone, ...all];
+  });
+  await using engine = await startEngine([wf]);
+  const run = await engine.startRun(wf, {}, { id: "p" });
+  assert.deepEqual(await run.result(), ["p:0", "p:1", "p:2", "p:3"]);
+  assert.deepEqual(seen.sort(), ["p:0 p:0 p:0", "p:1 p:1 p:1", "p:2 p:2 p:2", "p:3 p:3 p:3"]);
 });
 
 test("listWorkflows names each registered workflow with its version, sorted by name", async () => {
