@@ -19,9 +19,6 @@ export type JournalExtras = Pick<
   "status" | "output" | "error" | "consumedSignals" | "children" | "eventWaits" | "endedEventWaits"
 >;
 
-type Lists = Required<Pick<RunWrite, "consumedSignals" | "children" | "eventWaits" | "endedEventWaits">>;
-const noLists = (): Lists => ({ consumedSignals: [], children: [], eventWaits: [], endedEventWaits: [] });
-
 /** What the journal asks of its run. */
 export interface JournalHooks {
   /** The run's status (undefined: leave it) and next wake-up, to write with each progress. */
@@ -38,13 +35,25 @@ export interface Recorded {
   committed: Promise<void>;
 }
 
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Resolves after the current turn of the event loop: one immediate shared
+ * by every journal that asks in the same turn.
+ */
+let turn: Promise<void> | undefined;
+const tick = () =>
+  (turn ??= new Promise<void>((resolve) =>
+    setImmediate(() => {
+      turn = undefined;
+      resolve();
+    }),
+  ));
 
 /** Buffered, fenced, ordered writes of one run's progress. */
 export class RunJournal {
   private seq: number;
   private buffer: RecordedEvent[] = [];
-  private extras: JournalExtras & Lists = noLists();
+  /** Fields taken for the next write (its lists made when first needed: most writes have none). */
+  private extras: JournalExtras = {};
   private pending?: Promise<void>;
   /** The write under way, if any. */
   private writing?: Promise<void>;
@@ -99,10 +108,11 @@ export class RunJournal {
 
   /** Takes fields to write after the current turn, with or without events; resolves when committed. */
   note(extras: JournalExtras): Promise<void> {
-    if (extras.consumedSignals) this.extras.consumedSignals.push(...extras.consumedSignals);
-    if (extras.children) this.extras.children.push(...extras.children);
-    if (extras.eventWaits) this.extras.eventWaits.push(...extras.eventWaits);
-    if (extras.endedEventWaits) this.extras.endedEventWaits.push(...extras.endedEventWaits);
+    const taken = this.extras;
+    if (extras.consumedSignals) (taken.consumedSignals ??= []).push(...extras.consumedSignals);
+    if (extras.children) (taken.children ??= []).push(...extras.children);
+    if (extras.eventWaits) (taken.eventWaits ??= []).push(...extras.eventWaits);
+    if (extras.endedEventWaits) (taken.endedEventWaits ??= []).push(...extras.endedEventWaits);
     if (extras.status) this.extras.status = extras.status;
     if ("output" in extras) this.extras.output = extras.output;
     if (extras.error) this.extras.error = extras.error;
@@ -117,7 +127,7 @@ export class RunJournal {
       const events = this.buffer;
       const extras = this.extras;
       this.buffer = [];
-      this.extras = noLists();
+      this.extras = {};
       const snapshot = this.hooks.snapshot();
       // Status and wake-up go out only when they changed (a write that leaves
       // them is cheaper: no index of the runs table changes).
