@@ -80,7 +80,13 @@ export interface WorkflowContext {
    * back from JSON (a `Date` becomes a string) on the first execution too.
    */
   step<T>(name: string, fn: (step: StepContext) => Promise<T> | T, options?: StepOptions<T>): Promise<T>;
-  /** Inside a step: its idempotency key (run id and position). */
+  /**
+   * Inside a step's (or compensation's) function, also after it awaited and
+   * while other steps of the run are in flight: that step's idempotency key
+   * (run id and position). Called by the workflow function itself, it
+   * throws `NOT_IN_STEP` (it may instead name the run's step in flight when
+   * exactly one is). The function's `step.key` is the same key.
+   */
   stepKey(): string;
   /** Durable sleep. Survives restarts; never wakes early. */
   sleep(duration: Duration): Promise<void>;
