@@ -27,7 +27,9 @@ let databaseNow = () => Date.now();
 const workflow = createChainWorkflow({
   generation,
   bodyStarted: (start) => ledger.append({ ...start, generation, pid: process.pid, at: databaseNow() }),
-  workMs: () => 5 + Math.floor(Math.random() * 46),
+  // Long enough that a worker usually has bodies in flight when a kill or a
+  // freeze reaches it (with shorter ones, a fast worker was often between steps).
+  workMs: () => 20 + Math.floor(Math.random() * 61),
 });
 const engine = createEngine({
   workflows: [workflow],
