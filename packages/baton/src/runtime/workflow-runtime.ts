@@ -13,12 +13,14 @@
  * - A mismatch between the code and the history settles the run with a
  *   `NondeterminismError` before the mismatching call does anything.
  */
+
 import { createHash } from "node:crypto";
 import { v4 as uuidv4 } from "uuid";
 import { toMilliseconds } from "../duration.js";
 import { BatonError, NondeterminismError, TimeoutError } from "../errors.js";
 import { checkEventMatch } from "../event-match.js";
 import { childFailure, stepFailure } from "../json.js";
+import { nextTurn } from "../next-turn.js";
 import { noEntries } from "../no-entries.js";
 import type { CallKind, EventMatch } from "../types.js";
 import type { StepContext, StepOptions, Workflow, WorkflowContext } from "../workflow.js";
@@ -70,7 +72,6 @@ export interface RuntimeHost {
   stepKey(): string | undefined;
 }
 
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const never = <T>() => new Promise<T>(() => {});
 const describe = (kind: CallKind, name: string) => `${kind} "${name}"`;
 
@@ -159,13 +160,13 @@ export class WorkflowRuntime {
   }
 
   private async pump(): Promise<void> {
-    await tick();
+    await nextTurn();
     while (!this.outcome) {
       const next = this.queue.shift();
       if (!next) break;
       this.time = Math.max(this.time, next.at);
       this.apply(next);
-      await tick();
+      await nextTurn();
     }
     this.pumping = false;
     if (!this.outcome) this.host.quiet();

@@ -16,9 +16,11 @@
  * - Nothing new starts after a cancel was recorded or while the worker stops.
  * - Once the lease is lost or given up, nothing more is written.
  */
+
 import type { Clock } from "../clock.js";
 import { BatonError, LeaseLostError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
+import { nextTurn } from "../next-turn.js";
 import { type CallOutcome, foldHistory, type HistoryState } from "../runtime/history-state.js";
 import { type IssuedCall, type RuntimeOutcome, WorkflowRuntime } from "../runtime/workflow-runtime.js";
 import type { ClaimedRun, RecordedEvent, Store } from "../store/store.js";
@@ -65,8 +67,6 @@ export interface ExecutorHost {
 }
 
 type NewEvent = Omit<RecordedEvent, "seq" | "at">;
-
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One run in a worker's memory. */
 export class RunExecutor implements AttemptHost {
@@ -272,7 +272,7 @@ export class RunExecutor implements AttemptHost {
         new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
       ]);
     }
-    await tick(); // outcomes of the attempts that just ended get recorded
+    await nextTurn(); // outcomes of the attempts that just ended get recorded
     await this.journal.settled();
     if (this.isStopped) return;
     const wakeAt = this.waits.next();
@@ -480,7 +480,7 @@ export class RunExecutor implements AttemptHost {
       return this.finish("failed", { type: "run.failed", error }, { error });
     }
     await this.inFlight.idle();
-    await tick(); // outcomes of the attempts that just ended get recorded
+    await nextTurn(); // outcomes of the attempts that just ended get recorded
     await this.journal.settled();
     if (this.isStopped) return;
     const failedAt = outcome.kind === "failed" && outcome.position !== undefined ? [outcome.position] : [];

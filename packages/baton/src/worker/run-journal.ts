@@ -10,6 +10,7 @@
  */
 import type { Clock } from "../clock.js";
 import { LeaseLostError } from "../errors.js";
+import { nextTurn } from "../next-turn.js";
 import type { Lease, RecordedEvent, RunRecord, RunWrite, Store } from "../store/store.js";
 import type { RunStatus } from "../types.js";
 
@@ -34,19 +35,6 @@ export interface Recorded {
   /** Resolves once the event is committed; rejects if it never will be. */
   committed: Promise<void>;
 }
-
-/**
- * Resolves after the current turn of the event loop: one immediate shared
- * by every journal that asks in the same turn.
- */
-let turn: Promise<void> | undefined;
-const tick = () =>
-  (turn ??= new Promise<void>((resolve) =>
-    setImmediate(() => {
-      turn = undefined;
-      resolve();
-    }),
-  ));
 
 /** Buffered, fenced, ordered writes of one run's progress. */
 export class RunJournal {
@@ -122,7 +110,7 @@ export class RunJournal {
   /** Writes what is buffered after the current turn; resolves when committed. */
   flush(): Promise<void> {
     if (this.pending) return this.pending;
-    this.pending = this.last.then(tick).then(() => {
+    this.pending = this.last.then(nextTurn).then(() => {
       this.pending = undefined;
       const events = this.buffer;
       const extras = this.extras;
