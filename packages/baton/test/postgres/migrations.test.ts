@@ -21,11 +21,14 @@ test("concurrent migrators apply each version exactly once", async () => {
   const client = new pg.Client({ connectionString: address.replace(/\?.*$/, "") });
   await client.connect();
   const rows = await client.query(`SELECT version FROM ${schema}.baton_migrations ORDER BY version`);
+  const runs = await client.query("SELECT reloptions FROM pg_class WHERE oid = $1::regclass", [`${schema}.runs`]);
   await client.end();
   assert.deepEqual(
     rows.rows.map((row) => row.version),
     all,
   );
+  assert.deepEqual(all, [1, 2, 3]);
+  assert.deepEqual(runs.rows[0]?.reloptions, ["fillfactor=50"], "runs leaves room for HOT updates");
 });
 
 test("with migrations off, a store that lacks them fails with MIGRATIONS_PENDING", async () => {
