@@ -97,10 +97,10 @@ export class RunJournal {
   /** Takes fields to write after the current turn, with or without events; resolves when committed. */
   note(extras: JournalExtras): Promise<void> {
     const taken = this.extras;
-    if (extras.consumedSignals) (taken.consumedSignals ??= []).push(...extras.consumedSignals);
-    if (extras.children) (taken.children ??= []).push(...extras.children);
-    if (extras.eventWaits) (taken.eventWaits ??= []).push(...extras.eventWaits);
-    if (extras.endedEventWaits) (taken.endedEventWaits ??= []).push(...extras.endedEventWaits);
+    if (extras.consumedSignals) taken.consumedSignals = [...(taken.consumedSignals ?? []), ...extras.consumedSignals];
+    if (extras.children) taken.children = [...(taken.children ?? []), ...extras.children];
+    if (extras.eventWaits) taken.eventWaits = [...(taken.eventWaits ?? []), ...extras.eventWaits];
+    if (extras.endedEventWaits) taken.endedEventWaits = [...(taken.endedEventWaits ?? []), ...extras.endedEventWaits];
     if (extras.status) this.extras.status = extras.status;
     if ("output" in extras) this.extras.output = extras.output;
     if (extras.error) this.extras.error = extras.error;
