@@ -346,11 +346,15 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     now: number;
     /** History rows (`run_id` set). */
     events: object[];
+    /** Sends the write as a statement of its own: true when its fence matched. */
+    alone: () => Promise<boolean>;
   }
   /** Last writes of concurrent runs (no children, signals or event waits in them) share statements. */
   const endBatcher = createStatementBatcher<EndWrite, boolean>(async (writes) => {
+    // One alone takes the single-run statement, cheaper than the batch's.
+    if (writes.length === 1) return [await (writes[0] as EndWrite).alone()];
     const rows = await query<{ id: string }>(sql.appendEndsBatch, [
-      JSON.stringify(writes.map(({ events: _events, ...write }) => write)),
+      JSON.stringify(writes.map(({ events: _events, alone: _alone, ...write }) => write)),
       JSON.stringify(writes.flatMap((write) => write.events)),
       channel,
     ]);
@@ -607,6 +611,40 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
           previousSeq = row.last_seq;
         }
         const lastSeq = last ? last.seq : previousSeq;
+        /** The write as one statement of its own (every kind of write). */
+        const alone = async () => {
+          const [result] = await query<{ matched: number }>(
+            sql.append,
+            [
+              lease.runId,
+              lease.owner,
+              lease.token,
+              previousSeq,
+              lastSeq,
+              write.status ?? null,
+              write.output !== undefined,
+              output ?? null,
+              write.error !== undefined,
+              error ?? null,
+              write.wakeAt !== undefined || terminal,
+              terminal ? null : (write.wakeAt ?? null),
+              write.seenPokeSeq ?? null,
+              terminal ? write.now : null,
+              Boolean(write.release || terminal),
+              write.now,
+              JSON.stringify(historyRows),
+              write.consumedSignals ?? [],
+              children.runs,
+              children.events,
+              terminal,
+              channel,
+              eventWaits,
+              write.endedEventWaits ?? [],
+            ],
+            on,
+          );
+          return Boolean(result?.matched);
+        };
         try {
           const lean =
             !terminal &&
@@ -651,41 +689,10 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               seen_poke_seq: write.seenPokeSeq ?? null,
               now: write.now,
               events: historyRows,
+              alone,
             };
             if (await endBatcher.add(end)) return;
-          } else {
-            const [result] = await query<{ matched: number }>(
-              sql.append,
-              [
-                lease.runId,
-                lease.owner,
-                lease.token,
-                previousSeq,
-                lastSeq,
-                write.status ?? null,
-                write.output !== undefined,
-                output ?? null,
-                write.error !== undefined,
-                error ?? null,
-                write.wakeAt !== undefined || terminal,
-                terminal ? null : (write.wakeAt ?? null),
-                write.seenPokeSeq ?? null,
-                terminal ? write.now : null,
-                Boolean(write.release || terminal),
-                write.now,
-                JSON.stringify(historyRows),
-                write.consumedSignals ?? [],
-                children.runs,
-                children.events,
-                terminal,
-                channel,
-                eventWaits,
-                write.endedEventWaits ?? [],
-              ],
-              on,
-            );
-            if (result?.matched) return;
-          }
+          } else if (await alone()) return;
         } catch (error) {
           if (!isAmbiguousError(error)) throw error;
           // The commit may have happened: look before retrying.
