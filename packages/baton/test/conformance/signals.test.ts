@@ -50,6 +50,27 @@ test("signals sent before the run waits are kept and delivered in order", async 
   assert.deepEqual(await run.result(), [1, 2, 3]);
 });
 
+test("many runs signalled at once each consume their own signals, once, in order", async () => {
+  const wf = defineWorkflow("many-signalled", async (ctx, input: { n: number }) => {
+    const first = await ctx.waitForSignal<number>("go");
+    const second = await ctx.waitForSignal<number>("go");
+    return { n: input.n, got: [first, second] };
+  });
+  await using engine = await startEngine([wf]);
+  const runs = await Promise.all(Array.from({ length: 20 }, (_, n) => engine.startRun(wf, { n })));
+  for (const run of runs) await statusOf(engine, run.id, "waiting");
+  // Both signals of every run at once: they are sent, and consumed, together.
+  await Promise.all(
+    runs.flatMap((run, n) => [engine.signal(run.id, "go", n * 10 + 1), engine.signal(run.id, "go", n * 10 + 2)]),
+  );
+  const outputs = await Promise.all(runs.map((run) => run.result()));
+  assert.deepEqual(
+    outputs,
+    runs.map((_, n) => ({ n, got: [n * 10 + 1, n * 10 + 2] })),
+  );
+  for (const run of runs) assert.deepEqual((await engine.getRun(run.id)).pendingSignals, [], run.id);
+});
+
 test("signals of another name are not consumed", async () => {
   const wf = defineWorkflow("names", async (ctx) => ctx.waitForSignal<string>("b"));
   await using engine = await startEngine([wf]);

@@ -213,3 +213,50 @@ test("last writes of many runs at once: each ends or is refused on its own lease
   );
   await store.close();
 });
+
+test("signals sent at once: each reaches its run in the order sent, or is refused for a missing or finished run", async () => {
+  const store = openStore(tempStore());
+  await store.migrate();
+  for (const id of ["a", "b", "done"]) await store.createRun(newRun(id), 1);
+  const claimed = (await store.claimRuns({ owner: "w", now: 2, leaseMs: 1000, limit: 10, workflows: ["w@1"] })).runs;
+  const done = claimed.find((run) => run.run.id === "done");
+  assert.ok(done);
+  await store.appendHistory(done.lease, {
+    events: [{ seq: 2, type: "run.completed", at: 3, output: 1 }],
+    status: "completed",
+    output: 1,
+    now: 3,
+  });
+  const before = await store.getRun("a");
+  const sends: [string, string, unknown][] = [
+    ["a", "x", 1],
+    ["b", "x", 3],
+    ["missing", "x", 4],
+    ["a", "y", 2],
+    ["done", "x", 5],
+    ["a", "z", undefined],
+  ];
+  const results = await Promise.allSettled(
+    sends.map(([runId, name, payload]) => store.sendSignal(runId, name, payload, 4)),
+  );
+  assert.deepEqual(
+    results.map((r) => (r.status === "fulfilled" ? "ok" : r.reason.code)),
+    ["ok", "ok", "RUN_NOT_FOUND", "ok", "RUN_FINISHED", "ok"],
+  );
+  const pending = (runId: string) =>
+    store.listPendingSignals(runId).then((signals) => signals.map((s) => [s.name, s.payload]));
+  assert.deepEqual(await pending("a"), [
+    ["x", 1],
+    ["y", 2],
+    ["z", undefined],
+  ]);
+  assert.deepEqual(await pending("b"), [["x", 3]]);
+  assert.deepEqual(await pending("done"), []);
+  const inbox = await store.readInbox("a");
+  assert.ok(inbox.pokeSeq > (before?.pokeSeq ?? 0), "the run was poked");
+  assert.deepEqual(
+    inbox.signals.map((s) => s.name),
+    ["x", "y", "z"],
+  );
+  await store.close();
+});

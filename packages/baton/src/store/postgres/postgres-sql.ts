@@ -78,6 +78,34 @@ export function postgresSql(t: string) {
       SELECT (SELECT count(*) FROM run)::int AS found, (SELECT count(*) FROM ins)::int AS inserted,
         (SELECT count(*) FROM note)::int AS notes`,
 
+    // sendSignal of many signals at once (group commit): their runs are
+    // locked in id order, as every statement locking several runs does; a
+    // run's signals keep their order. $1 signals (i, run_id, name, payload,
+    // send_key, now), $2 channel; returns the runs found unfinished.
+    sendSignals: `WITH s AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb)
+          AS s(i integer, run_id text, name text, payload text, send_key text, now bigint)
+      ),
+      locked AS (
+        SELECT r.id FROM ${t}.runs r
+        WHERE r.id IN (SELECT run_id FROM s) AND r.status NOT IN ${terminal}
+        ORDER BY r.id FOR UPDATE OF r
+      ),
+      run AS (
+        UPDATE ${t}.runs r SET poke_seq = r.poke_seq + 1, updated_at = c.now
+        FROM (SELECT run_id, max(now) AS now FROM s GROUP BY run_id) c
+        WHERE r.id = c.run_id AND r.id IN (SELECT id FROM locked) AND r.status NOT IN ${terminal}
+        RETURNING r.id, r.poke_seq
+      ),
+      ins AS (
+        INSERT INTO ${t}.signals (run_id, name, payload, sent_at, send_key)
+        SELECT s.run_id, s.name, s.payload, s.now, s.send_key FROM s
+        WHERE s.run_id IN (SELECT id FROM run) ORDER BY s.i
+        ON CONFLICT (send_key) DO NOTHING RETURNING id
+      ),
+      note AS (SELECT pg_notify($2, 'k:' || poke_seq || ':' || id) FROM run)
+      SELECT id, (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM note)::int AS notes FROM run`,
+
     // $1 run, $2 now, $3 channel
     cancel: `WITH run AS (
         UPDATE ${t}.runs SET cancel_requested = true, poke_seq = poke_seq + 1, updated_at = $2::bigint
@@ -159,11 +187,12 @@ export function postgresSql(t: string) {
 
     // appendSteps of many runs at once (group commit). Rows are locked in id
     // order, as renewals lock them, so two such statements never deadlock.
-    // $1 writes (id, owner, token, previous_seq, last_seq, status, set_wake, wake_at, seen_poke_seq, now),
-    // $2 events (with run_id); returns the ids whose fence matched
+    // $1 writes (id, owner, token, previous_seq, last_seq, status, set_wake, wake_at, seen_poke_seq, now,
+    // consumed: ids of the signals it consumed), $2 events (with run_id); returns the ids whose fence matched
     appendStepsBatch: `WITH w AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
-          last_seq integer, status text, set_wake boolean, wake_at bigint, seen_poke_seq bigint, now bigint)
+          last_seq integer, status text, set_wake boolean, wake_at bigint, seen_poke_seq bigint, now bigint,
+          consumed bigint[])
       ),
       locked AS (
         SELECT r.id FROM ${t}.runs r JOIN w ON r.id = w.id
@@ -187,6 +216,10 @@ export function postgresSql(t: string) {
         SELECT e.run_id, e.seq, e.type, e.position, e.at, e.data
         FROM jsonb_to_recordset($2::jsonb) AS e(run_id text, ${eventColumns})
         WHERE e.run_id IN (SELECT id FROM upd)
+      ),
+      consumed AS (
+        UPDATE ${t}.signals sg SET consumed_seq = w.last_seq
+        FROM w WHERE sg.run_id = w.id AND sg.id = ANY(w.consumed) AND w.id IN (SELECT id FROM upd)
       )
       SELECT id FROM upd`,
 

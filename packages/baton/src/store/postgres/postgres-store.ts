@@ -130,8 +130,12 @@ interface StepWrite {
   now: number;
   /** History rows (`run_id` set). */
   events: object[];
+  /** Ids of the signals the write consumed. */
+  consumed: number[];
   /** Only attempt starts: written alone, it need not wait for the disk. */
   startsOnly?: boolean;
+  /** Sends the write as a statement of its own: true when its fence matched. */
+  alone: () => Promise<boolean>;
 }
 
 /**
@@ -321,12 +325,13 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   const stepBatcher = createStatementBatcher<StepWrite, boolean>(async (writes) => {
     if (writes.length === 1) {
       const [w] = writes as [StepWrite];
+      if (w.consumed.length > 0) return [await w.alone()];
       const on = w.startsOnly ? startsPool : pool;
       const [result] = await query<{ matched: number }>(sql.appendSteps, stepValues(w), on);
       return [Boolean(result?.matched)];
     }
     const rows = await query<{ id: string }>(sql.appendStepsBatch, [
-      JSON.stringify(writes.map(({ events: _events, startsOnly: _startsOnly, ...write }) => write)),
+      JSON.stringify(writes.map(({ events: _events, startsOnly: _startsOnly, alone: _alone, ...write }) => write)),
       JSON.stringify(writes.flatMap((write) => write.events)),
     ]);
     const matched = new Set(rows.map((row) => row.id));
@@ -376,6 +381,36 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       answered.add(item.rows.id);
       return created.get(item.rows.id);
     });
+  }, batchesInFlight);
+
+  /** A signal to send, as `sendSignals` reads it. */
+  interface SignalSend {
+    run_id: string;
+    name: string;
+    payload: string | null;
+    send_key: string;
+    now: number;
+  }
+  /** Signals sent at once share a statement (one commit, one notification lock); true when the run took it. */
+  const signalBatcher = createStatementBatcher<SignalSend, boolean>(async (sends) => {
+    if (sends.length === 1) {
+      const [send] = sends as [SignalSend];
+      const [result] = await query<{ found: number }>(sql.sendSignal, [
+        send.run_id,
+        send.name,
+        send.payload,
+        send.send_key,
+        send.now,
+        channel,
+      ]);
+      return [Boolean(result?.found)];
+    }
+    const rows = await query<{ id: string }>(sql.sendSignals, [
+      JSON.stringify(sends.map((send, i) => ({ i, ...send }))),
+      channel,
+    ]);
+    const found = new Set(rows.map((row) => row.id));
+    return sends.map((send) => found.has(send.run_id));
   }, batchesInFlight);
 
   /** Reads the inboxes of runs poked at once in one statement. */
@@ -485,8 +520,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       const encoded = encodeJson(payload, `payload of signal "${name}"`);
       const key = randomUUID();
       return run(async (attempt) => {
-        const [result] = await query<{ found: number }>(sql.sendSignal, [runId, name, encoded, key, now, channel]);
-        if (result?.found) return;
+        if (await signalBatcher.add({ run_id: runId, name, payload: encoded, send_key: key, now })) return;
         if (attempt > 1 && (await query(sql.signalSent, [key])).length > 0) return;
         const existing = await loadRun(runId);
         if (!existing) throw runNotFound(runId);
@@ -652,7 +686,6 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
             write.output === undefined &&
             write.error === undefined &&
             !write.children?.length &&
-            !write.consumedSignals?.length &&
             !write.eventWaits?.length &&
             !write.endedEventWaits?.length;
           if (lean) {
@@ -668,7 +701,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               seen_poke_seq: write.seenPokeSeq ?? null,
               now: write.now,
               events: historyRows,
+              consumed: write.consumedSignals ?? [],
               startsOnly: on === startsPool,
+              alone,
             };
             if (await stepBatcher.add(step)) return;
           } else if (
