@@ -43,8 +43,12 @@ export class AttemptAbort {
 /** Attempts executing now, with their abort signals. */
 export class InFlightAttempts {
   private entries?: Map<string, AttemptAbort>;
-  /** The attempt in flight that runs without a scope (see `step-scope.ts`), if any. */
-  private unscoped?: { slot: string; key: string };
+  /**
+   * The body running without a scope (see `step-scope.ts`), if any: until
+   * the body itself settles, which may be after its attempt ended (a body
+   * that timed out and goes on).
+   */
+  private unscoped?: { key: string };
 
   private get aborts(): Map<string, AttemptAbort> {
     return this.entries ?? noEntries();
@@ -55,22 +59,33 @@ export class InFlightAttempts {
     return this.aborts.size;
   }
 
-  /** Registers an attempt; `unscopedKey` when its body runs without a scope. */
-  begin(slot: string, unscopedKey?: string): AttemptAbort {
+  begin(slot: string): AttemptAbort {
     const abort = new AttemptAbort();
     this.entries ??= new Map();
     this.entries.set(slot, abort);
-    if (unscopedKey !== undefined) this.unscoped = { slot, key: unscopedKey };
     return abort;
   }
 
-  /** The step key of the attempt in flight whose body runs without a scope. */
+  /** True when a new body may run without a scope: no other body of the run is running. */
+  get alone(): boolean {
+    return this.aborts.size === 0 && !this.unscoped;
+  }
+
+  /** Notes the body of step `key` running without a scope; the function returned says it settled. */
+  runUnscoped(key: string): () => void {
+    const entry = { key };
+    this.unscoped = entry;
+    return () => {
+      if (this.unscoped === entry) this.unscoped = undefined;
+    };
+  }
+
+  /** The step key of the body running without a scope. */
   get unscopedKey(): string | undefined {
     return this.unscoped?.key;
   }
 
   end(slot: string): void {
-    if (this.unscoped?.slot === slot) this.unscoped = undefined;
     this.aborts.delete(slot);
     if (this.aborts.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
@@ -194,17 +209,15 @@ function attempt(
 ): Promise<AttemptResult> {
   const slot = `${kind}:${call.position}`;
   // Alone in its run, the body needs no scope for `ctx.stepKey()` to find it.
-  const scoped = host.inFlight.size > 0;
-  const abort = host.inFlight.begin(slot, scoped ? undefined : key);
+  const scoped = !host.inFlight.alone;
+  const abort = host.inFlight.begin(slot);
   const timeoutMs = call.options?.timeout === undefined ? undefined : toMilliseconds(call.options.timeout);
   return new Promise((resolve) => {
     let done = false;
     let cancelTimeout: (() => void) | undefined;
-    let leave: (() => void) | undefined;
     const finish = (result: AttemptResult) => {
       if (done) return;
       done = true;
-      leave?.();
       cancelTimeout?.();
       host.inFlight.end(slot);
       resolve(result);
@@ -226,28 +239,32 @@ function attempt(
         return abort.signal;
       },
     };
-    const body = () => {
+    /** Calls the step's function; `settled` once it settled (after a timeout, it may go on). */
+    const body = (settled: () => void) => {
       try {
         Promise.resolve(fn(step)).then(
-          (value) => finish({ ok: true, value }),
-          (error) => finish({ ok: false, error }),
+          (value) => {
+            settled();
+            finish({ ok: true, value });
+          },
+          (error) => {
+            settled();
+            finish({ ok: false, error });
+          },
         );
       } catch (error) {
+        settled();
         finish({ ok: false, error });
       }
     };
-    if (!scoped) body();
-    else {
-      const scope = runScoped(host.runId, key, body);
-      if (done) scope.leave();
-      else leave = scope.leave;
-    }
+    if (scoped) runScoped(host.runId, key, body);
+    else body(host.inFlight.runUnscoped(key));
   });
 }
 
 /**
  * The key of run `runId`'s step (or compensation) whose body is executing in
- * the current async context: its scope's, or else the run's body in flight
+ * the current async context: its scope's, or else the run's body running
  * without a scope. Undefined outside every body (then code of the workflow
  * function is asking).
  */

@@ -120,6 +120,37 @@ test("ctx.stepKey names the step whose body asks, after awaits and with bodies o
   assert.deepEqual(seen.sort(), ["p:0 p:0 p:0", "p:1 p:1 p:1", "p:2 p:2 p:2", "p:3 p:3 p:3"]);
 });
 
+test("ctx.stepKey in a body that timed out and goes on still names its own step", async () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const seen: string[] = [];
+  let zombieDone: () => void = () => {};
+  const zombieAsked = new Promise<void>((resolve) => {
+    zombieDone = resolve;
+  });
+  const wf = defineWorkflow("keys-timeout", async (ctx) => {
+    try {
+      await ctx.step(
+        "slow",
+        async () => {
+          await pause(80); // times out at 20 ms, then asks while "next" runs
+          seen.push(`slow ${ctx.stepKey()}`);
+          zombieDone();
+        },
+        { timeout: 20, retry: { maxAttempts: 1 } },
+      );
+    } catch {}
+    return ctx.step("next", async () => {
+      await zombieAsked;
+      seen.push(`next ${ctx.stepKey()}`);
+      return ctx.stepKey();
+    });
+  });
+  await using engine = await startEngine([wf]);
+  const run = await engine.startRun(wf, {}, { id: "t" });
+  assert.equal(await run.result(), "t:1");
+  assert.deepEqual(seen, ["slow t:0", "next t:1"]);
+});
+
 test("listWorkflows names each registered workflow with its version, sorted by name", async () => {
   const { z } = await import("zod");
   const second = defineWorkflow("wf-b", async () => 1, { version: "2", input: z.object({ n: z.number() }) });
