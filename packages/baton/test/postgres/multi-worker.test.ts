@@ -30,10 +30,15 @@ const runCount = 500;
 const workerCount = 4;
 /** The workers' lease (see `worker-process.ts`). */
 const leaseMs = 2000;
-/** Chaos events of each kind; at least `mustLand` of each must hit a worker with steps in flight. */
+/**
+ * Chaos events of each kind; at least `mustLand` of each must hit a worker
+ * with steps in flight. A worker can be between steps of all its runs at the
+ * moment (their writes under way), so not every event lands: in 21 runs of
+ * the test, the fewest was 3 of 6 (twice).
+ */
 const killCount = 6;
 const freezeCount = 6;
-const mustLand = 4;
+const mustLand = 3;
 /** A freeze lasts the lease plus 1 to 2 s. */
 const freezeMs = { min: leaseMs + 1000, max: leaseMs + 2000 };
 /** Runs are started in batches over this long; chaos events come this far apart. */
