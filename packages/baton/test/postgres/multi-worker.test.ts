@@ -33,7 +33,7 @@ const leaseMs = 2000;
 /**
  * Chaos events of each kind; at least `mustLand` of each must hit a worker
  * with steps in flight. A worker can be between steps of all its runs at the
- * moment (their writes under way), so not every event lands: in 21 runs of
+ * moment (their writes under way), so not every event lands: in 23 runs of
  * the test, the fewest was 3 of 6 (twice).
  */
 const killCount = 6;
