@@ -11,6 +11,29 @@ export interface ResolvedRetryPolicy {
   jitter: number;
 }
 
+const byWorkflowPolicy = new WeakMap<RetryPolicy, ResolvedRetryPolicy>();
+let noPolicy: ResolvedRetryPolicy | undefined;
+
+/**
+ * The policy of a step: `resolveRetryPolicy(step, workflow)`, made once per
+ * workflow policy for the steps that have none of their own (most steps).
+ * The result is frozen: it may be shared.
+ * @throws BatonError `INVALID_RETRY_POLICY` naming the bad field.
+ */
+export function stepRetryPolicy(step: RetryPolicy | undefined, workflow: RetryPolicy | undefined): ResolvedRetryPolicy {
+  if (step !== undefined) return resolveRetryPolicy(step, workflow);
+  if (workflow === undefined) {
+    noPolicy ??= Object.freeze(resolveRetryPolicy());
+    return noPolicy;
+  }
+  let resolved = byWorkflowPolicy.get(workflow);
+  if (!resolved) {
+    resolved = Object.freeze(resolveRetryPolicy(workflow));
+    byWorkflowPolicy.set(workflow, resolved);
+  }
+  return resolved;
+}
+
 /**
  * Merges a step's policy over the workflow's over the defaults
  * (3 attempts, 1s, x2, at most 1m, 10% jitter).

@@ -30,7 +30,7 @@ import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
 import { compensateRun } from "./compensate-run.js";
 import { EventMatcher } from "./event-matcher.js";
-import { resolveRetryPolicy } from "./retry-policy.js";
+import { stepRetryPolicy } from "./retry-policy.js";
 import { type JournalExtras, type Recorded, RunJournal } from "./run-journal.js";
 import { SignalMatcher } from "./signal-matcher.js";
 import {
@@ -399,7 +399,7 @@ export class RunExecutor implements AttemptHost {
     kind: "step" | "compensation",
     fn: (step: StepContext) => unknown,
   ): Promise<AttemptOutcome | undefined> {
-    const policy = resolveRetryPolicy(call.options?.retry, this.workflow.options.retry);
+    const policy = stepRetryPolicy(call.options?.retry, this.workflow.options.retry);
     const recorded = this.state.calls.get(call.position);
     const state = kind === "step" ? call.recorded?.attempts : recorded?.compensation?.attempts;
     return runAttempts(this, call, policy, state, kind, fn);

@@ -122,6 +122,9 @@ export interface AttemptHost {
   runSettled(): boolean;
 }
 
+const yes = () => true;
+const no = () => false;
+
 /** A final outcome with the attempt that produced it. */
 export type AttemptOutcome = CallOutcome & { attempt: number };
 
@@ -159,10 +162,7 @@ export async function runAttempts(
     const started = host.record({ type: `${kind}.started`, position: call.position, name: call.name, attempt: last });
     const gate = host.startsBeforeBody ? started.committed : before;
     if (gate) {
-      const committed = await gate.then(
-        () => true,
-        () => false,
-      );
+      const committed = await gate.then(yes, no);
       if (!committed || host.stopped()) return undefined;
     }
     // A worker frozen past its lease may have lost the run while it was stopped.
