@@ -116,7 +116,7 @@ export function redact(address: string): string {
   return address.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
 }
 
-/** A run's lean write (events, status, next timer, poke seq), as `appendStepsBatch` reads it. */
+/** A run's lean write (events, status, next timer, poke seq, signals consumed), as `appendStepsBatch` reads it. */
 interface StepWrite {
   id: string;
   owner: string;
@@ -136,6 +136,33 @@ interface StepWrite {
   startsOnly?: boolean;
   /** Sends the write as a statement of its own: true when its fence matched. */
   alone: () => Promise<boolean>;
+}
+
+/** A run's last write, as `appendEndsBatch` reads it. */
+interface EndWrite {
+  id: string;
+  owner: string;
+  token: number;
+  previous_seq: number;
+  last_seq: number;
+  status: string;
+  output: string | null;
+  error: string | null;
+  seen_poke_seq: number | null;
+  now: number;
+  /** History rows (`run_id` set). */
+  events: object[];
+  /** Sends the write as a statement of its own: true when its fence matched. */
+  alone: () => Promise<boolean>;
+}
+
+/** A signal to send, as `sendSignals` reads it. */
+interface SignalSend {
+  run_id: string;
+  name: string;
+  payload: string | null;
+  send_key: string;
+  now: number;
 }
 
 /**
@@ -337,23 +364,6 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     const matched = new Set(rows.map((row) => row.id));
     return writes.map((write) => matched.has(write.id));
   }, batchesInFlight);
-  /** A run's last write, as `appendEndsBatch` reads it. */
-  interface EndWrite {
-    id: string;
-    owner: string;
-    token: number;
-    previous_seq: number;
-    last_seq: number;
-    status: string;
-    output: string | null;
-    error: string | null;
-    seen_poke_seq: number | null;
-    now: number;
-    /** History rows (`run_id` set). */
-    events: object[];
-    /** Sends the write as a statement of its own: true when its fence matched. */
-    alone: () => Promise<boolean>;
-  }
   /** Last writes of concurrent runs (no children, signals or event waits in them) share statements. */
   const endBatcher = createStatementBatcher<EndWrite, boolean>(async (writes) => {
     // One alone takes the single-run statement, cheaper than the batch's.
@@ -383,14 +393,6 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     });
   }, batchesInFlight);
 
-  /** A signal to send, as `sendSignals` reads it. */
-  interface SignalSend {
-    run_id: string;
-    name: string;
-    payload: string | null;
-    send_key: string;
-    now: number;
-  }
   /** Signals sent at once share a statement (one commit, one notification lock); true when the run took it. */
   const signalBatcher = createStatementBatcher<SignalSend, boolean>(async (sends) => {
     if (sends.length === 1) {
