@@ -92,3 +92,29 @@ test("a parent that fails cancels its unfinished children", async () => {
   await statusOf(engine, run.id, "failed");
   await statusOf(engine, "pfail-0", "cancelled");
 });
+
+test("many parents whose children end together, signalled meanwhile: every run completes and no write fails", async () => {
+  // Children's last writes (batched with their parents' rows locked), the
+  // parents' own writes and the signals to them all lock runs at once: a
+  // deadlock or a refused write would show as a warning or a wrong output.
+  const warnings: string[] = [];
+  const crowdChild = defineWorkflow("crowd-child", async (ctx, input: { n: number }) => {
+    for (let i = 0; i < 3; i++) await ctx.step(`s${i}`, () => i);
+    return input.n;
+  });
+  const parent = defineWorkflow("crowd-parent", async (ctx) => {
+    const outputs = await Promise.all(Array.from({ length: 10 }, (_, n) => ctx.child(crowdChild, { n })));
+    const extra = await ctx.waitForSignal<number>("go");
+    return outputs.reduce((sum, n) => sum + n, 0) + (extra ?? 0);
+  });
+  await using engine = await startEngine([parent, crowdChild], {
+    logger: { warn: (message, error) => warnings.push(`${message} ${String(error ?? "")}`) },
+  });
+  const runs = await Promise.all(Array.from({ length: 40 }, () => engine.startRun(parent, {})));
+  await Promise.all(runs.map((run) => engine.signal(run.id, "go", 100)));
+  assert.deepEqual(
+    await Promise.all(runs.map((run) => run.result())),
+    runs.map(() => 145),
+  );
+  assert.deepEqual(warnings, []);
+});
