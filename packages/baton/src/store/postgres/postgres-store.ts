@@ -165,6 +165,12 @@ interface SignalSend {
   now: number;
 }
 
+/** For each item of a batched statement: whether its run is among the ids the statement returned. */
+function answered<I>(rows: { id: string }[], items: I[], runOf: (item: I) => string): boolean[] {
+  const ids = new Set(rows.map((row) => row.id));
+  return items.map((item) => ids.has(runOf(item)));
+}
+
 /**
  * Opens a PostgreSQL store at `address` (`postgres://user:pass@host:port/db`,
  * optionally `?schema=name`). Nothing connects until the first operation,
@@ -361,8 +367,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       JSON.stringify(writes.map(({ events: _events, startsOnly: _startsOnly, alone: _alone, ...write }) => write)),
       JSON.stringify(writes.flatMap((write) => write.events)),
     ]);
-    const matched = new Set(rows.map((row) => row.id));
-    return writes.map((write) => matched.has(write.id));
+    return answered(rows, writes, (write) => write.id);
   }, batchesInFlight);
   /** Last writes of concurrent runs (no children, signals or event waits in them) share statements. */
   const endBatcher = createStatementBatcher<EndWrite, boolean>(async (writes) => {
@@ -373,8 +378,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       JSON.stringify(writes.flatMap((write) => write.events)),
       channel,
     ]);
-    const matched = new Set(rows.map((row) => row.id));
-    return writes.map((write) => matched.has(write.id));
+    return answered(rows, writes, (write) => write.id);
   }, batchesInFlight);
   /** Inserts new runs (in id order, so two batches never wait on each other); the row of each one created. */
   const runBatcher = createStatementBatcher<{ rows: NewRunRows; now: number }, RunRow | undefined>(async (items) => {
@@ -411,8 +415,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       JSON.stringify(sends.map((send, i) => ({ i, ...send }))),
       channel,
     ]);
-    const found = new Set(rows.map((row) => row.id));
-    return sends.map((send) => found.has(send.run_id));
+    return answered(rows, sends, (send) => send.run_id);
   }, batchesInFlight);
 
   /** Reads the inboxes of runs poked at once in one statement. */
