@@ -333,16 +333,16 @@ export class RunExecutor implements AttemptHost {
   /** Stops all work of this run in this worker. */
   private stop(reason: unknown): void {
     this.isStopped = true;
-    this.dropWork(reason);
+    this.dropWork(() => reason);
   }
 
-  /** Cancels every wait and aborts the attempts in flight. */
-  private dropWork(reason: unknown): void {
+  /** Cancels every wait and aborts the attempts in flight (with `reason()`, made only if there are some). */
+  private dropWork(reason: () => unknown): void {
     this.waits.cancelAll();
     this.signals.clearWaits();
     this.events.clearWaits();
     this.children.clear();
-    this.inFlight.abortAll(reason);
+    if (this.inFlight.size > 0) this.inFlight.abortAll(reason());
   }
 
   /** The lease is gone or the store refused a write: drop the run from memory. */
@@ -454,7 +454,7 @@ export class RunExecutor implements AttemptHost {
   private async settle(outcome: RuntimeOutcome): Promise<void> {
     if (this.isStopped) return;
     const ended = outcome.kind === "cancelled" ? "was cancelled" : "ended";
-    this.dropWork(new BatonError("RUN_ENDED", `run "${this.runId}" ${ended}`));
+    this.dropWork(() => new BatonError("RUN_ENDED", `run "${this.runId}" ${ended}`));
     if (outcome.kind === "failed" || outcome.kind === "cancelled") {
       // What led here (a failed step, the cancel) is committed before other runs are touched.
       if (!(await this.committed())) return;
