@@ -121,7 +121,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
          lease_owner, lease_token, lease_expires_at)
        VALUES (@id, @workflow, @version, CASE WHEN @owner IS NULL THEN 'pending' ELSE 'running' END, @input, @parentId,
          @now, @now, @timeoutMs, @deadlineAt, @lastSeq, @owner, CASE WHEN @owner IS NULL THEN 0 ELSE 1 END, @expiresAt)
-       ON CONFLICT (id) DO NOTHING`,
+       ON CONFLICT (id) DO NOTHING
+       RETURNING *`,
     ),
     insertEvent: db.prepare("INSERT INTO history (run_id, seq, type, position, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
     history: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_id = ? ORDER BY seq"),
@@ -231,9 +232,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     return run;
   };
 
-  const insertRun = (run: NewRun, now: number): boolean => {
+  /** Inserts a run and its first history; its row, or undefined when one with that id existed (nothing written). */
+  const insertRunRow = (run: NewRun, now: number): RunRow | undefined => {
     const history = run.history.map((event, i) => ({ ...event, seq: i + 1 }));
-    const inserted = statements().insertRun.run({
+    const inserted = statements().insertRun.get({
       id: run.id,
       workflow: run.workflow,
       version: run.version,
@@ -245,12 +247,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       lastSeq: history.length,
       owner: run.lease?.owner ?? null,
       expiresAt: run.lease?.expiresAt ?? null,
-    });
-    if (inserted.changes === 0) return false;
+    }) as RunRow | undefined;
+    if (!inserted) return undefined;
     insertEvents(run.id, history);
     if (!run.lease) notices.announce("r");
-    return true;
+    return inserted;
   };
+  const insertRun = (run: NewRun, now: number): boolean => insertRunRow(run, now) !== undefined;
 
   /** Raises the run's poke_seq (when it is not finished) and announces it. */
   const pokeRun = (runId: string, now: number) => {
@@ -281,8 +284,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
     createRun(run, now): Promise<CreateRunResult> {
       return batcher.write(() => {
-        const created = insertRun(run, now);
-        return { run: loadRun(run.id) as RunRecord, created };
+        const row = insertRunRow(run, now);
+        return { run: row ? toRunRecord(row) : (loadRun(run.id) as RunRecord), created: row !== undefined };
       });
     },
 
