@@ -33,6 +33,49 @@ export function insertRuns(t: string, runs: string, events: string, now: string,
   )`;
 }
 
+/**
+ * `appendSteps` of many runs at once (see `appendStepsBatch`); with
+ * `consumes`, it also marks the signals each write consumed.
+ */
+function stepsBatch(t: string, consumes: boolean): string {
+  const consumed = consumes
+    ? `,
+      consumed AS (
+        UPDATE ${t}.signals sg SET consumed_seq = w.last_seq
+        FROM w WHERE sg.run_id = w.id AND sg.id = ANY(w.consumed) AND w.id IN (SELECT id FROM upd)
+      )`
+    : "";
+  return `WITH w AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
+          last_seq integer, status text, set_wake boolean, wake_at bigint, seen_poke_seq bigint, now bigint,
+          consumed bigint[])
+      ),
+      locked AS (
+        SELECT r.id FROM ${t}.runs r JOIN w ON r.id = w.id
+        WHERE r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        ORDER BY r.id FOR UPDATE OF r
+      ),
+      upd AS (
+        UPDATE ${t}.runs r SET
+          last_seq = w.last_seq,
+          status = coalesce(w.status, r.status),
+          wake_at = CASE WHEN w.set_wake THEN w.wake_at ELSE r.wake_at END,
+          seen_poke_seq = coalesce(w.seen_poke_seq, r.seen_poke_seq),
+          updated_at = w.now
+        FROM w
+        WHERE r.id = w.id AND r.id IN (SELECT id FROM locked)
+          AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        RETURNING r.id
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT e.run_id, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($2::jsonb) AS e(run_id text, ${eventColumns})
+        WHERE e.run_id IN (SELECT id FROM upd)
+      )${consumed}
+      SELECT id FROM upd`;
+}
+
 /** Every statement of the store, for tables in schema `t` (quoted). */
 export function postgresSql(t: string) {
   return {
@@ -189,39 +232,9 @@ export function postgresSql(t: string) {
     // order, as renewals lock them, so two such statements never deadlock.
     // $1 writes (id, owner, token, previous_seq, last_seq, status, set_wake, wake_at, seen_poke_seq, now,
     // consumed: ids of the signals it consumed), $2 events (with run_id); returns the ids whose fence matched
-    appendStepsBatch: `WITH w AS (
-        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
-          last_seq integer, status text, set_wake boolean, wake_at bigint, seen_poke_seq bigint, now bigint,
-          consumed bigint[])
-      ),
-      locked AS (
-        SELECT r.id FROM ${t}.runs r JOIN w ON r.id = w.id
-        WHERE r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
-        ORDER BY r.id FOR UPDATE OF r
-      ),
-      upd AS (
-        UPDATE ${t}.runs r SET
-          last_seq = w.last_seq,
-          status = coalesce(w.status, r.status),
-          wake_at = CASE WHEN w.set_wake THEN w.wake_at ELSE r.wake_at END,
-          seen_poke_seq = coalesce(w.seen_poke_seq, r.seen_poke_seq),
-          updated_at = w.now
-        FROM w
-        WHERE r.id = w.id AND r.id IN (SELECT id FROM locked)
-          AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
-        RETURNING r.id
-      ),
-      hist AS (
-        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
-        SELECT e.run_id, e.seq, e.type, e.position, e.at, e.data
-        FROM jsonb_to_recordset($2::jsonb) AS e(run_id text, ${eventColumns})
-        WHERE e.run_id IN (SELECT id FROM upd)
-      ),
-      consumed AS (
-        UPDATE ${t}.signals sg SET consumed_seq = w.last_seq
-        FROM w WHERE sg.run_id = w.id AND sg.id = ANY(w.consumed) AND w.id IN (SELECT id FROM upd)
-      )
-      SELECT id FROM upd`,
+    appendStepsBatch: stepsBatch(t, true),
+    // The same when no write of the batch consumed a signal.
+    appendStepsBatchNoSignals: stepsBatch(t, false),
 
     // The last write of many runs at once (group commit): each run's row and
     // its parent's are locked first, all in id order, as renewals and the

@@ -363,7 +363,8 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       const [result] = await query<{ matched: number }>(sql.appendSteps, stepValues(w), on);
       return [Boolean(result?.matched)];
     }
-    const rows = await query<{ id: string }>(sql.appendStepsBatch, [
+    const consumes = writes.some((write) => write.consumed.length > 0);
+    const rows = await query<{ id: string }>(consumes ? sql.appendStepsBatch : sql.appendStepsBatchNoSignals, [
       JSON.stringify(writes.map(({ events: _events, startsOnly: _startsOnly, alone: _alone, ...write }) => write)),
       JSON.stringify(writes.flatMap((write) => write.events)),
     ]);
