@@ -70,12 +70,12 @@ function eventsSql(t: string) {
       ),
       locked AS (
         SELECT id FROM ${t}.runs
-        WHERE id IN (SELECT run_id FROM candidates) AND status IN ('pending', 'running', 'waiting')
+        WHERE id = ANY (ARRAY(SELECT run_id FROM candidates)) AND status IN ('pending', 'running', 'waiting')
         ORDER BY id FOR NO KEY UPDATE
       ),
       poked AS (
         UPDATE ${t}.runs SET poke_seq = poke_seq + 1, updated_at = $5::bigint
-        WHERE id IN (SELECT id FROM locked) RETURNING id, poke_seq
+        WHERE id = ANY (ARRAY(SELECT id FROM locked)) RETURNING id, poke_seq
       ),
       taken AS (
         UPDATE ${t}.event_waits w SET event_id = $1, payload = $3, received_at = $5::bigint

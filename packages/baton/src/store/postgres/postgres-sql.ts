@@ -52,7 +52,8 @@ function stepsBatch(t: string, consumes: boolean): string {
       ),
       locked AS (
         SELECT r.id FROM ${t}.runs r JOIN w ON r.id = w.id
-        WHERE r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        WHERE r.id = ANY (ARRAY(SELECT id FROM w))
+          AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
         ORDER BY r.id FOR UPDATE OF r
       ),
       upd AS (
@@ -63,7 +64,7 @@ function stepsBatch(t: string, consumes: boolean): string {
           seen_poke_seq = coalesce(w.seen_poke_seq, r.seen_poke_seq),
           updated_at = w.now
         FROM w
-        WHERE r.id = w.id AND r.id IN (SELECT id FROM locked)
+        WHERE r.id = ANY (ARRAY(SELECT id FROM locked)) AND r.id = w.id
           AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
         RETURNING r.id
       ),
@@ -131,13 +132,13 @@ export function postgresSql(t: string) {
       ),
       locked AS (
         SELECT r.id FROM ${t}.runs r
-        WHERE r.id IN (SELECT run_id FROM s) AND r.status NOT IN ${terminal}
+        WHERE r.id = ANY (ARRAY(SELECT run_id FROM s)) AND r.status NOT IN ${terminal}
         ORDER BY r.id FOR UPDATE OF r
       ),
       run AS (
         UPDATE ${t}.runs r SET poke_seq = r.poke_seq + 1, updated_at = c.now
         FROM (SELECT run_id, max(now) AS now FROM s GROUP BY run_id) c
-        WHERE r.id = c.run_id AND r.id IN (SELECT id FROM locked) AND r.status NOT IN ${terminal}
+        WHERE r.id = ANY (ARRAY(SELECT id FROM locked)) AND r.id = c.run_id AND r.status NOT IN ${terminal}
         RETURNING r.id, r.poke_seq
       ),
       ins AS (
@@ -248,8 +249,11 @@ export function postgresSql(t: string) {
       ),
       locked AS (
         SELECT r.id FROM ${t}.runs r
-        WHERE r.id IN (SELECT id FROM w)
-          OR r.id IN (SELECT c.parent_id FROM ${t}.runs c JOIN w ON c.id = w.id WHERE c.parent_id IS NOT NULL)
+        WHERE r.id = ANY (ARRAY(
+          SELECT id FROM w
+          UNION
+          SELECT c.parent_id FROM ${t}.runs c WHERE c.id = ANY (ARRAY(SELECT id FROM w)) AND c.parent_id IS NOT NULL
+        ))
         ORDER BY r.id FOR UPDATE OF r
       ),
       upd AS (
@@ -265,7 +269,7 @@ export function postgresSql(t: string) {
           lease_expires_at = NULL,
           updated_at = w.now
         FROM w
-        WHERE r.id = w.id AND r.id IN (SELECT id FROM locked)
+        WHERE r.id = ANY (ARRAY(SELECT id FROM locked)) AND r.id = w.id
           AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
         RETURNING r.id, r.parent_id, w.now
       ),

@@ -1,0 +1,68 @@
+/**
+ * The statements that write many runs at once find those runs by key: on a
+ * store holding many finished runs, the plans PostgreSQL settles on for them
+ * (the generic plans of prepared statements) read no table end to end, so
+ * their cost follows the batch, not the size of the store.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createPostgresStore } from "baton";
+import pg from "pg";
+import { postgresSql } from "../../src/store/postgres/postgres-sql.js";
+import { tempStore } from "../helpers.js";
+
+const batched = ["appendStepsBatch", "appendStepsBatchNoSignals", "appendEndsBatch", "sendSignals"] as const;
+
+/**
+ * The scans of `runs` in `plan` (EXPLAIN's text) that are not bounded by a
+ * key: each must look rows up by an index condition, or read the partial
+ * index of held runs (`runs_lease_owner`, which PostgreSQL picks while few
+ * runs are held). A scan with only a filter reads the whole table or index.
+ */
+function unboundedScans(plan: string): string[] {
+  const nodes = plan.split(/\n(?=\s*->)/);
+  return nodes
+    .map((node) => node.trim())
+    .filter((node) => /^(->\s*)?[A-Za-z ]*Scan.* on runs\b/.test(node))
+    .filter((node) => !/Index Cond:|Recheck Cond:/.test(node) && !/using runs_lease_owner on runs\b/.test(node))
+    .map((node) => (node.split("\n")[0] as string).replace(/^->\s*/, "").replace(/\s+\(cost=.*$/, ""));
+}
+
+test("batched writes look their runs up by id, however many runs the store holds", async () => {
+  const address = tempStore();
+  const store = createPostgresStore(address, { log: () => {} });
+  await store.migrate();
+  await store.close();
+  const schema = new URL(address).searchParams.get("schema") as string;
+  const client = new pg.Client({
+    connectionString: address.replace(/\?.*$/, ""),
+    options: "-c plan_cache_mode=force_generic_plan",
+  });
+  await client.connect();
+  try {
+    // 50,000 finished runs, a tenth of them children; 500 held by a worker.
+    await client.query(
+      `INSERT INTO ${schema}.runs (id, workflow, version, status, input, parent_id, created_at, updated_at, last_seq,
+         finished_at, lease_owner, lease_token)
+       SELECT 'run-' || lpad(g::text, 6, '0'), 'w', 'v',
+         CASE WHEN g <= 500 THEN 'running' ELSE 'completed' END, '{}',
+         CASE WHEN g % 10 = 0 THEN 'run-' || lpad((g - 1)::text, 6, '0') END, g, g, 2,
+         CASE WHEN g > 500 THEN g END, CASE WHEN g <= 500 THEN 'worker' END, 1
+       FROM generate_series(1, 50000) g`,
+    );
+    await client.query(`ANALYZE ${schema}.runs`);
+    const sql = postgresSql(pg.escapeIdentifier(schema));
+    for (const name of batched) {
+      const text = sql[name];
+      const parameters = Math.max(...[...text.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));
+      await client.query(`PREPARE ${name} AS ${text}`);
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(
+        `EXPLAIN EXECUTE ${name}(${Array(parameters).fill("NULL").join(", ")})`,
+      );
+      const plan = rows.map((row) => row["QUERY PLAN"]).join("\n");
+      for (const scan of unboundedScans(plan)) assert.fail(`${name} reads every run (${scan}):\n${plan}`);
+    }
+  } finally {
+    await client.end();
+  }
+});
