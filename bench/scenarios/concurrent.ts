@@ -9,12 +9,18 @@
  * flight, on a pool of that many connections (PostgreSQL, capped by what the
  * server accepts) or on one SQLite connection (its inserts are synchronous:
  * they run one at a time whatever is in flight).
+ *
+ * Last, the engine again with the most runs in flight, on a store that
+ * already holds `filled` finished runs (default 100,000, created once per
+ * pass, as `startup` creates them; each round adds its runs), against that
+ * configuration's baseline: what a store that has served for a while costs.
  */
 import { createEngine } from "baton";
 import { collectWarnings, type EngineWarnings, type RoundWarnings, warningNotes } from "../lib/engine-warnings.js";
 import { runInFlight } from "../lib/in-flight.js";
 import { measureInserts } from "../lib/insert-baseline.js";
 import { openInsertTarget } from "../lib/insert-target.js";
+import { populateFinishedRuns } from "../lib/populate.js";
 import type { Column, Row, Scenario, ScenarioContext, ScenarioResult, ScenarioSizes } from "../lib/scenario.js";
 import { optionValue } from "../lib/scenario.js";
 import { medianRows, percentile } from "../lib/stats.js";
@@ -26,6 +32,8 @@ export interface ConcurrentOptions extends ScenarioSizes {
   inFlight?: number[];
   /** Steps per run (and inserts per baseline run). Default 10. */
   steps?: number;
+  /** Finished runs in the store of the last configuration. Default 100,000. */
+  filled?: number;
 }
 
 /** Figures of one round: per configuration the baseline's row, then the engine's. */
@@ -55,17 +63,10 @@ const row = (config: string, runs: number, steps: number, spanMs: number, latenc
   ratio: null,
 });
 
-/** `runs` runs with `inFlight` in flight at all times on an engine of its own; span and latencies (local clock). */
-async function measureEngine(
-  context: ScenarioContext,
-  warnings: EngineWarnings,
-  name: string,
-  runs: number,
-  steps: number,
-  inFlight: number,
-) {
+/** `runs` runs with `inFlight` in flight at all times on an engine of its own on `store`; span and latencies (local clock). */
+async function measureEngine(warnings: EngineWarnings, store: string, runs: number, steps: number, inFlight: number) {
   await using engine = createEngine({
-    store: context.newStore(name),
+    store,
     workflows: [stepsWorkflow],
     logger: warnings.logger,
   });
@@ -87,26 +88,28 @@ async function measureEngine(
 export async function runConcurrent(context: ScenarioContext, options: ConcurrentOptions): Promise<ScenarioResult> {
   const steps = options.steps ?? 10;
   const configs = options.inFlight ?? [50, 500];
+  const filled = options.filled ?? 100_000;
   const { runs, rounds } = options;
+  const most = Math.max(...configs);
+  const full = context.newStore("concurrent_filled");
+  const populating = collectWarnings(context, "populating");
+  const populateMs = await populateFinishedRuns(context, populating, full, filled);
+  context.log(`${filled} finished runs created in ${(populateMs / 1000).toFixed(1)} s`);
   const results: ConcurrentRound[] = [];
   for (let round = 1; round <= rounds; round++) {
     const rows: Row[] = [];
     const baselineClients: number[] = [];
     const warnings = collectWarnings(context);
+    let mostBaseline: Row | undefined;
     for (const inFlight of configs) {
       const target = await openInsertTarget(context, `concurrent_base_r${round}_f${inFlight}`, inFlight);
       baselineClients.push(target.clients);
       const base = await measureInserts(target, { runs, steps, inFlight }).finally(() => target.close());
       const baseline = row(`baseline, ${inFlight} in flight`, runs, steps, base.spanMs, base.latenciesMs);
       baseline.ratio = 1;
-      const measured = await measureEngine(
-        context,
-        warnings,
-        `concurrent_r${round}_f${inFlight}`,
-        runs,
-        steps,
-        inFlight,
-      );
+      if (inFlight === most) mostBaseline = baseline;
+      const store = context.newStore(`concurrent_r${round}_f${inFlight}`);
+      const measured = await measureEngine(warnings, store, runs, steps, inFlight);
       const engine = row(`engine, ${inFlight} in flight`, runs, steps, measured.spanMs, measured.latenciesMs);
       engine.ratio = (engine.runsPerSecond as number) / (baseline.runsPerSecond as number);
       context.log(
@@ -114,14 +117,40 @@ export async function runConcurrent(context: ScenarioContext, options: Concurren
       );
       rows.push(baseline, engine);
     }
+    const measured = await measureEngine(warnings, full, runs, steps, most);
+    const engine = row(
+      `engine, ${most} in flight, ${filled.toLocaleString("en-US")} runs in store`,
+      runs,
+      steps,
+      measured.spanMs,
+      measured.latenciesMs,
+    );
+    engine.ratio = (engine.runsPerSecond as number) / (mostBaseline?.runsPerSecond as number);
+    context.log(
+      `round ${round}, ${most} in flight on the filled store: engine ${(engine.runsPerSecond as number).toFixed(1)} runs/s`,
+    );
+    rows.push(engine);
     results.push({ round, baselineClients, warnings: { count: warnings.count, lines: warnings.lines }, rows });
   }
   return {
-    params: { rounds, runs, steps, inFlight: configs, baselineClients: results.map((r) => r.baselineClients) },
+    params: {
+      rounds,
+      runs,
+      steps,
+      inFlight: configs,
+      filled,
+      populateMs: Math.round(populateMs),
+      baselineClients: results.map((r) => r.baselineClients),
+    },
     columns,
     rows: medianRows(results.map((r) => r.rows)),
     rounds: results,
-    notes: warningNotes(results),
+    notes: [
+      ...(populating.count > 0
+        ? [`creating the finished runs: ${populating.count} warning line(s) (first: ${populating.lines[0]})`]
+        : []),
+      ...warningNotes(results),
+    ],
   };
 }
 
@@ -135,7 +164,13 @@ export const concurrent: Scenario = {
   options: {
     "in-flight": "runs kept in flight, one configuration each (default 50,500)",
     steps: "steps per run (default 10)",
+    filled: "finished runs in the store of the last configuration (default 100000)",
   },
   run: (context, args) =>
-    runConcurrent(context, { ...args, inFlight: args.options["in-flight"], steps: optionValue(args, "steps", 10) }),
+    runConcurrent(context, {
+      ...args,
+      inFlight: args.options["in-flight"],
+      steps: optionValue(args, "steps", 10),
+      filled: optionValue(args, "filled", 100_000),
+    }),
 };

@@ -13,12 +13,11 @@
  */
 import { createEngine } from "baton";
 import { collectWarnings, type EngineWarnings, warningNotes } from "../lib/engine-warnings.js";
-import { runInFlight } from "../lib/in-flight.js";
 import { prepareOpenBaseline } from "../lib/open-baseline.js";
+import { populateFinishedRuns } from "../lib/populate.js";
 import type { Column, Row, Scenario, ScenarioContext, ScenarioResult, ScenarioSizes } from "../lib/scenario.js";
 import { medianRows } from "../lib/stats.js";
-import { countByStatus } from "../lib/wait-for-status.js";
-import { noop, steps } from "../workflows.js";
+import { steps } from "../workflows.js";
 
 /** Options of `runStartup`; `runs` is the number of finished runs in the full store. */
 export type StartupOptions = ScenarioSizes;
@@ -40,28 +39,6 @@ const columns: Column[] = [
   { key: "stopMs", title: "stop ms", digits: 1 },
   { key: "ratio", title: "vs baseline", digits: 3 },
 ];
-
-/** Fills `store` with `runs` completed one-step runs; the time it took, in ms. */
-async function populate(
-  context: ScenarioContext,
-  warnings: EngineWarnings,
-  store: string,
-  runs: number,
-): Promise<number> {
-  await using engine = createEngine({ store, workflows: [noop], logger: warnings.logger });
-  await engine.start();
-  const began = performance.now();
-  let done = 0;
-  await runInFlight(runs, 1000, async (n) => {
-    const run = await engine.startRun(noop, { n });
-    const output = await run.result();
-    if (output.n !== n || !output.ok) throw new Error(`run ${run.id} returned ${JSON.stringify(output)}`);
-    if (++done % 20_000 === 0) context.log(`${done} of ${runs} finished runs created`);
-  });
-  const completed = (await countByStatus(engine)).get("completed") ?? 0;
-  if (completed !== runs) throw new Error(`the store holds ${completed} completed runs, expected ${runs}`);
-  return performance.now() - began;
-}
 
 /** Starts an engine on `store`, runs one run, disposes of it; the times of each part. */
 async function measureStart(warnings: EngineWarnings, store: string) {
@@ -99,7 +76,7 @@ export async function runStartup(context: ScenarioContext, options: StartupOptio
   const { runs, rounds } = options;
   const full = context.newStore("startup_full");
   const populating = collectWarnings(context, "populating");
-  const populateMs = await populate(context, populating, full, runs);
+  const populateMs = await populateFinishedRuns(context, populating, full, runs);
   context.log(`${runs} finished runs created in ${(populateMs / 1000).toFixed(1)} s`);
   const openBaseline = await prepareOpenBaseline(context, "startup_base");
   const results: StartupRound[] = [];

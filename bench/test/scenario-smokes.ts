@@ -24,13 +24,19 @@ export async function smokeSequential(t: TestContext): Promise<void> {
   assert.equal(result.rows[0]?.ratio, 1);
 }
 
-/** `concurrent`: 12 runs of 3 steps with 2 and 5 in flight. */
+/** `concurrent`: 12 runs of 3 steps with 2 and 5 in flight, then 5 on a store of 30 finished runs. */
 export async function smokeConcurrent(t: TestContext): Promise<void> {
-  const result = await runConcurrent(t.context, { rounds: 1, runs: 12, steps: 3, inFlight: [2, 5] });
+  const result = await runConcurrent(t.context, { rounds: 1, runs: 12, steps: 3, inFlight: [2, 5], filled: 30 });
   assert.equal(result.params.runs, 12);
   assertShape(
     result,
-    ["baseline, 2 in flight", "engine, 2 in flight", "baseline, 5 in flight", "engine, 5 in flight"],
+    [
+      "baseline, 2 in flight",
+      "engine, 2 in flight",
+      "baseline, 5 in flight",
+      "engine, 5 in flight",
+      "engine, 5 in flight, 30 runs in store",
+    ],
     ["runsPerSecond", "stepsPerSecond", "p50Ms", "p99Ms", "ratio"],
   );
   for (const row of result.rows) assert.equal(row.runs, 12);
