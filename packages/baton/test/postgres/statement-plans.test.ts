@@ -2,14 +2,16 @@
  * The statements that write many runs at once find those runs by key: on a
  * store holding many finished runs, the plans PostgreSQL settles on for them
  * (the generic plans of prepared statements) read no table end to end, so
- * their cost follows the batch, not the size of the store.
+ * their cost follows the batch, not the size of the store. And a store
+ * that grows analyzes its tables, so that those plans follow its size.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createPostgresStore } from "baton";
 import pg from "pg";
+import { firstThreshold } from "../../src/store/postgres/growth-analyzer.js";
 import { postgresSql } from "../../src/store/postgres/postgres-sql.js";
-import { tempStore } from "../helpers.js";
+import { eventually, newRun, tempStore } from "../helpers.js";
 
 const batched = ["appendStepsBatch", "appendStepsBatchNoSignals", "appendEndsBatch", "sendSignals"] as const;
 
@@ -64,5 +66,30 @@ test("batched writes look their runs up by id, however many runs the store holds
     }
   } finally {
     await client.end();
+  }
+});
+
+test("a store analyzes its tables once it has created 200 runs", async () => {
+  const address = tempStore();
+  const store = createPostgresStore(address, { log: () => {} });
+  const schema = new URL(address).searchParams.get("schema") as string;
+  const client = new pg.Client({ connectionString: address.replace(/\?.*$/, "") });
+  await client.connect();
+  const analyses = async () => {
+    const { rows } = await client.query<{ count: string }>(
+      "SELECT analyze_count AS count FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'runs'",
+      [schema],
+    );
+    return Number(rows[0]?.count ?? 0);
+  };
+  try {
+    for (let i = 1; i < firstThreshold; i++) await store.createRun(newRun(`run-${i}`), i);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(await analyses(), 0, "not analyzed before the threshold");
+    await store.createRun(newRun("run-last"), firstThreshold);
+    await eventually(async () => (await analyses()) === 1);
+  } finally {
+    await client.end();
+    await store.close();
   }
 });

@@ -82,6 +82,9 @@ export function postgresSql(t: string) {
   return {
     now: "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now",
 
+    // Fresh statistics for the tables the engine's statements read (see growth-analyzer.ts).
+    analyze: `ANALYZE ${t}.runs, ${t}.history, ${t}.signals, ${t}.event_waits`,
+
     // $1 runs, $2 events, $3 now, $4 channel
     createRun: `WITH ${insertRuns(t, "$1", "$2", "$3::bigint")},
       note AS (SELECT pg_notify($4, 'r') FROM new_runs WHERE new_runs.lease_owner IS NULL)

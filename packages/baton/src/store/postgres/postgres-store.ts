@@ -31,6 +31,7 @@ import type {
 } from "../store.js";
 import { isAmbiguousError, retryWarning } from "./connection-errors.js";
 import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
+import { createGrowthAnalyzer } from "./growth-analyzer.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
 import { createPostgresEvents } from "./postgres-events.js";
@@ -295,6 +296,10 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   const queryOnce = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
     (await gated(pool, () => pool.query<R>(text, values))).rows;
 
+  const statistics = createGrowthAnalyzer(async () => {
+    await queryOnce(sql.analyze).catch((error) => log("analyzing the tables failed", error));
+  });
+
   const loadRun = async (id: string) => {
     const [row] = await query<RunRow>(sql.getRun, [id]);
     return row ? toRunRecord(row) : undefined;
@@ -480,7 +485,10 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       const rows = newRunRows(newRun, now); // an input that is not JSON is refused before anything is sent
       return run(async () => {
         const row = await runBatcher.add({ rows, now });
-        if (row) return { run: toRunRecord(row), created: true };
+        if (row) {
+          statistics.grew(1);
+          return { run: toRunRecord(row), created: true };
+        }
         const existing = await loadRun(newRun.id);
         if (!existing) throw new BatonError("STORE_ERROR", `run "${newRun.id}" was neither created nor found`);
         return { run: existing, created: false };
@@ -733,7 +741,10 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               alone,
             };
             if (await endBatcher.add(end)) return;
-          } else if (await alone()) return;
+          } else if (await alone()) {
+            statistics.grew(write.children?.length ?? 0);
+            return;
+          }
         } catch (error) {
           if (!isAmbiguousError(error)) throw error;
           // The commit may have happened: look before retrying.
