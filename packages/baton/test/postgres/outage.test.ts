@@ -97,6 +97,8 @@ test("runs complete exactly once while every PostgreSQL connection is cut, again
       return runs.length === signalRuns;
     });
     await starter.start(kinds.chain, range(0, 50));
+    // Workers claim the chains: the cut waits for their first steps to start.
+    await eventually(async () => (await admin.stepsInFlight()) > 0);
     await cut("steps in flight");
     await Promise.all([
       starter.start(kinds.chain, range(50, 100)),

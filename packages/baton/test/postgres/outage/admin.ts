@@ -30,6 +30,8 @@ export interface Admin {
   lockRuns(ids: string[]): Promise<() => Promise<void>>;
   /** Backends of engine `role` waiting for a lock now. */
   waitingForLock(role: string): Promise<number>;
+  /** Step attempts whose start is committed and whose end is not. */
+  stepsInFlight(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,16 @@ export async function openAdmin(url: string, schema: string, roles: Map<string, 
   await client.connect();
   const t = pg.escapeIdentifier(schema);
   const nameOf = (role: string) => [...roles].find(([, r]) => r === role)?.[0];
+  const stepsInFlight = async () => {
+    const steps = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+        SELECT 1 FROM ${t}.history WHERE type IN ('step.started', 'step.completed')
+        GROUP BY run_id, position HAVING NOT bool_or(type = 'step.completed')) open`,
+    );
+    return steps.rows[0]?.n ?? 0;
+  };
   return {
+    stepsInFlight,
     async cut(label) {
       const killed = await client.query<{ application_name: string; state: string; wait: string; ok: boolean }>(
         `SELECT application_name, state, wait_event_type AS wait, pg_terminate_backend(pid) AS ok FROM pg_stat_activity
@@ -76,12 +87,7 @@ export async function openAdmin(url: string, schema: string, roles: Map<string, 
           WHERE status NOT IN ('completed', 'failed', 'compensated', 'cancelled') GROUP BY 1, 2 ORDER BY 1, 2`,
       );
       for (const row of runs.rows) cut.unfinished[`${row.workflow}:${row.status}`] = row.n;
-      const steps = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM (
-          SELECT 1 FROM ${t}.history WHERE type IN ('step.started', 'step.completed')
-          GROUP BY run_id, position HAVING NOT bool_or(type = 'step.completed')) open`,
-      );
-      cut.stepsInFlight = steps.rows[0]?.n ?? 0;
+      cut.stepsInFlight = await stepsInFlight();
       const timers = await client.query<{ set: number; fired: number }>(
         `SELECT count(*) FILTER (WHERE type = 'timer.set')::int AS set, count(*) FILTER (WHERE type = 'timer.fired')::int AS fired
           FROM ${t}.history WHERE type IN ('timer.set', 'timer.fired')`,
