@@ -69,7 +69,8 @@ test("batched writes look their runs up by id, however many runs the store holds
   }
 });
 
-test("a store analyzes its tables once it has created 200 runs", async () => {
+/** A new store, a client on its database, and the number of times `runs` was analyzed by hand or by a store. */
+async function analyzedStore() {
   const address = tempStore();
   const store = createPostgresStore(address, { log: () => {} });
   const schema = new URL(address).searchParams.get("schema") as string;
@@ -82,12 +83,36 @@ test("a store analyzes its tables once it has created 200 runs", async () => {
     );
     return Number(rows[0]?.count ?? 0);
   };
+  return { store, schema, client, analyses };
+}
+
+test("a store analyzes its tables once it has created 200 runs", async () => {
+  const { store, client, analyses } = await analyzedStore();
   try {
     for (let i = 1; i < firstThreshold; i++) await store.createRun(newRun(`run-${i}`), i);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(await analyses(), 0, "not analyzed before the threshold");
     await store.createRun(newRun("run-last"), firstThreshold);
     await eventually(async () => (await analyses()) === 1);
+  } finally {
+    await client.end();
+    await store.close();
+  }
+});
+
+test("a store leaves tables whose statistics know of far more runs than it created to autovacuum", async () => {
+  const { store, schema, client, analyses } = await analyzedStore();
+  try {
+    await store.migrate();
+    await client.query(
+      `INSERT INTO ${schema}.runs (id, workflow, version, status, input, created_at, updated_at, last_seq, finished_at)
+       SELECT 'old-' || g, 'w', 'v', 'completed', '{}', g, g, 2, g FROM generate_series(1, 10000) g`,
+    );
+    await client.query(`ANALYZE ${schema}.runs`);
+    await eventually(async () => (await analyses()) === 1);
+    for (let i = 1; i <= firstThreshold; i++) await store.createRun(newRun(`run-${i}`), i);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(await analyses(), 1, "10,000 runs known, 200 added: no analysis");
   } finally {
     await client.end();
     await store.close();

@@ -17,11 +17,12 @@ export const firstThreshold = 200;
 const factor = 4;
 
 /**
- * An analyzer that calls `analyze` (at most one at a time) each time the
- * runs created reach a threshold: 200, 800, 3,200... (a handful of times
- * in a store's life; autovacuum keeps the statistics after that).
+ * An analyzer that calls `analyze` with the runs created so far (at most one
+ * call at a time) each time they reach a threshold: 200, 800, 3,200... (a
+ * handful of times in a store's life; autovacuum keeps the statistics after
+ * that).
  */
-export function createGrowthAnalyzer(analyze: () => Promise<void>): GrowthAnalyzer {
+export function createGrowthAnalyzer(analyze: (created: number) => Promise<void>): GrowthAnalyzer {
   let created = 0;
   let threshold = firstThreshold;
   let running = false;
@@ -31,7 +32,7 @@ export function createGrowthAnalyzer(analyze: () => Promise<void>): GrowthAnalyz
       if (created < threshold || running) return;
       while (threshold <= created) threshold *= factor;
       running = true;
-      void analyze().finally(() => {
+      void analyze(created).finally(() => {
         running = false;
       });
     },

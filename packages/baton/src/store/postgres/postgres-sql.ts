@@ -84,6 +84,8 @@ export function postgresSql(t: string) {
 
     // Fresh statistics for the tables the engine's statements read (see growth-analyzer.ts).
     analyze: `ANALYZE ${t}.runs, ${t}.history, ${t}.signals, ${t}.event_waits`,
+    // $1 the runs table's qualified name; the number of runs its statistics know of (-1 or 0: never analyzed)
+    knownRuns: "SELECT reltuples::float8 AS runs FROM pg_class WHERE oid = to_regclass($1)",
 
     // $1 runs, $2 events, $3 now, $4 channel
     createRun: `WITH ${insertRuns(t, "$1", "$2", "$3::bigint")},

@@ -296,8 +296,15 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   const queryOnce = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
     (await gated(pool, () => pool.query<R>(text, values))).rows;
 
-  const statistics = createGrowthAnalyzer(async () => {
-    await queryOnce(sql.analyze).catch((error) => log("analyzing the tables failed", error));
+  /** Statistics for the tables as they grow, unless they already know of far more runs than this store added. */
+  const statistics = createGrowthAnalyzer(async (created) => {
+    try {
+      const [known] = await queryOnce<{ runs: number }>(sql.knownRuns, [`${quoted}.runs`]);
+      if ((known?.runs ?? 0) > created * 10) return;
+      await queryOnce(sql.analyze);
+    } catch (error) {
+      log("analyzing the tables failed", error);
+    }
   });
 
   const loadRun = async (id: string) => {
