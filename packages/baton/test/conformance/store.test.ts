@@ -3,6 +3,26 @@ import { test } from "node:test";
 import { openStore } from "baton";
 import { newRun, tempStore } from "../helpers.js";
 
+test("createRun answers the run as the store holds it, with or without a lease, and the first one when the id exists", async () => {
+  const store = openStore(tempStore());
+  await store.migrate();
+  const plain = await store.createRun(newRun("plain"), 5);
+  assert.equal(plain.created, true);
+  assert.deepEqual(plain.run, await store.getRun("plain"));
+  const leased = await store.createRun(
+    { ...newRun("leased"), parentId: "plain", timeoutMs: 60_000, lease: { owner: "w1", expiresAt: 9_000 } },
+    7,
+  );
+  assert.deepEqual(leased.run, await store.getRun("leased"));
+  assert.equal(leased.run.status, "running");
+  assert.equal(leased.run.leaseOwner, "w1");
+  assert.equal(leased.run.deadlineAt, 60_007);
+  const again = await store.createRun({ ...newRun("plain"), input: { other: true } }, 9);
+  assert.equal(again.created, false);
+  assert.deepEqual(again.run, plain.run, "the existing run, unchanged");
+  await store.close();
+});
+
 test("claims skip runs under a live lease and take over expired ones with a new token", async () => {
   const store = openStore(tempStore());
   await store.migrate();

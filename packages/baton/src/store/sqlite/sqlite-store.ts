@@ -63,7 +63,7 @@ const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
 const refusedUnchanged = (error: unknown) => error instanceof LeaseLostError;
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
-/** What the progress statement returns of the run it updated. */
+/** What `progressed` reads of a run after its last write or release. */
 interface ProgressRow {
   parent_id: string | null;
   status: string;
@@ -116,13 +116,14 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   const prepare = () => ({
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    // Positional parameters and no RETURNING: SQLite answers RETURNING through
+    // a temporary table, which made the insert cost twice as much; the store
+    // builds the row from what it wrote.
     insertRun: db.prepare(
       `INSERT INTO runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq,
          lease_owner, lease_token, lease_expires_at)
-       VALUES (@id, @workflow, @version, CASE WHEN @owner IS NULL THEN 'pending' ELSE 'running' END, @input, @parentId,
-         @now, @now, @timeoutMs, @deadlineAt, @lastSeq, @owner, CASE WHEN @owner IS NULL THEN 0 ELSE 1 END, @expiresAt)
-       ON CONFLICT (id) DO NOTHING
-       RETURNING *`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
     ),
     insertEvent: db.prepare("INSERT INTO history (run_id, seq, type, position, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
     history: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_id = ? ORDER BY seq"),
@@ -173,9 +174,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
          lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
          lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END,
          updated_at = @now
-       WHERE id = @id AND lease_owner = @owner AND lease_token = @token AND last_seq = @previousSeq
-       RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq`,
+       WHERE id = @id AND lease_owner = @owner AND lease_token = @token AND last_seq = @previousSeq`,
     ),
+    // Read after \`progress\` when the write ends or releases the run (RETURNING would cost more).
+    progressed: db.prepare("SELECT parent_id, status, wake_at, poke_seq, seen_poke_seq FROM runs WHERE id = ?"),
     // The common write of a step: events only, status and timer as they are.
     // Positional parameters and no RETURNING: binding by name and building a
     // row object cost more than the update itself.
@@ -235,23 +237,50 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   /** Inserts a run and its first history; its row, or undefined when one with that id existed (nothing written). */
   const insertRunRow = (run: NewRun, now: number): RunRow | undefined => {
     const history = run.history.map((event, i) => ({ ...event, seq: i + 1 }));
-    const inserted = statements().insertRun.get({
+    // The row as the insert writes it (the columns left out take their defaults).
+    const row: RunRow = {
       id: run.id,
       workflow: run.workflow,
       version: run.version,
+      status: run.lease ? "running" : "pending",
       input: encodeJson(run.input, `input of run "${run.id}"`),
-      parentId: run.parentId ?? null,
+      output: null,
+      error: null,
+      parent_id: run.parentId ?? null,
+      created_at: now,
+      updated_at: now,
+      finished_at: null,
+      timeout_ms: run.timeoutMs ?? null,
+      deadline_at: run.timeoutMs === undefined ? null : now + run.timeoutMs,
+      wake_at: null,
+      cancel_requested: 0,
+      poke_seq: 0,
+      seen_poke_seq: 0,
+      last_seq: history.length,
+      lease_owner: run.lease?.owner ?? null,
+      lease_token: run.lease ? 1 : 0,
+      lease_expires_at: run.lease?.expiresAt ?? null,
+    };
+    const { changes } = statements().insertRun.run(
+      row.id,
+      row.workflow,
+      row.version,
+      row.status,
+      row.input,
+      row.parent_id,
       now,
-      timeoutMs: run.timeoutMs ?? null,
-      deadlineAt: run.timeoutMs === undefined ? null : now + run.timeoutMs,
-      lastSeq: history.length,
-      owner: run.lease?.owner ?? null,
-      expiresAt: run.lease?.expiresAt ?? null,
-    }) as RunRow | undefined;
-    if (!inserted) return undefined;
+      now,
+      row.timeout_ms,
+      row.deadline_at,
+      row.last_seq,
+      row.lease_owner,
+      row.lease_token,
+      row.lease_expires_at,
+    );
+    if (changes === 0) return undefined;
     insertEvents(run.id, history);
     if (!run.lease) notices.announce("r");
-    return inserted;
+    return row;
   };
   const insertRun = (run: NewRun, now: number): boolean => insertRunRow(run, now) !== undefined;
 
@@ -464,21 +493,23 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           );
           if (changes === 0) throw new LeaseLostError(lease.runId);
         }
-        const updated = sameRow
-          ? undefined
-          : (statements().progress.get({
-              ...fence,
-              status: write.status ?? null,
-              setOutput: write.output !== undefined ? 1 : 0,
-              output: encodeJson(write.output, `output of run "${lease.runId}"`),
-              setError: write.error !== undefined ? 1 : 0,
-              error: encodeJson(write.error, "error"),
-              setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
-              wakeAt: isTerminal ? null : (write.wakeAt ?? null),
-              finishedAt: isTerminal ? write.now : null,
-              release: write.release || isTerminal ? 1 : 0,
-            }) as ProgressRow | undefined);
-        if (!sameRow && !updated) throw new LeaseLostError(lease.runId);
+        if (!sameRow) {
+          const { changes } = statements().progress.run({
+            ...fence,
+            status: write.status ?? null,
+            setOutput: write.output !== undefined ? 1 : 0,
+            output: encodeJson(write.output, `output of run "${lease.runId}"`),
+            setError: write.error !== undefined ? 1 : 0,
+            error: encodeJson(write.error, "error"),
+            setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
+            wakeAt: isTerminal ? null : (write.wakeAt ?? null),
+            finishedAt: isTerminal ? write.now : null,
+            release: write.release || isTerminal ? 1 : 0,
+          });
+          if (changes === 0) throw new LeaseLostError(lease.runId);
+        }
+        const updated =
+          isTerminal || write.release ? (statements().progressed.get(lease.runId) as ProgressRow) : undefined;
         insertEvents(lease.runId, write.events);
         if (!isTerminal) statements().events.register(lease.runId, write.eventWaits ?? []);
         statements().events.end(lease.runId, isTerminal ? "all" : (write.endedEventWaits ?? []));
