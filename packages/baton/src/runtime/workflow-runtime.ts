@@ -80,7 +80,11 @@ export class WorkflowRuntime {
   /** Calls issued so far, by position. */
   readonly calls: IssuedCall[] = [];
   private readonly queue: Resolution[];
-  private readonly waiters = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  /**
+   * How to settle each unresolved call's promise, by position (an array: a
+   * map that empties after every call allocates again as it shrinks and grows).
+   */
+  private readonly waiters: ({ resolve: (v: unknown) => void; reject: (e: unknown) => void } | undefined)[] = [];
   private handlerEntries?: Map<string, (payload: unknown) => void>;
   private readonly errorPositions = new WeakMap<object, number>();
   private lastFailure?: number;
@@ -200,14 +204,14 @@ export class WorkflowRuntime {
       }
       case "call": {
         const call = this.calls[resolution.position];
-        const waiter = this.waiters.get(resolution.position);
+        const waiter = this.waiters[resolution.position];
         if (!call || !waiter) {
           const recorded = this.state.calls.get(resolution.position);
           const what = recorded ? describe(recorded.kind, recorded.name) : "a call";
           this.mismatch(`its history has ${what} at position ${resolution.position}, but the workflow did not call it`);
           return;
         }
-        this.waiters.delete(resolution.position);
+        this.waiters[resolution.position] = undefined;
         if (resolution.outcome.ok) {
           waiter.resolve(resolution.outcome.value);
           return;
@@ -262,7 +266,7 @@ export class WorkflowRuntime {
     if (call.child && recorded?.childId) call.child.id = recorded.childId;
     this.calls.push(call);
     const promise = new Promise<T>((resolve, reject) => {
-      this.waiters.set(position, { resolve: resolve as (v: unknown) => void, reject });
+      this.waiters[position] = { resolve: resolve as (v: unknown) => void, reject };
     });
     promise.catch(() => {}); // a call the code never awaits must not crash the process
     if (!recorded?.outcome) this.host.startCall(call);

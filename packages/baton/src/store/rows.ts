@@ -74,8 +74,13 @@ export interface HistoryRow {
 /** The columns of an event: `data` holds every field but seq, type, position and at. */
 export function toHistoryColumns(event: RecordedEvent): { data: string | null; position: number | null } {
   const { seq: _seq, type: _type, at: _at, position, ...rest } = event;
-  const data = Object.keys(rest).length === 0 ? null : encodeJson(rest, `history event ${event.type}`);
-  return { data, position: position ?? null };
+  return { data: hasKeys(rest) ? encodeJson(rest, `history event ${event.type}`) : null, position: position ?? null };
+}
+
+/** True when `value` has an own enumerable key (without listing them). */
+function hasKeys(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
 }
 
 /** Maps a `history` row to an event. */

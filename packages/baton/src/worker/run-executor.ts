@@ -68,6 +68,9 @@ export interface ExecutorHost {
 
 type NewEvent = Omit<RecordedEvent, "seq" | "at">;
 
+/** No fields besides the event (shared: the journal only reads them). */
+const noExtras: JournalExtras = Object.freeze({});
+
 /** One run in a worker's memory. */
 export class RunExecutor implements AttemptHost {
   readonly runId: string;
@@ -219,6 +222,7 @@ export class RunExecutor implements AttemptHost {
     return this.journal.uncommitted();
   }
 
+  /** Records `event`, taking the object (see `RunJournal.record`). */
   record(event: NewEvent & { at?: number }, extras?: JournalExtras): Recorded {
     const recorded = this.journal.record(event, extras);
     this.lastActive = recorded.at;
@@ -368,8 +372,10 @@ export class RunExecutor implements AttemptHost {
     committed.then(deliver, () => {});
   }
 
+  /** Records `event` (taking the object) as the outcome of the call at `position` and delivers it. */
   private resolveCall(position: number, outcome: CallOutcome, extras: JournalExtras, event: NewEvent): void {
-    const { seq, at } = this.record({ ...event, position }, extras);
+    event.position = position;
+    const { seq, at } = this.record(event, extras);
     this.outcomes.set(position, { seq, outcome });
     this.runtime.deliver({ kind: "call", seq, at, position, outcome });
   }
@@ -408,13 +414,25 @@ export class RunExecutor implements AttemptHost {
   private async runStep(call: IssuedCall): Promise<void> {
     const outcome = await this.attempts(call, "step", call.fn as (step: StepContext) => unknown);
     if (!outcome) return;
-    const event = { name: call.name, attempt: outcome.attempt };
+    const { name } = call;
+    const { attempt } = outcome;
     if (outcome.ok) {
-      this.resolveCall(call.position, outcome, {}, { type: "step.completed", ...event, output: outcome.value });
+      this.resolveCall(call.position, outcome, noExtras, {
+        type: "step.completed",
+        name,
+        attempt,
+        output: outcome.value,
+      });
       return;
     }
     if (this.runtime.settled) this.lateFailures.push(call.position);
-    this.resolveCall(call.position, outcome, {}, { type: "step.failed", ...event, error: outcome.error, final: true });
+    this.resolveCall(call.position, outcome, noExtras, {
+      type: "step.failed",
+      name,
+      attempt,
+      error: outcome.error,
+      final: true,
+    });
   }
 
   private async runTimer(call: IssuedCall): Promise<void> {

@@ -87,11 +87,16 @@ export class RunJournal {
     if (this.pokeUnwritten) void this.flush().catch(() => {});
   }
 
-  /** Takes an event (at `event.at`, or now) to write after the current turn. */
-  record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }, extras: JournalExtras = {}): Recorded {
-    const recorded = { ...event, seq: ++this.seq, at: event.at ?? this.clock.now() } as RecordedEvent;
+  /**
+   * Takes an event (at `event.at`, or now) to write after the current turn.
+   * The object becomes the recorded event: its `seq` and `at` are set on it.
+   */
+  record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }, extras?: JournalExtras): Recorded {
+    const recorded = event as RecordedEvent;
+    recorded.seq = ++this.seq;
+    recorded.at ??= this.clock.now();
     this.buffer.push(recorded);
-    return { seq: recorded.seq, at: recorded.at, committed: this.note(extras) };
+    return { seq: recorded.seq, at: recorded.at, committed: extras ? this.note(extras) : this.flush() };
   }
 
   /** Takes fields to write after the current turn, with or without events; resolves when committed. */

@@ -8,7 +8,6 @@ import type { Clock } from "../clock.js";
 import { toMilliseconds } from "../duration.js";
 import { TimeoutError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
-import { noEntries } from "../no-entries.js";
 import type { AttemptState, CallOutcome } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
 import type { RecordedEvent } from "../store/store.js";
@@ -42,33 +41,34 @@ export class AttemptAbort {
 
 /** Attempts executing now, with their abort signals. */
 export class InFlightAttempts {
-  private entries?: Map<string, AttemptAbort>;
+  /**
+   * The abort handle of each attempt executing now. An array, not a map: a
+   * run has one attempt at a time in the common case, and a map that
+   * empties after every attempt allocates again as it shrinks and grows.
+   */
+  private readonly active: AttemptAbort[] = [];
   /**
    * The body running without a scope (see `step-scope.ts`), if any: until
    * the body itself settles, which may be after its attempt ended (a body
    * that timed out and goes on).
    */
   private unscoped?: { key: string };
-
-  private get aborts(): Map<string, AttemptAbort> {
-    return this.entries ?? noEntries();
-  }
   private idleWaiters: (() => void)[] = [];
 
   get size(): number {
-    return this.aborts.size;
+    return this.active.length;
   }
 
-  begin(slot: string): AttemptAbort {
+  /** Notes an attempt executing; `end` takes the handle returned. */
+  begin(): AttemptAbort {
     const abort = new AttemptAbort();
-    this.entries ??= new Map();
-    this.entries.set(slot, abort);
+    this.active.push(abort);
     return abort;
   }
 
   /** True when a new body may run without a scope: no other body of the run is running. */
   get alone(): boolean {
-    return this.aborts.size === 0 && !this.unscoped;
+    return this.active.length === 0 && !this.unscoped;
   }
 
   /** Notes the body of step `key` running without a scope; the function returned says it settled. */
@@ -85,19 +85,22 @@ export class InFlightAttempts {
     return this.unscoped?.key;
   }
 
-  end(slot: string): void {
-    this.aborts.delete(slot);
-    if (this.aborts.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  end(abort: AttemptAbort): void {
+    const i = this.active.indexOf(abort);
+    if (i === -1) return;
+    const last = this.active.pop() as AttemptAbort;
+    if (i < this.active.length) this.active[i] = last;
+    if (this.active.length === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /** Resolves once no attempt is executing. */
   idle(): Promise<void> {
-    if (this.aborts.size === 0) return Promise.resolve();
+    if (this.active.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   abortAll(reason: unknown): void {
-    for (const abort of this.aborts.values()) abort.abort(reason);
+    for (const abort of [...this.active]) abort.abort(reason);
   }
 }
 
@@ -207,10 +210,9 @@ function attempt(
   number: number,
   fn: (step: StepContext) => unknown,
 ): Promise<AttemptResult> {
-  const slot = `${kind}:${call.position}`;
   // Alone in its run, the body needs no scope for `ctx.stepKey()` to find it.
   const scoped = !host.inFlight.alone;
-  const abort = host.inFlight.begin(slot);
+  const abort = host.inFlight.begin();
   const timeoutMs = call.options?.timeout === undefined ? undefined : toMilliseconds(call.options.timeout);
   return new Promise((resolve) => {
     let done = false;
@@ -219,7 +221,7 @@ function attempt(
       if (done) return;
       done = true;
       cancelTimeout?.();
-      host.inFlight.end(slot);
+      host.inFlight.end(abort);
       resolve(result);
     };
     if (timeoutMs !== undefined) {
