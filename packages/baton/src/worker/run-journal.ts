@@ -10,7 +10,7 @@
  */
 import type { Clock } from "../clock.js";
 import { LeaseLostError } from "../errors.js";
-import { nextTurn } from "../next-turn.js";
+import { afterTurn } from "../next-turn.js";
 import type { Lease, RecordedEvent, RunRecord, RunWrite, Store } from "../store/store.js";
 import type { RunStatus } from "../types.js";
 
@@ -112,10 +112,14 @@ export class RunJournal {
     return this.flush();
   }
 
-  /** Writes what is buffered after the current turn; resolves when committed. */
+  /**
+   * Writes what is buffered once the write under way is done and the next
+   * turn's deliveries have run (`afterTurn`), so that what they record joins
+   * the same write; resolves when committed.
+   */
   flush(): Promise<void> {
     if (this.pending) return this.pending;
-    this.pending = this.last.then(nextTurn).then(() => {
+    this.pending = this.last.then(afterTurn).then(() => {
       this.pending = undefined;
       const events = this.buffer;
       const extras = this.extras;
