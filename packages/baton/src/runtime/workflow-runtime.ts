@@ -160,21 +160,25 @@ export class WorkflowRuntime {
   private schedulePump(): void {
     if (this.pumping || this.outcome) return;
     this.pumping = true;
-    void this.pump();
+    void nextTurn().then(this.pump);
   }
 
-  private async pump(): Promise<void> {
-    await nextTurn();
-    while (!this.outcome) {
-      const next = this.queue.shift();
-      if (!next) break;
-      this.time = Math.max(this.time, next.at);
-      this.apply(next);
-      await nextTurn();
+  /** Delivers the next queued resolution, then comes back a turn later; quiet once none is left. */
+  private readonly pump = (): void => {
+    if (this.outcome) {
+      this.pumping = false;
+      return;
     }
-    this.pumping = false;
-    if (!this.outcome) this.host.quiet();
-  }
+    const next = this.queue.shift();
+    if (!next) {
+      this.pumping = false;
+      this.host.quiet();
+      return;
+    }
+    this.time = Math.max(this.time, next.at);
+    this.apply(next);
+    void nextTurn().then(this.pump);
+  };
 
   private apply(resolution: Resolution): void {
     switch (resolution.kind) {

@@ -411,27 +411,28 @@ export class RunExecutor implements AttemptHost {
     return runAttempts(this, call, policy, state, kind, fn);
   }
 
-  private async runStep(call: IssuedCall): Promise<void> {
-    const outcome = await this.attempts(call, "step", call.fn as (step: StepContext) => unknown);
-    if (!outcome) return;
-    const { name } = call;
-    const { attempt } = outcome;
-    if (outcome.ok) {
+  private runStep(call: IssuedCall): Promise<void> {
+    return this.attempts(call, "step", call.fn as (step: StepContext) => unknown).then((outcome) => {
+      if (!outcome) return;
+      const { name } = call;
+      const { attempt } = outcome;
+      if (outcome.ok) {
+        this.resolveCall(call.position, outcome, noExtras, {
+          type: "step.completed",
+          name,
+          attempt,
+          output: outcome.value,
+        });
+        return;
+      }
+      if (this.runtime.settled) this.lateFailures.push(call.position);
       this.resolveCall(call.position, outcome, noExtras, {
-        type: "step.completed",
+        type: "step.failed",
         name,
         attempt,
-        output: outcome.value,
+        error: outcome.error,
+        final: true,
       });
-      return;
-    }
-    if (this.runtime.settled) this.lateFailures.push(call.position);
-    this.resolveCall(call.position, outcome, noExtras, {
-      type: "step.failed",
-      name,
-      attempt,
-      error: outcome.error,
-      final: true,
     });
   }
 

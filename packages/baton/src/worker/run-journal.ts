@@ -184,18 +184,26 @@ export class RunJournal {
     this.closed = true;
   }
 
-  private async write(events: RecordedEvent[], fields: Omit<RunWrite, "events" | "now">): Promise<void> {
-    if (this.closed && !fields.release) throw new LeaseLostError(this.lease.runId);
+  private write(events: RecordedEvent[], fields: Omit<RunWrite, "events" | "now">): Promise<void> {
+    if (this.closed && !fields.release) return Promise.reject(new LeaseLostError(this.lease.runId));
     const seenPokeSeq = this.seenPokeSeq;
+    let written: Promise<void>;
     try {
-      await this.store.appendHistory(this.lease, { ...fields, events, seenPokeSeq, now: this.clock.now() });
+      written = this.store.appendHistory(this.lease, { ...fields, events, seenPokeSeq, now: this.clock.now() });
     } catch (error) {
-      this.closed = true;
-      this.hooks.failed(error);
-      throw error;
+      written = Promise.reject(error);
     }
-    this.writtenPokeSeq = seenPokeSeq;
-    if (fields.status) this.written.status = fields.status;
-    if (fields.wakeAt !== undefined) this.written.wakeAt = fields.wakeAt ?? undefined;
+    return written.then(
+      () => {
+        this.writtenPokeSeq = seenPokeSeq;
+        if (fields.status) this.written.status = fields.status;
+        if (fields.wakeAt !== undefined) this.written.wakeAt = fields.wakeAt ?? undefined;
+      },
+      (error: unknown) => {
+        this.closed = true;
+        this.hooks.failed(error);
+        throw error;
+      },
+    );
   }
 }
