@@ -250,32 +250,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const value = roundTrip(await validateInput(workflow, input), `input of workflow "${workflow.name}"`);
       const timeout = startOptions.timeout ?? workflow.options.timeout;
+      const timeoutMs = timeout === undefined ? undefined : toMilliseconds(timeout);
       await store.ready?.();
       const now = clock.now();
-      // This process's worker executes the run at once when it can: no claim, no wake-up.
-      const lease = worker.offer(id, workflow.name, workflow.version);
       const newRun: NewRun = {
         id,
         workflow: workflow.name,
         version: workflow.version,
         input: value,
-        timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
+        timeoutMs,
         history: [{ type: "run.started", at: now, input: value }],
-        lease: lease && { owner: lease.owner, expiresAt: lease.expiresAt },
       };
-      const { run, created } = await store.createRun(newRun, now).catch((error) => {
-        if (lease) worker.withdraw(id);
-        throw error;
-      });
-      if (lease && !created) worker.withdraw(id);
+      // This process's worker executes the run at once when it can (no claim,
+      // no wake-up), and the run's creation carries its first step's start.
+      const lease = worker.offer(id, workflow.name, workflow.version);
+      if (lease) newRun.lease = { owner: lease.owner, expiresAt: lease.expiresAt };
+      const { run, created } = lease ? await worker.startHere(newRun, now, lease) : await store.createRun(newRun, now);
       if (!created && (run.workflow !== workflow.name || !isDeepStrictEqual(run.input, value))) {
         throw new BatonError(
           "RUN_CONFLICT",
           `run "${id}" already exists with a different ${run.workflow !== workflow.name ? `workflow ("${run.workflow}")` : "input"}`,
         );
       }
-      if (created && lease) worker.adopt(run, newRun, lease);
-      else if (created) worker.poke();
+      if (created && !lease) worker.poke();
       return handle<O>(id, created);
     },
 

@@ -31,7 +31,7 @@ import { ClockWaits } from "./clock-waits.js";
 import { compensateRun } from "./compensate-run.js";
 import { EventMatcher } from "./event-matcher.js";
 import { stepRetryPolicy } from "./retry-policy.js";
-import { type JournalExtras, type Recorded, RunJournal } from "./run-journal.js";
+import { type JournalCreation, type JournalExtras, type Recorded, RunJournal } from "./run-journal.js";
 import { SignalMatcher } from "./signal-matcher.js";
 import {
   type AttemptHost,
@@ -110,6 +110,7 @@ export class RunExecutor implements AttemptHost {
     private readonly workflow: Workflow,
     claimed: ClaimedRun,
     leaseUntil: number,
+    private readonly creation?: JournalCreation,
   ) {
     this.leaseUntil = leaseUntil;
     this.runId = claimed.run.id;
@@ -125,10 +126,17 @@ export class RunExecutor implements AttemptHost {
     }
     // Closures below keep `lease`, not `claimed`: the claimed history and run record are not kept in memory.
     const lease = claimed.lease;
-    this.journal = new RunJournal(host.store, lease, host.clock, claimed.run, {
-      snapshot: () => ({ status: this.status(), wakeAt: this.waits.next() }),
-      failed: (error) => this.fail(error),
-    });
+    this.journal = new RunJournal(
+      host.store,
+      lease,
+      host.clock,
+      claimed.run,
+      {
+        snapshot: () => ({ status: this.status(), wakeAt: this.waits.next() }),
+        failed: (error) => this.fail(error),
+      },
+      creation,
+    );
     this.runtime = new WorkflowRuntime(workflow, { id: claimed.run.id, input: claimed.run.input }, this.state, {
       startCall: (call) => this.startCall(call),
       handlerRegistered: () => this.signals.match(),
@@ -177,6 +185,10 @@ export class RunExecutor implements AttemptHost {
 
   /** Starts (or re-executes) the workflow function. */
   start(): void {
+    // A run not in the store yet is created by the first write, whatever the
+    // code records; taken before the code runs, that write is what its first
+    // step body waits for.
+    if (this.creation) void this.journal.flush().catch(() => {});
     this.runtime.start();
     if (this.journal.pokeUnwritten) void this.refresh();
   }

@@ -36,6 +36,18 @@ export interface Recorded {
   committed: Promise<void>;
 }
 
+/**
+ * How a run that is not in the store yet gets there: its creation is the
+ * journal's first write, so it carries what the run recorded in its first
+ * turn (its first step's start) instead of taking a commit of its own.
+ */
+export interface JournalCreation {
+  /** Creates the run along with the journal's first write. */
+  create(write: RunWrite): Promise<void>;
+  /** The journal closed before its first write: the run is not created by it. */
+  abandon(): void;
+}
+
 /** Buffered, fenced, ordered writes of one run's progress. */
 export class RunJournal {
   private seq: number;
@@ -59,6 +71,7 @@ export class RunJournal {
     private readonly clock: Clock,
     run: RunRecord,
     private readonly hooks: JournalHooks,
+    private creation?: JournalCreation,
   ) {
     this.seq = run.lastSeq;
     this.seenPokeSeq = run.pokeSeq;
@@ -185,11 +198,18 @@ export class RunJournal {
   }
 
   private write(events: RecordedEvent[], fields: Omit<RunWrite, "events" | "now">): Promise<void> {
-    if (this.closed && !fields.release) return Promise.reject(new LeaseLostError(this.lease.runId));
+    if (this.closed && !fields.release) {
+      this.creation?.abandon();
+      this.creation = undefined;
+      return Promise.reject(new LeaseLostError(this.lease.runId));
+    }
     const seenPokeSeq = this.seenPokeSeq;
+    const creation = this.creation;
+    this.creation = undefined;
     let written: Promise<void>;
     try {
-      written = this.store.appendHistory(this.lease, { ...fields, events, seenPokeSeq, now: this.clock.now() });
+      const write: RunWrite = { ...fields, events, seenPokeSeq, now: this.clock.now() };
+      written = creation ? creation.create(write) : this.store.appendHistory(this.lease, write);
     } catch (error) {
       written = Promise.reject(error);
     }

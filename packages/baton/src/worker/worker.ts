@@ -1,8 +1,10 @@
 import type { Clock } from "../clock.js";
-import { BatonError } from "../errors.js";
-import type { ClaimedRun, NewRun, RunRecord, Store, StoreNotice } from "../store/store.js";
+import { BatonError, LeaseLostError } from "../errors.js";
+import { roundTrip } from "../json.js";
+import type { ClaimedRun, CreateRunResult, NewRun, RunWrite, Store, StoreNotice } from "../store/store.js";
 import type { Workflow } from "../workflow.js";
 import { type RunEnd, RunExecutor } from "./run-executor.js";
+import type { JournalCreation } from "./run-journal.js";
 
 /**
  * When the event loop runs this late (ms), the worker claims no new runs
@@ -113,43 +115,75 @@ export class Worker {
   /**
    * A lease for a run this process is about to create, when this worker
    * can execute it at once: it serves `workflow@version`, has room in
-   * memory, and its event loop keeps up. Pass it to `createRun`, then the
-   * result to `adopt`.
+   * memory, and its event loop keeps up. Pass it to `startHere` at once.
    */
   offer(runId: string, workflow: string, version: string): StartLease | undefined {
     if (!this.running || this.lag >= busyLagMs || this.executors.size >= this.options.maxRunsInMemory) return;
-    if (this.options.workflows.get(workflow)?.version !== version || this.starting.has(runId)) return;
+    if (this.options.workflows.get(workflow)?.version !== version) return;
+    if (this.starting.has(runId) || this.executors.has(runId)) return;
     this.starting.add(runId);
     const sentAt = performance.now();
     return { owner: this.options.owner, expiresAt: this.options.clock.now() + this.options.leaseMs, sentAt };
   }
 
-  /** The run offered a lease was not created (it existed, or the write failed). */
-  withdraw(runId: string): void {
-    // (A write retried after an ambiguous commit reads as "existed" although
-    // it created the run under this lease: the next renewal finds it.)
-    this.starting.delete(runId);
-  }
-
-  /** Executes a run created under a lease from `offer`. */
-  adopt(run: RunRecord, created: NewRun, lease: StartLease): void {
-    this.starting.delete(run.id);
-    if (!this.running || this.executors.has(run.id)) {
-      // Stopped meanwhile: the run is held by this worker's name, which
-      // takes it back when it starts again; any other worker once the lease ends.
-      this.orphans.add(run.id);
-      return;
-    }
-    this.execute(
-      {
-        run,
-        lease: { runId: run.id, owner: lease.owner, token: run.leaseToken },
-        history: created.history.map((event, i) => ({ ...event, seq: i + 1 })),
-        signals: [],
-        eventWaits: [],
-      },
-      lease.sentAt + this.options.leaseMs,
-    );
+  /**
+   * Executes a run this process creates under a lease from `offer`. The
+   * run's creation is its first write, so it carries what the workflow
+   * records in its first turn (its first step's start) in the same commit.
+   * Resolves with the creation's result: a run that existed already is not
+   * executed here, and a failed creation rejects.
+   */
+  startHere(newRun: NewRun, now: number, lease: StartLease): Promise<CreateRunResult> {
+    const { store } = this.options;
+    const runId = newRun.id;
+    return new Promise<CreateRunResult>((resolve, reject) => {
+      let answered = false;
+      const answer = (result: CreateRunResult | undefined, error?: unknown) => {
+        if (answered) return;
+        answered = true;
+        this.starting.delete(runId);
+        if (result) resolve(result);
+        else reject(error);
+      };
+      const claimed = leasedRun(newRun, now, lease);
+      const creation: JournalCreation = {
+        create: async (write) => {
+          const together = eventsOnly(write);
+          let result: CreateRunResult;
+          try {
+            result = await store.createRun(
+              together ? { ...newRun, history: [...newRun.history, ...write.events] } : newRun,
+              now,
+            );
+          } catch (error) {
+            answer(undefined, error);
+            throw new LeaseLostError(runId); // this execution leaves memory unseen
+          }
+          answer(result);
+          // (A write retried after an ambiguous commit reads as "existed" although
+          // it created the run under this lease: the next renewal finds it.)
+          if (!result.created) throw new LeaseLostError(runId);
+          if (!together) await store.appendHistory(claimed.lease, write);
+        },
+        // Dropped before its first write (a claim took a run of that id, or the
+        // worker stops): the run is created for any worker, or found.
+        abandon: () => {
+          const { lease: _lease, ...unleased } = newRun;
+          store.createRun(unleased, now).then(
+            (result) => {
+              answer(result);
+              if (result.created) this.poke();
+            },
+            (error) => answer(undefined, error),
+          );
+        },
+      };
+      if (!this.running || this.executors.has(runId)) {
+        creation.abandon();
+        return;
+      }
+      this.execute(claimed, lease.sentAt + this.options.leaseMs, creation);
+    });
   }
 
   /** A change announced by the store (another process made it). */
@@ -275,7 +309,7 @@ export class Worker {
     }
   }
 
-  private execute(claimed: ClaimedRun, leaseUntil: number): void {
+  private execute(claimed: ClaimedRun, leaseUntil: number, creation?: JournalCreation): void {
     const workflow = this.options.workflows.get(claimed.run.workflow);
     if (!workflow)
       throw new BatonError("UNKNOWN_WORKFLOW", `claimed run of unknown workflow "${claimed.run.workflow}"`);
@@ -304,6 +338,7 @@ export class Worker {
       workflow,
       claimed,
       leaseUntil,
+      creation,
     );
     // A claim's new token ends any earlier execution of the run here.
     this.executors.get(claimed.run.id)?.leaseLost();
@@ -347,7 +382,8 @@ export class Worker {
     this.renewing = true;
     try {
       const { store, owner, clock, leaseMs } = this.options;
-      const covered = [...this.executors.entries()];
+      // A run still being created is not in the store yet: its creation gives it its lease.
+      const covered = [...this.executors.entries()].filter(([runId]) => !this.starting.has(runId));
       const sentAt = performance.now();
       const held = new Set(await store.renewLeases(owner, clock.now(), leaseMs));
       for (const [runId, executor] of covered) {
@@ -376,4 +412,50 @@ export class Worker {
       this.options.log("looking for poked runs failed", error);
     }
   }
+}
+
+/** True when a write holds events and nothing else: it can go into a run's creation. */
+function eventsOnly(write: RunWrite): boolean {
+  return (
+    write.status === undefined &&
+    write.wakeAt === undefined &&
+    write.output === undefined &&
+    write.error === undefined &&
+    !write.release &&
+    !write.children?.length &&
+    !write.consumedSignals?.length &&
+    !write.eventWaits?.length &&
+    !write.endedEventWaits?.length
+  );
+}
+
+/** A new run as the store will hold it once created under `lease` at `now`, with its history. */
+function leasedRun(newRun: NewRun, now: number, lease: StartLease): ClaimedRun {
+  const history = newRun.history.map((event, i) => ({ ...event, seq: i + 1 }));
+  return {
+    run: {
+      id: newRun.id,
+      workflow: newRun.workflow,
+      version: newRun.version,
+      status: "running",
+      // The workflow gets its own copy: the store encodes `newRun.input` only when it writes the run.
+      input: roundTrip(newRun.input, `input of run "${newRun.id}"`),
+      parentId: newRun.parentId,
+      createdAt: now,
+      updatedAt: now,
+      timeoutMs: newRun.timeoutMs,
+      deadlineAt: newRun.timeoutMs === undefined ? undefined : now + newRun.timeoutMs,
+      cancelRequested: false,
+      pokeSeq: 0,
+      seenPokeSeq: 0,
+      lastSeq: history.length,
+      leaseOwner: lease.owner,
+      leaseToken: 1,
+      leaseExpiresAt: lease.expiresAt,
+    },
+    lease: { runId: newRun.id, owner: lease.owner, token: 1 },
+    history,
+    signals: [],
+    eventWaits: [],
+  };
 }

@@ -44,8 +44,8 @@ test("a step body starts only once the result before it is committed; its start 
   await using engine = await startEngine([wf], { store });
   const run = await engine.startRun(wf, {});
   assert.equal(await run.result(), 2);
-  // (On PostgreSQL "first" started in a write of its own, before its body.)
-  assert.match(log[0] ?? "", /^write begins: (step\.started:first, )?step\.completed:first, step\.started:second$/);
+  // ("first" started with the run's creation.)
+  assert.equal(log[0], "write begins: step.completed:first, step.started:second");
   assert.deepEqual(log.slice(1), ["write committed", "second body"]);
   await inner.close();
 });
@@ -109,25 +109,155 @@ test("a run started where a worker serves its workflow runs there at once, witho
   await inner.close();
 });
 
-test("a run created for a worker that stopped meanwhile is taken back when it starts again", async () => {
+test("a run started here is created with its first step's start, and that body runs once the creation is committed", async () => {
   const inner = openStore(tempStore());
-  let stopFirst: (() => Promise<void>) | undefined;
+  const log: string[] = [];
+  const created: string[][] = [];
   const store = wrapStore(inner, {
     async createRun(run, now) {
-      await stopFirst?.();
+      created.push(run.history.map((e) => `${e.type}${e.name ? `:${e.name}` : ""}`));
+      log.push("creation begins");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const result = await inner.createRun(run, now);
+      log.push("created");
+      return result;
+    },
+  });
+  const wf = defineWorkflow("created-with-start", async (ctx) =>
+    ctx.step("first", () => {
+      log.push("first body");
+      return 1;
+    }),
+  );
+  await using engine = await startEngine([wf], { store });
+  const run = await engine.startRun(wf, {});
+  assert.equal(await run.result(), 1);
+  assert.deepEqual(created, [["run.started", "step.started:first"]]);
+  assert.deepEqual(log, ["creation begins", "created", "first body"]);
+  assert.deepEqual(
+    (await inner.getHistory(run.id)).map((e) => e.type),
+    ["run.started", "step.started", "step.completed", "run.completed"],
+  );
+  await inner.close();
+});
+
+test("a run whose code waits before its first durable call is created at once, without that call", async () => {
+  const inner = openStore(tempStore());
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const wf = defineWorkflow("waits-first", async (ctx) => {
+    await gate;
+    return ctx.step("first", () => 1);
+  });
+  await using engine = await startEngine([wf], { store: inner });
+  const run = await engine.startRun(wf, {});
+  assert.deepEqual(
+    (await inner.getHistory(run.id)).map((e) => e.type),
+    ["run.started"],
+  );
+  open();
+  assert.equal(await run.result(), 1);
+});
+
+test("a creation that fails fails startRun: no body runs and no run is left", async () => {
+  const inner = openStore(tempStore());
+  let refuse = true;
+  const store = wrapStore(inner, {
+    async createRun(run, now) {
+      if (refuse) throw new Error("the disk is full");
+      return inner.createRun(run, now);
+    },
+  });
+  let bodies = 0;
+  const wf = defineWorkflow("not-created", async (ctx) =>
+    ctx.step("first", () => {
+      bodies++;
+      return 1;
+    }),
+  );
+  await using engine = await startEngine([wf], { store });
+  await assert.rejects(engine.startRun(wf, {}, { id: "not-created-1" }), /the disk is full/);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(bodies, 0);
+  assert.equal(await inner.getRun("not-created-1"), undefined);
+  refuse = false;
+  const run = await engine.startRun(wf, {}, { id: "not-created-1" });
+  assert.equal(run.created, true);
+  assert.equal(await run.result(), 1);
+  assert.equal(bodies, 1);
+});
+
+test("a start whose run a claim takes meanwhile (another start of that id) answers with the run that exists", async () => {
+  const inner = openStore(tempStore());
+  await inner.migrate();
+  let bodies = 0;
+  const wf = defineWorkflow("claimed-meanwhile", async (ctx, input: { n: number }) =>
+    ctx.step("once", () => {
+      bodies++;
+      return input.n;
+    }),
+  );
+  // Created by a process whose worker does not run: pending, for any worker to claim.
+  await using client = await startEngine([wf], { store: inner, start: false });
+  await client.startRun(wf, { n: 1 }, { id: "twice" });
+  let startedHere: Promise<unknown> | undefined;
+  let offered!: () => void;
+  const offering = new Promise<void>((resolve) => {
+    offered = resolve;
+  });
+  let engine!: Awaited<ReturnType<typeof startEngine>>;
+  const store = wrapStore(inner, {
+    // The store is ready just before the worker offers the start its lease...
+    async ready() {
+      await inner.ready?.();
+      if (startedHere) offered();
+    },
+    // ...and a claim that took the run comes back in the same turn, before the start's first write.
+    async claimRuns(request) {
+      const result = await inner.claimRuns(request);
+      if (result.runs.some((claimed) => claimed.run.id === "twice") && !startedHere) {
+        startedHere = engine.startRun(wf, { n: 1 }, { id: "twice" });
+        await offering;
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+      }
+      return result;
+    },
+  });
+  engine = await startEngine([wf], { store });
+  await eventually(async () => startedHere !== undefined);
+  const handle = (await startedHere) as Awaited<ReturnType<typeof engine.startRun>>;
+  assert.equal(handle.created, false);
+  assert.equal(await handle.result(), 1);
+  assert.equal(bodies, 1);
+  await engine[Symbol.asyncDispose]();
+});
+
+test("a worker that stops while a run it starts is being created gives the run up once created, and it runs on when the worker starts again", async () => {
+  const inner = openStore(tempStore());
+  let stopping: Promise<void> | undefined;
+  let stopMeanwhile: (() => void) | undefined;
+  const store = wrapStore(inner, {
+    async createRun(run, now) {
+      stopMeanwhile?.();
       return inner.createRun(run, now);
     },
   });
   const wf = defineWorkflow("stopped-meanwhile", async (ctx) => ctx.step("one", () => "done"));
   const engine = await startEngine([wf], { store });
-  stopFirst = () => engine.stop();
+  stopMeanwhile = () => {
+    stopping = engine.stop();
+  };
   const run = await engine.startRun(wf, {});
-  stopFirst = undefined;
+  stopMeanwhile = undefined;
+  assert.equal(run.created, true);
+  await stopping;
   const record = await inner.getRun(run.id);
-  assert.equal(record?.leaseOwner, engine.workerId, "created under this worker's lease");
+  assert.ok(record, "created");
+  assert.equal(record.leaseOwner, undefined, "given up by the worker that stopped");
   await engine.start();
   assert.equal(await run.result(), "done");
-  await eventually(async () => (await inner.getRun(run.id))?.leaseOwner === undefined);
   await engine[Symbol.asyncDispose]();
   await inner.close();
 });
