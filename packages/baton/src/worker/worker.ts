@@ -1,7 +1,8 @@
 import type { Clock } from "../clock.js";
 import { BatonError, LeaseLostError } from "../errors.js";
 import { roundTrip } from "../json.js";
-import type { ClaimedRun, CreateRunResult, NewRun, RunWrite, Store, StoreNotice } from "../store/store.js";
+import { eventsOnly } from "../store/events-only.js";
+import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice } from "../store/store.js";
 import type { Workflow } from "../workflow.js";
 import { type RunEnd, RunExecutor } from "./run-executor.js";
 import type { JournalCreation } from "./run-journal.js";
@@ -412,21 +413,6 @@ export class Worker {
       this.options.log("looking for poked runs failed", error);
     }
   }
-}
-
-/** True when a write holds events and nothing else: it can go into a run's creation. */
-function eventsOnly(write: RunWrite): boolean {
-  return (
-    write.status === undefined &&
-    write.wakeAt === undefined &&
-    write.output === undefined &&
-    write.error === undefined &&
-    !write.release &&
-    !write.children?.length &&
-    !write.consumedSignals?.length &&
-    !write.eventWaits?.length &&
-    !write.endedEventWaits?.length
-  );
 }
 
 /** A new run as the store will hold it once created under `lease` at `now`, with its history. */

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { BatonError, LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
 import type { RunCount, RunFilter } from "../../types.js";
+import { eventsOnly } from "../events-only.js";
 import { readMigrations } from "../migration-files.js";
 import { pokedPayload } from "../notice-payload.js";
 import {
@@ -450,17 +451,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     appendHistory(lease: Lease, write: RunWrite) {
-      const lean =
-        write.status === undefined &&
-        write.wakeAt === undefined &&
-        write.output === undefined &&
-        write.error === undefined &&
-        !write.release &&
-        !write.children?.length &&
-        !write.consumedSignals?.length &&
-        !write.eventWaits?.length &&
-        !write.endedEventWaits?.length &&
-        write.events.length > 0;
+      const lean = write.events.length > 0 && eventsOnly(write);
       if (lean) {
         // The common write of a step: the fenced update comes first and
         // refuses (changing nothing) a lost lease; then the events, whose
