@@ -73,6 +73,7 @@ export interface RuntimeHost {
 }
 
 const never = <T>() => new Promise<T>(() => {});
+const ignore = () => {};
 const describe = (kind: CallKind, name: string) => `${kind} "${name}"`;
 
 /** Executes one run's workflow function. */
@@ -272,7 +273,7 @@ export class WorkflowRuntime {
     const promise = new Promise<T>((resolve, reject) => {
       this.waiters[position] = { resolve: resolve as (v: unknown) => void, reject };
     });
-    promise.catch(() => {}); // a call the code never awaits must not crash the process
+    promise.catch(ignore); // a call the code never awaits must not crash the process
     if (!recorded?.outcome) this.host.startCall(call);
     return promise;
   }

@@ -48,6 +48,8 @@ export interface JournalCreation {
   abandon(): void;
 }
 
+const ignore = () => {};
+
 /** Buffered, fenced, ordered writes of one run's progress. */
 export class RunJournal {
   private seq: number;
@@ -132,32 +134,30 @@ export class RunJournal {
    */
   flush(): Promise<void> {
     if (this.pending) return this.pending;
-    this.pending = this.last.then(afterTurn).then(() => {
-      this.pending = undefined;
-      const events = this.buffer;
-      const extras = this.extras;
-      this.buffer = [];
-      this.extras = {};
-      const snapshot = this.hooks.snapshot();
-      // Status and wake-up go out only when they changed (a write that leaves
-      // them is cheaper: no index of the runs table changes).
-      const status = extras.status ?? (snapshot.status === this.written.status ? undefined : snapshot.status);
-      const wakeAt = snapshot.wakeAt ?? null;
-      const write = this.write(events, {
-        ...extras,
-        status,
-        wakeAt: extras.status || wakeAt === (this.written.wakeAt ?? null) ? undefined : wakeAt,
-      });
-      this.writing = write;
-      this.last = write.then(
-        () => this.wrote(write),
-        () => this.wrote(write),
-      );
-      return write;
-    });
-    this.pending.catch(() => {}); // a failed write is reported through hooks.failed; callers may ignore it
+    this.pending = this.last.then(afterTurn).then(this.take);
+    this.pending.catch(ignore); // a failed write is reported through hooks.failed; callers may ignore it
     return this.pending;
   }
+
+  /** Takes what is buffered as the next write (the fields taken become the write) and writes it. */
+  private readonly take = (): Promise<void> => {
+    this.pending = undefined;
+    const write = this.extras as Omit<RunWrite, "now" | "seenPokeSeq">;
+    write.events = this.buffer;
+    this.buffer = [];
+    this.extras = {};
+    const snapshot = this.hooks.snapshot();
+    // Status and wake-up go out only when they changed (a write that leaves
+    // them is cheaper: no index of the runs table changes).
+    const wakeAt = snapshot.wakeAt ?? null;
+    write.wakeAt = write.status || wakeAt === (this.written.wakeAt ?? null) ? undefined : wakeAt;
+    write.status ??= snapshot.status === this.written.status ? undefined : snapshot.status;
+    const promise = this.write(write);
+    this.writing = promise;
+    const done = () => this.wrote(promise);
+    this.last = promise.then(done, done);
+    return promise;
+  };
 
   /**
    * Resolves once every event taken so far is committed (rejects if one never
@@ -189,7 +189,7 @@ export class RunJournal {
     this.closed = true;
     // After the write under way: a release racing it would miss its seq and keep the lease.
     await this.last;
-    await this.write([], { release: true, status, wakeAt: wakeAt ?? null });
+    await this.write({ events: [], release: true, status, wakeAt: wakeAt ?? null });
   }
 
   /** Writes nothing more. */
@@ -197,7 +197,8 @@ export class RunJournal {
     this.closed = true;
   }
 
-  private write(events: RecordedEvent[], fields: Omit<RunWrite, "events" | "now">): Promise<void> {
+  /** Writes `fields` (the object becomes the store's write) under the lease. */
+  private write(fields: Omit<RunWrite, "now" | "seenPokeSeq">): Promise<void> {
     if (this.closed && !fields.release) {
       this.creation?.abandon();
       this.creation = undefined;
@@ -208,7 +209,9 @@ export class RunJournal {
     this.creation = undefined;
     let written: Promise<void>;
     try {
-      const write: RunWrite = { ...fields, events, seenPokeSeq, now: this.clock.now() };
+      const write = fields as RunWrite;
+      write.seenPokeSeq = seenPokeSeq;
+      write.now = this.clock.now();
       written = creation ? creation.create(write) : this.store.appendHistory(this.lease, write);
     } catch (error) {
       written = Promise.reject(error);
