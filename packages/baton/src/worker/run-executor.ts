@@ -424,7 +424,13 @@ export class RunExecutor implements AttemptHost {
   }
 
   private runStep(call: IssuedCall): Promise<void> {
-    return this.attempts(call, "step", call.fn as (step: StepContext) => unknown).then((outcome) => {
+    let attempts: Promise<AttemptOutcome | undefined>;
+    try {
+      attempts = this.attempts(call, "step", call.fn as (step: StepContext) => unknown);
+    } catch (error) {
+      return Promise.reject(error); // (a step's retry policy that is not valid)
+    }
+    return attempts.then((outcome) => {
       if (!outcome) return;
       const { name } = call;
       const { attempt } = outcome;
