@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import type { Duration } from "./duration.js";
+import { type Duration, toMilliseconds } from "./duration.js";
 import { BatonError } from "./errors.js";
+import { resolveRetryPolicy } from "./retry-policy.js";
 import type { EventMatch } from "./types.js";
 
 /**
@@ -200,5 +201,22 @@ export function defineWorkflow<I, O>(
       );
     }
   }
+  try {
+    checkStepOptions(options);
+  } catch (error) {
+    throw new BatonError(
+      "INVALID_WORKFLOW",
+      `invalid options of workflow "${name}": ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   return Object.freeze({ name, version: options.version ?? "1", options, fn, [workflowBrand]: true });
+}
+
+/**
+ * Checks a retry policy and a timeout (of a step, or a workflow's).
+ * @throws BatonError `INVALID_RETRY_POLICY` or `INVALID_DURATION` naming the bad field.
+ */
+export function checkStepOptions(options: { retry?: RetryPolicy; timeout?: Duration }): void {
+  if (options.retry !== undefined) resolveRetryPolicy(options.retry);
+  if (options.timeout !== undefined) toMilliseconds(options.timeout);
 }

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, RetryableError, toMilliseconds } from "baton";
 import { noEntries } from "../src/no-entries.js";
+import { resolveRetryPolicy, retryDelay } from "../src/retry-policy.js";
 import { parseNotice, pokedPayload } from "../src/store/notice-payload.js";
 import { retryWarning } from "../src/store/postgres/connection-errors.js";
 import { createQueryGate } from "../src/store/postgres/query-gate.js";
 import { createStatementBatcher } from "../src/store/postgres/statement-batcher.js";
-import { resolveRetryPolicy, retryDelay } from "../src/worker/retry-policy.js";
 
 test("durations read numbers and unit strings, and name what they cannot read", () => {
   assert.equal(toMilliseconds(250), 250);

@@ -23,7 +23,13 @@ import { childFailure, stepFailure } from "../json.js";
 import { nextTurn } from "../next-turn.js";
 import { noEntries } from "../no-entries.js";
 import type { CallKind, EventMatch } from "../types.js";
-import type { StepContext, StepOptions, Workflow, WorkflowContext } from "../workflow.js";
+import {
+  checkStepOptions,
+  type StepContext,
+  type StepOptions,
+  type Workflow,
+  type WorkflowContext,
+} from "../workflow.js";
 import type { HistoryState, RecordedCall, Resolution } from "./history-state.js";
 
 /** A durable call the workflow code made. */
@@ -290,6 +296,13 @@ export class WorkflowRuntime {
       runId: this.run.id,
       workflow: this.workflow.name,
       step(name, fn, options) {
+        if (options !== undefined) {
+          try {
+            checkStepOptions(options);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }
         return runtime.issue("step", name, { fn, options: options as StepOptions<unknown> });
       },
       stepKey() {

@@ -21,6 +21,7 @@ import type { Clock } from "../clock.js";
 import { BatonError, LeaseLostError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
 import { nextTurn } from "../next-turn.js";
+import { stepRetryPolicy } from "../retry-policy.js";
 import { type CallOutcome, foldHistory, type HistoryState } from "../runtime/history-state.js";
 import { type IssuedCall, type RuntimeOutcome, WorkflowRuntime } from "../runtime/workflow-runtime.js";
 import type { ClaimedRun, RecordedEvent, Store } from "../store/store.js";
@@ -30,7 +31,6 @@ import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
 import { compensateRun } from "./compensate-run.js";
 import { EventMatcher } from "./event-matcher.js";
-import { stepRetryPolicy } from "./retry-policy.js";
 import { type JournalCreation, type JournalExtras, type Recorded, RunJournal } from "./run-journal.js";
 import { SignalMatcher } from "./signal-matcher.js";
 import {
@@ -428,7 +428,7 @@ export class RunExecutor implements AttemptHost {
     try {
       attempts = this.attempts(call, "step", call.fn as (step: StepContext) => unknown);
     } catch (error) {
-      return Promise.reject(error); // (a step's retry policy that is not valid)
+      return Promise.reject(error); // a throw stays a rejection, as from an async function
     }
     return attempts.then((outcome) => {
       if (!outcome) return;

@@ -8,12 +8,12 @@ import type { Clock } from "../clock.js";
 import { toMilliseconds } from "../duration.js";
 import { TimeoutError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
+import { isFatal, type ResolvedRetryPolicy, retryDelay } from "../retry-policy.js";
 import type { AttemptState, CallOutcome } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
 import type { RecordedEvent } from "../store/store.js";
 import type { StepContext } from "../workflow.js";
 import type { ClockWaits } from "./clock-waits.js";
-import { isFatal, type ResolvedRetryPolicy, retryDelay } from "./retry-policy.js";
 import { runScoped, scopedStepKey } from "./step-scope.js";
 
 /**

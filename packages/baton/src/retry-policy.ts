@@ -1,6 +1,6 @@
-import { toMilliseconds } from "../duration.js";
-import { BatonError, FatalError, RetryableError } from "../errors.js";
-import type { RetryPolicy } from "../workflow.js";
+import { toMilliseconds } from "./duration.js";
+import { BatonError, FatalError, RetryableError } from "./errors.js";
+import type { RetryPolicy } from "./workflow.js";
 
 /** A retry policy with every default filled in, in milliseconds. */
 export interface ResolvedRetryPolicy {
