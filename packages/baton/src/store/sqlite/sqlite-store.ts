@@ -127,10 +127,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        ON CONFLICT (id) DO NOTHING`,
     ),
     insertEvent: db.prepare("INSERT INTO history (run_id, seq, type, position, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
-    // Two events in one statement: a step's write holds two (its end, the next one's start).
-    insertEventPair: db.prepare(
-      "INSERT INTO history (run_id, seq, type, position, at, data) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)",
-    ),
     history: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_id = ? ORDER BY seq"),
     pendingSignals: db.prepare(
       "SELECT id, run_id, name, payload, sent_at FROM signals WHERE run_id = ? AND consumed_seq IS NULL ORDER BY id",
@@ -220,26 +216,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   };
 
   const insertEvents = (runId: string, events: RecordedEvent[]) => {
-    const [first, second] = events;
-    if (events.length === 2 && first && second) {
-      const a = toHistoryColumns(first);
-      const b = toHistoryColumns(second);
-      statements().insertEventPair.run(
-        runId,
-        first.seq,
-        first.type,
-        a.position,
-        first.at,
-        a.data,
-        runId,
-        second.seq,
-        second.type,
-        b.position,
-        second.at,
-        b.data,
-      );
-      return;
-    }
     for (const event of events) {
       const { data, position } = toHistoryColumns(event);
       statements().insertEvent.run(runId, event.seq, event.type, position, event.at, data);
