@@ -96,6 +96,8 @@ export class RunExecutor implements AttemptHost {
   private readonly children: ChildWaits;
   /** Final step failures recorded after the workflow settled (a resume retries them). */
   private readonly lateFailures: number[] = [];
+  /** Not in the store yet: the journal's first write creates the run. */
+  private readonly creating: boolean;
   private isStopped = false;
   private isDraining = false;
   private phase: "running" | "compensating" | "finished" = "running";
@@ -110,8 +112,9 @@ export class RunExecutor implements AttemptHost {
     private readonly workflow: Workflow,
     claimed: ClaimedRun,
     leaseUntil: number,
-    private readonly creation?: JournalCreation,
+    creation?: JournalCreation,
   ) {
+    this.creating = creation !== undefined;
     this.leaseUntil = leaseUntil;
     this.runId = claimed.run.id;
     this.parentId = claimed.run.parentId;
@@ -188,7 +191,7 @@ export class RunExecutor implements AttemptHost {
     // A run not in the store yet is created by the first write, whatever the
     // code records; taken before the code runs, that write is what its first
     // step body waits for.
-    if (this.creation) void this.journal.flush().catch(() => {});
+    if (this.creating) void this.journal.flush().catch(() => {});
     this.runtime.start();
     if (this.journal.pokeUnwritten) void this.refresh();
   }
