@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.js";
 import { BatonError, LeaseLostError } from "../errors.js";
-import { roundTrip } from "../json.js";
 import { eventsOnly } from "../store/events-only.js";
+import { newRunRecord } from "../store/rows.js";
 import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice } from "../store/store.js";
 import type { Workflow } from "../workflow.js";
 import { type RunEnd, RunExecutor } from "./run-executor.js";
@@ -417,30 +417,10 @@ export class Worker {
 
 /** A new run as the store will hold it once created under `lease` at `now`, with its history. */
 function leasedRun(newRun: NewRun, now: number, lease: StartLease): ClaimedRun {
-  const history = newRun.history.map((event, i) => ({ ...event, seq: i + 1 }));
   return {
-    run: {
-      id: newRun.id,
-      workflow: newRun.workflow,
-      version: newRun.version,
-      status: "running",
-      // The workflow gets its own copy: the store encodes `newRun.input` only when it writes the run.
-      input: roundTrip(newRun.input, `input of run "${newRun.id}"`),
-      parentId: newRun.parentId,
-      createdAt: now,
-      updatedAt: now,
-      timeoutMs: newRun.timeoutMs,
-      deadlineAt: newRun.timeoutMs === undefined ? undefined : now + newRun.timeoutMs,
-      cancelRequested: false,
-      pokeSeq: 0,
-      seenPokeSeq: 0,
-      lastSeq: history.length,
-      leaseOwner: lease.owner,
-      leaseToken: 1,
-      leaseExpiresAt: lease.expiresAt,
-    },
+    run: newRunRecord({ ...newRun, lease }, now),
     lease: { runId: newRun.id, owner: lease.owner, token: 1 },
-    history,
+    history: newRun.history.map((event, i) => ({ ...event, seq: i + 1 })),
     signals: [],
     eventWaits: [],
   };

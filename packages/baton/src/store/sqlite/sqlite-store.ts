@@ -11,6 +11,7 @@ import { pokedPayload } from "../notice-payload.js";
 import {
   encodeCursor,
   type HistoryRow,
+  newRunRecord,
   type RunRow,
   runFinished,
   runNotFound,
@@ -119,7 +120,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
     // Positional parameters and no RETURNING: SQLite answers RETURNING through
     // a temporary table, which made the insert cost twice as much; the store
-    // builds the row from what it wrote.
+    // answers the run as it wrote it (`newRunRecord`).
     insertRun: db.prepare(
       `INSERT INTO runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq,
          lease_owner, lease_token, lease_expires_at)
@@ -235,55 +236,30 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     return run;
   };
 
-  /** Inserts a run and its first history; its row, or undefined when one with that id existed (nothing written). */
-  const insertRunRow = (run: NewRun, now: number): RunRow | undefined => {
+  /** Inserts a run and its first history; false when one with that id existed (nothing written). */
+  const insertRun = (run: NewRun, now: number): boolean => {
     const history = run.history.map((event, i) => ({ ...event, seq: i + 1 }));
-    // The row as the insert writes it (the columns left out take their defaults).
-    const row: RunRow = {
-      id: run.id,
-      workflow: run.workflow,
-      version: run.version,
-      status: run.lease ? "running" : "pending",
-      input: encodeJson(run.input, `input of run "${run.id}"`),
-      output: null,
-      error: null,
-      parent_id: run.parentId ?? null,
-      created_at: now,
-      updated_at: now,
-      finished_at: null,
-      timeout_ms: run.timeoutMs ?? null,
-      deadline_at: run.timeoutMs === undefined ? null : now + run.timeoutMs,
-      wake_at: null,
-      cancel_requested: 0,
-      poke_seq: 0,
-      seen_poke_seq: 0,
-      last_seq: history.length,
-      lease_owner: run.lease?.owner ?? null,
-      lease_token: run.lease ? 1 : 0,
-      lease_expires_at: run.lease?.expiresAt ?? null,
-    };
     const { changes } = statements().insertRun.run(
-      row.id,
-      row.workflow,
-      row.version,
-      row.status,
-      row.input,
-      row.parent_id,
+      run.id,
+      run.workflow,
+      run.version,
+      run.lease ? "running" : "pending",
+      encodeJson(run.input, `input of run "${run.id}"`),
+      run.parentId ?? null,
       now,
       now,
-      row.timeout_ms,
-      row.deadline_at,
-      row.last_seq,
-      row.lease_owner,
-      row.lease_token,
-      row.lease_expires_at,
+      run.timeoutMs ?? null,
+      run.timeoutMs === undefined ? null : now + run.timeoutMs,
+      history.length,
+      run.lease?.owner ?? null,
+      run.lease ? 1 : 0,
+      run.lease?.expiresAt ?? null,
     );
-    if (changes === 0) return undefined;
+    if (changes === 0) return false;
     insertEvents(run.id, history);
     if (!run.lease) notices.announce("r");
-    return row;
+    return true;
   };
-  const insertRun = (run: NewRun, now: number): boolean => insertRunRow(run, now) !== undefined;
 
   /** Raises the run's poke_seq (when it is not finished) and announces it. */
   const pokeRun = (runId: string, now: number) => {
@@ -314,8 +290,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
     createRun(run, now): Promise<CreateRunResult> {
       return batcher.write(() => {
-        const row = insertRunRow(run, now);
-        return { run: row ? toRunRecord(row) : (loadRun(run.id) as RunRecord), created: row !== undefined };
+        const created = insertRun(run, now);
+        return { run: created ? newRunRecord(run, now) : (loadRun(run.id) as RunRecord), created };
       });
     },
 
