@@ -20,6 +20,12 @@ const pruneEvery = 1_000;
 const readBatch = 1_000;
 /** The check that runs when no file event came (events can be missed, or the WAL file was replaced). */
 const fallbackMs = 50;
+/**
+ * How long a file event waits for the ones after it. The store's own commits
+ * write the WAL file too: checking after each of them cost a statement and a
+ * turn per commit; this bounds how late another process's notice is read.
+ */
+const settleMs = 1;
 
 /**
  * Notices over the `notices` table of the file at `path`. A store subscribes
@@ -48,6 +54,7 @@ export function createSqliteNotices(
     });
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let settling: NodeJS.Timeout | undefined;
   let lastSeen = 0;
   let version: unknown;
   let failing = false;
@@ -82,10 +89,18 @@ export function createSqliteNotices(
     }
   };
 
+  /** A file event: checks once the events that follow it within `settleMs` came too. */
+  const changed = () => {
+    settling ??= setTimeout(() => {
+      settling = undefined;
+      check();
+    }, settleMs);
+  };
+
   const watchWal = () => {
     if (watcher || path === ":memory:") return;
     try {
-      watcher = watch(`${path}-wal`, { persistent: false }, check);
+      watcher = watch(`${path}-wal`, { persistent: false }, changed);
       watcher.on("error", () => {
         watcher?.close();
         watcher = undefined;
@@ -113,6 +128,8 @@ export function createSqliteNotices(
   const stop = () => {
     clearInterval(timer);
     timer = undefined;
+    clearTimeout(settling);
+    settling = undefined;
     watcher?.close();
     watcher = undefined;
   };
