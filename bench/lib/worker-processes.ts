@@ -71,6 +71,8 @@ export interface WorkerMemory {
 /** Running worker processes. */
 export interface WorkerProcesses {
   readonly count: number;
+  /** Their process ids, in order. */
+  readonly pids: number[];
   /** Lines the workers wrote to standard error so far, prefixed with their name (the first 1,000). */
   readonly stderr: string[];
   /** How many lines the workers wrote to standard error so far. */
@@ -210,6 +212,7 @@ export async function startWorkers(
   }
   return {
     count,
+    pids: children.map((child) => child.process.pid as number),
     stderr: stderr.kept,
     get stderrCount() {
       return stderr.count;

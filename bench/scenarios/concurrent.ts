@@ -14,8 +14,13 @@
  * already holds `filled` finished runs (default 100,000, created once per
  * pass, as `startup` creates them; each round adds its runs), against that
  * configuration's baseline: what a store that has served for a while costs.
+ *
+ * Each row also says where the processors went meanwhile (`cpu-meter.ts`):
+ * cores busy in all, those of the bench process (which holds the engine, or
+ * the baseline's client) and, on PostgreSQL, those of the server.
  */
 import { createEngine } from "baton";
+import { type CpuUse, startCpuMeter } from "../lib/cpu-meter.js";
 import { collectWarnings, type EngineWarnings, type RoundWarnings, warningNotes } from "../lib/engine-warnings.js";
 import { runInFlight } from "../lib/in-flight.js";
 import { measureInserts } from "../lib/insert-baseline.js";
@@ -51,26 +56,46 @@ const columns: Column[] = [
   { key: "p50Ms", title: "p50 ms", digits: 1 },
   { key: "p99Ms", title: "p99 ms", digits: 1 },
   { key: "ratio", title: "vs baseline", digits: 2 },
+  { key: "busyCores", title: "cores busy", digits: 2 },
+  { key: "benchCores", title: "bench", digits: 2 },
+  { key: "postgresCores", title: "PostgreSQL", digits: 2 },
 ];
 
-const row = (config: string, runs: number, steps: number, spanMs: number, latenciesMs: number[]): Row => ({
+/** What one configuration measured. */
+interface Measured {
+  spanMs: number;
+  latenciesMs: number[];
+  cpu: CpuUse;
+}
+
+const row = (context: ScenarioContext, config: string, runs: number, steps: number, measured: Measured): Row => ({
   config,
   runs,
-  runsPerSecond: runs / (spanMs / 1000),
-  stepsPerSecond: (runs * steps) / (spanMs / 1000),
-  p50Ms: percentile(latenciesMs, 50),
-  p99Ms: percentile(latenciesMs, 99),
+  runsPerSecond: runs / (measured.spanMs / 1000),
+  stepsPerSecond: (runs * steps) / (measured.spanMs / 1000),
+  p50Ms: percentile(measured.latenciesMs, 50),
+  p99Ms: percentile(measured.latenciesMs, 99),
   ratio: null,
+  busyCores: measured.cpu.busy,
+  benchCores: measured.cpu.bench,
+  postgresCores: context.store === "postgres" ? measured.cpu.postgres : null,
 });
 
 /** `runs` runs with `inFlight` in flight at all times on an engine of its own on `store`; span and latencies (local clock). */
-async function measureEngine(warnings: EngineWarnings, store: string, runs: number, steps: number, inFlight: number) {
+async function measureEngine(
+  warnings: EngineWarnings,
+  store: string,
+  runs: number,
+  steps: number,
+  inFlight: number,
+): Promise<Measured> {
   await using engine = createEngine({
     store,
     workflows: [stepsWorkflow],
     logger: warnings.logger,
   });
   await engine.start();
+  const meter = startCpuMeter();
   const began = performance.now();
   const latenciesMs = await runInFlight(runs, inFlight, async () => {
     const started = performance.now();
@@ -81,7 +106,7 @@ async function measureEngine(warnings: EngineWarnings, store: string, runs: numb
     }
     return performance.now() - started;
   });
-  return { spanMs: performance.now() - began, latenciesMs };
+  return { spanMs: performance.now() - began, latenciesMs, cpu: meter.stop() };
 }
 
 /** Runs the scenario on the context's store. */
@@ -104,13 +129,14 @@ export async function runConcurrent(context: ScenarioContext, options: Concurren
     for (const inFlight of configs) {
       const target = await openInsertTarget(context, `concurrent_base_r${round}_f${inFlight}`, inFlight);
       baselineClients.push(target.clients);
+      const meter = startCpuMeter();
       const base = await measureInserts(target, { runs, steps, inFlight }).finally(() => target.close());
-      const baseline = row(`baseline, ${inFlight} in flight`, runs, steps, base.spanMs, base.latenciesMs);
+      const baseline = row(context, `baseline, ${inFlight} in flight`, runs, steps, { ...base, cpu: meter.stop() });
       baseline.ratio = 1;
       if (inFlight === most) mostBaseline = baseline;
       const store = context.newStore(`concurrent_r${round}_f${inFlight}`);
       const measured = await measureEngine(warnings, store, runs, steps, inFlight);
-      const engine = row(`engine, ${inFlight} in flight`, runs, steps, measured.spanMs, measured.latenciesMs);
+      const engine = row(context, `engine, ${inFlight} in flight`, runs, steps, measured);
       engine.ratio = (engine.runsPerSecond as number) / (baseline.runsPerSecond as number);
       context.log(
         `round ${round}, ${inFlight} in flight: baseline ${(baseline.runsPerSecond as number).toFixed(1)} runs/s, engine ${(engine.runsPerSecond as number).toFixed(1)} runs/s`,
@@ -119,11 +145,11 @@ export async function runConcurrent(context: ScenarioContext, options: Concurren
     }
     const measured = await measureEngine(warnings, full, runs, steps, most);
     const engine = row(
+      context,
       `engine, ${most} in flight, ${filled.toLocaleString("en-US")} runs in store`,
       runs,
       steps,
-      measured.spanMs,
-      measured.latenciesMs,
+      measured,
     );
     engine.ratio = (engine.runsPerSecond as number) / (mostBaseline?.runsPerSecond as number);
     context.log(

@@ -7,9 +7,13 @@
  * Each round measures the baseline, then each worker count on a fresh
  * schema: the workers start, a client engine (never started) starts every
  * run up front, and the round ends when `listRuns` shows them all completed.
- * The table shows medians over the rounds.
+ * The table shows medians over the rounds, with where the processors went
+ * meanwhile (`cpu-meter.ts`): cores busy in all, and those of PostgreSQL, of
+ * the worker processes and of the client (the bench process, which starts
+ * the runs and polls for their end).
  */
 import { createEngine } from "baton";
+import { type CpuUse, startCpuMeter } from "../lib/cpu-meter.js";
 import { measureInsertBaseline } from "../lib/insert-baseline.js";
 import { freeConnections, splitAddress } from "../lib/postgres.js";
 import { type BatchTimings, runBatch } from "../lib/runs.js";
@@ -44,8 +48,8 @@ export interface Measured {
 /** One round: the baseline and each worker count. */
 export interface ScaleRound {
   round: number;
-  baseline: Measured & { clients: number };
-  engine: (Measured & { workers: number; ratio: number; workerStderr: string[] })[];
+  baseline: Measured & { clients: number; cpu: CpuUse };
+  engine: (Measured & { workers: number; ratio: number; cpu: CpuUse; workerStderr: string[] })[];
 }
 
 const columns: Column[] = [
@@ -56,6 +60,10 @@ const columns: Column[] = [
   { key: "p50Ms", title: "p50 ms", digits: 0 },
   { key: "p99Ms", title: "p99 ms", digits: 0 },
   { key: "ratio", title: "vs baseline", digits: 2 },
+  { key: "busyCores", title: "cores busy", digits: 2 },
+  { key: "postgresCores", title: "PostgreSQL", digits: 2 },
+  { key: "workerCores", title: "workers", digits: 2 },
+  { key: "benchCores", title: "client", digits: 2 },
 ];
 
 function measured(timings: BatchTimings, steps: number): Measured {
@@ -71,8 +79,12 @@ function measured(timings: BatchTimings, steps: number): Measured {
   };
 }
 
+/** The median of one CPU figure over the rounds; null when a round could not read it. */
+const medianCores = (items: { cpu: CpuUse }[], key: keyof CpuUse): number | null =>
+  items.every((item) => item.cpu[key] !== null) ? medianOf(items, (item) => item.cpu[key] as number) : null;
+
 /** Median row of figures over the rounds. */
-function medianRow(config: string, items: Measured[], ratio: number | null): Row {
+function medianRow(config: string, items: (Measured & { cpu: CpuUse })[], ratio: number | null): Row {
   return {
     config,
     runs: medianOf(items, (m) => m.runs),
@@ -81,6 +93,10 @@ function medianRow(config: string, items: Measured[], ratio: number | null): Row
     p50Ms: medianOf(items, (m) => m.p50Ms),
     p99Ms: medianOf(items, (m) => m.p99Ms),
     ratio,
+    busyCores: medianCores(items, "busy"),
+    postgresCores: medianCores(items, "postgres"),
+    workerCores: medianCores(items, "processes"),
+    benchCores: medianCores(items, "bench"),
   };
 }
 
@@ -101,10 +117,11 @@ async function measureWorkers(
     await client.listRuns({ limit: 1 }); // migrates the schema and syncs the clock before the workers start
     const processes = await startWorkers(workers, store, { prefix: `w${workers}-`, echo: options.echo ?? true });
     try {
+      const meter = startCpuMeter(processes.pids);
       const timings = await runBatch(client, stepsWorkflow, () => ({ steps }), runs, {
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       });
-      return { timings, stderr: processes.stderr };
+      return { timings, cpu: meter.stop(), stderr: processes.stderr };
     } finally {
       const exits = await processes.stop();
       const unclean = exits.filter((exit) => !exit.endsWith("exited with 0"));
@@ -126,17 +143,22 @@ export async function runScale(context: ScenarioContext, options: ScaleOptions):
   for (let round = 1; round <= rounds; round++) {
     const clients = Math.max(1, Math.min(runs, (await freeConnections(postgresUrl)) - 10));
     const { schema } = splitAddress(context.newStore(`baseline_r${round}`));
-    const baseline = {
-      ...measured(await measureInsertBaseline({ databaseUrl: postgresUrl, schema, runs, steps, clients }), steps),
-      clients,
-    };
+    const meter = startCpuMeter();
+    const inserts = await measureInsertBaseline({ databaseUrl: postgresUrl, schema, runs, steps, clients });
+    const baseline = { ...measured(inserts, steps), clients, cpu: meter.stop() };
     context.log(`round ${round}: baseline ${baseline.runsPerSecond.toFixed(1)} runs/s (${clients} connections)`);
     const engine: ScaleRound["engine"] = [];
     for (const workers of workerCounts) {
       const store = context.newStore(`scale_r${round}_w${workers}`);
-      const { timings, stderr } = await measureWorkers(context, store, workers, runs, steps, options);
+      const { timings, cpu, stderr } = await measureWorkers(context, store, workers, runs, steps, options);
       const figures = measured(timings, steps);
-      engine.push({ workers, ...figures, ratio: figures.runsPerSecond / baseline.runsPerSecond, workerStderr: stderr });
+      engine.push({
+        workers,
+        ...figures,
+        ratio: figures.runsPerSecond / baseline.runsPerSecond,
+        cpu,
+        workerStderr: stderr,
+      });
       context.log(
         `round ${round}: ${workers} worker(s) ${figures.runsPerSecond.toFixed(1)} runs/s, p99 ${figures.p99Ms.toFixed(0)} ms`,
       );

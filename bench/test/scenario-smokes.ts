@@ -37,9 +37,17 @@ export async function smokeConcurrent(t: TestContext): Promise<void> {
       "engine, 5 in flight",
       "engine, 5 in flight, 30 runs in store",
     ],
-    ["runsPerSecond", "stepsPerSecond", "p50Ms", "p99Ms", "ratio"],
+    ["runsPerSecond", "stepsPerSecond", "p50Ms", "p99Ms", "ratio", "busyCores", "benchCores", "postgresCores"],
   );
-  for (const row of result.rows) assert.equal(row.runs, 12);
+  for (const row of result.rows) {
+    assert.equal(row.runs, 12);
+    // Cores are null when a measurement was shorter than the system's tick (10 ms): these are.
+    for (const key of ["busyCores", "benchCores", "postgresCores"]) {
+      const cores = row[key];
+      assert.ok(cores === null || (typeof cores === "number" && cores >= 0), `${row.config} ${key}: ${cores}`);
+    }
+    if (t.context.store === "sqlite") assert.equal(row.postgresCores, null);
+  }
 }
 
 /** `fan-out`: one run of 20 parallel steps; 3 parents of 2 children of 3 steps. */

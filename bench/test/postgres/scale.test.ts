@@ -51,8 +51,25 @@ test("the scale scenario measures the baseline and each worker count, and every 
     ],
   );
   assert.equal(logs.length, 3);
+  // Where the processors went: read on Linux (CI), null elsewhere. A process
+  // is counted in whole ticks (10 ms): too coarse for a figure of each to be
+  // sure to show in runs this small, but not for the whole machine.
+  if (process.platform === "linux") {
+    for (const row of result.rows) {
+      for (const key of ["busyCores", "postgresCores", "workerCores", "benchCores"]) {
+        assert.ok(typeof row[key] === "number" && row[key] >= 0, `${row.config} ${key}`);
+      }
+      assert.ok((row.busyCores as number) > 0, `${row.config}: the machine was busy`);
+    }
+    assert.equal(result.rows[0]?.workerCores, 0); // the baseline has no worker processes
+  } else {
+    for (const row of result.rows) assert.equal(row.busyCores, null);
+  }
 
   const table = formatTable(result.columns, result.rows).split("\n");
   assert.equal(table.length, 2 + result.rows.length);
-  assert.match(table[0] ?? "", /^config\s+runs\s+runs\/s\s+steps\/s\s+p50 ms\s+p99 ms\s+vs baseline$/);
+  assert.match(
+    table[0] ?? "",
+    /^config\s+runs\s+runs\/s\s+steps\/s\s+p50 ms\s+p99 ms\s+vs baseline\s+cores busy\s+PostgreSQL\s+workers\s+client$/,
+  );
 });
