@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEngine, type Engine, type EngineOptions, type Workflow } from "baton";
+import { createEngine, type Engine, type EngineOptions, type Store, type Workflow } from "baton";
 
 const tempDirs: string[] = [];
 process.on("exit", () => {
@@ -80,4 +80,15 @@ export function newRun(id: string) {
     input: { id },
     history: [{ type: "run.started" as const, at: 1, input: { id } }],
   };
+}
+
+/** `inner` as a worker sees it, with the methods in `overrides` (such as `appendHistory`) replaced. */
+export function wrapStore(inner: Store, overrides: Partial<Store>): Store {
+  return new Proxy(inner, {
+    get(target, prop) {
+      if (prop in overrides) return overrides[prop as keyof Store];
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

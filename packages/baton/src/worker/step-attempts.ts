@@ -168,10 +168,8 @@ export async function runAttempts(
       const committed = await gate.then(yes, no);
       if (!committed || host.stopped()) return undefined;
     }
-    // A worker frozen past its lease may have lost the run while it was stopped.
-    if (!host.leaseHeld()) return undefined;
     const result = await attempt(host, call, kind, key, last, fn);
-    if (host.stopped()) return undefined;
+    if (result === notStarted || host.stopped()) return undefined;
     if (result.ok) {
       try {
         return { ok: true, value: roundTrip(result.value, `result of ${kind} "${call.name}"`), attempt: last };
@@ -201,6 +199,9 @@ export async function runAttempts(
 }
 
 type AttemptResult = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** What `attempt` answers when the body did not start: the lease may have ended. */
+const notStarted: AttemptResult = { ok: false, error: undefined };
 
 function attempt(
   host: AttemptHost,
@@ -243,6 +244,15 @@ function attempt(
     };
     /** Calls the step's function; `settled` once it settled (after a timeout, it may go on). */
     const body = (settled: () => void) => {
+      // A worker frozen or paused past its lease may have lost the run while
+      // it was stopped: the lease is looked at right before the body, the
+      // latest it can be. (One stopped between this look and the body's first
+      // line still starts the body as it resumes; no lease rules that out.)
+      if (!host.leaseHeld()) {
+        settled();
+        finish(notStarted);
+        return;
+      }
       try {
         Promise.resolve(fn(step)).then(
           (value) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createEngine, defineWorkflow, openStore, type Store } from "baton";
-import { eventually, newRun, startEngine, tempStore } from "../helpers.js";
+import { createEngine, defineWorkflow, openStore } from "baton";
+import { eventually, newRun, startEngine, tempStore, wrapStore } from "../helpers.js";
 
 test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
   const store = tempStore();
@@ -197,17 +197,13 @@ test("a worker stopping while a write is under way writes it, then gives the lea
   let entered = false;
   let slowWrites = false;
   // The store as a worker sees it: writes with events take 200 ms once `slowWrites` is set.
-  const store = new Proxy(inner, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (prop !== "appendHistory") return typeof value === "function" ? value.bind(target) : value;
-      return async (...args: Parameters<Store["appendHistory"]>) => {
-        if (slowWrites && args[1].events.length > 0) {
-          entered = true;
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        return target.appendHistory(...args);
-      };
+  const store = wrapStore(inner, {
+    async appendHistory(lease, write) {
+      if (slowWrites && write.events.length > 0) {
+        entered = true;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return inner.appendHistory(lease, write);
     },
   });
   const wf = defineWorkflow("slow-write", async (ctx) => {
@@ -242,4 +238,48 @@ test("a worker with no run in memory finds a run held under its name that it nev
   );
   await eventually(async () => (await engine.getRun("lost-claim")).status === "completed", 5000);
   assert.equal(await engine.handle("lost-claim").result(), "done lost-claim");
+});
+
+test("a body whose worker stalled past its lease while the body waited for its start's commit never starts: the step runs again as attempt 2", async () => {
+  const address = tempStore();
+  const inner = openStore(address);
+  const leaseMs = 300;
+  let stalled = false;
+  // The store as a worker sees it: once the write that starts "second" is
+  // committed, the worker's thread stops for longer than its lease (as a
+  // frozen process or a long pause would) before the write's answer goes on.
+  const store = wrapStore(inner, {
+    async appendHistory(lease, write) {
+      await inner.appendHistory(lease, write);
+      if (!stalled && write.events.some((e) => e.type === "step.started" && e.name === "second")) {
+        stalled = true;
+        const until = performance.now() + leaseMs + 200;
+        while (performance.now() < until) {
+          // stalled: no timer, no renewal, nothing else of this worker runs
+        }
+      }
+    },
+  });
+  const bodies: number[] = [];
+  const wf = defineWorkflow("stalled-before-body", async (ctx) => {
+    const a = await ctx.step("first", () => 1);
+    return ctx.step("second", (step) => {
+      bodies.push(step.attempt);
+      return a + 1;
+    });
+  });
+  await using engine = await startEngine([wf], { store, lease: leaseMs });
+  const run = await engine.startRun(wf, {});
+  assert.equal(await run.result(), 2);
+  assert.ok(stalled);
+  // Attempt 1 was started (committed) but its body never ran: the lease had
+  // ended by the time its start's commit was answered. The run was claimed
+  // again and the step ran as attempt 2.
+  assert.deepEqual(bodies, [2]);
+  const started = (await inner.getHistory(run.id)).filter((e) => e.type === "step.started" && e.name === "second");
+  assert.deepEqual(
+    started.map((e) => e.attempt),
+    [1, 2],
+  );
+  await inner.close();
 });

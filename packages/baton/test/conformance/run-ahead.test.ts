@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow, openStore, type Store } from "baton";
-import { eventually, startEngine, tempStore } from "../helpers.js";
-
-/** `inner` as a worker sees it, with `appendHistory` (and optionally more) replaced. */
-function wrapStore(inner: Store, overrides: Partial<Store>): Store {
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop in overrides) return overrides[prop as keyof Store];
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
+import { eventually, startEngine, tempStore, wrapStore } from "../helpers.js";
 
 const types = (write: Parameters<Store["appendHistory"]>[1]) =>
   write.events.map((event) => `${event.type}${event.name ? `:${event.name}` : ""}`);

@@ -15,6 +15,26 @@ import { expectedOutput, expectedStepValues, runIdOf, type StepResult, stepNames
  */
 export const clockToleranceMs = 2;
 
+/**
+ * How long after its worker resumed from a freeze a body may start whose
+ * worker checked its lease just before the freeze, in ms (see `Resume`).
+ */
+export const resumeToleranceMs = 50;
+
+/**
+ * When a frozen worker resumed. A worker stopped between its last check of
+ * the lease and a body's first line starts that body as it resumes, even if
+ * another worker completed the step meanwhile: no lease closes that instant
+ * (the conformance suite checks that a worker looks at its lease before every
+ * body). The check accepts one such start per freeze, within
+ * `resumeToleranceMs` of the resume.
+ */
+export interface Resume {
+  generation: number;
+  /** Epoch ms, just before SIGCONT. */
+  at: number;
+}
+
 /** What the engine did, as the histories and ledgers show it. */
 export interface Figures {
   runs: number;
@@ -35,18 +55,26 @@ export interface Figures {
   completedByGeneration: Map<number, number>;
   /** Ledger rows whose attempt did not complete its step (the worker died, froze, or lost the run). */
   overtaken: LedgerRow[];
+  /** Bodies of an earlier attempt that started as their worker resumed, after a later attempt completed the step. */
+  startedAtResume: string[];
 }
 
 /** A step's key in the ledger and the maps below. */
 const keyOf = (runId: string, position: number) => `${runId}:${position}`;
 
-/** Checks runs 0 to `runCount` - 1 and the ledger rows; `generations` is the number of worker processes spawned. */
+/**
+ * Checks runs 0 to `runCount` - 1 and the ledger rows; `generations` is the
+ * number of worker processes spawned, `resumes` when frozen ones resumed.
+ */
 export async function checkRuns(
   client: Engine,
   runCount: number,
   rows: LedgerRow[],
   generations: number,
+  resumes: Resume[],
 ): Promise<{ problems: string[]; figures: Figures }> {
+  /** Resumes that already account for a body started at them. */
+  const usedResumes = new Set<Resume>();
   const problems: string[] = [];
   const figures: Figures = {
     runs: 0,
@@ -60,6 +88,7 @@ export async function checkRuns(
     takeoverGapsMs: [],
     completedByGeneration: new Map(),
     overtaken: [],
+    startedAtResume: [],
   };
 
   // ---- each (run, position, attempt) ran in one process at most ------------------------------------------------
@@ -166,11 +195,23 @@ export async function checkRuns(
               `by attempt ${attempt}`,
           );
         } else if (row.attempt < attempt && row.at > completedAt + clockToleranceMs) {
-          problems.push(
+          const late =
             `${key} (${name}): attempt ${row.attempt} started in worker ${row.generation} (pid ${row.pid}) ` +
-              `${Math.round(row.at - completedAt)} ms after attempt ${attempt} completed the step ` +
-              `(at ${new Date(completedAt).toISOString()}, worker ${output.generation})`,
+            `${Math.round(row.at - completedAt)} ms after attempt ${attempt} completed the step ` +
+            `(at ${new Date(completedAt).toISOString()}, worker ${output.generation})`;
+          const resume = resumes.find(
+            (r) =>
+              !usedResumes.has(r) &&
+              r.generation === row.generation &&
+              row.at >= r.at - clockToleranceMs &&
+              row.at <= r.at + resumeToleranceMs,
           );
+          if (resume) {
+            usedResumes.add(resume);
+            figures.startedAtResume.push(`${late}, ${Math.round(row.at - resume.at)} ms after its worker resumed`);
+          } else {
+            problems.push(late);
+          }
         }
         if (row.attempt !== attempt) figures.overtaken.push(row);
       }

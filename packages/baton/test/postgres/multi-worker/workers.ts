@@ -41,13 +41,15 @@ export async function killWorker(worker: WorkerProcess): Promise<Exit> {
   return worker.exited;
 }
 
-/** SIGSTOPs a worker for `ms`, then SIGCONTs it; resolves once it runs again. */
-export async function freezeWorker(worker: WorkerProcess, ms: number): Promise<void> {
+/** SIGSTOPs a worker for `ms`, then SIGCONTs it; resolves once it runs again, with the time (epoch ms) just before SIGCONT. */
+export async function freezeWorker(worker: WorkerProcess, ms: number): Promise<number> {
   worker.frozen = true;
   worker.child.kill("SIGSTOP");
   await new Promise((resolve) => setTimeout(resolve, ms));
+  const resumingAt = Date.now();
   worker.child.kill("SIGCONT");
   worker.frozen = false;
+  return resumingAt;
 }
 
 /** Stops a worker with SIGTERM (a graceful stop); resolves with how it exited, or undefined after `timeoutMs`. */
