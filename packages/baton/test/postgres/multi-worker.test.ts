@@ -11,7 +11,7 @@
  * after its step's completion was recorded, but for one case no lease can
  * rule out: a worker frozen between its check of the lease and a body's
  * first line starts that body as it resumes (one such start per freeze is
- * accepted, within a few ms of the resume; see `Resume` in
+ * accepted, within 50 ms of the resume; see `Resume` in
  * `multi-worker/checks.ts`).
  */
 import assert from "node:assert/strict";
