@@ -44,14 +44,17 @@ test("group commit: writes of one turn share a transaction, and a rejected write
   const results = await Promise.allSettled([
     store.appendHistory(a.lease, { events: [event(2)], now: 3 }),
     store.appendHistory(stale, { events: [event(2)], now: 3 }),
+    store.appendHistory(stale, { events: [event(2)], status: "waiting", wakeAt: 9, now: 3 }),
     store.createRun(newRun("c"), 3),
   ]);
   assert.deepEqual(
     results.map((r) => r.status),
-    ["fulfilled", "rejected", "fulfilled"],
+    ["fulfilled", "rejected", "rejected", "fulfilled"],
   );
   assert.equal((await store.getHistory("a")).length, 2);
-  assert.equal((await store.getHistory("b")).length, 1, "the stale write left nothing");
+  assert.equal((await store.getHistory("b")).length, 1, "the stale writes left nothing");
+  assert.equal((await store.getRun("b"))?.status, "running");
+  assert.equal((await store.getRun("b"))?.wakeAt, undefined);
   assert.ok(await store.getRun("c"));
   await store.close();
 });

@@ -6,9 +6,10 @@ export interface WriteBatcher {
    * Runs `apply` inside the next shared transaction; resolves after the
    * commit. A write that can only refuse before it changes anything passes
    * `refusesUnchanged`, true of the errors it throws that way: it then runs
-   * without a savepoint of its own (the common write of a step; two fewer
-   * statements). Should it throw any other error, the whole transaction is
-   * rolled back: it is rejected and the other writes go out again.
+   * without a savepoint of its own (a run's writes; two fewer statements,
+   * and no copies of the pages it changes). Should it throw any other error,
+   * the whole transaction is rolled back: it is rejected and the other
+   * writes go out again.
    */
   write<T>(apply: () => T, refusesUnchanged?: (error: unknown) => boolean): Promise<T>;
   /** Resolves once every queued write has been committed or rejected. */
