@@ -20,6 +20,7 @@ test("the SQLite store runs in WAL mode with synchronous=FULL and records its mi
     { version: 2, name: "wake-index" },
     { version: 3, name: "events" },
     { version: 4, name: "notices" },
+    { version: 5, name: "counts-index" },
   ]);
   db.close();
   const check = createSqliteStore(path);
@@ -62,7 +63,7 @@ test("group commit: writes of one turn share a transaction, and a rejected write
 test("with migrations off, a new file fails with MIGRATIONS_PENDING until migrate() applies them", async () => {
   const store = createSqliteStore(join(tempDir(), "m.db"), { migrate: false });
   await assert.rejects(store.getRun("x"), { code: "MIGRATIONS_PENDING", message: /1, 2, 3.*baton migrate/ });
-  assert.deepEqual(await store.migrate(), [1, 2, 3, 4]);
+  assert.deepEqual(await store.migrate(), [1, 2, 3, 4, 5]);
   assert.equal(await store.getRun("x"), undefined);
   assert.deepEqual(await store.migrate(), []);
   await store.close();
@@ -172,4 +173,23 @@ test("a write without a savepoint that fails after a change rolls back the trans
   assert.deepEqual(names, ["a", "c"], "nothing of the failed write stays");
   assert.deepEqual(applied, ["a", "half", "a", "c"], "the write before it was applied again");
   db.close();
+});
+
+test("countRuns reads an index, not every run's row", async () => {
+  const path = join(tempDir(), "c.db");
+  const store = createSqliteStore(path);
+  await Promise.all([store.createRun(newRun("a"), 1), store.createRun(newRun("b"), 1)]);
+  assert.deepEqual(await store.countRuns(), [{ workflow: "w", version: "1", status: "pending", count: 2 }]);
+  await store.close();
+  const db = new Database(path, { readonly: true });
+  const plan = db
+    .prepare(
+      "EXPLAIN QUERY PLAN SELECT workflow, version, status, count(*) AS count FROM runs GROUP BY workflow, version, status",
+    )
+    .all() as { detail: string }[];
+  db.close();
+  assert.deepEqual(
+    plan.map((step) => step.detail),
+    ["SCAN runs USING COVERING INDEX runs_counts"],
+  );
 });

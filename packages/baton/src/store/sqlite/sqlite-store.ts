@@ -139,6 +139,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   const prepare = () => ({
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    // Reads the index `runs_counts` alone.
+    countRuns: db.prepare(
+      "SELECT workflow, version, status, count(*) AS count FROM runs GROUP BY workflow, version, status",
+    ),
     // Positional parameters and no RETURNING: SQLite answers RETURNING through
     // a temporary table, which made the insert cost twice as much; the store
     // answers the run as it wrote it (`newRunRecord`).
@@ -332,10 +336,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     async countRuns() {
-      statements();
-      return db
-        .prepare("SELECT workflow, version, status, count(*) AS count FROM runs GROUP BY workflow, version, status")
-        .all() as RunCount[];
+      return statements().countRuns.all() as RunCount[];
     },
 
     async getHistory(runId) {
