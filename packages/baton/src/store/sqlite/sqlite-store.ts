@@ -97,7 +97,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma("foreign_keys = OFF");
   // Statement journals in memory: a write of a group commit that inserts a
-  // run changes seven b-trees, and with journals in temporary files each
+  // run changes eight b-trees, and with journals in temporary files each
   // such insert cost 50 instead of 12 us here. (Migrations go back to files:
   // an index built on a large table sorts in them rather than in memory.)
   const tempInMemory = () => db.pragma("temp_store = MEMORY");
