@@ -64,15 +64,20 @@ export function toRunRecord(row: RunRow): RunRecord {
 
 /**
  * A run as a store holds it right after `createRun` wrote it at `now`
- * (leased to `run.lease` when given), with its own copy of the input.
+ * (leased to `run.lease` when given), with its own copy of the input
+ * (`input`: one the caller already decoded from what it wrote).
  */
-export function newRunRecord(run: NewRun, now: number): RunRecord {
+export function newRunRecord(
+  run: NewRun,
+  now: number,
+  input: unknown = roundTrip(run.input, `input of run "${run.id}"`),
+): RunRecord {
   return {
     id: run.id,
     workflow: run.workflow,
     version: run.version,
     status: run.lease ? "running" : "pending",
-    input: roundTrip(run.input, `input of run "${run.id}"`),
+    input,
     output: undefined,
     error: undefined,
     parentId: run.parentId,

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { BatonError, LeaseLostError } from "../../errors.js";
-import { encodeJson } from "../../json.js";
+import { decodeJson, encodeJson } from "../../json.js";
 import type { RunCount, RunFilter } from "../../types.js";
 import { eventsOnly } from "../events-only.js";
 import { readMigrations } from "../migration-files.js";
@@ -261,15 +261,20 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     return run;
   };
 
-  /** Inserts a run and its first history; false when one with that id existed (nothing written). */
-  const insertRun = (run: NewRun, now: number): boolean => {
+  const encodeInput = (run: NewRun) => encodeJson(run.input, `input of run "${run.id}"`);
+
+  /**
+   * Inserts a run and its first history, with `input` as its input column;
+   * false when one with that id existed (nothing written).
+   */
+  const insertRun = (run: NewRun, now: number, input = encodeInput(run)): boolean => {
     const history = run.history.map((event, i) => ({ ...event, seq: i + 1 }));
     const { changes } = statements().insertRun.run(
       run.id,
       run.workflow,
       run.version,
       run.lease ? "running" : "pending",
-      encodeJson(run.input, `input of run "${run.id}"`),
+      input,
       run.parentId ?? null,
       now,
       now,
@@ -315,8 +320,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
     createRun(run, now): Promise<CreateRunResult> {
       return batcher.write(() => {
-        const created = insertRun(run, now);
-        return { run: created ? newRunRecord(run, now) : (loadRun(run.id) as RunRecord), created };
+        const input = encodeInput(run);
+        const created = insertRun(run, now, input);
+        return { run: created ? newRunRecord(run, now, decodeJson(input)) : (loadRun(run.id) as RunRecord), created };
       }, refusesNothing);
     },
 
