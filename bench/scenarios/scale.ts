@@ -7,6 +7,8 @@
  * Each round measures the baseline, then each worker count on a fresh
  * schema: the workers start, a client engine (never started) starts every
  * run up front, and the round ends when `listRuns` shows them all completed.
+ * The workers hold `inFlight` runs between them (each a `maxRunsInMemory`
+ * of its share): the others wait in the store until a worker has room.
  * The table shows medians over the rounds, with where the processors went
  * meanwhile (`cpu-meter.ts`): cores busy in all, and those of PostgreSQL, of
  * the worker processes and of the client (the bench process, which starts
@@ -18,6 +20,7 @@ import { measureInsertBaseline } from "../lib/insert-baseline.js";
 import { freeConnections, splitAddress } from "../lib/postgres.js";
 import { type BatchTimings, runBatch } from "../lib/runs.js";
 import type { Column, Row, Scenario, ScenarioContext, ScenarioResult, ScenarioSizes } from "../lib/scenario.js";
+import { optionValue } from "../lib/scenario.js";
 import { medianOf, percentile } from "../lib/stats.js";
 import { startWorkers } from "../lib/worker-processes.js";
 import { steps as stepsWorkflow } from "../workflows.js";
@@ -28,6 +31,8 @@ export interface ScaleOptions extends ScenarioSizes {
   workers?: number[];
   /** Steps per run (and inserts per baseline run). Default 10. */
   steps?: number;
+  /** Runs the workers hold at once, shared out evenly. Default 500. */
+  inFlight?: number;
   /** Longest wait for one batch of runs. Default 300000 ms. */
   timeoutMs?: number;
   /** Pass the workers' standard error on (default true). */
@@ -115,7 +120,11 @@ async function measureWorkers(
   });
   try {
     await client.listRuns({ limit: 1 }); // migrates the schema and syncs the clock before the workers start
-    const processes = await startWorkers(workers, store, { prefix: `w${workers}-`, echo: options.echo ?? true });
+    const processes = await startWorkers(workers, store, {
+      prefix: `w${workers}-`,
+      echo: options.echo ?? true,
+      maxRunsInMemory: Math.ceil((options.inFlight ?? 500) / workers),
+    });
     try {
       const meter = startCpuMeter(processes.pids);
       const timings = await runBatch(client, stepsWorkflow, () => ({ steps }), runs, {
@@ -190,7 +199,7 @@ export async function runScale(context: ScenarioContext, options: ScaleOptions):
   );
   const baselineClients = results.map((r) => r.baseline.clients);
   return {
-    params: { rounds, runs, steps, workers: workerCounts, baselineClients },
+    params: { rounds, runs, steps, inFlight: options.inFlight ?? 500, workers: workerCounts, baselineClients },
     columns,
     rows,
     rounds: results,
@@ -203,7 +212,11 @@ export const scale: Scenario = {
   name: "scale",
   description: "10-step runs with 1, 2 and 4 worker processes on one PostgreSQL schema, against raw INSERT+COMMITs",
   stores: ["postgres"],
-  defaults: { rounds: 3, runs: 500 },
-  options: { workers: "worker process counts, one configuration each (default 1,2,4)" },
-  run: (context, args) => runScale(context, { ...args, workers: args.options.workers }),
+  defaults: { rounds: 3, runs: 2000 },
+  options: {
+    workers: "worker process counts, one configuration each (default 1,2,4)",
+    "in-flight": "runs the workers hold at once, shared out evenly (default 500)",
+  },
+  run: (context, args) =>
+    runScale(context, { ...args, workers: args.options.workers, inFlight: optionValue(args, "in-flight", 500) }),
 };

@@ -75,6 +75,8 @@ export class Worker {
    */
   private readonly orphans = new Set<string>();
   private orphansRead = false;
+  /** The last claim found no room in memory: the next run to leave makes room, and claims. */
+  private full = false;
   /** Runs being created under a lease of this worker: held, but not orphans. */
   private readonly starting = new Set<string>();
 
@@ -279,7 +281,10 @@ export class Worker {
       }
       await this.evict();
       const limit = this.options.maxRunsInMemory - this.executors.size;
-      if (limit <= 0) return;
+      if (limit <= 0) {
+        this.full = true;
+        return;
+      }
       let claimed: ClaimedRun[];
       let sentAt = 0;
       try {
@@ -322,6 +327,10 @@ export class Worker {
         workflows: this.options.workflows,
         detached: (runId, end) => {
           this.executors.delete(runId);
+          if (this.full) {
+            this.full = false;
+            this.poke();
+          }
           this.options.onDetached(runId, end);
           if (end?.parentId) this.pokeRun(end.parentId);
         },

@@ -101,6 +101,26 @@ test("waiting runs beyond the memory limit are evicted and brought back when the
   );
 });
 
+test("a worker at its memory limit takes queued runs as soon as runs leave memory", async () => {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const wf = defineWorkflow("queued", async (ctx, n: number) => ctx.step("s", () => gate.then(() => n)));
+  // No poll for an hour: only the runs leaving memory can bring in the queued ones.
+  await using engine = await startEngine([wf], { maxRunsInMemory: 3, pollInterval: "1h" });
+  const ids: string[] = [];
+  for (let i = 0; i < 12; i++) ids.push((await engine.startRun(wf, i, { id: `queued-${i}` })).id);
+  await eventually(async () => (await engine.listRuns({ status: "pending", limit: 100 })).runs.length === 9);
+  release();
+  await eventually(async () => (await engine.listRuns({ status: "completed", limit: 100 })).runs.length === 12);
+  const results = await Promise.all(ids.map((id) => engine.handle(id).result()));
+  assert.deepEqual(
+    results,
+    ids.map((_, i) => i),
+  );
+});
+
 test("eviction lets runs waiting for a signal go first and keeps runs whose timer is due soon", async () => {
   const { createTestClock } = await import("baton");
   const clock = createTestClock();
