@@ -30,12 +30,17 @@ export interface BatchOptions {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Every ended run in the client's store, paging through `listRuns`. */
-async function endedRuns(client: Engine) {
+/** Every ended run of `workflow` in the client's store, paging through `listRuns`. */
+async function endedRuns(client: Engine, workflow: string) {
   const runs = [];
   let cursor: string | undefined;
   do {
-    const page = await client.listRuns({ status: [...terminalStatuses], limit: 1000, ...(cursor ? { cursor } : {}) });
+    const page = await client.listRuns({
+      workflow,
+      status: [...terminalStatuses],
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
     runs.push(...page.runs);
     cursor = page.nextCursor;
   } while (cursor);
@@ -44,7 +49,7 @@ async function endedRuns(client: Engine) {
 
 /**
  * Starts `count` runs of `workflow` at once (input `input(n)`) and resolves when
- * every one has completed. The store must hold no other runs.
+ * every one has completed. The store must hold no other runs of `workflow`.
  * @throws when a run ends other than `completed`, or on timeout.
  */
 export async function runBatch<I>(
@@ -60,13 +65,13 @@ export async function runBatch<I>(
   const deadline = began + timeoutMs;
   const terminal = new Set<string>(terminalStatuses);
   for (;;) {
-    const counts = await client.store.countRuns();
+    const counts = (await client.store.countRuns()).filter((c) => c.workflow === workflow.name);
     const endedCount = counts.filter((c) => terminal.has(c.status)).reduce((sum, c) => sum + c.count, 0);
     const unsuccessfulCount = counts.filter(
       (c) => terminal.has(c.status) && c.status !== "completed" && c.count > 0,
     ).length;
     if (unsuccessfulCount > 0 || endedCount >= count) {
-      const ended = await endedRuns(client);
+      const ended = await endedRuns(client, workflow.name);
       const unsuccessful = ended.filter((run) => run.status !== "completed");
       if (unsuccessful.length > 0) {
         const sample = unsuccessful.slice(0, 3).map((run) => `${run.id} ${run.status}`);

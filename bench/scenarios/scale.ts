@@ -9,6 +9,9 @@
  * run up front, and the round ends when `listRuns` shows them all completed.
  * The workers hold `inFlight` runs between them (each a `maxRunsInMemory`
  * of its share): the others wait in the store until a worker has room.
+ * Before that, the workers warm up on `warmUp` runs of another workflow of
+ * the same shape (their JIT compilers start cold; the bench's own engine
+ * in `concurrent` is warm from the rounds before).
  * The table shows medians over the rounds, with where the processors went
  * meanwhile (`cpu-meter.ts`): cores busy in all, and those of PostgreSQL, of
  * the worker processes and of the client (the bench process, which starts
@@ -23,7 +26,7 @@ import type { Column, Row, Scenario, ScenarioContext, ScenarioResult, ScenarioSi
 import { optionValue } from "../lib/scenario.js";
 import { medianOf, percentile } from "../lib/stats.js";
 import { startWorkers } from "../lib/worker-processes.js";
-import { steps as stepsWorkflow } from "../workflows.js";
+import { clockedSteps, steps as stepsWorkflow } from "../workflows.js";
 
 /** Options of `runScale`. */
 export interface ScaleOptions extends ScenarioSizes {
@@ -33,6 +36,8 @@ export interface ScaleOptions extends ScenarioSizes {
   steps?: number;
   /** Runs the workers hold at once, shared out evenly. Default 500. */
   inFlight?: number;
+  /** Runs of the warm-up batch, not measured (0: none). Default 500. */
+  warmUp?: number;
   /** Longest wait for one batch of runs. Default 300000 ms. */
   timeoutMs?: number;
   /** Pass the workers' standard error on (default true). */
@@ -126,10 +131,11 @@ async function measureWorkers(
       maxRunsInMemory: Math.ceil((options.inFlight ?? 500) / workers),
     });
     try {
+      const batchOptions = options.timeoutMs ? { timeoutMs: options.timeoutMs } : {};
+      const warmUp = options.warmUp ?? 500;
+      if (warmUp > 0) await runBatch(client, clockedSteps, () => ({ steps }), warmUp, batchOptions);
       const meter = startCpuMeter(processes.pids);
-      const timings = await runBatch(client, stepsWorkflow, () => ({ steps }), runs, {
-        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      });
+      const timings = await runBatch(client, stepsWorkflow, () => ({ steps }), runs, batchOptions);
       return { timings, cpu: meter.stop(), stderr: processes.stderr };
     } finally {
       const exits = await processes.stop();
@@ -199,7 +205,15 @@ export async function runScale(context: ScenarioContext, options: ScaleOptions):
   );
   const baselineClients = results.map((r) => r.baseline.clients);
   return {
-    params: { rounds, runs, steps, inFlight: options.inFlight ?? 500, workers: workerCounts, baselineClients },
+    params: {
+      rounds,
+      runs,
+      steps,
+      inFlight: options.inFlight ?? 500,
+      warmUp: options.warmUp ?? 500,
+      workers: workerCounts,
+      baselineClients,
+    },
     columns,
     rows,
     rounds: results,
@@ -216,7 +230,13 @@ export const scale: Scenario = {
   options: {
     workers: "worker process counts, one configuration each (default 1,2,4)",
     "in-flight": "runs the workers hold at once, shared out evenly (default 500)",
+    "warm-up": "runs of the unmeasured warm-up batch of each configuration (default 500)",
   },
   run: (context, args) =>
-    runScale(context, { ...args, workers: args.options.workers, inFlight: optionValue(args, "in-flight", 500) }),
+    runScale(context, {
+      ...args,
+      workers: args.options.workers,
+      inFlight: optionValue(args, "in-flight", 500),
+      warmUp: optionValue(args, "warm-up", 500),
+    }),
 };

@@ -1,8 +1,9 @@
 /**
  * Smoke test of the `scale` scenario with tiny numbers (one round, 20 runs,
  * 1 and 2 worker processes holding 6 runs between them, so that the others
- * queue) in the test run's PostgreSQL database: the result has its table and
- * raw rounds, and every run completed. No timing is asserted.
+ * queue, after a warm-up of 4 runs) in the test run's PostgreSQL database:
+ * the result has its table and raw rounds, and every run completed. No
+ * timing is asserted.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -22,11 +23,11 @@ test("the scale scenario measures the baseline and each worker count, and every 
       newStore: (name) => schemaAddress(databaseUrl, `${prefix}_${name}`),
       log: (message) => logs.push(message),
     },
-    { rounds: 1, runs: 20, workers: [1, 2], inFlight: 6, echo: false },
+    { rounds: 1, runs: 20, workers: [1, 2], inFlight: 6, warmUp: 4, echo: false },
   );
 
   const { baselineClients, ...params } = result.params;
-  assert.deepEqual(params, { rounds: 1, runs: 20, steps: 10, inFlight: 6, workers: [1, 2] });
+  assert.deepEqual(params, { rounds: 1, runs: 20, steps: 10, inFlight: 6, warmUp: 4, workers: [1, 2] });
   assert.ok(Array.isArray(baselineClients) && baselineClients.length === 1);
   assert.ok(baselineClients.every((n) => typeof n === "number" && n >= 1 && n <= 20));
   assert.deepEqual(
