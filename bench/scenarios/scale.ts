@@ -6,7 +6,7 @@
  *
  * Each round measures the baseline, then each worker count on a fresh
  * schema: the workers start, a client engine (never started) starts every
- * run up front, and the round ends when `listRuns` shows them all completed.
+ * run up front, and the round ends when the store counts them all completed.
  * The workers hold `inFlight` runs between them (each a `maxRunsInMemory`
  * of its share): the others wait in the store until a worker has room.
  * Before that, the workers warm up on `warmUp` runs of another workflow of
