@@ -38,6 +38,35 @@ export function tempStore(): string {
   return `sqlite:${join(tempDir(), "baton.db")}`;
 }
 
+/**
+ * Runs `sql` on the store at `address` (a `tempStore()`) directly, past the
+ * store: to put it in a state the engine would never write. Tables are
+ * named without a schema.
+ */
+export async function rawSql(address: string, sql: string): Promise<void> {
+  if (address.startsWith("sqlite:")) {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(address.slice("sqlite:".length));
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const url = new URL(address);
+  const schema = url.searchParams.get("schema") ?? "baton";
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: testPostgresUrl });
+  await client.connect();
+  try {
+    await client.query(`SET search_path TO "${schema}"`);
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 /** An engine on a new store (see `tempStore`), quiet, polling fast; started unless `start: false`. */
 export async function startEngine(
   // biome-ignore lint/suspicious/noExplicitAny: any workflow

@@ -5,7 +5,15 @@
 import { BatonError } from "../errors.js";
 import { decodeJson, encodeJson, roundTrip } from "../json.js";
 import type { ErrorInfo, EventMatch, HistoryEventType, RunStatus } from "../types.js";
-import type { EventRecord, EventWaitRecord, NewRun, RecordedEvent, RunRecord, SignalRecord } from "./store.js";
+import type {
+  EventRecord,
+  EventWaitRecord,
+  NewRun,
+  RecordedEvent,
+  RunRecord,
+  SignalRecord,
+  UnreadableRun,
+} from "./store.js";
 
 /** A `runs` row. Integer columns may arrive as strings (PostgreSQL bigint). */
 export interface RunRow {
@@ -116,6 +124,16 @@ export function toHistoryColumns(event: RecordedEvent): { data: string | null; p
 function hasKeys(value: object): boolean {
   for (const key in value) if (Object.hasOwn(value, key)) return true;
   return false;
+}
+
+/** A run claimed by `owner` from `row` whose rows could not be read, with why. */
+export function unreadableRun(row: RunRow, owner: string, error: unknown): UnreadableRun {
+  return {
+    lease: { runId: row.id, owner, token: num(row.lease_token) },
+    lastSeq: num(row.last_seq),
+    ...(row.parent_id === null ? {} : { parentId: row.parent_id }),
+    error,
+  };
 }
 
 /** Maps a `history` row to an event. */

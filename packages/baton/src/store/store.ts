@@ -228,9 +228,25 @@ export interface ClaimRequest {
   reclaim?: string[];
 }
 
+/**
+ * A run claimed under `lease` whose stored rows could not be read (a value
+ * that is not JSON): claimed apart from the others so that it holds none of
+ * them up. The worker fails it.
+ */
+export interface UnreadableRun {
+  lease: Lease;
+  /** The run's `lastSeq` as stored. */
+  lastSeq: number;
+  parentId?: string;
+  /** Why it could not be read. */
+  error: unknown;
+}
+
 /** Result of `claimRuns`. */
 export interface ClaimResult {
   runs: ClaimedRun[];
+  /** Runs claimed too whose rows could not be read; absent when there are none. */
+  unreadable?: UnreadableRun[];
   /** Earliest timer of a waiting run no worker holds (for the workflows asked), if any. */
   nextWakeAt?: number;
 }

@@ -1,8 +1,9 @@
 import type { Clock } from "../clock.js";
 import { BatonError, LeaseLostError } from "../errors.js";
+import { toErrorInfo } from "../json.js";
 import { eventsOnly } from "../store/events-only.js";
 import { newRunRecord } from "../store/rows.js";
-import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice } from "../store/store.js";
+import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice, UnreadableRun } from "../store/store.js";
 import type { Workflow } from "../workflow.js";
 import { type RunEnd, RunExecutor } from "./run-executor.js";
 import type { JournalCreation } from "./run-journal.js";
@@ -305,6 +306,7 @@ export class Worker {
           reclaim: [...this.orphans].filter((runId) => !this.executors.has(runId) && !this.starting.has(runId)),
         });
         claimed = result.runs;
+        for (const run of result.unreadable ?? []) this.failUnreadable(run);
         this.wakeAt(result.nextWakeAt);
       } catch (error) {
         this.options.log("claiming runs failed", error);
@@ -313,6 +315,34 @@ export class Worker {
       for (const run of claimed) this.execute(run, sentAt + this.options.leaseMs);
       if (claimed.length < Math.min(limit, 200)) return;
     }
+  }
+
+  /**
+   * Fails a claimed run whose stored rows could not be read (it cannot be
+   * executed, nor its steps undone): its end names why, and a parent
+   * waiting on it learns of it. Resuming it once its rows are mended runs
+   * it again.
+   */
+  private failUnreadable({ lease, lastSeq, parentId, error }: UnreadableRun): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    const info = toErrorInfo(
+      new BatonError("UNREADABLE_RUN", `run "${lease.runId}" cannot be read from the store: ${reason}`),
+    );
+    this.options.log(`run "${lease.runId}" cannot be read from the store, and fails`, error);
+    const now = this.options.clock.now();
+    this.options.store
+      .appendHistory(lease, {
+        events: [{ seq: lastSeq + 1, type: "run.failed", at: now, error: info }],
+        status: "failed",
+        error: info,
+        now,
+      })
+      .then(
+        () => {
+          if (parentId) this.pokeRun(parentId);
+        },
+        (failure: unknown) => this.options.log(`failing run "${lease.runId}" failed`, failure),
+      );
   }
 
   private execute(claimed: ClaimedRun, leaseUntil: number, creation?: JournalCreation): void {

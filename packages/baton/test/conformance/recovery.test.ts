@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createEngine, defineWorkflow, openStore } from "baton";
-import { eventually, newRun, startEngine, tempStore, wrapStore } from "../helpers.js";
+import { createEngine, defineWorkflow, openStore, type RunFailedError } from "baton";
+import { eventually, newRun, rawSql, startEngine, tempStore, wrapStore } from "../helpers.js";
 
 test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
   const store = tempStore();
@@ -119,6 +119,41 @@ test("a worker at its memory limit takes queued runs as soon as runs leave memor
     results,
     ids.map((_, i) => i),
   );
+});
+
+test("a run whose stored rows cannot be read fails alone, and the runs claimed with it go on", async () => {
+  const store = tempStore();
+  const wf = defineWorkflow("readable", async (ctx, n: number) => {
+    const first = await ctx.step("first", () => n);
+    await ctx.waitForSignal("go");
+    return first * 2;
+  });
+  {
+    await using first = await startEngine([wf], { store });
+    for (let i = 0; i < 3; i++) await first.startRun(wf, i, { id: `readable-${i}` });
+    await eventually(async () => (await first.listRuns({ status: "waiting", limit: 10 })).runs.length === 3);
+  }
+  // A value that is not JSON, as no engine writes it (a hand edit, a bad restore).
+  await rawSql(store, "UPDATE history SET data = '{not json' WHERE run_id = 'readable-1' AND type = 'step.completed'");
+  const warnings: string[] = [];
+  await using second = await startEngine([wf], { store, start: false, logger: { warn: (m) => warnings.push(m) } });
+  // Signalled before the worker starts: its first claim takes all three together.
+  for (let i = 0; i < 3; i++) await second.signal(`readable-${i}`, "go", null);
+  await second.start();
+  await eventually(async () => (await second.listRuns({ status: "completed", limit: 10 })).runs.length === 2);
+  assert.equal(await second.handle("readable-0").result(), 0);
+  assert.equal(await second.handle("readable-2").result(), 4);
+  await assert.rejects(second.handle("readable-1").result(), (error: RunFailedError) => {
+    assert.equal(error.code, "RUN_FAILED");
+    assert.equal(error.error?.code, "UNREADABLE_RUN");
+    assert.match(error.error?.message ?? "", /^run "readable-1" cannot be read from the store: /);
+    return true;
+  });
+  const failed = await second.store.getRun("readable-1");
+  assert.equal(failed?.status, "failed");
+  assert.equal(failed?.leaseOwner, undefined);
+  assert.match(failed?.error?.message ?? "", /^run "readable-1" cannot be read from the store: /);
+  assert.ok(warnings.some((message) => message.includes('run "readable-1" cannot be read')));
 });
 
 test("eviction lets runs waiting for a signal go first and keeps runs whose timer is due soon", async () => {

@@ -16,6 +16,7 @@ import {
   toRecordedEvent,
   toRunRecord,
   toSignalRecord,
+  unreadableRun,
 } from "../rows.js";
 import { runFilterSql } from "../run-filter-sql.js";
 import type {
@@ -28,6 +29,7 @@ import type {
   RunWrite,
   Store,
   StoreNotice,
+  UnreadableRun,
 } from "../store.js";
 import { isAmbiguousError, retryWarning } from "./connection-errors.js";
 import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
@@ -609,23 +611,31 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
           query<SignalRow>(sql.pendingSignalsOf, [ids]),
           events.waitsOf(ids),
         ]);
-        const histories = new Map<string, RecordedEvent[]>();
+        // Rows are read per run, so that one that cannot be read holds up no other.
+        const histories = new Map<string, HistoryRow[]>();
         for (const row of historyRows) {
           const list = histories.get(row.run_id) ?? [];
-          list.push(toRecordedEvent(row));
+          list.push(row);
           histories.set(row.run_id, list);
         }
-        const runs = rows.map((row): ClaimedRun => {
-          const claimed = toRunRecord(row);
-          return {
-            run: claimed,
-            lease: { runId: claimed.id, owner: request.owner, token: claimed.leaseToken },
-            history: histories.get(claimed.id) ?? [],
-            signals: signalRows.filter((signal) => signal.run_id === claimed.id).map(toSignalRecord),
-            eventWaits: eventWaits.get(claimed.id) ?? [],
-          };
-        });
-        return { runs, nextWakeAt };
+        const runs: ClaimedRun[] = [];
+        const unreadable: UnreadableRun[] = [];
+        for (const row of rows) {
+          try {
+            const claimed = toRunRecord(row);
+            runs.push({
+              run: claimed,
+              lease: { runId: claimed.id, owner: request.owner, token: claimed.leaseToken },
+              history: (histories.get(claimed.id) ?? []).map(toRecordedEvent),
+              signals: signalRows.filter((signal) => signal.run_id === claimed.id).map(toSignalRecord),
+              eventWaits: eventWaits.get(claimed.id) ?? [],
+            });
+          } catch (error) {
+            if (!(error instanceof SyntaxError)) throw error; // a value that is not JSON; anything else fails the claim
+            unreadable.push(unreadableRun(row, request.owner, error));
+          }
+        }
+        return { runs, ...(unreadable.length > 0 ? { unreadable } : {}), nextWakeAt };
       });
     },
 

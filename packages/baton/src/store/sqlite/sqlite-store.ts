@@ -20,6 +20,7 @@ import {
   toRecordedEvent,
   toRunRecord,
   toSignalRecord,
+  unreadableRun,
 } from "../rows.js";
 import { runFilterSql } from "../run-filter-sql.js";
 import type {
@@ -35,6 +36,7 @@ import type {
   RunWrite,
   SignalRecord,
   Store,
+  UnreadableRun,
 } from "../store.js";
 import { createSqliteEvents } from "./sqlite-events.js";
 import { createSqliteNotices } from "./sqlite-notices.js";
@@ -399,17 +401,24 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           limit: request.limit,
         }) as RunRow[];
         const next = statements().nextWake.get({ now: request.now, workflows }) as { at: number | null };
-        const runs = rows.map((row): ClaimedRun => {
-          const run = toRunRecord(row);
-          return {
-            run,
-            lease: { runId: run.id, owner: request.owner, token: run.leaseToken },
-            history: (statements().history.all(run.id) as HistoryRow[]).map(toRecordedEvent),
-            signals: signalsOf(run.id),
-            eventWaits: statements().events.waitsOf(run.id),
-          };
-        });
-        return { runs, nextWakeAt: next.at ?? undefined };
+        const runs: ClaimedRun[] = [];
+        const unreadable: UnreadableRun[] = [];
+        for (const row of rows) {
+          try {
+            const run = toRunRecord(row);
+            runs.push({
+              run,
+              lease: { runId: run.id, owner: request.owner, token: run.leaseToken },
+              history: (statements().history.all(run.id) as HistoryRow[]).map(toRecordedEvent),
+              signals: signalsOf(run.id),
+              eventWaits: statements().events.waitsOf(run.id),
+            });
+          } catch (error) {
+            if (!(error instanceof SyntaxError)) throw error; // a value that is not JSON; anything else fails the claim
+            unreadable.push(unreadableRun(row, request.owner, error));
+          }
+        }
+        return { runs, ...(unreadable.length > 0 ? { unreadable } : {}), nextWakeAt: next.at ?? undefined };
       });
     },
 
