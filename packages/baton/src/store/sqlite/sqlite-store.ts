@@ -104,9 +104,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   // an index built on a large table sorts in them rather than in memory.)
   const tempInMemory = () => db.pragma("temp_store = MEMORY");
   tempInMemory();
-  const batcher = createWriteBatcher(db);
   const log = options.log ?? ((message, error) => console.warn(`[baton] ${message}`, error ?? ""));
   const notices = createSqliteNotices(db, path, log);
+  const batcher = createWriteBatcher(db, () => notices.committed());
 
   let sql: ReturnType<typeof prepare> | undefined;
   const migrate = (): number[] => {

@@ -33,9 +33,10 @@ const maxBatchMs = 10;
 /**
  * Group commit for SQLite. Each write runs under its own savepoint, so one
  * rejected write (a lost lease, a bad value) rolls back alone while the others
- * commit; every caller is released only after `COMMIT` returned.
+ * commit; every caller is released only after `COMMIT` returned. `committed`
+ * is called after each commit.
  */
-export function createWriteBatcher(db: Database.Database): WriteBatcher {
+export function createWriteBatcher(db: Database.Database, committed: () => void = () => {}): WriteBatcher {
   let queue: Queued[] = [];
   let scheduled: Promise<void> | undefined;
   // Prepared once: \`exec\` would parse these statements again for every write.
@@ -108,6 +109,7 @@ export function createWriteBatcher(db: Database.Database): WriteBatcher {
       if (result.ok) item.resolve(result.value);
       else item.reject(result.value);
     });
+    committed();
   };
 
   const schedule = () => {
