@@ -287,6 +287,7 @@ export class Worker {
         return;
       }
       let claimed: ClaimedRun[];
+      let taken = 0; // claimed ones and unreadable ones
       let sentAt = 0;
       try {
         if (!this.orphansRead) {
@@ -306,14 +307,16 @@ export class Worker {
           reclaim: [...this.orphans].filter((runId) => !this.executors.has(runId) && !this.starting.has(runId)),
         });
         claimed = result.runs;
-        for (const run of result.unreadable ?? []) this.failUnreadable(run);
+        const unreadable = result.unreadable ?? [];
+        for (const run of unreadable) this.failUnreadable(run);
+        taken = claimed.length + unreadable.length;
         this.wakeAt(result.nextWakeAt);
       } catch (error) {
         this.options.log("claiming runs failed", error);
         return;
       }
       for (const run of claimed) this.execute(run, sentAt + this.options.leaseMs);
-      if (claimed.length < Math.min(limit, 200)) return;
+      if (taken < Math.min(limit, 200)) return;
     }
   }
 

@@ -611,7 +611,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
           query<SignalRow>(sql.pendingSignalsOf, [ids]),
           events.waitsOf(ids),
         ]);
-        // Rows are read per run, so that one that cannot be read holds up no other.
+        // Rows are decoded per run, so that one that cannot be decoded holds up no other.
         const histories = new Map<string, HistoryRow[]>();
         for (const row of historyRows) {
           const list = histories.get(row.run_id) ?? [];
