@@ -127,3 +127,18 @@ export class LeaseLostError extends BatonError {
     this.name = "LeaseLostError";
   }
 }
+
+/**
+ * A run's stored rows could not be read (a value that is not JSON, as a hand
+ * edit or a bad restore may leave). Code `UNREADABLE_RUN`; `cause` is the
+ * parse error.
+ */
+export class UnreadableRunError extends BatonError {
+  readonly runId: string;
+  constructor(runId: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super("UNREADABLE_RUN", `run "${runId}" cannot be read from the store: ${reason}`, { cause });
+    this.name = "UnreadableRunError";
+    this.runId = runId;
+  }
+}

@@ -28,6 +28,7 @@ export {
   RunFailedError,
   StepFailedError,
   TimeoutError,
+  UnreadableRunError,
   ValidationError,
 } from "./errors.js";
 export { defaultStore, type OpenStoreOptions, openStore } from "./store/open-store.js";

@@ -34,12 +34,15 @@ const statusOfCode: Record<string, ApiError["status"]> = {
   INVALID_MATCH: 400,
   INVALID_EVENT_ID: 400,
   NOT_SERIALIZABLE: 400,
+  // The store's data, not the request, is at fault; the answer says which run and why.
+  UNREADABLE_RUN: 500,
 };
 
 /**
  * The answer for an error a handler threw: library errors of the caller's
- * making map to 4xx by their code; anything else is a 500 that says no more
- * than "internal error" (the details go to the log).
+ * making map to 4xx by their code, a run that cannot be read to a 500 that
+ * names it; anything else is a 500 that says no more than "internal error"
+ * (the details go to the log).
  */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;

@@ -30,9 +30,19 @@ export function apiWorkflows() {
   return [greet, approval, flaky, typed];
 }
 
-/** An engine on a new store (the kind under test) and the API over it, with tokens. */
-export async function startApi(options: { tokens?: boolean; bodyLimit?: number } = {}) {
-  const engine: Engine = await startEngine(apiWorkflows());
+/**
+ * An engine on a new store (the kind under test, or `store`) and the API
+ * over it, with tokens. The API's errors go to `logError` (default: standard error).
+ */
+export async function startApi(
+  options: {
+    tokens?: boolean;
+    bodyLimit?: number;
+    store?: string;
+    logError?: (message: string, error: unknown) => void;
+  } = {},
+) {
+  const engine: Engine = await startEngine(apiWorkflows(), options.store ? { store: options.store } : {});
   const app = createApp({
     engine,
     bodyLimit: options.bodyLimit,
@@ -44,7 +54,7 @@ export async function startApi(options: { tokens?: boolean; bodyLimit?: number }
             { token: operatorToken, role: "operator" },
             { token: readerToken, role: "reader" },
           ],
-    logger: { error: (message, error) => console.error(message, error) },
+    logger: { error: options.logError ?? ((message, error) => console.error(message, error)) },
   });
   /** Sends a request as `token` (operator by default); `json` becomes a JSON body. */
   const call = (

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { eventually } from "../../baton/test/helpers.js";
+import { eventually, rawSql, tempStore } from "../../baton/test/helpers.js";
 import { startApi } from "./api-helpers.js";
 
 type Json = Record<string, unknown> & { error?: { code: string; message: string; issues?: unknown[] } };
@@ -207,4 +207,24 @@ test("health and ready answer without a token", async () => {
   await using api = await startApi();
   assert.deepEqual(await json(await api.call("/api/health", { token: null })), { status: "ok" });
   assert.deepEqual(await json(await api.call("/api/ready", { token: null })), { status: "ready" });
+});
+
+test("a run whose stored rows are not JSON: 500 with UNREADABLE_RUN naming it, and the others still read", async () => {
+  const store = tempStore();
+  const logged: string[] = [];
+  await using api = await startApi({ store, logError: (message) => logged.push(message) });
+  for (const id of ["intact", "damaged"]) {
+    await api.call("/api/runs", { json: { workflow: "greet", input: { name: id }, id } });
+    await api.engine.handle(id).result();
+  }
+  // A value that is not JSON, as no engine writes it (a hand edit, a bad restore).
+  await rawSql(store, "UPDATE history SET data = '{not json' WHERE run_id = 'damaged' AND type = 'step.completed'");
+  const damaged = await api.call("/api/runs/damaged");
+  assert.equal(damaged.status, 500);
+  const error = (await json(damaged)).error;
+  assert.equal(error?.code, "UNREADABLE_RUN");
+  assert.match(error?.message ?? "", /^run "damaged" cannot be read from the store: /);
+  assert.equal(logged.length, 1);
+  assert.equal((await api.call("/api/runs/intact")).status, 200);
+  assert.equal((await api.call("/api/runs?workflow=greet")).status, 200);
 });

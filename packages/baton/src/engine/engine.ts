@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import { v7 as uuidv7 } from "uuid";
 import { type Clock, systemClock } from "../clock.js";
 import { type Duration, toMilliseconds } from "../duration.js";
-import { BatonError, RunFailedError } from "../errors.js";
+import { BatonError, RunFailedError, UnreadableRunError } from "../errors.js";
 import { roundTrip } from "../json.js";
 import { openStore } from "../store/open-store.js";
 import { runNotFound } from "../store/rows.js";
@@ -90,7 +90,7 @@ export interface Engine extends AsyncDisposable {
   listWorkflows(): WorkflowInfo[];
   /** A handle on an existing run. */
   handle<O = unknown>(runId: string): RunHandle<O>;
-  /** A run with its steps, attempts, children and pending signals. @throws `RUN_NOT_FOUND`. */
+  /** A run with its steps, attempts, children and pending signals. @throws `RUN_NOT_FOUND`; `UNREADABLE_RUN` when its stored rows are not JSON. */
   getRun(runId: string): Promise<Run>;
   /** Runs, newest first, filtered and paged. */
   listRuns(filter?: RunFilter): Promise<RunPage>;
@@ -287,13 +287,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     async getRun(runId) {
-      const run = await requireRun(runId);
-      const [history, children, signals] = await Promise.all([
-        store.getHistory(runId),
-        store.listRuns({ parentId: runId, limit: 1000 }),
-        store.listPendingSignals(runId),
-      ]);
-      return toRun(run, history, children.runs.reverse(), signals);
+      try {
+        const run = await requireRun(runId);
+        const [history, children, signals] = await Promise.all([
+          store.getHistory(runId),
+          store.listRuns({ parentId: runId, limit: 1000 }),
+          store.listPendingSignals(runId),
+        ]);
+        return toRun(run, history, children.runs.reverse(), signals);
+      } catch (error) {
+        throw error instanceof SyntaxError ? new UnreadableRunError(runId, error) : error;
+      }
     },
 
     async listRuns(filter = {}) {

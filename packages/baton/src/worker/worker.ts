@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import { BatonError, LeaseLostError } from "../errors.js";
+import { BatonError, LeaseLostError, UnreadableRunError } from "../errors.js";
 import { toErrorInfo } from "../json.js";
 import { eventsOnly } from "../store/events-only.js";
 import { newRunRecord } from "../store/rows.js";
@@ -327,10 +327,7 @@ export class Worker {
    * it again.
    */
   private failUnreadable({ lease, lastSeq, parentId, error }: UnreadableRun): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    const info = toErrorInfo(
-      new BatonError("UNREADABLE_RUN", `run "${lease.runId}" cannot be read from the store: ${reason}`),
-    );
+    const info = toErrorInfo(new UnreadableRunError(lease.runId, error));
     this.options.log(`run "${lease.runId}" cannot be read from the store, and fails`, error);
     const now = this.options.clock.now();
     this.options.store

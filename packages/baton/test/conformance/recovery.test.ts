@@ -157,6 +157,8 @@ test("a run whose stored rows cannot be read fails alone, and the runs claimed w
   assert.equal(failed?.leaseOwner, undefined);
   assert.match(failed?.error?.message ?? "", /^run "readable-1" cannot be read from the store: /);
   assert.ok(warnings.some((message) => message.includes('run "readable-1" cannot be read')));
+  await assert.rejects(second.getRun("readable-1"), { name: "UnreadableRunError", code: "UNREADABLE_RUN" });
+  assert.equal((await second.getRun("readable-0")).status, "completed");
 });
 
 test("eviction lets runs waiting for a signal go first and keeps runs whose timer is due soon", async () => {
