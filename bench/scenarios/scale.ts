@@ -116,7 +116,7 @@ async function measureWorkers(
   workers: number,
   runs: number,
   steps: number,
-  options: ScaleOptions,
+  options: ScaleOptions & { inFlight: number; warmUp: number },
 ) {
   const client = createEngine({
     store,
@@ -128,12 +128,11 @@ async function measureWorkers(
     const processes = await startWorkers(workers, store, {
       prefix: `w${workers}-`,
       echo: options.echo ?? true,
-      maxRunsInMemory: Math.ceil((options.inFlight ?? 500) / workers),
+      maxRunsInMemory: Math.ceil(options.inFlight / workers),
     });
     try {
       const batchOptions = options.timeoutMs ? { timeoutMs: options.timeoutMs } : {};
-      const warmUp = options.warmUp ?? 500;
-      if (warmUp > 0) await runBatch(client, clockedSteps, () => ({ steps }), warmUp, batchOptions);
+      if (options.warmUp > 0) await runBatch(client, clockedSteps, () => ({ steps }), options.warmUp, batchOptions);
       const meter = startCpuMeter(processes.pids);
       const timings = await runBatch(client, stepsWorkflow, () => ({ steps }), runs, batchOptions);
       return { timings, cpu: meter.stop(), stderr: processes.stderr };
@@ -154,6 +153,7 @@ export async function runScale(context: ScenarioContext, options: ScaleOptions):
   const workerCounts = options.workers ?? [1, 2, 4];
   const steps = options.steps ?? 10;
   const { runs, rounds } = options;
+  const sizes = { ...options, inFlight: options.inFlight ?? 500, warmUp: options.warmUp ?? 500 };
   const results: ScaleRound[] = [];
   for (let round = 1; round <= rounds; round++) {
     const clients = Math.max(1, Math.min(runs, (await freeConnections(postgresUrl)) - 10));
@@ -165,7 +165,7 @@ export async function runScale(context: ScenarioContext, options: ScaleOptions):
     const engine: ScaleRound["engine"] = [];
     for (const workers of workerCounts) {
       const store = context.newStore(`scale_r${round}_w${workers}`);
-      const { timings, cpu, stderr } = await measureWorkers(context, store, workers, runs, steps, options);
+      const { timings, cpu, stderr } = await measureWorkers(context, store, workers, runs, steps, sizes);
       const figures = measured(timings, steps);
       engine.push({
         workers,
@@ -209,8 +209,8 @@ export async function runScale(context: ScenarioContext, options: ScaleOptions):
       rounds,
       runs,
       steps,
-      inFlight: options.inFlight ?? 500,
-      warmUp: options.warmUp ?? 500,
+      inFlight: sizes.inFlight,
+      warmUp: sizes.warmUp,
       workers: workerCounts,
       baselineClients,
     },
