@@ -93,7 +93,8 @@ export class WorkflowRuntime {
    */
   private readonly waiters: ({ resolve: (v: unknown) => void; reject: (e: unknown) => void } | undefined)[] = [];
   private handlerEntries?: Map<string, (payload: unknown) => void>;
-  private readonly errorPositions = new WeakMap<object, number>();
+  /** Where each failure delivered to the code came from (made at the first failure). */
+  private errorPositions?: WeakMap<object, number>;
   private lastFailure?: number;
   private outcome?: RuntimeOutcome;
   private pumping = false;
@@ -231,6 +232,7 @@ export class WorkflowRuntime {
           call.kind === "child"
             ? childFailure(call.child?.id ?? call.recorded?.childId ?? "", resolution.outcome.error)
             : stepFailure(call.name, call.position, resolution.outcome.error);
+        this.errorPositions ??= new WeakMap();
         this.errorPositions.set(error, call.position);
         this.lastFailure = call.position;
         waiter.reject(error);
@@ -247,7 +249,7 @@ export class WorkflowRuntime {
 
   private causeOf(error: unknown): number | undefined {
     for (let e = error; e instanceof Error; e = e.cause) {
-      const position = this.errorPositions.get(e);
+      const position = this.errorPositions?.get(e);
       if (position !== undefined) return position;
     }
     return this.lastFailure;

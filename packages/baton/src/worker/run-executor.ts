@@ -24,7 +24,7 @@ import { nextTurn } from "../next-turn.js";
 import { stepRetryPolicy } from "../retry-policy.js";
 import { type CallOutcome, foldHistory, type HistoryState } from "../runtime/history-state.js";
 import { type IssuedCall, type RuntimeOutcome, WorkflowRuntime } from "../runtime/workflow-runtime.js";
-import type { ClaimedRun, RecordedEvent, Store } from "../store/store.js";
+import type { ClaimedRun, Lease, RecordedEvent, Store } from "../store/store.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
 import type { StepContext, Workflow } from "../workflow.js";
 import { ChildWaits } from "./child-waits.js";
@@ -92,8 +92,10 @@ export class RunExecutor implements AttemptHost {
   private readonly state: HistoryState;
   private readonly runtime: WorkflowRuntime;
   private readonly signals: SignalMatcher;
-  private readonly events: EventMatcher;
-  private readonly children: ChildWaits;
+  /** Made on first use (most runs wait for no event and start no child): see `events`, `children`. */
+  private eventMatcher?: EventMatcher;
+  private childWaits?: ChildWaits;
+  private readonly lease: Lease;
   /** Final step failures recorded after the workflow settled (a resume retries them). */
   private readonly lateFailures: number[] = [];
   /** Not in the store yet: the journal's first write creates the run. */
@@ -129,6 +131,7 @@ export class RunExecutor implements AttemptHost {
     }
     // Closures below keep `lease`, not `claimed`: the claimed history and run record are not kept in memory.
     const lease = claimed.lease;
+    this.lease = lease;
     this.journal = new RunJournal(
       host.store,
       lease,
@@ -162,28 +165,43 @@ export class RunExecutor implements AttemptHost {
       },
     });
     this.signals.add(claimed.signals);
-    this.events = new EventMatcher({
+    if (claimed.eventWaits.length > 0) this.events.add(claimed.eventWaits);
+    if (claimed.run.deadlineAt !== undefined) this.armDeadline(claimed.run.deadlineAt);
+    if (claimed.run.cancelRequested && !this.cancelRecorded) this.cancel();
+  }
+
+  /** The run's event waits, made on first use. */
+  private get events(): EventMatcher {
+    this.eventMatcher ??= new EventMatcher({
       active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
       recording: () => !this.isStopped && !this.isDraining,
       waits: this.waits,
       register: (wait) => this.journal.note({ eventWaits: [wait] }),
-      close: (position) => host.store.closeEventWait(lease, position),
+      close: (position) => this.host.store.closeEventWait(this.lease, position),
       resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
       failed: (error) => this.fail(error),
     });
-    this.events.add(claimed.eventWaits);
-    this.children = new ChildWaits({
+    return this.eventMatcher;
+  }
+
+  /** The run's children, made on first use. */
+  private get children(): ChildWaits {
+    this.childWaits ??= new ChildWaits({
       runId: this.runId,
-      clock: host.clock,
-      workflows: host.workflows,
+      clock: this.host.clock,
+      workflows: this.host.workflows,
       stopped: () => this.isStopped,
       started: (event, child) =>
-        this.deliverAfter(this.record(event, { children: [child] }).committed, () => host.childCreated()),
+        this.deliverAfter(this.record(event, { children: [child] }).committed, () => this.host.childCreated()),
       resolve: (position, outcome, event) => this.resolveCall(position, outcome, {}, event),
       refresh: () => void this.refresh(),
     });
-    if (claimed.run.deadlineAt !== undefined) this.armDeadline(claimed.run.deadlineAt);
-    if (claimed.run.cancelRequested && !this.cancelRecorded) this.cancel();
+    return this.childWaits;
+  }
+
+  /** Something the run waits for besides its timers: a signal, an event or a child. */
+  private get awaitsOthers(): boolean {
+    return this.signals.waiting || (this.eventMatcher?.waiting ?? false) || (this.childWaits?.size ?? 0) > 0;
   }
 
   /** Starts (or re-executes) the workflow function. */
@@ -204,7 +222,7 @@ export class RunExecutor implements AttemptHost {
       !this.runtime.settled &&
       this.inFlight.size === 0 &&
       this.journal.idle &&
-      (this.waits.size > 0 || this.signals.waiting || this.events.waiting || this.children.size > 0)
+      (this.waits.size > 0 || this.awaitsOthers)
     );
   }
 
@@ -267,8 +285,10 @@ export class RunExecutor implements AttemptHost {
         if (inbox.cancelRequested) this.cancel();
         this.signals.add(inbox.signals);
         this.signals.match();
-        this.events.add(inbox.eventWaits);
-        this.events.match();
+        if (inbox.eventWaits.length > 0 || this.eventMatcher) {
+          this.events.add(inbox.eventWaits);
+          this.events.match();
+        }
         for (const child of inbox.finishedChildren) this.children.finished(child);
         this.journal.handledPoke(inbox.pokeSeq);
       } while ((this.refreshAgain || this.wantedPokeSeq > this.journal.handledPokeSeq) && !this.isStopped);
@@ -345,7 +365,7 @@ export class RunExecutor implements AttemptHost {
     if (this.phase === "compensating") return "compensating";
     if (this.phase === "finished") return undefined;
     if (this.inFlight.size > 0) return "running";
-    const waiting = this.waits.size > 0 || this.signals.waiting || this.events.waiting || this.children.size > 0;
+    const waiting = this.waits.size > 0 || this.awaitsOthers;
     return waiting && !this.runtime.settled ? "waiting" : "running";
   }
 
@@ -359,8 +379,8 @@ export class RunExecutor implements AttemptHost {
   private dropWork(reason: () => unknown): void {
     this.waits.cancelAll();
     this.signals.clearWaits();
-    this.events.clearWaits();
-    this.children.clear();
+    this.eventMatcher?.clearWaits();
+    this.childWaits?.clear();
     if (this.inFlight.size > 0) this.inFlight.abortAll(reason());
   }
 

@@ -28,7 +28,8 @@ export interface SignalHost {
  */
 export class SignalMatcher {
   private readonly pending: SignalRecord[] = [];
-  private readonly known = new Set<number>();
+  /** Ids of the signals taken (made at the first signal). */
+  private known?: Set<number>;
   private readonly waits: IssuedCall[] = [];
 
   constructor(
@@ -44,7 +45,8 @@ export class SignalMatcher {
   /** Adds signals read from the store (those already known or consumed are skipped). */
   add(signals: SignalRecord[]): void {
     for (const signal of signals) {
-      if (this.known.has(signal.id) || this.consumed.has(signal.id)) continue;
+      if (this.known?.has(signal.id) || this.consumed.has(signal.id)) continue;
+      this.known ??= new Set();
       this.known.add(signal.id);
       this.pending.push(signal);
     }

@@ -5,7 +5,7 @@ import { eventsOnly } from "../store/events-only.js";
 import { newRunRecord } from "../store/rows.js";
 import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice, UnreadableRun } from "../store/store.js";
 import type { Workflow } from "../workflow.js";
-import { type RunEnd, RunExecutor } from "./run-executor.js";
+import { type ExecutorHost, type RunEnd, RunExecutor } from "./run-executor.js";
 import type { JournalCreation } from "./run-journal.js";
 
 /**
@@ -345,41 +345,42 @@ export class Worker {
       );
   }
 
+  /** What every executor of this worker asks of it (one object for all: it holds nothing of a run). */
+  private hostOfExecutors?: ExecutorHost;
+  private get executorHost(): ExecutorHost {
+    this.hostOfExecutors ??= {
+      store: this.options.store,
+      clock: this.options.clock,
+      leaseMs: this.options.leaseMs,
+      workflows: this.options.workflows,
+      detached: (runId, end) => {
+        this.executors.delete(runId);
+        if (this.full) {
+          this.full = false;
+          this.poke();
+        }
+        this.options.onDetached(runId, end);
+        if (end?.parentId) this.pokeRun(end.parentId);
+      },
+      childCreated: () => this.poke(),
+      cancelChild: async (childId) => {
+        try {
+          await this.options.store.requestCancel(childId, this.options.clock.now());
+        } catch (error) {
+          if (!(error instanceof BatonError && error.code === "RUN_FINISHED")) throw error;
+        }
+        this.cancelRun(childId);
+      },
+      log: this.options.log,
+    };
+    return this.hostOfExecutors;
+  }
+
   private execute(claimed: ClaimedRun, leaseUntil: number, creation?: JournalCreation): void {
     const workflow = this.options.workflows.get(claimed.run.workflow);
     if (!workflow)
       throw new BatonError("UNKNOWN_WORKFLOW", `claimed run of unknown workflow "${claimed.run.workflow}"`);
-    const executor = new RunExecutor(
-      {
-        store: this.options.store,
-        clock: this.options.clock,
-        leaseMs: this.options.leaseMs,
-        workflows: this.options.workflows,
-        detached: (runId, end) => {
-          this.executors.delete(runId);
-          if (this.full) {
-            this.full = false;
-            this.poke();
-          }
-          this.options.onDetached(runId, end);
-          if (end?.parentId) this.pokeRun(end.parentId);
-        },
-        childCreated: () => this.poke(),
-        cancelChild: async (childId) => {
-          try {
-            await this.options.store.requestCancel(childId, this.options.clock.now());
-          } catch (error) {
-            if (!(error instanceof BatonError && error.code === "RUN_FINISHED")) throw error;
-          }
-          this.cancelRun(childId);
-        },
-        log: this.options.log,
-      },
-      workflow,
-      claimed,
-      leaseUntil,
-      creation,
-    );
+    const executor = new RunExecutor(this.executorHost, workflow, claimed, leaseUntil, creation);
     // A claim's new token ends any earlier execution of the run here.
     this.executors.get(claimed.run.id)?.leaseLost();
     this.executors.set(claimed.run.id, executor);
