@@ -69,7 +69,7 @@ export interface RuntimeHost {
   /** `ctx.onSignal(name)` was registered. */
   handlerRegistered(name: string): void;
   /** The workflow function settled (or was stopped). Called once. */
-  settled(outcome: RuntimeOutcome): void;
+  workflowSettled(outcome: RuntimeOutcome): void;
   /** Every queued resolution has been delivered. */
   quiet(): void;
   /** The time now (epoch ms), for waits the code asks for relative to now. */
@@ -162,7 +162,7 @@ export class WorkflowRuntime {
       }
     }
     this.outcome = outcome;
-    this.host.settled(outcome);
+    this.host.workflowSettled(outcome);
   }
 
   private schedulePump(): void {

@@ -23,7 +23,12 @@ import { roundTrip, toErrorInfo } from "../json.js";
 import { nextTurn } from "../next-turn.js";
 import { stepRetryPolicy } from "../retry-policy.js";
 import { type CallOutcome, foldHistory, type HistoryState } from "../runtime/history-state.js";
-import { type IssuedCall, type RuntimeOutcome, WorkflowRuntime } from "../runtime/workflow-runtime.js";
+import {
+  type IssuedCall,
+  type RuntimeHost,
+  type RuntimeOutcome,
+  WorkflowRuntime,
+} from "../runtime/workflow-runtime.js";
 import type { ClaimedRun, Lease, RecordedEvent, Store } from "../store/store.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
 import type { StepContext, Workflow } from "../workflow.js";
@@ -31,8 +36,14 @@ import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
 import { compensateRun } from "./compensate-run.js";
 import { EventMatcher } from "./event-matcher.js";
-import { type JournalCreation, type JournalExtras, type Recorded, RunJournal } from "./run-journal.js";
-import { SignalMatcher } from "./signal-matcher.js";
+import {
+  type JournalCreation,
+  type JournalExtras,
+  type JournalHooks,
+  type Recorded,
+  RunJournal,
+} from "./run-journal.js";
+import { type SignalHost, SignalMatcher } from "./signal-matcher.js";
 import {
   type AttemptHost,
   type AttemptOutcome,
@@ -72,7 +83,7 @@ type NewEvent = Omit<RecordedEvent, "seq" | "at">;
 const noExtras: JournalExtras = Object.freeze({});
 
 /** One run in a worker's memory. */
-export class RunExecutor implements AttemptHost {
+export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, SignalHost {
   readonly runId: string;
   readonly parentId?: string;
   readonly clock: Clock;
@@ -132,38 +143,11 @@ export class RunExecutor implements AttemptHost {
     // Closures below keep `lease`, not `claimed`: the claimed history and run record are not kept in memory.
     const lease = claimed.lease;
     this.lease = lease;
-    this.journal = new RunJournal(
-      host.store,
-      lease,
-      host.clock,
-      claimed.run,
-      {
-        snapshot: () => ({ status: this.status(), wakeAt: this.waits.next() }),
-        failed: (error) => this.fail(error),
-      },
-      creation,
-    );
-    this.runtime = new WorkflowRuntime(workflow, { id: claimed.run.id, input: claimed.run.input }, this.state, {
-      startCall: (call) => this.startCall(call),
-      handlerRegistered: () => this.signals.match(),
-      settled: (outcome) => void this.settle(outcome).catch((error) => this.fail(error)),
-      quiet: () => this.journal.sync(),
-      now: () => this.clock.now(),
-      stepKey: () => currentStepKey(this.runId, this.inFlight),
-    });
-    this.signals = new SignalMatcher(this.state.consumedSignals, {
-      active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
-      handlers: () => this.runtime.handlerNames(),
-      waits: this.waits,
-      resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
-      deliverToHandler: (name, payload, signalId) => {
-        const { seq, at } = this.record(
-          { type: "signal.received", name, payload, signalId },
-          { consumedSignals: [signalId] },
-        );
-        this.runtime.deliver({ kind: "handler", seq, at, name, payload });
-      },
-    });
+    this.journal = new RunJournal(host.store, lease, host.clock, claimed.run, this, creation);
+    // The executor is the host of its journal, runtime and signal matcher
+    // (rather than objects of closures: a run in memory keeps fewer objects).
+    this.runtime = new WorkflowRuntime(workflow, { id: claimed.run.id, input: claimed.run.input }, this.state, this);
+    this.signals = new SignalMatcher(this.state.consumedSignals, this);
     this.signals.add(claimed.signals);
     if (claimed.eventWaits.length > 0) this.events.add(claimed.eventWaits);
     if (claimed.run.deadlineAt !== undefined) this.armDeadline(claimed.run.deadlineAt);
@@ -202,6 +186,67 @@ export class RunExecutor implements AttemptHost {
   /** Something the run waits for besides its timers: a signal, an event or a child. */
   private get awaitsOthers(): boolean {
     return this.signals.waiting || (this.eventMatcher?.waiting ?? false) || (this.childWaits?.size ?? 0) > 0;
+  }
+
+  // ---- what the journal, the runtime and the signal matcher ask of the run ----
+
+  /** Status and next wake-up to write (`JournalHooks`). */
+  snapshot(): { status: RunStatus | undefined; wakeAt: number | undefined } {
+    return { status: this.status(), wakeAt: this.waits.next() };
+  }
+
+  /** A write failed (`JournalHooks`): the run leaves memory. */
+  writeFailed(error: unknown): void {
+    this.fail(error);
+  }
+
+  /** `ctx.onSignal` was registered (`RuntimeHost`): pending signals may go to it now. */
+  handlerRegistered(): void {
+    this.signals.match();
+  }
+
+  /** The workflow function settled (`RuntimeHost`). */
+  workflowSettled(outcome: RuntimeOutcome): void {
+    void this.settle(outcome).catch((error) => this.fail(error));
+  }
+
+  /** Every queued resolution was delivered (`RuntimeHost`). */
+  quiet(): void {
+    this.journal.sync();
+  }
+
+  /** The time now (`RuntimeHost`). */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** The key of the step whose body is executing here (`RuntimeHost`). */
+  stepKey(): string | undefined {
+    return currentStepKey(this.runId, this.inFlight);
+  }
+
+  /** False once the run stopped or settled (`SignalHost`). */
+  signalsActive(): boolean {
+    return !this.isStopped && this.phase === "running" && !this.runtime.settled;
+  }
+
+  /** Signal names with an `onSignal` handler (`SignalHost`). */
+  handlerNames(): string[] {
+    return this.runtime.handlerNames();
+  }
+
+  /** Records and delivers the outcome of a signal wait (`SignalHost`). */
+  resolveSignal(call: IssuedCall, outcome: CallOutcome, extras: JournalExtras, event: NewEvent): void {
+    this.resolveCall(call.position, outcome, extras, event);
+  }
+
+  /** Records a signal and gives it to its handler (`SignalHost`). */
+  deliverToHandler(name: string, payload: unknown, signalId: number): void {
+    const { seq, at } = this.record(
+      { type: "signal.received", name, payload, signalId },
+      { consumedSignals: [signalId] },
+    );
+    this.runtime.deliver({ kind: "handler", seq, at, name, payload });
   }
 
   /** Starts (or re-executes) the workflow function. */
@@ -417,7 +462,8 @@ export class RunExecutor implements AttemptHost {
 
   // ---- calls ------------------------------------------------------------------
 
-  private startCall(call: IssuedCall): void {
+  /** Does the real work of a call (`RuntimeHost`). */
+  startCall(call: IssuedCall): void {
     if (this.cancelRecorded) return; // the run stops here: nothing new starts after a cancel
     const work =
       call.kind === "step"

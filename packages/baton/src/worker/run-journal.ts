@@ -25,7 +25,7 @@ export interface JournalHooks {
   /** The run's status (undefined: leave it) and next wake-up, to write with each progress. */
   snapshot(): { status: RunStatus | undefined; wakeAt: number | undefined };
   /** A write failed; the journal is closed. */
-  failed(error: unknown): void;
+  writeFailed(error: unknown): void;
 }
 
 /** An event the journal has taken. */
@@ -135,7 +135,7 @@ export class RunJournal {
   flush(): Promise<void> {
     if (this.pending) return this.pending;
     this.pending = this.last.then(afterTurn).then(this.take);
-    this.pending.catch(ignore); // a failed write is reported through hooks.failed; callers may ignore it
+    this.pending.catch(ignore); // a failed write is reported through hooks.writeFailed; callers may ignore it
     return this.pending;
   }
 
@@ -224,7 +224,7 @@ export class RunJournal {
       },
       (error: unknown) => {
         this.closed = true;
-        this.hooks.failed(error);
+        this.hooks.writeFailed(error);
         throw error;
       },
     );

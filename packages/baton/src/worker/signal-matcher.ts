@@ -7,12 +7,12 @@ import type { JournalExtras } from "./run-journal.js";
 /** What signal matching needs from its run. */
 export interface SignalHost {
   /** False once the run stopped or settled: signals stay unconsumed. */
-  active(): boolean;
+  signalsActive(): boolean;
   /** Signal names with an `onSignal` handler. */
-  handlers(): string[];
+  handlerNames(): string[];
   waits: ClockWaits;
   /** Records and delivers the outcome of a signal wait. */
-  resolve(
+  resolveSignal(
     call: IssuedCall,
     outcome: CallOutcome,
     extras: JournalExtras,
@@ -60,7 +60,12 @@ export class SignalMatcher {
         const index = this.waits.indexOf(call);
         if (!fired || index < 0 || inactive()) return;
         this.waits.splice(index, 1);
-        this.host.resolve(call, { ok: true, value: undefined }, {}, { type: "signal.timed_out", name: call.name });
+        this.host.resolveSignal(
+          call,
+          { ok: true, value: undefined },
+          {},
+          { type: "signal.timed_out", name: call.name },
+        );
       });
     }
     this.match();
@@ -73,8 +78,8 @@ export class SignalMatcher {
 
   /** Hands out every signal that has a taker. */
   match(): void {
-    if (!this.host.active()) return;
-    const handlers = new Set(this.host.handlers());
+    if (!this.host.signalsActive()) return;
+    const handlers = new Set(this.host.handlerNames());
     for (let i = 0; i < this.pending.length; ) {
       const signal = this.pending[i] as SignalRecord;
       const wait = this.waits.find((w) => w.name === signal.name);
@@ -82,7 +87,7 @@ export class SignalMatcher {
         this.pending.splice(i, 1);
         this.waits.splice(this.waits.indexOf(wait), 1);
         this.host.waits.cancel(`signal:${wait.position}`);
-        this.host.resolve(
+        this.host.resolveSignal(
           wait,
           { ok: true, value: signal.payload },
           { consumedSignals: [signal.id] },
