@@ -501,6 +501,7 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     }
     return attempts.then((outcome) => {
       if (!outcome) return;
+      call.fn = undefined; // run for good: what the step's function holds need not stay in memory
       const { name } = call;
       const { attempt } = outcome;
       if (outcome.ok) {
