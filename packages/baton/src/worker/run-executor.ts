@@ -140,10 +140,9 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     for (const call of this.state.calls.values()) {
       if (call.outcome) this.outcomes.set(call.position, { seq: call.outcomeSeq as number, outcome: call.outcome });
     }
-    // Closures below keep `lease`, not `claimed`: the claimed history and run record are not kept in memory.
-    const lease = claimed.lease;
-    this.lease = lease;
-    this.journal = new RunJournal(host.store, lease, host.clock, claimed.run, this, creation);
+    // The executor keeps `lease`, not `claimed`: the claimed history and run record are not kept in memory.
+    this.lease = claimed.lease;
+    this.journal = new RunJournal(host.store, this.lease, host.clock, claimed.run, this, creation);
     // The executor is the host of its journal, runtime and signal matcher
     // (rather than objects of closures: a run in memory keeps fewer objects).
     this.runtime = new WorkflowRuntime(workflow, { id: claimed.run.id, input: claimed.run.input }, this.state, this);
