@@ -68,8 +68,12 @@ export interface ExecutorHost {
   leaseMs: number;
   /** Registered workflows by name. */
   workflows: Map<string, Workflow>;
-  /** The run left this worker: finished (with how it ended), released, or lost. */
-  detached(runId: string, end: RunEnd | undefined): void;
+  /**
+   * The run left this worker: finished (with how it ended), released, or
+   * lost; `error` when it stopped on an error other than a lost lease (the
+   * worker logs it and tries the run again later).
+   */
+  detached(runId: string, end: RunEnd | undefined, error?: unknown): void;
   /** A child run was created: claim it soon. */
   childCreated(): void;
   /** Cancels a child run (ignoring runs that have ended). */
@@ -433,8 +437,7 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     if (this.isStopped) return;
     this.stop(error);
     this.journal.close();
-    if (!(error instanceof LeaseLostError)) this.host.log(`run "${this.runId}" stopped on an error`, error);
-    this.host.detached(this.runId, undefined);
+    this.host.detached(this.runId, undefined, error instanceof LeaseLostError ? undefined : error);
   }
 
   /** Waits until every event recorded so far is committed; false when the run stopped instead. */

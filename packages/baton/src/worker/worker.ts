@@ -5,6 +5,7 @@ import { eventsOnly } from "../store/events-only.js";
 import { newRunRecord } from "../store/rows.js";
 import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice, UnreadableRun } from "../store/store.js";
 import type { Workflow } from "../workflow.js";
+import { ErrorBackoff } from "./error-backoff.js";
 import { type ExecutorHost, type RunEnd, RunExecutor } from "./run-executor.js";
 import type { JournalCreation } from "./run-journal.js";
 
@@ -19,6 +20,9 @@ const lagProbeMs = 10;
 
 /** Waiting runs whose timer is due sooner than this are not evicted. */
 const evictionHorizonMs = 10_000;
+
+/** The longest wait before a run that stopped on an error is tried again, in ms. */
+const maxErrorBackoffMs = 5 * 60_000;
 
 /** A lease offered for a run about to be created (`Worker.offer`). */
 export interface StartLease {
@@ -80,9 +84,12 @@ export class Worker {
   private full = false;
   /** Runs being created under a lease of this worker: held, but not orphans. */
   private readonly starting = new Set<string>();
+  /** Held runs whose execution stopped on an error: claimed again after a growing wait. */
+  private readonly backoff: ErrorBackoff;
 
   constructor(private readonly options: WorkerOptions) {
     this.workflowKeys = [...options.workflows.values()].map((w) => `${w.name}@${w.version}`);
+    this.backoff = new ErrorBackoff(renewIntervalMs(options.leaseMs), maxErrorBackoffMs);
   }
 
   /** True while this worker executes the run (it has not ended). */
@@ -99,7 +106,7 @@ export class Worker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(20, Math.floor(this.options.leaseMs / 3)));
+    this.renewTimer = setInterval(() => void this.renew(), renewIntervalMs(this.options.leaseMs));
     let probedAt = performance.now();
     this.lagTimer = setInterval(() => {
       const now = performance.now();
@@ -304,7 +311,10 @@ export class Worker {
           limit: Math.min(limit, 200),
           workflows: this.workflowKeys,
           // Claims run one at a time: a run in none of the executors is not being claimed either.
-          reclaim: [...this.orphans].filter((runId) => !this.executors.has(runId) && !this.starting.has(runId)),
+          // A run that stopped on an error waits its turn.
+          reclaim: [...this.orphans].filter(
+            (runId) => !this.executors.has(runId) && !this.starting.has(runId) && !this.backoff.waiting(runId),
+          ),
         });
         claimed = result.runs;
         const unreadable = result.unreadable ?? [];
@@ -353,8 +363,16 @@ export class Worker {
       clock: this.options.clock,
       leaseMs: this.options.leaseMs,
       workflows: this.options.workflows,
-      detached: (runId, end) => {
+      detached: (runId, end, error) => {
         this.executors.delete(runId);
+        if (error === undefined) this.backoff.clear(runId);
+        else {
+          const { delayMs, failures } = this.backoff.failed(runId);
+          this.options.log(
+            `run "${runId}" stopped on an error (${failures} in a row); this worker keeps it and tries it again in ${delayMs} ms`,
+            error,
+          );
+        }
         if (this.full) {
           this.full = false;
           this.poke();
@@ -432,6 +450,7 @@ export class Worker {
         else if (this.executors.get(runId) === executor) executor.leaseLost();
       }
       for (const runId of this.orphans) if (!held.has(runId)) this.orphans.delete(runId);
+      this.backoff.keepOnly(held);
       // A run a claim under way has just taken looks like one too; the next
       // claim leaves it out, and its executor takes it off the list.
       for (const runId of held) if (!this.executors.has(runId)) this.orphans.add(runId);
@@ -464,4 +483,9 @@ function leasedRun(newRun: NewRun, now: number, lease: StartLease): ClaimedRun {
     signals: [],
     eventWaits: [],
   };
+}
+
+/** How often a worker renews its leases: a third of a lease, and at least every 20 ms. */
+function renewIntervalMs(leaseMs: number): number {
+  return Math.max(20, Math.floor(leaseMs / 3));
 }

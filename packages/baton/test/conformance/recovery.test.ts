@@ -343,3 +343,43 @@ test("a body whose worker stalled past its lease while the body waited for its s
   );
   await inner.close();
 });
+
+test("a run whose write the store refuses is tried again after a wait that doubles each time, then completes", async () => {
+  const address = tempStore();
+  const inner = openStore(address);
+  let broken = true;
+  // The store as a worker sees it: the write of the step's outcome fails (a
+  // disk error, say) until `broken` is cleared.
+  const store = wrapStore(inner, {
+    async appendHistory(lease, write) {
+      if (broken && write.events.some((e) => e.type === "step.completed")) throw new Error("disk I/O error");
+      return inner.appendHistory(lease, write);
+    },
+  });
+  let bodies = 0;
+  const wf = defineWorkflow("refused-write", async (ctx) => ctx.step("s", () => ++bodies));
+  const delays: number[] = [];
+  const logger = {
+    warn: (message: string) => {
+      const delay = /stopped on an error \(\d+ in a row\); .* again in (\d+) ms/.exec(message)?.[1];
+      if (delay) delays.push(Number(delay));
+    },
+  };
+  // A lease of 300 ms is renewed every 100 ms: without the wait, the run would be tried at each renewal.
+  await using engine = await startEngine([wf], { store, lease: 300, logger });
+  const run = await engine.startRun(wf, {});
+  await new Promise((resolve) => setTimeout(resolve, 1600));
+  const triesWhileBroken = bodies;
+  broken = false;
+  assert.ok((await run.result()) > triesWhileBroken, "the run completed once the store took its writes");
+  // Tried at about 0, 100-200, 300-500, 700-900 and 1,500-1,700 ms: after each wait, at the next renewal.
+  assert.ok(triesWhileBroken >= 2 && triesWhileBroken <= 6, `tried ${triesWhileBroken} times in 1.6 s`);
+  assert.ok(delays.length >= 2, `waits: ${delays.join(", ")}`);
+  assert.deepEqual(
+    delays,
+    delays.map((_, i) => 100 * 2 ** i),
+    "the first wait is a third of the lease, and each doubles the one before",
+  );
+  const held = await inner.getRun(run.id);
+  assert.equal(held?.status, "completed");
+});
