@@ -84,6 +84,12 @@ export class Worker {
   private full = false;
   /** Runs being created under a lease of this worker: held, but not orphans. */
   private readonly starting = new Set<string>();
+  /**
+   * Room in memory a claim under way may fill (its limit): runs started in
+   * this process meanwhile are not executed here, so that the two together
+   * stay within `maxRunsInMemory`.
+   */
+  private claimRoom = 0;
   /** Held runs whose execution stopped on an error: claimed again after a growing wait. */
   private readonly backoff: ErrorBackoff;
 
@@ -129,7 +135,8 @@ export class Worker {
    * memory, and its event loop keeps up. Pass it to `startHere` at once.
    */
   offer(runId: string, workflow: string, version: string): StartLease | undefined {
-    if (!this.running || this.lag >= busyLagMs || this.executors.size >= this.options.maxRunsInMemory) return;
+    if (!this.running || this.lag >= busyLagMs) return;
+    if (this.executors.size + this.claimRoom >= this.options.maxRunsInMemory) return;
     if (this.options.workflows.get(workflow)?.version !== version) return;
     if (this.starting.has(runId) || this.executors.has(runId)) return;
     this.starting.add(runId);
@@ -296,6 +303,7 @@ export class Worker {
       let claimed: ClaimedRun[];
       let taken = 0; // claimed ones and unreadable ones
       let sentAt = 0;
+      this.claimRoom = Math.min(limit, 200);
       try {
         if (!this.orphansRead) {
           for (const runId of await this.options.store.heldRuns(this.options.owner)) this.orphans.add(runId);
@@ -324,6 +332,8 @@ export class Worker {
       } catch (error) {
         this.options.log("claiming runs failed", error);
         return;
+      } finally {
+        this.claimRoom = 0;
       }
       for (const run of claimed) this.execute(run, sentAt + this.options.leaseMs);
       if (taken < Math.min(limit, 200)) return;

@@ -124,6 +124,54 @@ test("a worker at its memory limit takes queued runs as soon as runs leave memor
   );
 });
 
+test("runs started in the process while a claim is under way leave the claim its room: the worker stays within its memory limit", async () => {
+  const address = tempStore();
+  const inner = openStore(address);
+  let slowClaims = false;
+  let claimEntered = false;
+  let openClaims: () => void = () => {};
+  const claimsOpen = new Promise<void>((resolve) => {
+    openClaims = resolve;
+  });
+  // The store as a worker sees it: once `slowClaims` is set, claims wait for `claimsOpen`.
+  const store = wrapStore(inner, {
+    async claimRuns(request) {
+      if (slowClaims) {
+        claimEntered = true;
+        await claimsOpen;
+      }
+      return inner.claimRuns(request);
+    },
+  });
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const wf = defineWorkflow("room", async (ctx, n: number) => ctx.step("s", () => gate.then(() => n)));
+  await using engine = await startEngine([wf], { store, maxRunsInMemory: 3, pollInterval: 50 });
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) ids.push((await engine.startRun(wf, i, { id: `room-${i}` })).id);
+  slowClaims = true;
+  // A run no worker holds: the next claim (limit 1, room for one more) takes it once claims open.
+  await inner.createRun(
+    { ...newRun("room-queued"), workflow: "room", input: 2, history: [{ type: "run.started", at: 1, input: 2 }] },
+    Date.now(),
+  );
+  ids.push("room-queued");
+  await eventually(() => claimEntered);
+  // Started while that claim is under way: none of them fits.
+  for (let i = 3; i < 6; i++) ids.push((await engine.startRun(wf, i, { id: `room-${i}` })).id);
+  openClaims();
+  const count = async (status: "running" | "pending") => (await engine.listRuns({ status, limit: 100 })).runs.length;
+  await eventually(async () => (await count("running")) === 3 && (await count("pending")) === 3);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // later claims find no room either
+  assert.equal(await count("running"), 3, "runs held by the worker");
+  assert.equal((await engine.getRun("room-queued")).status, "running", "the claim took the run it had room for");
+  release();
+  const results = await Promise.all(ids.map((id) => engine.handle(id).result()));
+  assert.deepEqual(results, [0, 1, 2, 3, 4, 5]);
+});
+
 test("a run whose stored rows cannot be read fails alone, and the runs claimed with it go on", async () => {
   const store = tempStore();
   const wf = defineWorkflow("readable", async (ctx, n: number) => {
