@@ -98,12 +98,17 @@ export async function smokeTimers(t: TestContext): Promise<void> {
   for (const row of result.rows) assert.equal(row.runs, 20);
 }
 
-/** `recovery`: 10 runs of 3 steps of 1 s, the worker killed, a 1 s lease. */
+/**
+ * `recovery`: 10 runs of 8 steps of 1 s, the worker killed, a 1 s lease.
+ * The runs must still be running once the second worker process is up (on
+ * PostgreSQL it starts before the kill): on a loaded machine that took over
+ * 3 s.
+ */
 export async function smokeRecovery(t: TestContext): Promise<void> {
   const result = await runRecovery(t.context, {
     rounds: 1,
     runs: 10,
-    steps: 3,
+    steps: 8,
     sleepMs: 1000,
     leaseMs: 1000,
     echo: false,
