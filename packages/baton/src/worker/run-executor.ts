@@ -347,12 +347,20 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
   }
 
   /**
+   * Starts no new work from now on (no attempt, timer or signal): the worker
+   * is stopping. Attempts in flight go on; `release` follows.
+   */
+  drain(): void {
+    this.isDraining = true;
+  }
+
+  /**
    * Leaves memory, keeping the run resumable: in-flight attempts get until
    * `deadline` (epoch ms) to finish, then the lease is given up.
    */
   async release(deadline?: number): Promise<void> {
     if (this.isStopped) return;
-    this.isDraining = true;
+    this.drain();
     if (deadline !== undefined && this.inFlight.size > 0) {
       await Promise.race([
         this.inFlight.idle(),

@@ -272,6 +272,8 @@ export class Worker {
     this.unsubscribe?.();
     this.wake?.cancel();
     this.wake = undefined;
+    // No run starts a new step from here on, while a claim under way ends.
+    for (const executor of this.executors.values()) executor.drain();
     await this.claiming;
     const deadline = Date.now() + timeoutMs;
     await Promise.all([...this.executors.values()].map((executor) => executor.release(deadline)));
@@ -413,6 +415,7 @@ export class Worker {
     this.executors.get(claimed.run.id)?.leaseLost();
     this.executors.set(claimed.run.id, executor);
     this.orphans.delete(claimed.run.id);
+    if (!this.running) executor.drain(); // claimed by a claim that ended after `stop` began
     executor.start();
   }
 

@@ -36,6 +36,60 @@ test("stop lets in-flight steps finish and leaves every run resumable by the nex
   assert.equal(finished, 1);
 });
 
+test("stop starts no new step from its first moment, even while a claim under way holds it up", async () => {
+  const address = tempStore();
+  const inner = openStore(address);
+  let slowClaims = false;
+  let claimEntered = false;
+  let openClaims: () => void = () => {};
+  const claimsOpen = new Promise<void>((resolve) => {
+    openClaims = resolve;
+  });
+  // The store as a worker sees it: once `slowClaims` is set, claims wait for `claimsOpen`.
+  const store = wrapStore(inner, {
+    async claimRuns(request) {
+      if (slowClaims) {
+        claimEntered = true;
+        await claimsOpen;
+      }
+      return inner.claimRuns(request);
+    },
+  });
+  let started = false;
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const wf = defineWorkflow("stop-during-claim", async (ctx) => {
+    await ctx.step("slow", async () => {
+      started = true;
+      await gate;
+    });
+    return ctx.step("after", () => "done");
+  });
+  const first = await startEngine([wf], { store });
+  const run = await first.startRun(wf, {});
+  await eventually(() => started);
+  slowClaims = true;
+  await eventually(() => claimEntered);
+  const stopped = first.stop();
+  // The step in flight ends while the stop waits for the claim: the run goes no further.
+  release();
+  await eventually(async () => (await inner.getHistory(run.id)).some((e) => e.type === "step.completed"));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  openClaims();
+  await stopped;
+  const types = (await inner.getHistory(run.id)).map((e) => e.type);
+  assert.deepEqual(
+    types.filter((type) => type.startsWith("step.")),
+    ["step.started", "step.completed"],
+    "no new step started while stopping",
+  );
+  await first[Symbol.asyncDispose]();
+  await using second = await startEngine([wf], { store: address });
+  assert.equal(await second.handle(run.id).result(), "done");
+});
+
 test("a run abandoned by a dead worker is taken over once its lease expires", async () => {
   const store = tempStore();
   const wf = defineWorkflow("abandoned", async (ctx) => ctx.step("s", () => "recovered"));
