@@ -3,6 +3,37 @@ import { test } from "node:test";
 import { createEngine, defineWorkflow, openStore, type RunFailedError } from "baton";
 import { eventually, newRun, rawSql, startEngine, tempStore, wrapStore } from "../helpers.js";
 
+/**
+ * The store at `address` (`inner`) and as a worker sees it (`store`): once
+ * `claims.hold()` is called, claims wait until `claims.open()`;
+ * `claims.entered` says one is waiting.
+ */
+function heldClaimsStore(address: string) {
+  const inner = openStore(address);
+  let opened: () => void = () => {};
+  const open = new Promise<void>((resolve) => {
+    opened = resolve;
+  });
+  const claims = {
+    held: false,
+    entered: false,
+    hold() {
+      claims.held = true;
+    },
+    open: () => opened(),
+  };
+  const store = wrapStore(inner, {
+    async claimRuns(request) {
+      if (claims.held) {
+        claims.entered = true;
+        await open;
+      }
+      return inner.claimRuns(request);
+    },
+  });
+  return { inner, store, claims };
+}
+
 test("stop lets in-flight steps finish and leaves every run resumable by the next start", async () => {
   const store = tempStore();
   let started = false;
@@ -38,23 +69,7 @@ test("stop lets in-flight steps finish and leaves every run resumable by the nex
 
 test("stop starts no new step from its first moment, even while a claim under way holds it up", async () => {
   const address = tempStore();
-  const inner = openStore(address);
-  let slowClaims = false;
-  let claimEntered = false;
-  let openClaims: () => void = () => {};
-  const claimsOpen = new Promise<void>((resolve) => {
-    openClaims = resolve;
-  });
-  // The store as a worker sees it: once `slowClaims` is set, claims wait for `claimsOpen`.
-  const store = wrapStore(inner, {
-    async claimRuns(request) {
-      if (slowClaims) {
-        claimEntered = true;
-        await claimsOpen;
-      }
-      return inner.claimRuns(request);
-    },
-  });
+  const { inner, store, claims } = heldClaimsStore(address);
   let started = false;
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
@@ -70,14 +85,14 @@ test("stop starts no new step from its first moment, even while a claim under wa
   const first = await startEngine([wf], { store });
   const run = await first.startRun(wf, {});
   await eventually(() => started);
-  slowClaims = true;
-  await eventually(() => claimEntered);
+  claims.hold();
+  await eventually(() => claims.entered);
   const stopped = first.stop();
   // The step in flight ends while the stop waits for the claim: the run goes no further.
   release();
   await eventually(async () => (await inner.getHistory(run.id)).some((e) => e.type === "step.completed"));
   await new Promise((resolve) => setTimeout(resolve, 100));
-  openClaims();
+  claims.open();
   await stopped;
   const types = (await inner.getHistory(run.id)).map((e) => e.type);
   assert.deepEqual(
@@ -180,23 +195,7 @@ test("a worker at its memory limit takes queued runs as soon as runs leave memor
 
 test("runs started in the process while a claim is under way leave the claim its room: the worker stays within its memory limit", async () => {
   const address = tempStore();
-  const inner = openStore(address);
-  let slowClaims = false;
-  let claimEntered = false;
-  let openClaims: () => void = () => {};
-  const claimsOpen = new Promise<void>((resolve) => {
-    openClaims = resolve;
-  });
-  // The store as a worker sees it: once `slowClaims` is set, claims wait for `claimsOpen`.
-  const store = wrapStore(inner, {
-    async claimRuns(request) {
-      if (slowClaims) {
-        claimEntered = true;
-        await claimsOpen;
-      }
-      return inner.claimRuns(request);
-    },
-  });
+  const { inner, store, claims } = heldClaimsStore(address);
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
     release = resolve;
@@ -205,17 +204,17 @@ test("runs started in the process while a claim is under way leave the claim its
   await using engine = await startEngine([wf], { store, maxRunsInMemory: 3, pollInterval: 50 });
   const ids: string[] = [];
   for (let i = 0; i < 2; i++) ids.push((await engine.startRun(wf, i, { id: `room-${i}` })).id);
-  slowClaims = true;
-  // A run no worker holds: the next claim (limit 1, room for one more) takes it once claims open.
+  claims.hold();
+  await eventually(() => claims.entered); // a claim with room for one more run (its limit), held up
+  // A run no worker holds: that claim takes it once claims open.
   await inner.createRun(
     { ...newRun("room-queued"), workflow: "room", input: 2, history: [{ type: "run.started", at: 1, input: 2 }] },
     Date.now(),
   );
   ids.push("room-queued");
-  await eventually(() => claimEntered);
   // Started while that claim is under way: none of them fits.
   for (let i = 3; i < 6; i++) ids.push((await engine.startRun(wf, i, { id: `room-${i}` })).id);
-  openClaims();
+  claims.open();
   const count = async (status: "running" | "pending") => (await engine.listRuns({ status, limit: 100 })).runs.length;
   await eventually(async () => (await count("running")) === 3 && (await count("pending")) === 3);
   await new Promise((resolve) => setTimeout(resolve, 300)); // later claims find no room either
