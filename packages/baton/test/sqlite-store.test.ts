@@ -156,14 +156,20 @@ test("a write without a savepoint that fails after a change rolls back the trans
   const refusal = (error: unknown) => error instanceof RangeError;
   const results = await Promise.allSettled([
     batcher.write(() => insert("a")),
-    batcher.write(() => {
-      throw new RangeError("refused before any change");
-    }, refusal),
-    batcher.write(() => {
-      insert("half");
-      throw new Error("failed after a change");
-    }, refusal),
-    batcher.write(() => insert("c"), refusal),
+    batcher.write(
+      () => {
+        throw new RangeError("refused before any change");
+      },
+      { refusesUnchanged: refusal },
+    ),
+    batcher.write(
+      () => {
+        insert("half");
+        throw new Error("failed after a change");
+      },
+      { refusesUnchanged: refusal },
+    ),
+    batcher.write(() => insert("c"), { refusesUnchanged: refusal }),
   ]);
   assert.deepEqual(
     results.map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as Error).message)),

@@ -16,7 +16,6 @@ import {
   runFinished,
   runNotFound,
   type SignalRow,
-  toHistoryColumns,
   toRecordedEvent,
   toRunRecord,
   toSignalRecord,
@@ -38,9 +37,10 @@ import type {
   Store,
   UnreadableRun,
 } from "../store.js";
+import { createHistoryRows } from "./history-rows.js";
 import { createSqliteEvents } from "./sqlite-events.js";
 import { createSqliteNotices } from "./sqlite-notices.js";
-import { createWriteBatcher } from "./write-batcher.js";
+import { createWriteBatcher, type WriteOptions } from "./write-batcher.js";
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
@@ -67,11 +67,15 @@ const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
  * How a run's writes refuse: a lost lease, found by the fenced update that
  * comes first, before they changed anything. They run without a savepoint
  * of their own; any other error rolls back the whole group commit, whose
- * other writes go out again (see `WriteBatcher.write`).
+ * other writes go out again (see `WriteBatcher.write`). They read no
+ * history: their rows may wait for the end of the transaction.
  */
-const refusedUnchanged = (error: unknown) => error instanceof LeaseLostError;
+const runWrite: WriteOptions = {
+  refusesUnchanged: (error) => error instanceof LeaseLostError,
+  deferring: true,
+};
 /** A new run's write refuses nothing (its input was checked before): any error rolls back the group commit. */
-const refusesNothing = () => false;
+const newRunWrite: WriteOptions = { refusesUnchanged: () => false, deferring: true };
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
 /** What `progressed` reads of a run after its last write or release. */
@@ -106,7 +110,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   tempInMemory();
   const log = options.log ?? ((message, error) => console.warn(`[baton] ${message}`, error ?? ""));
   const notices = createSqliteNotices(db, path, log);
-  const batcher = createWriteBatcher(db, () => notices.committed());
+  const historyRows = createHistoryRows(db);
+  const batcher = createWriteBatcher(db, () => notices.committed(), historyRows);
 
   let sql: ReturnType<typeof prepare> | undefined;
   const migrate = (): number[] => {
@@ -154,7 +159,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
-    insertEvent: db.prepare("INSERT INTO history (run_id, seq, type, position, at, data) VALUES (?, ?, ?, ?, ?, ?)"),
     history: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_id = ? ORDER BY seq"),
     pendingSignals: db.prepare(
       "SELECT id, run_id, name, payload, sent_at FROM signals WHERE run_id = ? AND consumed_seq IS NULL ORDER BY id",
@@ -243,11 +247,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     );
   };
 
+  /** Adds history rows; they are inserted before the commit (see `HistoryRows`). Only inside a batcher's write. */
   const insertEvents = (runId: string, events: RecordedEvent[]) => {
-    for (const event of events) {
-      const { data, position } = toHistoryColumns(event);
-      statements().insertEvent.run(runId, event.seq, event.type, position, event.at, data);
-    }
+    statements();
+    historyRows.add(runId, events);
   };
 
   const loadRun = (id: string): RunRecord | undefined => {
@@ -325,7 +328,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         const input = encodeInput(run);
         const created = insertRun(run, now, input);
         return { run: created ? newRunRecord(run, now, decodeJson(input)) : (loadRun(run.id) as RunRecord), created };
-      }, refusesNothing);
+      }, newRunWrite);
     },
 
     async getRun(id) {
@@ -460,7 +463,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           );
           if (changes === 0) throw new LeaseLostError(lease.runId);
           insertEvents(lease.runId, events);
-        }, refusedUnchanged);
+        }, runWrite);
       }
       return batcher.write(() => {
         const first = write.events[0];
@@ -523,7 +526,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         for (const child of write.children ?? []) insertRun(child, write.now);
         if (isTerminal && updated?.parent_id) pokeRun(updated.parent_id, write.now);
         else if (write.release && !isTerminal && updated) announceRelease(updated);
-      }, refusedUnchanged);
+      }, runWrite);
     },
 
     async readInbox(runId): Promise<RunInbox> {

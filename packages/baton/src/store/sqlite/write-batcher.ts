@@ -9,16 +9,41 @@ export interface WriteBatcher {
    * without a savepoint of its own (a run's writes; two fewer statements,
    * and no copies of the pages it changes). Should it throw any other error,
    * the whole transaction is rolled back: it is rejected and the other
-   * writes go out again.
+   * writes go out again. A write that reads nothing other writes leave for
+   * later (see `DeferredWrites`) passes `deferring`: none are written before it.
    */
-  write<T>(apply: () => T, refusesUnchanged?: (error: unknown) => boolean): Promise<T>;
+  write<T>(apply: () => T, options?: WriteOptions): Promise<T>;
   /** Resolves once every queued write has been committed or rejected. */
   drain(): Promise<void>;
+}
+
+/** How a write of `WriteBatcher.write` may fail, and what it reads. */
+export interface WriteOptions {
+  /** True of the errors the write throws before it changed anything. */
+  refusesUnchanged?: (error: unknown) => boolean;
+  /** It reads nothing of what writes leave to `DeferredWrites`, so they need not be written before it. */
+  deferring?: boolean;
+}
+
+/**
+ * Rows that writes leave for later in their transaction, so that they go
+ * out together (see `HistoryRows`). The batcher writes them before it
+ * commits and before each write not marked `deferring`, and drops those of
+ * a write that failed. Should writing them fail, no write can be blamed:
+ * the transaction is rolled back and its writes go out again in the next
+ * one, each followed at once by its own rows, so that the failure is that
+ * write's.
+ */
+export interface DeferredWrites {
+  readonly size: number;
+  rewind(mark: number): void;
+  flush(): void;
 }
 
 interface Queued {
   apply: () => unknown;
   refusesUnchanged?: (error: unknown) => boolean;
+  deferring: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -30,15 +55,23 @@ interface Queued {
  */
 const maxBatchMs = 10;
 
+const nothingDeferred: DeferredWrites = { size: 0, rewind() {}, flush() {} };
+
 /**
  * Group commit for SQLite. Each write runs under its own savepoint, so one
  * rejected write (a lost lease, a bad value) rolls back alone while the others
  * commit; every caller is released only after `COMMIT` returned. `committed`
- * is called after each commit.
+ * is called after each commit; `deferred` holds what writes leave for later.
  */
-export function createWriteBatcher(db: Database.Database, committed: () => void = () => {}): WriteBatcher {
+export function createWriteBatcher(
+  db: Database.Database,
+  committed: () => void = () => {},
+  deferred: DeferredWrites = nothingDeferred,
+): WriteBatcher {
   let queue: Queued[] = [];
   let scheduled: Promise<void> | undefined;
+  /** The next transaction writes each write's deferred rows right after it: the last ones failed together. */
+  let isolate = false;
   // Prepared once: \`exec\` would parse these statements again for every write.
   let control: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit", Database.Statement> | undefined;
   const statements = () =>
@@ -50,10 +83,40 @@ export function createWriteBatcher(db: Database.Database, committed: () => void 
       commit: db.prepare("COMMIT"),
     });
 
+  /** Rolls back the transaction and drops what its writes left for later. */
+  const rollback = () => {
+    deferred.rewind(0);
+    if (db.inTransaction) db.exec("ROLLBACK");
+  };
+
+  /**
+   * Writes the deferred rows; false when that failed, after it rolled back
+   * and queued the whole batch again, to go out isolated (or, were it
+   * isolated already, rejected it).
+   */
+  const writeDeferred = (batch: Queued[], isolated: boolean): boolean => {
+    try {
+      deferred.flush();
+      return true;
+    } catch (error) {
+      rollback();
+      if (isolated) {
+        for (const item of batch) item.reject(error);
+        return false;
+      }
+      queue = [...batch, ...queue];
+      isolate = true;
+      schedule();
+      return false;
+    }
+  };
+
   const flush = () => {
     let batch = queue;
     queue = [];
     scheduled = undefined;
+    const isolated = isolate;
+    isolate = false;
     const results: { ok: boolean; value: unknown }[] = [];
     const sql = statements();
     try {
@@ -70,16 +133,21 @@ export function createWriteBatcher(db: Database.Database, committed: () => void 
         schedule();
         break;
       }
+      if (!item.deferring && !writeDeferred(batch, isolated)) return;
+      const mark = deferred.size;
       if (item.refusesUnchanged) {
         try {
-          results.push({ ok: true, value: item.apply() });
+          const value = item.apply();
+          if (isolated) deferred.flush();
+          results.push({ ok: true, value });
         } catch (error) {
           if (item.refusesUnchanged(error)) {
+            deferred.rewind(mark);
             results.push({ ok: false, value: error });
             continue;
           }
           // It may have changed something: nothing of this transaction stays.
-          if (db.inTransaction) db.exec("ROLLBACK");
+          rollback();
           queue = [...batch.slice(0, i), ...batch.slice(i + 1), ...queue];
           schedule();
           item.reject(error);
@@ -89,18 +157,22 @@ export function createWriteBatcher(db: Database.Database, committed: () => void 
       }
       sql.savepoint.run();
       try {
-        results.push({ ok: true, value: item.apply() });
+        const value = item.apply();
+        if (isolated) deferred.flush();
         sql.release.run();
+        results.push({ ok: true, value });
       } catch (error) {
         sql.rollbackTo.run();
         sql.release.run();
+        deferred.rewind(mark);
         results.push({ ok: false, value: error });
       }
     }
+    if (!writeDeferred(batch, isolated)) return;
     try {
       sql.commit.run();
     } catch (error) {
-      if (db.inTransaction) db.exec("ROLLBACK");
+      rollback();
       for (const item of batch) item.reject(error);
       return;
     }
@@ -122,9 +194,15 @@ export function createWriteBatcher(db: Database.Database, committed: () => void 
   };
 
   return {
-    write<T>(apply: () => T, refusesUnchanged?: (error: unknown) => boolean): Promise<T> {
+    write<T>(apply: () => T, options: WriteOptions = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ apply, refusesUnchanged, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({
+          apply,
+          refusesUnchanged: options.refusesUnchanged,
+          deferring: options.deferring ?? false,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
         schedule();
       });
     },
