@@ -39,6 +39,15 @@ export function tempStore(): string {
 }
 
 /**
+ * The SQL condition on `history` rows that picks those of run `runId` in the
+ * store at `address` (SQLite keys them by the run's number, PostgreSQL by its id).
+ */
+export function historyOfRun(address: string, runId: string): string {
+  const id = `'${runId.replaceAll("'", "''")}'`;
+  return address.startsWith("sqlite:") ? `run_num = (SELECT num FROM runs WHERE id = ${id})` : `run_id = ${id}`;
+}
+
+/**
  * Runs `sql` on the store at `address` (a `tempStore()`) directly, past the
  * store: to put it in a state the engine would never write. Tables are
  * named without a schema.

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { createSqliteStore } from "baton";
 import Database from "better-sqlite3";
+import { readMigrations } from "../src/store/migration-files.js";
 import { createWriteBatcher } from "../src/store/sqlite/write-batcher.js";
 import type { StoreNotice } from "../src/store/store.js";
 import { eventually, newRun, tempDir } from "./helpers.js";
@@ -21,6 +23,7 @@ test("the SQLite store runs in WAL mode with synchronous=FULL and records its mi
     { version: 3, name: "events" },
     { version: 4, name: "notices" },
     { version: 5, name: "counts-index" },
+    { version: 6, name: "history-by-number" },
   ]);
   db.close();
   const check = createSqliteStore(path);
@@ -63,7 +66,7 @@ test("group commit: writes of one turn share a transaction, and a rejected write
 test("with migrations off, a new file fails with MIGRATIONS_PENDING until migrate() applies them", async () => {
   const store = createSqliteStore(join(tempDir(), "m.db"), { migrate: false });
   await assert.rejects(store.getRun("x"), { code: "MIGRATIONS_PENDING", message: /1, 2, 3.*baton migrate/ });
-  assert.deepEqual(await store.migrate(), [1, 2, 3, 4, 5]);
+  assert.deepEqual(await store.migrate(), [1, 2, 3, 4, 5, 6]);
   assert.equal(await store.getRun("x"), undefined);
   assert.deepEqual(await store.migrate(), []);
   await store.close();
@@ -179,6 +182,93 @@ test("a write without a savepoint that fails after a change rolls back the trans
   assert.deepEqual(names, ["a", "c"], "nothing of the failed write stays");
   assert.deepEqual(applied, ["a", "half", "a", "c"], "the write before it was applied again");
   db.close();
+});
+
+test("migration 6 numbers the runs in order of creation and keys their history by number; runs and history read as before", async () => {
+  const path = join(tempDir(), "v5.db");
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.exec(
+    "CREATE TABLE baton_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+  );
+  const folder = fileURLToPath(new URL("../src/store/sqlite/migrations", import.meta.url));
+  for (const migration of readMigrations(folder).filter((m) => m.version <= 5)) {
+    db.exec(migration.sql);
+    db.prepare("INSERT INTO baton_migrations VALUES (?, ?, 1)").run(migration.version, migration.name);
+  }
+  // Two runs as version 5 kept them: "b" created before "a", history keyed by text id.
+  const insertRun = db.prepare(
+    "INSERT INTO runs (id, workflow, version, status, input, created_at, updated_at, last_seq) VALUES (?, 'w', '1', ?, ?, ?, ?, ?)",
+  );
+  insertRun.run("b", "completed", '{"n":1}', 10, 12, 2);
+  insertRun.run("a", "waiting", '{"n":2}', 20, 21, 3);
+  const insertEvent = db.prepare(
+    "INSERT INTO history (run_id, seq, type, position, at, data) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  insertEvent.run("a", 1, "run.started", null, 20, '{"input":{"n":2}}');
+  insertEvent.run("a", 2, "step.started", 0, 21, '{"name":"s","attempt":1}');
+  insertEvent.run("a", 3, "step.completed", 0, 21, '{"name":"s","attempt":1,"output":7}');
+  insertEvent.run("b", 1, "run.started", null, 10, '{"input":{"n":1}}');
+  insertEvent.run("b", 2, "run.completed", null, 12, '{"output":1}');
+  db.close();
+
+  const store = createSqliteStore(path);
+  assert.deepEqual(await store.migrate(), [], "migrated when opened");
+  assert.deepEqual(
+    (await store.getHistory("a")).map((e) => [e.seq, e.type]),
+    [
+      [1, "run.started"],
+      [2, "step.started"],
+      [3, "step.completed"],
+    ],
+  );
+  assert.deepEqual((await store.getHistory("a"))[2], {
+    seq: 3,
+    type: "step.completed",
+    position: 0,
+    at: 21,
+    name: "s",
+    attempt: 1,
+    output: 7,
+  });
+  assert.deepEqual(
+    (await store.getHistory("b")).map((e) => e.type),
+    ["run.started", "run.completed"],
+  );
+  const b = await store.getRun("b");
+  assert.equal(b?.status, "completed");
+  assert.deepEqual(b?.input, { n: 1 });
+  assert.equal((await store.listRuns({ limit: 10 })).runs.length, 2);
+  await store.createRun(newRun("c"), 30);
+  assert.deepEqual((await store.getHistory("c")).length, 1);
+  assert.equal((await store.createRun(newRun("c"), 31)).created, false, "ids stay unique");
+  await store.close();
+  const raw = new Database(path, { readonly: true });
+  assert.deepEqual(raw.prepare("SELECT id, num FROM runs ORDER BY num").all(), [
+    { id: "b", num: 1 },
+    { id: "a", num: 2 },
+    { id: "c", num: 3 },
+  ]);
+  assert.deepEqual(
+    raw
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('runs', 'history') AND sql IS NOT NULL ORDER BY name",
+      )
+      .pluck()
+      .all(),
+    [
+      "history_run",
+      "runs_active",
+      "runs_counts",
+      "runs_created",
+      "runs_lease_owner",
+      "runs_parent",
+      "runs_status_created",
+      "runs_wake",
+      "runs_workflow_created",
+    ],
+  );
+  raw.close();
 });
 
 test("countRuns reads an index, not every run's row", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { eventually, rawSql, tempStore } from "../../baton/test/helpers.js";
+import { eventually, historyOfRun, rawSql, tempStore } from "../../baton/test/helpers.js";
 import { startApi } from "./api-helpers.js";
 
 type Json = Record<string, unknown> & { error?: { code: string; message: string; issues?: unknown[] } };
@@ -218,7 +218,10 @@ test("a run whose stored rows are not JSON: 500 with UNREADABLE_RUN naming it, a
     await api.engine.handle(id).result();
   }
   // A value that is not JSON, as no engine writes it (a hand edit, a bad restore).
-  await rawSql(store, "UPDATE history SET data = '{not json' WHERE run_id = 'damaged' AND type = 'step.completed'");
+  await rawSql(
+    store,
+    `UPDATE history SET data = '{not json' WHERE ${historyOfRun(store, "damaged")} AND type = 'step.completed'`,
+  );
   const damaged = await api.call("/api/runs/damaged");
   assert.equal(damaged.status, 500);
   const error = (await json(damaged)).error;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEngine, defineWorkflow, openStore, type RunFailedError } from "baton";
-import { eventually, newRun, rawSql, startEngine, tempStore, wrapStore } from "../helpers.js";
+import { eventually, historyOfRun, newRun, rawSql, startEngine, tempStore, wrapStore } from "../helpers.js";
 
 /**
  * The store at `address` (`inner`) and as a worker sees it (`store`): once
@@ -238,7 +238,10 @@ test("a run whose stored rows cannot be read fails alone, and the runs claimed w
     await eventually(async () => (await first.listRuns({ status: "waiting", limit: 10 })).runs.length === 3);
   }
   // A value that is not JSON, as no engine writes it (a hand edit, a bad restore).
-  await rawSql(store, "UPDATE history SET data = '{not json' WHERE run_id = 'readable-1' AND type = 'step.completed'");
+  await rawSql(
+    store,
+    `UPDATE history SET data = '{not json' WHERE ${historyOfRun(store, "readable-1")} AND type = 'step.completed'`,
+  );
   const warnings: string[] = [];
   await using second = await startEngine([wf], { store, start: false, logger: { warn: (m) => warnings.push(m) } });
   // Signalled before the worker starts: its first claim takes all three together.

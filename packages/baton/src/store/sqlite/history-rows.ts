@@ -10,8 +10,8 @@ import type { RecordedEvent } from "../store.js";
  * commits and before any write that may read history.
  */
 export interface HistoryRows {
-  /** Encodes `events` of `runId` and keeps their rows for the next `flush`. @throws BatonError `NOT_SERIALIZABLE` */
-  add(runId: string, events: readonly RecordedEvent[]): void;
+  /** Encodes `events` of the run numbered `runNum` and keeps their rows for the next `flush`. @throws BatonError `NOT_SERIALIZABLE` */
+  add(runNum: number, events: readonly RecordedEvent[]): void;
   /** How many rows wait: a mark for `rewind`. */
   readonly size: number;
   /** Drops the rows added after `mark` (a write that failed). */
@@ -30,13 +30,13 @@ export function createHistoryRows(db: Database.Database): HistoryRows {
   const inserts: Database.Statement[] = [];
   const insert = (rows: number) =>
     (inserts[rows] ??= db.prepare(
-      `INSERT INTO history (run_id, seq, type, position, at, data) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`,
+      `INSERT INTO history (run_num, seq, type, position, at, data) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`,
     ));
   return {
-    add(runId, events) {
+    add(runNum, events) {
       for (const event of events) {
         const { data, position } = toHistoryColumns(event);
-        values.push(runId, event.seq, event.type, position, event.at, data);
+        values.push(runNum, event.seq, event.type, position, event.at, data);
       }
     },
     get size() {

@@ -159,7 +159,11 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
-    history: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_id = ? ORDER BY seq"),
+    history: db.prepare(
+      "SELECT seq, type, position, at, data FROM history WHERE run_num = (SELECT num FROM runs WHERE id = ?) ORDER BY seq",
+    ),
+    historyOf: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_num = ? ORDER BY seq"),
+    runNumber: db.prepare("SELECT num FROM runs WHERE id = ?").pluck(),
     pendingSignals: db.prepare(
       "SELECT id, run_id, name, payload, sent_at FROM signals WHERE run_id = ? AND consumed_seq IS NULL ORDER BY id",
     ),
@@ -247,10 +251,32 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     );
   };
 
+  /**
+   * The numbers (`runs.num`) of the runs this store writes for, by id: a
+   * run's history rows are keyed by its number. Filled when a run is created
+   * leased or claimed, emptied when it ends or is released; a run not found
+   * here is looked up.
+   */
+  const runNumbers = new Map<string, number>();
+  /** Most numbers kept; beyond, they are forgotten (and looked up again). */
+  const mostRunNumbers = 100_000;
+  const rememberNumber = (runId: string, num: number) => {
+    if (runNumbers.size >= mostRunNumbers) runNumbers.clear();
+    runNumbers.set(runId, num);
+  };
+  /** The number of run `runId`, which must exist. */
+  const runNumber = (runId: string): number => {
+    const known = runNumbers.get(runId);
+    if (known !== undefined) return known;
+    const num = statements().runNumber.get(runId) as number | undefined;
+    if (num === undefined) throw runNotFound(runId);
+    rememberNumber(runId, num);
+    return num;
+  };
+
   /** Adds history rows; they are inserted before the commit (see `HistoryRows`). Only inside a batcher's write. */
   const insertEvents = (runId: string, events: RecordedEvent[]) => {
-    statements();
-    historyRows.add(runId, events);
+    historyRows.add(runNumber(runId), events);
   };
 
   const loadRun = (id: string): RunRecord | undefined => {
@@ -274,7 +300,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
    */
   const insertRun = (run: NewRun, now: number, input = encodeInput(run)): boolean => {
     const history = run.history.map((event, i) => ({ ...event, seq: i + 1 }));
-    const { changes } = statements().insertRun.run(
+    const { changes, lastInsertRowid } = statements().insertRun.run(
       run.id,
       run.workflow,
       run.version,
@@ -291,7 +317,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       run.lease?.expiresAt ?? null,
     );
     if (changes === 0) return false;
-    insertEvents(run.id, history);
+    const num = Number(lastInsertRowid);
+    if (run.lease) rememberNumber(run.id, num);
+    historyRows.add(num, history);
     if (!run.lease) notices.announce("r");
     return true;
   };
@@ -407,12 +435,14 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         const runs: ClaimedRun[] = [];
         const unreadable: UnreadableRun[] = [];
         for (const row of rows) {
+          const { num } = row as RunRow & { num: number };
+          rememberNumber(row.id, num);
           try {
             const run = toRunRecord(row);
             runs.push({
               run,
               lease: { runId: run.id, owner: request.owner, token: run.leaseToken },
-              history: (statements().history.all(run.id) as HistoryRow[]).map(toRecordedEvent),
+              history: (statements().historyOf.all(num) as HistoryRow[]).map(toRecordedEvent),
               signals: signalsOf(run.id),
               eventWaits: statements().events.waitsOf(run.id),
             });
@@ -524,6 +554,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           statements().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
         for (const child of write.children ?? []) insertRun(child, write.now);
+        if (isTerminal || write.release) runNumbers.delete(lease.runId);
         if (isTerminal && updated?.parent_id) pokeRun(updated.parent_id, write.now);
         else if (write.release && !isTerminal && updated) announceRelease(updated);
       }, runWrite);
