@@ -7,7 +7,9 @@
  * - **workflow**: a named async function `(ctx, input) => output`, defined with
  *   `defineWorkflow`. It has a version; a run records the version it started with.
  * - **run**: one execution of a workflow with one input. Identified by its id,
- *   which is also its idempotency key.
+ *   which is also its idempotency key. The SQLite store also gives each run a
+ *   number (`runs.num`, in order of creation) that keys its history rows; it
+ *   is never shown.
  * - **position**: the order in which a run's workflow function issued a durable
  *   call (step, timer, signal wait, event wait, child). Position 0 is the first call.
  *   Re-execution must issue the same calls at the same positions.
