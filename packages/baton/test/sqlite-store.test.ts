@@ -271,6 +271,37 @@ test("migration 6 numbers the runs in order of creation and keys their history b
   raw.close();
 });
 
+test("a run number given in a write that was rolled back is not used for the run again", async () => {
+  const path = join(tempDir(), "n.db");
+  const store = createSqliteStore(path);
+  const other = createSqliteStore(path); // another process on the file
+  const lease = { owner: "w1", expiresAt: 10_000 };
+  // Its history is not JSON: the run's row was inserted, then its write rolled back.
+  const bad = { ...newRun("a"), lease, history: [{ type: "run.started" as const, at: 1, input: 1n }] };
+  await assert.rejects(store.createRun(bad, 1), { code: "NOT_SERIALIZABLE" });
+  await store.createRun({ ...newRun("c"), lease }, 2); // takes the number "a" had
+  await store.createRun(newRun("a"), 3);
+  const [claimed] = (await other.claimRuns({ owner: "w2", now: 4, leaseMs: 1000, limit: 10, workflows: ["w@1"] })).runs;
+  assert.equal(claimed?.run.id, "a");
+  await other.appendHistory(claimed.lease, {
+    events: [{ seq: 2, type: "run.failed", at: 5, error: { name: "Error", message: "no" } }],
+    status: "failed",
+    error: { name: "Error", message: "no" },
+    now: 5,
+  });
+  await store.resumeRun("a", { type: "run.resumed", at: 6 }, undefined, 6);
+  assert.deepEqual(
+    (await store.getHistory("a")).map((e) => e.type),
+    ["run.started", "run.failed", "run.resumed"],
+  );
+  assert.deepEqual(
+    (await store.getHistory("c")).map((e) => e.type),
+    ["run.started"],
+  );
+  await other.close();
+  await store.close();
+});
+
 test("countRuns reads an index, not every run's row", async () => {
   const path = join(tempDir(), "c.db");
   const store = createSqliteStore(path);

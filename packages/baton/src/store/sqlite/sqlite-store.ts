@@ -111,7 +111,30 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const log = options.log ?? ((message, error) => console.warn(`[baton] ${message}`, error ?? ""));
   const notices = createSqliteNotices(db, path, log);
   const historyRows = createHistoryRows(db);
-  const batcher = createWriteBatcher(db, () => notices.committed(), historyRows);
+  /**
+   * The numbers (`runs.num`) of the runs this store writes for, by id: a
+   * run's history rows are keyed by its number. Filled when a run is created
+   * leased or claimed, emptied when it ends or is released, and forgotten
+   * whenever a write is rolled back (a number it gave a new run may go to
+   * another); a run not found here is looked up.
+   */
+  const runNumbers = new Map<string, number>();
+  /** Most numbers kept; beyond, they are forgotten (and looked up again). */
+  const mostRunNumbers = 100_000;
+  const rememberNumber = (runId: string, num: number) => {
+    if (runNumbers.size >= mostRunNumbers) runNumbers.clear();
+    runNumbers.set(runId, num);
+  };
+  const batcher = createWriteBatcher(db, () => notices.committed(), {
+    get size() {
+      return historyRows.size;
+    },
+    flush: () => historyRows.flush(),
+    rewind(mark) {
+      historyRows.rewind(mark);
+      runNumbers.clear();
+    },
+  });
 
   let sql: ReturnType<typeof prepare> | undefined;
   const migrate = (): number[] => {
@@ -251,19 +274,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     );
   };
 
-  /**
-   * The numbers (`runs.num`) of the runs this store writes for, by id: a
-   * run's history rows are keyed by its number. Filled when a run is created
-   * leased or claimed, emptied when it ends or is released; a run not found
-   * here is looked up.
-   */
-  const runNumbers = new Map<string, number>();
-  /** Most numbers kept; beyond, they are forgotten (and looked up again). */
-  const mostRunNumbers = 100_000;
-  const rememberNumber = (runId: string, num: number) => {
-    if (runNumbers.size >= mostRunNumbers) runNumbers.clear();
-    runNumbers.set(runId, num);
-  };
   /** The number of run `runId`, which must exist. */
   const runNumber = (runId: string): number => {
     const known = runNumbers.get(runId);

@@ -35,8 +35,11 @@ export interface WriteOptions {
  * write's.
  */
 export interface DeferredWrites {
+  /** How many wait: a mark for `rewind`. */
   readonly size: number;
+  /** Drops those added after `mark`; called whenever a write failed or the transaction was rolled back. */
   rewind(mark: number): void;
+  /** Writes every one waiting. */
   flush(): void;
 }
 
