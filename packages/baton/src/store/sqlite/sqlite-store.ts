@@ -38,6 +38,7 @@ import type {
   UnreadableRun,
 } from "../store.js";
 import { createHistoryRows } from "./history-rows.js";
+import { createRunNumbers } from "./run-numbers.js";
 import { createSqliteEvents } from "./sqlite-events.js";
 import { createSqliteNotices } from "./sqlite-notices.js";
 import { createWriteBatcher, type WriteOptions } from "./write-batcher.js";
@@ -111,25 +112,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const log = options.log ?? ((message, error) => console.warn(`[baton] ${message}`, error ?? ""));
   const notices = createSqliteNotices(db, path, log);
   const historyRows = createHistoryRows(db);
-  /**
-   * The numbers (`runs.num`) of the runs this store writes for, by id: a
-   * run's history rows are keyed by its number. Filled when a run is created
-   * leased or claimed, emptied when it ends or is released, and forgotten
-   * whenever a write is rolled back (a number it gave a new run may go to
-   * another); a run not found here is looked up.
-   */
-  const runNumbers = new Map<string, number>();
-  /** Most numbers kept; beyond, they are forgotten (and looked up again). */
-  const mostRunNumbers = 100_000;
-  const rememberNumber = (runId: string, num: number) => {
-    if (runNumbers.size >= mostRunNumbers) runNumbers.clear();
-    runNumbers.set(runId, num);
-  };
+  const runNumbers = createRunNumbers((runId) => statements().runNumber.get(runId) as number | undefined);
   const batcher = createWriteBatcher(db, () => notices.committed(), {
     get size() {
       return historyRows.size;
     },
     flush: () => historyRows.flush(),
+    // A write was rolled back: a number it gave a new run may go to another.
     rewind(mark) {
       historyRows.rewind(mark);
       runNumbers.clear();
@@ -274,19 +263,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     );
   };
 
-  /** The number of run `runId`, which must exist. */
-  const runNumber = (runId: string): number => {
-    const known = runNumbers.get(runId);
-    if (known !== undefined) return known;
-    const num = statements().runNumber.get(runId) as number | undefined;
-    if (num === undefined) throw runNotFound(runId);
-    rememberNumber(runId, num);
-    return num;
-  };
-
   /** Adds history rows; they are inserted before the commit (see `HistoryRows`). Only inside a batcher's write. */
   const insertEvents = (runId: string, events: RecordedEvent[]) => {
-    historyRows.add(runNumber(runId), events);
+    historyRows.add(runNumbers.of(runId), events);
   };
 
   const loadRun = (id: string): RunRecord | undefined => {
@@ -328,7 +307,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     );
     if (changes === 0) return false;
     const num = Number(lastInsertRowid);
-    if (run.lease) rememberNumber(run.id, num);
+    if (run.lease) runNumbers.remember(run.id, num);
     historyRows.add(num, history);
     if (!run.lease) notices.announce("r");
     return true;
@@ -446,7 +425,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         const unreadable: UnreadableRun[] = [];
         for (const row of rows) {
           const { num } = row as RunRow & { num: number };
-          rememberNumber(row.id, num);
+          runNumbers.remember(row.id, num);
           try {
             const run = toRunRecord(row);
             runs.push({
@@ -564,7 +543,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           statements().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
         for (const child of write.children ?? []) insertRun(child, write.now);
-        if (isTerminal || write.release) runNumbers.delete(lease.runId);
+        if (isTerminal || write.release) runNumbers.forget(lease.runId);
         if (isTerminal && updated?.parent_id) pokeRun(updated.parent_id, write.now);
         else if (write.release && !isTerminal && updated) announceRelease(updated);
       }, runWrite);
