@@ -47,6 +47,7 @@ export {
   type EventMatch,
   type HistoryEvent,
   type HistoryEventType,
+  historyEventTypes,
   isTerminal,
   type Run,
   type RunCount,

@@ -116,6 +116,35 @@ export type HistoryEventType =
   | "run.cancelled"
   | "run.resumed";
 
+/** Every history event type, in the order they usually appear (the list `HistoryEventType` names). */
+export const historyEventTypes: readonly HistoryEventType[] = [
+  "run.started",
+  "step.started",
+  "step.completed",
+  "step.failed",
+  "timer.set",
+  "timer.fired",
+  "signal.waiting",
+  "signal.received",
+  "signal.timed_out",
+  "event.waiting",
+  "event.received",
+  "event.timed_out",
+  "child.started",
+  "child.completed",
+  "child.failed",
+  "run.cancel_requested",
+  "run.timed_out",
+  "compensation.started",
+  "compensation.completed",
+  "compensation.failed",
+  "run.completed",
+  "run.failed",
+  "run.compensated",
+  "run.cancelled",
+  "run.resumed",
+];
+
 /**
  * One entry of a run's history. Fields beyond `seq`, `type` and `at` are
  * present when they apply to the type: `position` and `name` for calls,
