@@ -142,3 +142,13 @@ export class UnreadableRunError extends BatonError {
     this.runId = runId;
   }
 }
+
+/** `RUN_NOT_FOUND`: no run has this id. */
+export function runNotFound(runId: string): BatonError {
+  return new BatonError("RUN_NOT_FOUND", `run "${runId}" not found`);
+}
+
+/** `RUN_FINISHED`: the run has ended; `what` could not be done. */
+export function runFinished(runId: string, status: string, what: string): BatonError {
+  return new BatonError("RUN_FINISHED", `cannot ${what} run "${runId}": it has already ended (${status})`);
+}

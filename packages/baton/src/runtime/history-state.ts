@@ -12,7 +12,7 @@
  *   steps run again with a fresh attempt budget), every final compensation
  *   failure, and any run timeout before it.
  */
-import type { RecordedEvent } from "../store/store.js";
+import type { RecordedEvent } from "../recorded-event.js";
 import type { CallKind, ErrorInfo, EventMatch } from "../types.js";
 
 /** The outcome of a call: a value, or an error. */

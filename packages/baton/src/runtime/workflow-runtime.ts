@@ -14,7 +14,6 @@
  *   `NondeterminismError` before the mismatching call does anything.
  */
 
-import { createHash } from "node:crypto";
 import { v4 as uuidv4 } from "uuid";
 import { toMilliseconds } from "../duration.js";
 import { BatonError, NondeterminismError, TimeoutError } from "../errors.js";
@@ -76,6 +75,15 @@ export interface RuntimeHost {
   now(): number;
   /** The key of the run's step whose body is executing in the current async context, if any. */
   stepKey(): string | undefined;
+  /** SHA-256 of `text` (replay-safe random values are drawn from digests of the run id). */
+  digest(text: string): Uint8Array;
+}
+
+/** The first 6 bytes of `bytes` as a big-endian unsigned integer. */
+function readUint48(bytes: Uint8Array): number {
+  let value = 0;
+  for (let i = 0; i < 6; i++) value = value * 256 + (bytes[i] as number);
+  return value;
 }
 
 const never = <T>() => new Promise<T>(() => {});
@@ -286,10 +294,8 @@ export class WorkflowRuntime {
     return promise;
   }
 
-  private draw(purpose: string): Buffer {
-    return createHash("sha256")
-      .update(`${this.run.id}:${purpose}:${this.draws++}`)
-      .digest();
+  private draw(purpose: string): Uint8Array {
+    return this.host.digest(`${this.run.id}:${purpose}:${this.draws++}`);
   }
 
   private createContext(): WorkflowContext {
@@ -351,7 +357,7 @@ export class WorkflowRuntime {
         return runtime.issue("child", workflow.name, { child: { workflow: workflow as Workflow, input, id } });
       },
       now: () => new Date(runtime.time),
-      random: () => runtime.draw("random").readUIntBE(0, 6) / 2 ** 48,
+      random: () => readUint48(runtime.draw("random")) / 2 ** 48,
       uuid: () => uuidv4({ random: runtime.draw("uuid").subarray(0, 16) }),
     };
   }

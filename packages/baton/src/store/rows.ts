@@ -3,17 +3,9 @@
  * backend. Rows use snake_case columns; JSON columns hold text.
  */
 import { BatonError } from "../errors.js";
-import { decodeJson, encodeJson, roundTrip } from "../json.js";
+import { decodeJson, encodeJson } from "../json.js";
 import type { ErrorInfo, EventMatch, HistoryEventType, RunStatus } from "../types.js";
-import type {
-  EventRecord,
-  EventWaitRecord,
-  NewRun,
-  RecordedEvent,
-  RunRecord,
-  SignalRecord,
-  UnreadableRun,
-} from "./store.js";
+import type { EventRecord, EventWaitRecord, RecordedEvent, RunRecord, SignalRecord, UnreadableRun } from "./store.js";
 
 /** A `runs` row. Integer columns may arrive as strings (PostgreSQL bigint). */
 export interface RunRow {
@@ -67,41 +59,6 @@ export function toRunRecord(row: RunRow): RunRecord {
     leaseOwner: row.lease_owner ?? undefined,
     leaseToken: num(row.lease_token),
     leaseExpiresAt: opt(row.lease_expires_at),
-  };
-}
-
-/**
- * A run as a store holds it right after `createRun` wrote it at `now`
- * (leased to `run.lease` when given), with its own copy of the input
- * (`input`: one the caller already decoded from what it wrote).
- */
-export function newRunRecord(
-  run: NewRun,
-  now: number,
-  input: unknown = roundTrip(run.input, `input of run "${run.id}"`),
-): RunRecord {
-  return {
-    id: run.id,
-    workflow: run.workflow,
-    version: run.version,
-    status: run.lease ? "running" : "pending",
-    input,
-    output: undefined,
-    error: undefined,
-    parentId: run.parentId,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: undefined,
-    timeoutMs: run.timeoutMs,
-    deadlineAt: run.timeoutMs === undefined ? undefined : now + run.timeoutMs,
-    wakeAt: undefined,
-    cancelRequested: false,
-    pokeSeq: 0,
-    seenPokeSeq: 0,
-    lastSeq: run.history.length,
-    leaseOwner: run.lease?.owner,
-    leaseToken: run.lease ? 1 : 0,
-    leaseExpiresAt: run.lease?.expiresAt,
   };
 }
 
@@ -242,12 +199,5 @@ export function pageSize(limit: number | undefined): number {
   return limit;
 }
 
-/** Errors of verbs addressed to a run. */
-export function runNotFound(runId: string): BatonError {
-  return new BatonError("RUN_NOT_FOUND", `run "${runId}" not found`);
-}
-
-/** The run has ended; `what` could not be done. */
-export function runFinished(runId: string, status: string, what: string): BatonError {
-  return new BatonError("RUN_FINISHED", `cannot ${what} run "${runId}": it has already ended (${status})`);
-}
+export { runFinished, runNotFound } from "../errors.js";
+export { newRunRecord } from "./new-run-record.js";

@@ -25,29 +25,10 @@
  *   timer is due and when a lease expires.
  */
 import type { Clock } from "../clock.js";
-import type { ErrorInfo, EventMatch, HistoryEventType, RunCount, RunFilter, RunStatus } from "../types.js";
+import type { RecordedEvent } from "../recorded-event.js";
+import type { ErrorInfo, EventMatch, RunCount, RunFilter, RunStatus } from "../types.js";
 
-/** A history event as the store keeps it (times in epoch milliseconds). */
-export interface RecordedEvent {
-  seq: number;
-  type: HistoryEventType;
-  at: number;
-  position?: number;
-  name?: string;
-  attempt?: number;
-  input?: unknown;
-  output?: unknown;
-  error?: ErrorInfo;
-  dueAt?: number;
-  final?: boolean;
-  payload?: unknown;
-  match?: EventMatch;
-  eventId?: string;
-  signalId?: number;
-  childId?: string;
-  positions?: number[];
-  forkedFrom?: { runId: string; position: number };
-}
+export type { RecordedEvent } from "../recorded-event.js";
 
 /** A run as the store keeps it. */
 export interface RunRecord {

@@ -17,6 +17,7 @@
  * - Once the lease is lost or given up, nothing more is written.
  */
 
+import { createHash } from "node:crypto";
 import type { Clock } from "../clock.js";
 import { BatonError, LeaseLostError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
@@ -226,6 +227,11 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
   /** The key of the step whose body is executing here (`RuntimeHost`). */
   stepKey(): string | undefined {
     return currentStepKey(this.runId, this.inFlight);
+  }
+
+  /** SHA-256 of `text` (`RuntimeHost`). */
+  digest(text: string): Uint8Array {
+    return createHash("sha256").update(text).digest();
   }
 
   /** False once the run stopped or settled (`SignalHost`). */

@@ -2,7 +2,7 @@ import type { Clock } from "../clock.js";
 import { BatonError, LeaseLostError, UnreadableRunError } from "../errors.js";
 import { toErrorInfo } from "../json.js";
 import { eventsOnly } from "../store/events-only.js";
-import { newRunRecord } from "../store/rows.js";
+import { newRunRecord } from "../store/new-run-record.js";
 import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice, UnreadableRun } from "../store/store.js";
 import type { Workflow } from "../workflow.js";
 import { ErrorBackoff } from "./error-backoff.js";

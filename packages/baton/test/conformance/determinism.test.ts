@@ -65,3 +65,22 @@ test("a step result reads back as JSON on first execution too (no live/replay di
   await using engine = await startEngine([wf]);
   assert.equal(await (await engine.startRun(wf, {})).result(), "string");
 });
+
+test("ctx.random() and ctx.uuid() draw from SHA-256 of the run id, so every version of Baton replays the same values", async () => {
+  const { createHash } = await import("node:crypto");
+  const draws = defineWorkflow("draws", async (ctx) => [ctx.random(), ctx.uuid(), ctx.random()]);
+  await using engine = await startEngine([draws]);
+  const output = (await (await engine.startRun(draws, {}, { id: "pinned-draws" })).result()) as [
+    number,
+    string,
+    number,
+  ];
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  const random = (n: number) => digest(`pinned-draws:random:${n}`).readUIntBE(0, 6) / 2 ** 48;
+  const bytes = digest("pinned-draws:uuid:1").subarray(0, 16);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  assert.deepEqual(output, [random(0), uuid, random(2)]);
+});
