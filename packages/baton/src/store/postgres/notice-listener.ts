@@ -1,6 +1,7 @@
-import pg from "pg";
+import type pg from "pg";
 import { parseNotice } from "../notice-payload.js";
 import type { StoreNotice } from "../store.js";
+import { loadPostgresDriver } from "./postgres-driver.js";
 
 /** A LISTEN connection shared by a store's subscribers. */
 export interface NoticeListener {
@@ -42,7 +43,7 @@ export function createNoticeListener(
 
   const connect = (): Promise<void> => {
     if (closed || client || connecting) return connecting ?? Promise.resolve();
-    const next = new pg.Client(config);
+    const next = new (loadPostgresDriver().Client)(config);
     let lost = false;
     const drop = (error?: unknown) => {
       if (lost) return;
@@ -61,7 +62,7 @@ export function createNoticeListener(
     connecting = (async () => {
       try {
         await next.connect();
-        await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        await next.query(`LISTEN ${loadPostgresDriver().escapeIdentifier(channel)}`);
         if (lost) return; // dropped while LISTEN was answered: a reconnect is already planned
         if (closed || listeners.size === 0) {
           lost = true;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { BatonError, LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
 import { isTerminal, type RunCount, type RunFilter } from "../../types.js";
@@ -36,6 +36,7 @@ import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
 import { createGrowthAnalyzer } from "./growth-analyzer.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
+import { loadPostgresDriver } from "./postgres-driver.js";
 import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
 import { createQueryGate, type QueryGate } from "./query-gate.js";
@@ -188,7 +189,8 @@ function answered<I>(rows: { id: string }[], items: I[], runOf: (item: I) => str
 export function createPostgresStore(address: string, options: PostgresStoreOptions = {}): PostgresStore {
   const { connectionString, schema, poolSize: addressPoolSize } = parsePostgresAddress(address);
   const poolSize = options.poolSize ?? addressPoolSize ?? 10;
-  const quoted = pg.escapeIdentifier(schema);
+  const driver = loadPostgresDriver();
+  const quoted = driver.escapeIdentifier(schema);
   const channel = `baton_${schema}`;
   const sql = postgresSql(quoted);
   const log = options.log ?? ((message, error) => console.warn(`[baton] ${message}`, error ?? ""));
@@ -198,11 +200,11 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     keepAlive: true,
     application_name: "baton",
   };
-  const pool = new pg.Pool({ ...config, max: poolSize });
+  const pool = new driver.Pool({ ...config, max: poolSize });
   const gates = new Map<pg.Pool, QueryGate>([[pool, createQueryGate(poolSize)]]);
   // Commits of attempt starts do not wait for the disk: they only need to be
   // visible to other workers; the run's next durable commit flushes them too.
-  const startsPool = new pg.Pool({
+  const startsPool = new driver.Pool({
     ...config,
     max: Math.ceil(poolSize / 4),
     options: "-c synchronous_commit=off",
