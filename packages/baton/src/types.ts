@@ -34,6 +34,31 @@
  * - **lease**: a worker's time-limited claim on a run, renewed while it works.
  *   Every write of a run's progress carries the lease token; a write with a
  *   stale token is rejected (fencing).
+ *
+ * Internal nouns (the engine's own machinery; see docs/architecture.md):
+ *
+ * - **claim**: a worker taking runnable runs (new, due, poked, abandoned)
+ *   under new leases (`Store.claimRuns`).
+ * - **fence**: the condition every write of a run's progress applies under:
+ *   the run still has this lease's owner and token, and its history ends
+ *   where the write begins. A write that fails it changes nothing.
+ * - **journal**: the write side of one run in a worker (`RunJournal`): events
+ *   numbered in memory, buffered for a turn of the event loop, written under
+ *   the lease one write at a time.
+ * - **poke**: what another process does to a run instead of writing its
+ *   history: it raises the run's `poke_seq` (a signal, an event for one of
+ *   its waits, a cancel, a child that ended). The lease holder sees
+ *   `poke_seq` ahead of what it handled and reads the inbox.
+ * - **inbox**: what changed for a held run since its holder last read it:
+ *   unconsumed signals, a cancel, finished children, events that reached its
+ *   waits (`Store.readInbox`).
+ * - **notice**: a store's announcement to other processes that a run was
+ *   created, poked or released (PostgreSQL `NOTIFY`, SQLite's `notices`
+ *   table), so that workers act without polling (`StoreNotice`).
+ * - **eviction**: a worker at its memory limit giving up the lease of a run
+ *   that only waits; any worker claims it again when it is due or poked.
+ * - **run number**: SQLite's `runs.num`, the row id of a run in order of
+ *   creation, which keys its history rows; never shown.
  */
 
 /** Status of a run. `waiting` means blocked on a timer, a signal, an event or a child. */
