@@ -40,7 +40,7 @@ import { loadPostgresDriver } from "./postgres-driver.js";
 import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
 import { createQueryGate, type QueryGate } from "./query-gate.js";
-import { type RetryPolicy, withRetry } from "./retry.js";
+import { type ReconnectPolicy, withRetry } from "./retry.js";
 import { createStatementBatcher } from "./statement-batcher.js";
 
 /** The row of the inbox statement: the run's poke, with its signals, finished children and event waits as JSON. */
@@ -220,7 +220,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     p.on("connect", (client) => client.on("error", () => {}));
   }
   const listener = createNoticeListener(config, channel, log);
-  const retry: RetryPolicy = { forMs: options.reconnectTimeoutMs ?? 60_000, initialDelayMs: 50, maxDelayMs: 2000 };
+  const retry: ReconnectPolicy = { forMs: options.reconnectTimeoutMs ?? 60_000, initialDelayMs: 50, maxDelayMs: 2000 };
   let closed = false;
   let readyPromise: Promise<void> | undefined;
   let syncTimer: NodeJS.Timeout | undefined;

@@ -1,7 +1,7 @@
 import { isTransientError } from "./connection-errors.js";
 
 /** How long and how often a store operation is retried through an outage. */
-export interface RetryPolicy {
+export interface ReconnectPolicy {
   /** Give up after this long, in ms. */
   forMs: number;
   /** First delay, in ms; doubles up to `maxDelayMs`. */
@@ -16,7 +16,7 @@ export interface RetryPolicy {
  */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
-  policy: RetryPolicy,
+  policy: ReconnectPolicy,
   stopped: () => boolean,
   onRetry?: (error: unknown) => void,
 ): Promise<T> {
