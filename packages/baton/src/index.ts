@@ -31,6 +31,7 @@ export {
   UnreadableRunError,
   ValidationError,
 } from "./errors.js";
+export { eventIdPattern, runIdPattern, workflowNamePattern } from "./names.js";
 export { defaultStore, type OpenStoreOptions, openStore } from "./store/open-store.js";
 export {
   createPostgresStore,
@@ -42,6 +43,7 @@ export type { Store, StoreNotice } from "./store/store.js";
 export { createTestClock, type TestClock } from "./test-clock.js";
 export {
   type AttemptInfo,
+  activeStatuses,
   type CallKind,
   type ErrorInfo,
   type EventMatch,

@@ -84,6 +84,9 @@ export const runStatuses: readonly RunStatus[] = [
   "cancelled",
 ];
 
+/** Statuses of a run that has not ended: it is claimed, executed, or waits. */
+export const activeStatuses: readonly RunStatus[] = ["pending", "running", "waiting", "compensating"];
+
 /** Statuses a run never leaves (except `failed`, through `resume`). */
 export const terminalStatuses: readonly RunStatus[] = ["completed", "failed", "compensated", "cancelled"];
 

@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type Duration, toMilliseconds } from "./duration.js";
 import { BatonError } from "./errors.js";
+import { workflowNamePattern } from "./names.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
 import type { EventMatch } from "./types.js";
 
@@ -160,7 +161,6 @@ export type WorkflowInput<W> = W extends Workflow<infer I, unknown> ? I : never;
 /** Output type of a workflow. */
 export type WorkflowOutput<W> = W extends Workflow<unknown, infer O> ? O : never;
 
-const validName = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** Marks the objects `defineWorkflow` returns (a registry symbol: it holds across copies of the library). */
 const workflowBrand = Symbol.for("baton.workflow");
 
@@ -184,7 +184,7 @@ export function defineWorkflow<I, O>(
   fn: (ctx: WorkflowContext, input: I) => Promise<O>,
   options: WorkflowOptions<I> = {},
 ): Workflow<I, O> {
-  if (!validName.test(name)) {
+  if (!workflowNamePattern.test(name)) {
     throw new BatonError(
       "INVALID_WORKFLOW",
       `invalid workflow name ${JSON.stringify(name)}: use letters, digits, ".", "_", ":" or "-" (at most 128)`,

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "../clock.js";
 import { type Duration, toMilliseconds } from "../duration.js";
 import { BatonError, RunFailedError, runNotFound, UnreadableRunError } from "../errors.js";
 import { roundTrip } from "../json.js";
+import { runIdPattern } from "../names.js";
 import { openStore } from "../store/open-store.js";
 import type { NewRun, RecordedEvent, RunRecord, Store } from "../store/store.js";
 import { type HistoryEvent, isTerminal, type Run, type RunCount, type RunFilter, type RunPage } from "../types.js";
@@ -114,8 +115,6 @@ export interface Engine extends AsyncDisposable {
   /** Starts a new run that reuses the recorded results of `runId` before position `fromStep` (or the step of that name). */
   fork(runId: string, options: { fromStep: number | string; id?: string }): Promise<RunHandle>;
 }
-
-const validId = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Creates an engine. Without `store` it uses an embedded SQLite file at
@@ -241,7 +240,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async startRun<I, O>(target: Workflow<I, O> | string, input: I, startOptions: StartOptions = {}) {
       const workflow = resolveWorkflow(target as Workflow | string);
       const id = startOptions.id ?? uuidv7();
-      if (typeof id !== "string" || !validId.test(id)) {
+      if (typeof id !== "string" || !runIdPattern.test(id)) {
         throw new BatonError(
           "INVALID_RUN_ID",
           `invalid run id ${JSON.stringify(id)}: expected 1 to 200 printable ASCII characters without spaces`,
@@ -368,7 +367,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const history = await store.getHistory(runId);
       const position = forkPosition(runId, history, fromStep);
       const newId = id ?? uuidv7();
-      if (!validId.test(newId)) throw new BatonError("INVALID_RUN_ID", `invalid run id ${JSON.stringify(newId)}`);
+      if (!runIdPattern.test(newId)) throw new BatonError("INVALID_RUN_ID", `invalid run id ${JSON.stringify(newId)}`);
       await store.ready?.();
       const now = clock.now();
       const { created } = await store.createRun(

@@ -4,6 +4,7 @@
  */
 import { BatonError } from "../errors.js";
 import { decodeJson, encodeJson } from "../json.js";
+import { runIdPattern } from "../names.js";
 import type { ErrorInfo, EventMatch, HistoryEventType, RunStatus } from "../types.js";
 import type { EventRecord, EventWaitRecord, RecordedEvent, RunRecord, SignalRecord, UnreadableRun } from "./store.js";
 
@@ -178,7 +179,7 @@ export function encodeCursor(createdAt: number, id: string): string {
 export function decodeCursor(cursor: string): { createdAt: number; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Number.isSafeInteger(createdAt) && typeof id === "string" && /^[\x21-\x7e]{1,200}$/.test(id)) {
+    if (Number.isSafeInteger(createdAt) && typeof id === "string" && runIdPattern.test(id)) {
       return { createdAt, id };
     }
   } catch {

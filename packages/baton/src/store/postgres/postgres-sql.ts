@@ -4,9 +4,10 @@
  * write only when its fenced `UPDATE` matched, and send notifications, which
  * PostgreSQL delivers at commit.
  */
+import { activeSql, terminalSql } from "../status-sql.js";
 
-const active = "('pending', 'running', 'waiting', 'compensating')";
-const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
+const active = activeSql;
+const terminal = terminalSql;
 
 /** Columns of events passed as a jsonb array. */
 const eventColumns = "seq integer, type text, position integer, at bigint, data text";

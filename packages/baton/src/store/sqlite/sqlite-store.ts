@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { BatonError, LeaseLostError } from "../../errors.js";
 import { decodeJson, encodeJson } from "../../json.js";
-import type { RunCount, RunFilter } from "../../types.js";
+import { isTerminal, type RunCount, type RunFilter } from "../../types.js";
 import { eventsOnly } from "../events-only.js";
 import { readMigrations } from "../migration-files.js";
 import { pokedPayload } from "../notice-payload.js";
@@ -22,6 +22,7 @@ import {
   unreadableRun,
 } from "../rows.js";
 import { runFilterSql } from "../run-filter-sql.js";
+import { activeSql, terminalSql } from "../status-sql.js";
 import type {
   ClaimedRun,
   ClaimRequest,
@@ -62,8 +63,8 @@ export interface SqliteStoreOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-const active = "('pending', 'running', 'waiting', 'compensating')";
-const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
+const active = activeSql;
+const terminal = terminalSql;
 /**
  * How a run's writes refuse: a lost lease, found by the fenced update that
  * comes first, before they changed anything. They run without a savepoint
@@ -276,8 +277,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const requireActive = (runId: string, what: string): RunRecord => {
     const run = loadRun(runId);
     if (!run) throw runNotFound(runId);
-    if (["completed", "failed", "compensated", "cancelled"].includes(run.status))
-      throw runFinished(runId, run.status, what);
+    if (isTerminal(run.status)) throw runFinished(runId, run.status, what);
     return run;
   };
 
