@@ -46,9 +46,9 @@ test("group commit: writes of one turn share a transaction, and a rejected write
   const event = (seq: number) => ({ seq, type: "step.started" as const, at: 3, position: 0, name: "s", attempt: 1 });
   const stale = { ...b.lease, token: b.lease.token - 1 };
   const results = await Promise.allSettled([
-    store.appendHistory(a.lease, { events: [event(2)], now: 3 }),
-    store.appendHistory(stale, { events: [event(2)], now: 3 }),
-    store.appendHistory(stale, { events: [event(2)], status: "waiting", wakeAt: 9, now: 3 }),
+    store.appendHistory(a.lease, { kind: "starts", events: [event(2)], now: 3 }),
+    store.appendHistory(stale, { kind: "starts", events: [event(2)], now: 3 }),
+    store.appendHistory(stale, { kind: "starts", events: [event(2)], status: "waiting", wakeAt: 9, now: 3 }),
     store.createRun(newRun("c"), 3),
   ]);
   assert.deepEqual(
@@ -94,11 +94,11 @@ test("notices reach the other connections to the file, not the one that wrote th
     { kind: "poked", runId: "n", pokeSeq: claimed.run.pokeSeq + 1 },
   );
   await writer.appendHistory(claimed.lease, {
+    kind: "release",
     events: [{ seq: 2, type: "timer.set", at: 4, position: 0, dueAt: 5000 }],
     status: "waiting",
     wakeAt: 5000,
     seenPokeSeq: claimed.run.pokeSeq + 1,
-    release: true,
     now: 4,
   });
   await eventually(() => heard.some((notice) => notice.kind === "wake"));
@@ -284,6 +284,7 @@ test("a run number given in a write that was rolled back is not used for the run
   const [claimed] = (await other.claimRuns({ owner: "w2", now: 4, leaseMs: 1000, limit: 10, workflows: ["w@1"] })).runs;
   assert.equal(claimed?.run.id, "a");
   await other.appendHistory(claimed.lease, {
+    kind: "end",
     events: [{ seq: 2, type: "run.failed", at: 5, error: { name: "Error", message: "no" } }],
     status: "failed",
     error: { name: "Error", message: "no" },

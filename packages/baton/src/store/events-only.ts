@@ -1,20 +1,14 @@
 import type { RunWrite } from "./store.js";
 
 /**
- * True when a write holds events and changes nothing else of its run: not
- * its status, timer, output, error or lease, and no children, signals or
- * event waits.
+ * True when a write appends events and changes nothing else of its run (not
+ * its status, timer or lease, and no signals consumed): a starts or
+ * progress write that only appends history.
  */
 export function eventsOnly(write: RunWrite): boolean {
   return (
+    (write.kind === "starts" || (write.kind === "progress" && !write.consumedSignals?.length)) &&
     write.status === undefined &&
-    write.wakeAt === undefined &&
-    write.output === undefined &&
-    write.error === undefined &&
-    !write.release &&
-    !write.children?.length &&
-    !write.consumedSignals?.length &&
-    !write.eventWaits?.length &&
-    !write.endedEventWaits?.length
+    write.wakeAt === undefined
   );
 }

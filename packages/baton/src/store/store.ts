@@ -142,17 +142,71 @@ export interface PublishResult {
   event: EventRecord;
 }
 
-/** One fenced write of a run's progress. */
-export interface RunWrite {
+/** What every write of a run's progress carries. */
+interface RunWriteBase {
   /** Events to append; their seqs follow the run's `lastSeq` without gaps. */
   events: RecordedEvent[];
+  /** `pokeSeq` the holder has now handled. */
+  seenPokeSeq?: number;
+  now: number;
+}
+
+/**
+ * Attempt starts (`step.started`, `compensation.started`) and nothing else
+ * but the run's status and next timer when they changed. The body of an
+ * attempt may wait for this write (see `sharedAcrossMachines`), so a backend
+ * may commit it without waiting for the disk (PostgreSQL does): the run's
+ * next write makes it durable.
+ */
+export interface StartsWrite extends RunWriteBase {
+  kind: "starts";
+  /** A status of a run that has not ended, when it changed. */
+  status?: RunStatus;
+  /** Next timer of the run; `null` clears it. */
+  wakeAt?: number | null;
+}
+
+/** The common write of a step: events, the run's status and next timer when they changed, the signals the events consumed. */
+export interface ProgressWrite extends RunWriteBase {
+  kind: "progress";
+  /** A status of a run that has not ended, when it changed. */
+  status?: RunStatus;
+  /** Next timer of the run; `null` clears it. */
+  wakeAt?: number | null;
+  /** Signals consumed by these events. */
+  consumedSignals?: number[];
+}
+
+/**
+ * The run's last write: its ended status with its output or error. It gives
+ * the lease up, clears the run's timer, ends its event waits, and pokes its parent.
+ */
+export interface EndWrite extends RunWriteBase {
+  kind: "end";
+  status: RunStatus;
+  output?: unknown;
+  error?: ErrorInfo;
+}
+
+/** Gives the lease up (the run leaves the worker's memory, resumable by any worker), with its status and next timer. */
+export interface ReleaseWrite extends RunWriteBase {
+  kind: "release";
+  status?: RunStatus;
+  /** Next timer of the run; `null`: none. */
+  wakeAt: number | null;
+}
+
+/**
+ * Any other write: children to create, event waits to register or end,
+ * an output, or a last write that also consumes signals.
+ */
+export interface FullWrite extends RunWriteBase {
+  kind: "full";
   status?: RunStatus;
   output?: unknown;
   error?: ErrorInfo;
   /** Next timer of the run; `null` clears it. */
   wakeAt?: number | null;
-  /** `pokeSeq` the holder has now handled. */
-  seenPokeSeq?: number;
   /** Signals consumed by these events. */
   consumedSignals?: number[];
   /** Child runs to create in the same transaction (existing ids are kept as they are). */
@@ -161,10 +215,18 @@ export interface RunWrite {
   eventWaits?: NewEventWait[];
   /** Positions whose event waits these events end (received or timed out). */
   endedEventWaits?: number[];
-  /** Give the lease up (the run leaves the worker's memory). */
-  release?: boolean;
-  now: number;
 }
+
+/**
+ * One fenced write of a run's progress, one of the verbs above: the
+ * worker's journal classifies each write once (`classifyWrite`), and each
+ * backend implements each verb. Every one applies only under the run's lease
+ * (see the invariants).
+ */
+export type RunWrite = StartsWrite | ProgressWrite | EndWrite | ReleaseWrite | FullWrite;
+
+/** The fields of any verb, all optional: what a statement that serves several verbs reads. */
+export type RunWriteFields = Omit<FullWrite, "kind">;
 
 /** A run claimed by a worker, with what it needs to execute it. */
 export interface ClaimedRun {
@@ -259,15 +321,14 @@ export interface Store {
   /** The store's own time source, when it has one (see the invariants). */
   readonly clock?: Clock;
   /**
-   * When true, an attempt's start is committed before its body runs, so a
-   * worker that takes a run over from a frozen one always begins a new attempt
-   * number. When false, a body waits only for the events recorded before its
-   * start: a start with nothing before it to commit (a run's first step)
-   * goes out with the run's next write, saving that commit where one machine
-   * holds every worker. Either way a start usually shares the write of the
-   * result that led to it.
+   * True when workers on several machines may share the store (PostgreSQL).
+   * An attempt's body then waits for the commit of its start, so a worker
+   * that takes a run over from a frozen one always begins a new attempt
+   * number. When false (one machine holds every worker: SQLite), a body
+   * waits only for the events recorded before its start, and a start with
+   * nothing before it usually shares the write of its step's outcome.
    */
-  readonly startsBeforeBody: boolean;
+  readonly sharedAcrossMachines: boolean;
   /** Applies pending migrations; returns the versions applied. Safe to call from several processes at once. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;
@@ -325,7 +386,10 @@ export interface Store {
   heldRuns(owner: string): Promise<string[]>;
   /** The runs `owner` holds that were poked since it last wrote them, with their `pokeSeq`. */
   pokedRuns(owner: string): Promise<PokedRun[]>;
-  /** Appends progress under a lease. @throws LeaseLostError when the lease is no longer held. */
+  /**
+   * Writes a run's progress under its lease: one verb of `RunWrite`, one transaction.
+   * @throws LeaseLostError when the lease is no longer held (nothing is written).
+   */
   appendHistory(lease: Lease, write: RunWrite): Promise<void>;
   /**
    * Ends the event wait at `position` of a held run once its timeout passed:

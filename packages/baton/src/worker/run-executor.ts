@@ -137,7 +137,7 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     this.runId = claimed.run.id;
     this.parentId = claimed.run.parentId;
     this.clock = host.clock;
-    this.startsBeforeBody = host.store.startsBeforeBody;
+    this.startsBeforeBody = host.store.sharedAcrossMachines;
     this.waits = new ClockWaits(host.clock);
     this.lastActive = host.clock.now();
     this.state = foldHistory(claimed.history);

@@ -11,12 +11,13 @@
 import type { Clock } from "../clock.js";
 import { LeaseLostError } from "../errors.js";
 import { afterTurn } from "../next-turn.js";
-import type { Lease, RecordedEvent, RunRecord, RunWrite, Store } from "../store/store.js";
+import type { Lease, RecordedEvent, RunRecord, RunWrite, RunWriteFields, Store } from "../store/store.js";
 import type { RunStatus } from "../types.js";
+import { classifyWrite, type JournalWrite } from "./classify-write.js";
 
 /** Fields written along with events. */
 export type JournalExtras = Pick<
-  RunWrite,
+  RunWriteFields,
   "status" | "output" | "error" | "consumedSignals" | "children" | "eventWaits" | "endedEventWaits"
 >;
 
@@ -142,7 +143,7 @@ export class RunJournal {
   /** Takes what is buffered as the next write (the fields taken become the write) and writes it. */
   private readonly take = (): Promise<void> => {
     this.pending = undefined;
-    const write = this.extras as Omit<RunWrite, "now" | "seenPokeSeq">;
+    const write = this.extras as JournalWrite;
     write.events = this.buffer;
     this.buffer = [];
     this.extras = {};
@@ -197,8 +198,8 @@ export class RunJournal {
     this.closed = true;
   }
 
-  /** Writes `fields` (the object becomes the store's write) under the lease. */
-  private write(fields: Omit<RunWrite, "now" | "seenPokeSeq">): Promise<void> {
+  /** Writes `fields` (the object becomes the store's write, classified as one verb) under the lease. */
+  private write(fields: JournalWrite): Promise<void> {
     if (this.closed && !fields.release) {
       this.creation?.abandon();
       this.creation = undefined;
@@ -208,10 +209,9 @@ export class RunJournal {
     const creation = this.creation;
     this.creation = undefined;
     let written: Promise<void>;
+    let write: RunWrite | undefined;
     try {
-      const write = fields as RunWrite;
-      write.seenPokeSeq = seenPokeSeq;
-      write.now = this.clock.now();
+      write = classifyWrite(fields, seenPokeSeq, this.clock.now());
       written = creation ? creation.create(write) : this.store.appendHistory(this.lease, write);
     } catch (error) {
       written = Promise.reject(error);
@@ -219,8 +219,9 @@ export class RunJournal {
     return written.then(
       () => {
         this.writtenPokeSeq = seenPokeSeq;
-        if (fields.status) this.written.status = fields.status;
-        if (fields.wakeAt !== undefined) this.written.wakeAt = fields.wakeAt ?? undefined;
+        const { status, wakeAt } = write as RunWriteFields;
+        if (status) this.written.status = status;
+        if (wakeAt !== undefined) this.written.wakeAt = wakeAt ?? undefined;
       },
       (error: unknown) => {
         this.closed = true;

@@ -110,7 +110,7 @@ export interface AttemptHost {
   readonly clock: Clock;
   readonly waits: ClockWaits;
   readonly inFlight: InFlightAttempts;
-  /** Commit an attempt's start before running its body (see `Store.startsBeforeBody`). */
+  /** Commit an attempt's start before running its body (when `Store.sharedAcrossMachines`). */
   readonly startsBeforeBody: boolean;
   /** Resolves once every event recorded so far is committed; undefined when none waits. */
   uncommitted(): Promise<void> | undefined;

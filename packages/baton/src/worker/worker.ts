@@ -354,6 +354,7 @@ export class Worker {
     const now = this.options.clock.now();
     this.options.store
       .appendHistory(lease, {
+        kind: "end",
         events: [{ seq: lastSeq + 1, type: "run.failed", at: now, error: info }],
         status: "failed",
         error: info,

@@ -346,7 +346,12 @@ test("store: publishers racing for one wait deliver once; a closed or due wait t
   assert.ok(claimed);
   const { lease } = claimed;
   const append = (seq: number, type: "event.waiting" | "event.received", position: number, write: object) =>
-    store.appendHistory(lease, { events: [{ seq, type, at: seq, position, name: "e" }], now: seq, ...write });
+    store.appendHistory(lease, {
+      kind: "full",
+      events: [{ seq, type, at: seq, position, name: "e" }],
+      now: seq,
+      ...write,
+    });
   await append(2, "event.waiting", 0, { eventWaits: [{ position: 0, name: "e", match: { k: 1 } }], status: "waiting" });
 
   const racers: Store[] = [store, rival];
@@ -390,6 +395,7 @@ test("store: publishers racing for one wait deliver once; a closed or due wait t
   assert.equal(await store.getRun("x"), undefined, "a repeated event starts nothing");
   await assert.rejects(store.closeEventWait({ ...lease, token: lease.token - 1 }, 3), { code: "LEASE_LOST" });
   await store.appendHistory(lease, {
+    kind: "end",
     events: [{ seq: 5, type: "run.completed", at: 90, output: 1 }],
     status: "completed",
     now: 90,

@@ -148,8 +148,10 @@ test("a worker that lost its lease has its writes rejected", async () => {
   const [taken] = (await engine.store.claimRuns({ ...request, owner: "b", now: now + 20 })).runs;
   assert.ok(old && taken);
   const event = { seq: 2, type: "step.started" as const, at: now, position: 0, name: "x", attempt: 1 };
-  await assert.rejects(engine.store.appendHistory(old.lease, { events: [event], now }), { code: "LEASE_LOST" });
-  await engine.store.appendHistory(taken.lease, { events: [event], now });
+  await assert.rejects(engine.store.appendHistory(old.lease, { kind: "starts", events: [event], now }), {
+    code: "LEASE_LOST",
+  });
+  await engine.store.appendHistory(taken.lease, { kind: "starts", events: [event], now });
   assert.equal((await engine.store.getHistory("f")).length, 2);
 });
 

@@ -79,10 +79,10 @@ test("a claim reports the next timer of a waiting run that no worker holds", asy
   const [claimed] = (await store.claimRuns({ ...request, now: 10 })).runs;
   assert.ok(claimed);
   await store.appendHistory(claimed.lease, {
+    kind: "release",
     events: [{ seq: 2, type: "timer.set", at: 10, position: 0, name: "nap", dueAt: 5000 }],
     status: "waiting",
     wakeAt: 5000,
-    release: true,
     now: 10,
   });
   const result = await store.claimRuns({ ...request, owner: "w2", now: 20 });
@@ -108,6 +108,7 @@ test("signals to a run poke it; the holder sees them in its inbox and in pokedRu
     [{ n: 1 }, { n: 2 }],
   );
   await store.appendHistory(claimed.lease, {
+    kind: "progress",
     events: [{ seq: 2, type: "signal.received", at: 5, name: "go", payload: { n: 1 }, signalId: inbox.signals[0]?.id }],
     consumedSignals: [inbox.signals[0]?.id as number],
     seenPokeSeq: inbox.pokeSeq,
@@ -136,6 +137,7 @@ test("progress of many runs written at once: each commits or is refused on its o
   const lostId = stolen[0]?.run.id;
   const writes = claimed.map((run) =>
     store.appendHistory(run.lease, {
+      kind: "progress",
       events: [
         { seq: 2, type: "step.started", at: 201, position: 0, name: "s", attempt: 1 },
         { seq: 3, type: "step.completed", at: 201, position: 0, name: "s", attempt: 1, output: 1 },
@@ -190,6 +192,7 @@ test("last writes of many runs at once: each ends or is refused on its own lease
   const results = await Promise.allSettled(
     Object.entries(ends).map(([id, end]) =>
       store.appendHistory(leases.get(id) as (typeof claimed)[number]["lease"], {
+        kind: "end",
         events: [
           end.status === "completed"
             ? { seq: 2, type: "run.completed", at: 201, output: end.output }
@@ -242,6 +245,7 @@ test("signals sent at once: each reaches its run in the order sent, or is refuse
   const done = claimed.find((run) => run.run.id === "done");
   assert.ok(done);
   await store.appendHistory(done.lease, {
+    kind: "end",
     events: [{ seq: 2, type: "run.completed", at: 3, output: 1 }],
     status: "completed",
     output: 1,

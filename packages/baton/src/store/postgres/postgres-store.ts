@@ -27,6 +27,7 @@ import type {
   NewRun,
   RecordedEvent,
   RunWrite,
+  RunWriteFields,
   Store,
   StoreNotice,
   UnreadableRun,
@@ -121,7 +122,7 @@ export function redact(address: string): string {
 }
 
 /** A run's lean write (events, status, next timer, poke seq, signals consumed), as `appendStepsBatch` reads it. */
-interface StepWrite {
+interface StepBatchItem {
   id: string;
   owner: string;
   token: number;
@@ -143,7 +144,7 @@ interface StepWrite {
 }
 
 /** A run's last write, as `appendEndsBatch` reads it. */
-interface EndWrite {
+interface EndBatchItem {
   id: string;
   owner: string;
   token: number;
@@ -354,7 +355,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   const events = createPostgresEvents({ t: quoted, channel, query, run, newRunsJson });
 
   /** The parameters of `appendSteps` for one run's lean write. */
-  const stepValues = (w: StepWrite) => [
+  const stepValues = (w: StepBatchItem) => [
     w.id,
     w.owner,
     w.token,
@@ -371,9 +372,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   // Lean writes, and new runs, of concurrent runs share statements; at most
   // half the pool's connections carry each kind, so other operations keep theirs.
   const batchesInFlight = Math.max(1, Math.floor(poolSize / 2));
-  const stepBatcher = createStatementBatcher<StepWrite, boolean>(async (writes) => {
+  const stepBatcher = createStatementBatcher<StepBatchItem, boolean>(async (writes) => {
     if (writes.length === 1) {
-      const [w] = writes as [StepWrite];
+      const [w] = writes as [StepBatchItem];
       if (w.consumed.length > 0) return [await w.alone()];
       const on = w.startsOnly ? startsPool : pool;
       const [result] = await query<{ matched: number }>(sql.appendSteps, stepValues(w), on);
@@ -387,9 +388,9 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     return answered(rows, writes, (write) => write.id);
   }, batchesInFlight);
   /** Last writes of concurrent runs (no children, signals or event waits in them) share statements. */
-  const endBatcher = createStatementBatcher<EndWrite, boolean>(async (writes) => {
+  const endBatcher = createStatementBatcher<EndBatchItem, boolean>(async (writes) => {
     // One alone takes the single-run statement, cheaper than the batch's.
-    if (writes.length === 1) return [await (writes[0] as EndWrite).alone()];
+    if (writes.length === 1) return [await (writes[0] as EndBatchItem).alone()];
     const rows = await query<{ id: string }>(sql.appendEndsBatch, [
       JSON.stringify(writes.map(({ events: _events, alone: _alone, ...write }) => write)),
       JSON.stringify(writes.flatMap((write) => write.events)),
@@ -442,23 +443,15 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     return runIds.map((runId) => byId.get(runId));
   }, batchesInFlight);
 
-  const onlyStarts = (write: RunWrite) =>
-    write.events.length > 0 &&
-    write.events.every((event) => event.type === "step.started" || event.type === "compensation.started") &&
-    !write.release &&
-    !write.children?.length &&
-    !write.consumedSignals?.length &&
-    !write.eventWaits?.length &&
-    !write.endedEventWaits?.length &&
-    (write.status === undefined || !isTerminal(write.status));
-
   /** After an ambiguous failure: did this write commit? */
   const committedAlready = async (lease: Lease, write: RunWrite, previousSeq: number, lastSeq: number) => {
     const [row] = await query<{ lease_owner: string | null; lease_token: string; last_seq: number }>(sql.lease, [
       lease.runId,
     ]);
     if (!row || Number(row.lease_token) !== lease.token) return false;
-    if (write.events.length === 0) return row.last_seq === previousSeq && row.lease_owner === null && !!write.release;
+    if (write.events.length === 0) {
+      return row.last_seq === previousSeq && row.lease_owner === null && write.kind === "release";
+    }
     if (row.last_seq < lastSeq) return false;
     const [event] = await query<{ type: string }>(sql.eventAt, [lease.runId, lastSeq]);
     return event?.type === write.events[write.events.length - 1]?.type;
@@ -467,7 +460,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   const store: PostgresStore = {
     kind: "postgres",
     clock,
-    startsBeforeBody: true,
+    sharedAcrossMachines: true,
 
     async migrate() {
       const applied = await withRetry(
@@ -661,16 +654,18 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     },
 
     appendHistory(lease, write) {
+      const fields: RunWriteFields = write;
       const first = write.events[0];
       const last = write.events[write.events.length - 1];
-      const terminal = write.status !== undefined && isTerminal(write.status);
-      const children = newRunsJson(write.children ?? [], write.now);
+      const terminal = write.kind === "end" || (write.status !== undefined && isTerminal(write.status));
+      const children = newRunsJson(fields.children ?? [], write.now);
       const historyRows = eventRows(write.events, lease.runId);
-      const eventWaits = events.waitsJson(write.eventWaits ?? []);
-      const on = onlyStarts(write) ? startsPool : pool;
+      const eventWaits = events.waitsJson(fields.eventWaits ?? []);
+      // Attempt starts alone need not wait for the disk: the run's next write makes them durable.
+      const on = write.kind === "starts" ? startsPool : pool;
       return run(async (attempt) => {
-        const output = encodeJson(write.output, `output of run "${lease.runId}"`);
-        const error = encodeJson(write.error, "error");
+        const output = encodeJson(fields.output, `output of run "${lease.runId}"`);
+        const error = encodeJson(fields.error, "error");
         let previousSeq = first ? first.seq - 1 : undefined;
         if (previousSeq === undefined) {
           const [row] = await query<{ last_seq: number }>(sql.lease, [lease.runId]);
@@ -689,40 +684,32 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               previousSeq,
               lastSeq,
               write.status ?? null,
-              write.output !== undefined,
+              fields.output !== undefined,
               output ?? null,
-              write.error !== undefined,
+              fields.error !== undefined,
               error ?? null,
-              write.wakeAt !== undefined || terminal,
-              terminal ? null : (write.wakeAt ?? null),
+              fields.wakeAt !== undefined || terminal,
+              terminal ? null : (fields.wakeAt ?? null),
               write.seenPokeSeq ?? null,
               terminal ? write.now : null,
-              Boolean(write.release || terminal),
+              write.kind === "release" || terminal,
               write.now,
               JSON.stringify(historyRows),
-              write.consumedSignals ?? [],
+              fields.consumedSignals ?? [],
               children.runs,
               children.events,
               terminal,
               channel,
               eventWaits,
-              write.endedEventWaits ?? [],
+              fields.endedEventWaits ?? [],
             ],
             on,
           );
           return Boolean(result?.matched);
         };
         try {
-          const lean =
-            !terminal &&
-            !write.release &&
-            write.output === undefined &&
-            write.error === undefined &&
-            !write.children?.length &&
-            !write.eventWaits?.length &&
-            !write.endedEventWaits?.length;
-          if (lean) {
-            const step: StepWrite = {
+          if (write.kind === "starts" || write.kind === "progress") {
+            const step: StepBatchItem = {
               id: lease.runId,
               owner: lease.owner,
               token: lease.token,
@@ -734,18 +721,13 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               seen_poke_seq: write.seenPokeSeq ?? null,
               now: write.now,
               events: historyRows,
-              consumed: write.consumedSignals ?? [],
-              startsOnly: on === startsPool,
+              consumed: fields.consumedSignals ?? [],
+              startsOnly: write.kind === "starts",
               alone,
             };
             if (await stepBatcher.add(step)) return;
-          } else if (
-            terminal &&
-            !write.children?.length &&
-            !write.consumedSignals?.length &&
-            !write.eventWaits?.length
-          ) {
-            const end: EndWrite = {
+          } else if (write.kind === "end") {
+            const end: EndBatchItem = {
               id: lease.runId,
               owner: lease.owner,
               token: lease.token,
@@ -761,7 +743,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
             };
             if (await endBatcher.add(end)) return;
           } else if (await alone()) {
-            statistics.grew(write.children?.length ?? 0);
+            statistics.grew(fields.children?.length ?? 0);
             return;
           }
         } catch (error) {

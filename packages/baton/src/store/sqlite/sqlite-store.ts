@@ -34,6 +34,7 @@ import type {
   RunInbox,
   RunRecord,
   RunWrite,
+  RunWriteFields,
   SignalRecord,
   Store,
   UnreadableRun,
@@ -330,7 +331,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
   return {
     kind: "sqlite",
-    startsBeforeBody: false,
+    sharedAcrossMachines: false,
     async migrate() {
       return migrate();
     },
@@ -484,13 +485,17 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           insertEvents(lease.runId, events);
         }, runWrite);
       }
+      // Every other verb: end, release, full, and starts or progress that change more than history.
+      const fields: RunWriteFields = write;
+      const release = write.kind === "release";
       return batcher.write(() => {
         const first = write.events[0];
         const previousSeq = first ? first.seq - 1 : undefined;
         const lastSeq = write.events.length ? (write.events[write.events.length - 1] as RecordedEvent).seq : undefined;
         const current = previousSeq === undefined ? loadRun(lease.runId) : undefined;
         const isTerminal =
-          write.status !== undefined && ["completed", "failed", "compensated", "cancelled"].includes(write.status);
+          write.kind === "end" ||
+          (write.status !== undefined && ["completed", "failed", "compensated", "cancelled"].includes(write.status));
         const fence = {
           id: lease.runId,
           owner: lease.owner,
@@ -502,10 +507,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         };
         const sameRow =
           write.status === undefined &&
-          write.wakeAt === undefined &&
-          write.output === undefined &&
-          write.error === undefined &&
-          !write.release;
+          fields.wakeAt === undefined &&
+          fields.output === undefined &&
+          fields.error === undefined &&
+          !release;
         if (sameRow) {
           // Status and timer as they are: touches no index of `runs`.
           const { changes } = statements().progressLean.run(
@@ -523,29 +528,28 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           const { changes } = statements().progress.run({
             ...fence,
             status: write.status ?? null,
-            setOutput: write.output !== undefined ? 1 : 0,
-            output: encodeJson(write.output, `output of run "${lease.runId}"`),
-            setError: write.error !== undefined ? 1 : 0,
-            error: encodeJson(write.error, "error"),
-            setWake: write.wakeAt !== undefined || isTerminal ? 1 : 0,
-            wakeAt: isTerminal ? null : (write.wakeAt ?? null),
+            setOutput: fields.output !== undefined ? 1 : 0,
+            output: encodeJson(fields.output, `output of run "${lease.runId}"`),
+            setError: fields.error !== undefined ? 1 : 0,
+            error: encodeJson(fields.error, "error"),
+            setWake: fields.wakeAt !== undefined || isTerminal ? 1 : 0,
+            wakeAt: isTerminal ? null : (fields.wakeAt ?? null),
             finishedAt: isTerminal ? write.now : null,
-            release: write.release || isTerminal ? 1 : 0,
+            release: release || isTerminal ? 1 : 0,
           });
           if (changes === 0) throw new LeaseLostError(lease.runId);
         }
-        const updated =
-          isTerminal || write.release ? (statements().progressed.get(lease.runId) as ProgressRow) : undefined;
+        const updated = isTerminal || release ? (statements().progressed.get(lease.runId) as ProgressRow) : undefined;
         insertEvents(lease.runId, write.events);
-        if (!isTerminal) statements().events.register(lease.runId, write.eventWaits ?? []);
-        statements().events.end(lease.runId, isTerminal ? "all" : (write.endedEventWaits ?? []));
-        for (const signalId of write.consumedSignals ?? []) {
+        if (!isTerminal) statements().events.register(lease.runId, fields.eventWaits ?? []);
+        statements().events.end(lease.runId, isTerminal ? "all" : (fields.endedEventWaits ?? []));
+        for (const signalId of fields.consumedSignals ?? []) {
           statements().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
-        for (const child of write.children ?? []) insertRun(child, write.now);
-        if (isTerminal || write.release) runNumbers.forget(lease.runId);
+        for (const child of fields.children ?? []) insertRun(child, write.now);
+        if (isTerminal || release) runNumbers.forget(lease.runId);
         if (isTerminal && updated?.parent_id) pokeRun(updated.parent_id, write.now);
-        else if (write.release && !isTerminal && updated) announceRelease(updated);
+        else if (release && !isTerminal && updated) announceRelease(updated);
       }, runWrite);
     },
 

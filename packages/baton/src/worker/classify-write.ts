@@ -1,0 +1,39 @@
+import type { RunWrite, RunWriteFields } from "../store/store.js";
+import { isTerminal } from "../types.js";
+
+/** What the journal gathered for one write, before it is classified. */
+export type JournalWrite = Omit<RunWriteFields, "now" | "seenPokeSeq"> & { release?: boolean };
+
+const isStart = (event: { type: string }) => event.type === "step.started" || event.type === "compensation.started";
+
+/**
+ * The verb of one write (see `RunWrite`): a release; the run's end; attempt
+ * starts alone; a step's progress; or, for anything else, a full write. The
+ * object given becomes the write.
+ */
+export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefined, now: number): RunWrite {
+  const write = fields as JournalWrite & { kind: RunWrite["kind"]; seenPokeSeq?: number; now: number };
+  write.seenPokeSeq = seenPokeSeq;
+  write.now = now;
+  const ended = write.status !== undefined && isTerminal(write.status);
+  const withOthers = Boolean(write.children?.length || write.eventWaits?.length);
+  const consumes = Boolean(write.consumedSignals?.length);
+  if (write.release) {
+    delete write.release;
+    write.kind = "release";
+    write.wakeAt ??= null;
+  } else if (ended && !withOthers && !consumes) {
+    write.kind = "end";
+  } else if (
+    !ended &&
+    !withOthers &&
+    !write.endedEventWaits?.length &&
+    write.output === undefined &&
+    write.error === undefined
+  ) {
+    write.kind = write.events.length > 0 && !consumes && write.events.every(isStart) ? "starts" : "progress";
+  } else {
+    write.kind = "full";
+  }
+  return write as RunWrite;
+}
