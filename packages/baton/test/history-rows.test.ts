@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createSqliteStore } from "baton";
 import Database from "better-sqlite3";
-import { createHistoryRows, rowsPerInsert } from "../src/store/sqlite/history-rows.js";
-import { createWriteBatcher } from "../src/store/sqlite/write-batcher.js";
+import { createHistoryRows, rowsPerInsert } from "../src/store/sqlite/internal/history-rows.js";
+import { createSqliteBatcher } from "../src/store/sqlite/sqlite-batcher.js";
 import { tempDir } from "./helpers.js";
 
 /** A migrated store's file, opened raw, with a batcher that defers history rows. */
@@ -13,7 +13,7 @@ async function open() {
   await createSqliteStore(path).close();
   const db = new Database(path);
   const rows = createHistoryRows(db);
-  const batcher = createWriteBatcher(db, () => {}, rows);
+  const batcher = createSqliteBatcher(db, () => {}, rows);
   const stored = () =>
     (
       db.prepare("SELECT run_num, seq FROM history ORDER BY run_num, seq").all() as { run_num: number; seq: number }[]

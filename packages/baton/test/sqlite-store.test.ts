@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { createSqliteStore } from "baton";
 import Database from "better-sqlite3";
 import { readMigrations } from "../src/store/migration-files.js";
-import { createWriteBatcher } from "../src/store/sqlite/write-batcher.js";
+import { createSqliteBatcher } from "../src/store/sqlite/sqlite-batcher.js";
 import type { StoreNotice } from "../src/store/store.js";
 import { eventually, newRun, tempDir } from "./helpers.js";
 
@@ -130,7 +130,7 @@ test("notices reach the other connections to the file, not the one that wrote th
 test("a group commit that has taken writes for a while commits them and leaves the rest to the next turn, in order", async () => {
   const db = new Database(join(tempDir(), "b.db"));
   db.exec("CREATE TABLE t (n INTEGER)");
-  const batcher = createWriteBatcher(db);
+  const batcher = createSqliteBatcher(db);
   const log: string[] = [];
   const write = (name: string, busyMs: number) =>
     batcher
@@ -150,7 +150,7 @@ test("a group commit that has taken writes for a while commits them and leaves t
 test("a write without a savepoint that fails after a change rolls back the transaction; the others go out again", async () => {
   const db = new Database(join(tempDir(), "r.db"));
   db.exec("CREATE TABLE t (name TEXT)");
-  const batcher = createWriteBatcher(db);
+  const batcher = createSqliteBatcher(db);
   const applied: string[] = [];
   const insert = (name: string) => {
     applied.push(name);

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 
 /** Queues writes and commits those issued in one turn of the event loop together. */
-export interface WriteBatcher {
+export interface SqliteBatcher {
   /**
    * Runs `apply` inside the next shared transaction; resolves after the
    * commit. A write that can only refuse before it changes anything passes
@@ -17,7 +17,7 @@ export interface WriteBatcher {
   drain(): Promise<void>;
 }
 
-/** How a write of `WriteBatcher.write` may fail, and what it reads. */
+/** How a write of `SqliteBatcher.write` may fail, and what it reads. */
 export interface WriteOptions {
   /** True of the errors the write throws before it changed anything. */
   refusesUnchanged?: (error: unknown) => boolean;
@@ -66,11 +66,11 @@ const nothingDeferred: DeferredWrites = { size: 0, rewind() {}, flush() {} };
  * commit; every caller is released only after `COMMIT` returned. `committed`
  * is called after each commit; `deferred` holds what writes leave for later.
  */
-export function createWriteBatcher(
+export function createSqliteBatcher(
   db: Database.Database,
   committed: () => void = () => {},
   deferred: DeferredWrites = nothingDeferred,
-): WriteBatcher {
+): SqliteBatcher {
   let queue: Queued[] = [];
   let scheduled: Promise<void> | undefined;
   /** The next transaction writes each write's deferred rows right after it: the last ones failed together. */

@@ -1,4 +1,4 @@
-import { runNotFound } from "../rows.js";
+import { runNotFound } from "../../rows.js";
 
 /**
  * The numbers (`runs.num`) of the runs a SQLite store writes for, by id: a

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import { toHistoryColumns } from "../rows.js";
-import type { RecordedEvent } from "../store.js";
+import { toHistoryColumns } from "../../rows.js";
+import type { RecordedEvent } from "../../store.js";
 
 /**
  * History rows that the writes of a group commit add, inserted together:

@@ -1,0 +1,100 @@
+import type { HistoryRow, RunRow } from "../rows.js";
+import { runNotFound, toRecordedEvent, toRunRecord, unreadableRun } from "../rows.js";
+import { activeSql, terminalSql } from "../status-sql.js";
+import type { ClaimedRun, ClaimRequest, ClaimResult, RunInbox, Store, UnreadableRun } from "../store.js";
+import type { SqliteContext } from "./sqlite-context.js";
+
+/** What a worker asks of the store about the runs it executes: claim them, keep their leases, read their inboxes. */
+export function createSqliteClaims(
+  ctx: SqliteContext,
+): Pick<Store, "claimRuns" | "renewLeases" | "heldRuns" | "pokedRuns" | "readInbox"> {
+  const sql = ctx.prepared((db) => ({
+    claim: db.prepare(
+      `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt,
+         status = CASE WHEN status = 'pending' THEN 'running' ELSE status END, updated_at = @now
+       WHERE id IN (
+         SELECT id FROM runs
+         WHERE status IN ${activeSql}
+           AND (lease_owner IS NULL OR (lease_owner <> @owner AND lease_expires_at < @now)
+             OR (lease_owner = @owner AND id IN (SELECT value FROM json_each(@reclaim))))
+           AND (status <> 'waiting' OR wake_at <= @now OR poke_seq > seen_poke_seq)
+           AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
+         ORDER BY created_at LIMIT @limit)
+       RETURNING *`,
+    ),
+    nextWake: db.prepare(
+      `SELECT min(wake_at) AS at FROM runs
+       WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > @now
+         AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))`,
+    ),
+    historyOf: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_num = ? ORDER BY seq"),
+    renew: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? RETURNING id"),
+    held: db.prepare("SELECT id FROM runs WHERE lease_owner = ?"),
+    poked: db.prepare("SELECT id, poke_seq FROM runs WHERE lease_owner = ? AND poke_seq > seen_poke_seq"),
+    finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminalSql}`),
+  }));
+
+  return {
+    claimRuns(request: ClaimRequest): Promise<ClaimResult> {
+      return ctx.batcher.write(() => {
+        const workflows = JSON.stringify(request.workflows);
+        const rows = sql().claim.all({
+          owner: request.owner,
+          expiresAt: request.now + request.leaseMs,
+          now: request.now,
+          workflows,
+          reclaim: JSON.stringify(request.reclaim ?? []),
+          limit: request.limit,
+        }) as RunRow[];
+        const next = sql().nextWake.get({ now: request.now, workflows }) as { at: number | null };
+        const runs: ClaimedRun[] = [];
+        const unreadable: UnreadableRun[] = [];
+        for (const row of rows) {
+          const { num } = row as RunRow & { num: number };
+          ctx.runNumbers.remember(row.id, num);
+          try {
+            const run = toRunRecord(row);
+            runs.push({
+              run,
+              lease: { runId: run.id, owner: request.owner, token: run.leaseToken },
+              history: (sql().historyOf.all(num) as HistoryRow[]).map(toRecordedEvent),
+              signals: ctx.signalsOf(run.id),
+              eventWaits: ctx.events().waitsOf(run.id),
+            });
+          } catch (error) {
+            if (!(error instanceof SyntaxError)) throw error; // a value that is not JSON; anything else fails the claim
+            unreadable.push(unreadableRun(row, request.owner, error));
+          }
+        }
+        return { runs, ...(unreadable.length > 0 ? { unreadable } : {}), nextWakeAt: next.at ?? undefined };
+      });
+    },
+
+    renewLeases(owner, now, leaseMs) {
+      return ctx.batcher.write(() => (sql().renew.all(now + leaseMs, owner) as { id: string }[]).map((row) => row.id));
+    },
+
+    async heldRuns(owner) {
+      return (sql().held.all(owner) as { id: string }[]).map((row) => row.id);
+    },
+
+    async pokedRuns(owner) {
+      return (sql().poked.all(owner) as { id: string; poke_seq: number }[]).map((row) => ({
+        runId: row.id,
+        pokeSeq: row.poke_seq,
+      }));
+    },
+
+    async readInbox(runId): Promise<RunInbox> {
+      const run = ctx.loadRun(runId);
+      if (!run) throw runNotFound(runId);
+      return {
+        pokeSeq: run.pokeSeq,
+        cancelRequested: run.cancelRequested,
+        signals: ctx.signalsOf(runId),
+        finishedChildren: (sql().finishedChildren.all(runId) as RunRow[]).map(toRunRecord),
+        eventWaits: ctx.events().waitsOf(runId),
+      };
+    },
+  };
+}
