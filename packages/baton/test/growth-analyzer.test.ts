@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createGrowthAnalyzer, firstThreshold } from "../src/store/postgres/growth-analyzer.js";
+import { createGrowthAnalyzer, firstThreshold } from "../src/store/postgres/internal/growth-analyzer.js";
 
 test("analyzes at each threshold, and only there", async () => {
   let calls = 0;

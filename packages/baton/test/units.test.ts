@@ -4,9 +4,9 @@ import { createTestClock, RetryableError, toMilliseconds } from "baton";
 import { noEntries } from "../src/no-entries.js";
 import { resolveRetryPolicy, retryDelay } from "../src/retry-policy.js";
 import { parseNotice, pokedPayload } from "../src/store/notice-payload.js";
-import { retryWarning } from "../src/store/postgres/connection-errors.js";
-import { createQueryGate } from "../src/store/postgres/query-gate.js";
-import { createStatementBatcher } from "../src/store/postgres/statement-batcher.js";
+import { retryWarning } from "../src/store/postgres/internal/connection-errors.js";
+import { createQueryGate } from "../src/store/postgres/internal/query-gate.js";
+import { createPostgresBatcher } from "../src/store/postgres/postgres-batcher.js";
 
 test("durations read numbers and unit strings, and name what they cannot read", () => {
   assert.equal(toMilliseconds(250), 250);
@@ -108,7 +108,7 @@ test("a retried conflict is not reported as an outage", () => {
 test("a statement batcher sends the items of one turn together, holds later ones while sends are under way, and answers each", async () => {
   const sent: string[][] = [];
   const releases: (() => void)[] = [];
-  const batcher = createStatementBatcher<string, boolean>(async (ids) => {
+  const batcher = createPostgresBatcher<string, boolean>(async (ids) => {
     sent.push(ids);
     await new Promise<void>((resolve) => releases.push(resolve));
     if (ids.includes("bad")) throw new Error("connection lost");

@@ -9,8 +9,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createPostgresStore } from "baton";
 import pg from "pg";
-import { firstThreshold } from "../../src/store/postgres/growth-analyzer.js";
-import { postgresSql } from "../../src/store/postgres/postgres-sql.js";
+import { firstThreshold } from "../../src/store/postgres/internal/growth-analyzer.js";
+import { actionStatements } from "../../src/store/postgres/postgres-run-actions.js";
+import { writeStatements } from "../../src/store/postgres/postgres-writes.js";
 import { eventually, newRun, tempStore } from "../helpers.js";
 
 const batched = ["appendStepsBatch", "appendStepsBatchNoSignals", "appendEndsBatch", "sendSignals"] as const;
@@ -53,7 +54,8 @@ test("batched writes look their runs up by id, however many runs the store holds
        FROM generate_series(1, 50000) g`,
     );
     await client.query(`ANALYZE ${schema}.runs`);
-    const sql = postgresSql(pg.escapeIdentifier(schema));
+    const quoted = pg.escapeIdentifier(schema);
+    const sql = { ...writeStatements(quoted), ...actionStatements(quoted) };
     for (const name of batched) {
       const text = sql[name];
       const parameters = Math.max(...[...text.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));

@@ -31,7 +31,7 @@ import type {
   PublishResult,
   ReceivedEvent,
 } from "../store.js";
-import { insertRuns } from "./postgres-sql.js";
+import { insertRuns } from "./postgres-runs.js";
 
 /** What the event verbs need from their store. */
 export interface PostgresEventsContext {

@@ -1,4 +1,4 @@
-import type { Clock } from "../../clock.js";
+import type { Clock } from "../../../clock.js";
 
 /** A clock that follows the database's clock. */
 export interface DatabaseClock extends Clock {

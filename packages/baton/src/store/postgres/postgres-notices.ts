@@ -4,7 +4,7 @@ import type { StoreNotice } from "../store.js";
 import { loadPostgresDriver } from "./postgres-driver.js";
 
 /** A LISTEN connection shared by a store's subscribers. */
-export interface NoticeListener {
+export interface PostgresNotices {
   subscribe(listener: (notice: StoreNotice) => void): () => void;
   close(): Promise<void>;
 }
@@ -14,11 +14,11 @@ export interface NoticeListener {
  * When the connection drops it reconnects with backoff (100 ms doubling to
  * 5 s) and announces `reconnected`, since notices sent meanwhile are lost.
  */
-export function createNoticeListener(
+export function createPostgresNotices(
   config: pg.ClientConfig,
   channel: string,
   log: (message: string, error?: unknown) => void,
-): NoticeListener {
+): PostgresNotices {
   const listeners = new Set<(notice: StoreNotice) => void>();
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;

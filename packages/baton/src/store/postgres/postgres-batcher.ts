@@ -9,7 +9,7 @@
 export type SendBatch<I, O> = (items: I[]) => Promise<O[]>;
 
 /** Collects items into shared statements. */
-export interface StatementBatcher<I, O> {
+export interface PostgresBatcher<I, O> {
   /** Resolves with the item's answer once its batch committed; rejects with the batch's error. */
   add(item: I): Promise<O>;
 }
@@ -33,7 +33,7 @@ const maxBatch = 250;
  * A batcher sending through `send`, with at most `maxInFlight` statements
  * under way; items that come meanwhile wait and go out together next.
  */
-export function createStatementBatcher<I, O>(send: SendBatch<I, O>, maxInFlight: number): StatementBatcher<I, O> {
+export function createPostgresBatcher<I, O>(send: SendBatch<I, O>, maxInFlight: number): PostgresBatcher<I, O> {
   let queue: Queued<I, O>[] = [];
   let inFlight = 0;
   let scheduled = false;
@@ -75,4 +75,10 @@ export function createStatementBatcher<I, O>(send: SendBatch<I, O>, maxInFlight:
       });
     },
   };
+}
+
+/** For each item of a batched statement: whether its run is among the ids the statement returned. */
+export function answered<I>(rows: { id: string }[], items: I[], runOf: (item: I) => string): boolean[] {
+  const ids = new Set(rows.map((row) => row.id));
+  return items.map((item) => ids.has(runOf(item)));
 }

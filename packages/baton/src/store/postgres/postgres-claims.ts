@@ -1,0 +1,176 @@
+import {
+  type EventWaitRow,
+  type HistoryRow,
+  type RunRow,
+  runNotFound,
+  type SignalRow,
+  toEventWaitRecord,
+  toRecordedEvent,
+  toRunRecord,
+  toSignalRecord,
+  unreadableRun,
+} from "../rows.js";
+import { activeSql as active, terminalSql as terminal } from "../status-sql.js";
+import type { ClaimedRun, ClaimResult, Store, UnreadableRun } from "../store.js";
+import { createPostgresBatcher } from "./postgres-batcher.js";
+import type { PostgresContext } from "./postgres-context.js";
+
+/** The row of the inbox statement: the run's poke, with its signals, finished children and event waits as JSON. */
+interface InboxRow {
+  id: string;
+  poke_seq: string;
+  cancel_requested: boolean;
+  signals: SignalRow[];
+  children: RunRow[];
+  event_waits: EventWaitRow[];
+}
+
+/** The statements of the claims, for tables in schema `t` (quoted). */
+function claimStatements(t: string) {
+  return {
+    // $1 owner, $2 now, $3 lease ms, $4 workflows, $5 reclaim, $6 limit
+    claim: `WITH picked AS (
+        SELECT id FROM ${t}.runs
+        WHERE status IN ${active}
+          AND (lease_owner IS NULL OR (lease_owner <> $1 AND lease_expires_at < $2::bigint)
+            OR (lease_owner = $1 AND id = ANY($5::text[])))
+          AND (status <> 'waiting' OR wake_at <= $2::bigint OR poke_seq > seen_poke_seq)
+          AND (workflow || '@' || version) = ANY($4::text[])
+        ORDER BY created_at
+        LIMIT $6
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${t}.runs r SET lease_owner = $1, lease_token = r.lease_token + 1,
+        lease_expires_at = $2::bigint + $3::bigint,
+        status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END, updated_at = $2::bigint
+      FROM picked WHERE r.id = picked.id
+      RETURNING r.*`,
+
+    // $1 now, $2 workflows
+    nextWake: `SELECT min(wake_at) AS at FROM ${t}.runs
+      WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > $1::bigint
+        AND (workflow || '@' || version) = ANY($2::text[])`,
+
+    historyOf: `SELECT run_id, seq, type, position, at, data FROM ${t}.history WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,
+
+    pendingSignalsOf: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals
+      WHERE run_id = ANY($1::text[]) AND consumed_seq IS NULL ORDER BY id`,
+
+    // Locks in id order, as appendStepsBatch does.
+    renew: `UPDATE ${t}.runs SET lease_expires_at = $2::bigint
+      WHERE id IN (SELECT id FROM ${t}.runs WHERE lease_owner = $1 ORDER BY id FOR UPDATE)
+        AND lease_owner = $1
+      RETURNING id`,
+
+    held: `SELECT id FROM ${t}.runs WHERE lease_owner = $1`,
+
+    poked: `SELECT id, poke_seq FROM ${t}.runs WHERE lease_owner = $1 AND poke_seq > seen_poke_seq`,
+
+    // One statement, one snapshot: the signals, children and event waits are as new as poke_seq.
+    // The inboxes of the runs $1 (an array): read together for runs poked at once.
+    inboxes: `SELECT r.id, r.poke_seq, r.cancel_requested,
+        (SELECT coalesce(json_agg(s ORDER BY s.id), '[]') FROM (
+          SELECT id, run_id, name, payload, sent_at FROM ${t}.signals WHERE run_id = r.id AND consumed_seq IS NULL
+        ) s) AS signals,
+        (SELECT coalesce(json_agg(c), '[]') FROM ${t}.runs c WHERE c.parent_id = r.id AND c.status IN ${terminal}) AS children,
+        (SELECT coalesce(json_agg(w ORDER BY w.position), '[]') FROM (
+          SELECT position, name, match, due_at, event_id, payload, received_at FROM ${t}.event_waits WHERE run_id = r.id
+        ) w) AS event_waits
+      FROM ${t}.runs r WHERE r.id = ANY($1::text[])`,
+  };
+}
+
+/** What a worker asks of the store about the runs it executes: claim them, keep their leases, read their inboxes. */
+export function createPostgresClaims(
+  ctx: PostgresContext,
+): Pick<Store, "claimRuns" | "renewLeases" | "heldRuns" | "pokedRuns" | "readInbox"> {
+  const sql = claimStatements(ctx.t);
+  /** Reads the inboxes of runs poked at once in one statement. */
+  const inboxBatcher = createPostgresBatcher<string, InboxRow | undefined>(async (runIds) => {
+    const rows = await ctx.query<InboxRow>(sql.inboxes, [[...new Set(runIds)]]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return runIds.map((runId) => byId.get(runId));
+  }, ctx.batchesInFlight);
+
+  return {
+    claimRuns(request): Promise<ClaimResult> {
+      return ctx.run(async () => {
+        const rows = await ctx.query<RunRow>(sql.claim, [
+          request.owner,
+          request.now,
+          request.leaseMs,
+          request.workflows,
+          request.reclaim ?? [],
+          request.limit,
+        ]);
+        const [next] = await ctx.query<{ at: string | null }>(sql.nextWake, [request.now, request.workflows]);
+        const nextWakeAt = next?.at == null ? undefined : Number(next.at);
+        if (rows.length === 0) return { runs: [], nextWakeAt };
+        const ids = rows.map((row) => row.id);
+        const [historyRows, signalRows, eventWaits] = await Promise.all([
+          ctx.query<HistoryRow & { run_id: string }>(sql.historyOf, [ids]),
+          ctx.query<SignalRow>(sql.pendingSignalsOf, [ids]),
+          ctx.events.waitsOf(ids),
+        ]);
+        // Rows are decoded per run, so that one that cannot be decoded holds up no other.
+        const histories = new Map<string, HistoryRow[]>();
+        for (const row of historyRows) {
+          const list = histories.get(row.run_id) ?? [];
+          list.push(row);
+          histories.set(row.run_id, list);
+        }
+        const runs: ClaimedRun[] = [];
+        const unreadable: UnreadableRun[] = [];
+        for (const row of rows) {
+          try {
+            const claimed = toRunRecord(row);
+            runs.push({
+              run: claimed,
+              lease: { runId: claimed.id, owner: request.owner, token: claimed.leaseToken },
+              history: (histories.get(claimed.id) ?? []).map(toRecordedEvent),
+              signals: signalRows.filter((signal) => signal.run_id === claimed.id).map(toSignalRecord),
+              eventWaits: eventWaits.get(claimed.id) ?? [],
+            });
+          } catch (error) {
+            if (!(error instanceof SyntaxError)) throw error; // a value that is not JSON; anything else fails the claim
+            unreadable.push(unreadableRun(row, request.owner, error));
+          }
+        }
+        return { runs, ...(unreadable.length > 0 ? { unreadable } : {}), nextWakeAt };
+      });
+    },
+
+    renewLeases(owner, now, leaseMs) {
+      return ctx.run(async () =>
+        (await ctx.urgentQuery<{ id: string }>(sql.renew, [owner, now + leaseMs])).map((row) => row.id),
+      );
+    },
+
+    heldRuns(owner) {
+      return ctx.run(async () => (await ctx.query<{ id: string }>(sql.held, [owner])).map((row) => row.id));
+    },
+
+    pokedRuns(owner) {
+      return ctx.run(async () =>
+        (await ctx.query<{ id: string; poke_seq: string }>(sql.poked, [owner])).map((row) => ({
+          runId: row.id,
+          pokeSeq: Number(row.poke_seq),
+        })),
+      );
+    },
+
+    readInbox(runId) {
+      return ctx.run(async () => {
+        const row = await inboxBatcher.add(runId);
+        if (!row) throw runNotFound(runId);
+        return {
+          pokeSeq: Number(row.poke_seq),
+          cancelRequested: row.cancel_requested,
+          signals: row.signals.map(toSignalRecord),
+          finishedChildren: row.children.map(toRunRecord),
+          eventWaits: row.event_waits.map(toEventWaitRecord),
+        };
+      });
+    },
+  };
+}

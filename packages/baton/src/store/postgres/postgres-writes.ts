@@ -1,0 +1,432 @@
+import { LeaseLostError } from "../../errors.js";
+import { encodeJson } from "../../json.js";
+import { isTerminal } from "../../types.js";
+import { terminalSql as terminal } from "../status-sql.js";
+import type { Lease, RunWrite, RunWriteFields, Store } from "../store.js";
+import { isAmbiguousError } from "./internal/connection-errors.js";
+import { answered, createPostgresBatcher } from "./postgres-batcher.js";
+import type { PostgresContext } from "./postgres-context.js";
+import { eventColumns, insertRuns } from "./postgres-runs.js";
+
+/** A run's lean write (events, status, next timer, poke seq, signals consumed), as `appendStepsBatch` reads it. */
+interface StepBatchItem {
+  id: string;
+  owner: string;
+  token: number;
+  previous_seq: number;
+  last_seq: number;
+  status: string | null;
+  set_wake: boolean;
+  wake_at: number | null;
+  seen_poke_seq: number | null;
+  now: number;
+  /** History rows (`run_id` set). */
+  events: object[];
+  /** Ids of the signals the write consumed. */
+  consumed: number[];
+  /** Only attempt starts: written alone, it need not wait for the disk. */
+  startsOnly?: boolean;
+  /** Sends the write as a statement of its own: true when its fence matched. */
+  alone: () => Promise<boolean>;
+}
+
+/** A run's last write, as `appendEndsBatch` reads it. */
+interface EndBatchItem {
+  id: string;
+  owner: string;
+  token: number;
+  previous_seq: number;
+  last_seq: number;
+  status: string;
+  output: string | null;
+  error: string | null;
+  seen_poke_seq: number | null;
+  now: number;
+  /** History rows (`run_id` set). */
+  events: object[];
+  /** Sends the write as a statement of its own: true when its fence matched. */
+  alone: () => Promise<boolean>;
+}
+
+/**
+ * `appendSteps` of many runs at once (see `appendStepsBatch`); with
+ * `consumes`, it also marks the signals each write consumed.
+ */
+function stepsBatch(t: string, consumes: boolean): string {
+  const consumed = consumes
+    ? `,
+      consumed AS (
+        UPDATE ${t}.signals sg SET consumed_seq = w.last_seq
+        FROM w WHERE sg.run_id = w.id AND sg.id = ANY(w.consumed) AND w.id IN (SELECT id FROM upd)
+      )`
+    : "";
+  return `WITH w AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
+          last_seq integer, status text, set_wake boolean, wake_at bigint, seen_poke_seq bigint, now bigint,
+          consumed bigint[])
+      ),
+      locked AS (
+        SELECT r.id FROM ${t}.runs r JOIN w ON r.id = w.id
+        WHERE r.id = ANY (ARRAY(SELECT id FROM w))
+          AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        ORDER BY r.id FOR UPDATE OF r
+      ),
+      upd AS (
+        UPDATE ${t}.runs r SET
+          last_seq = w.last_seq,
+          status = coalesce(w.status, r.status),
+          wake_at = CASE WHEN w.set_wake THEN w.wake_at ELSE r.wake_at END,
+          seen_poke_seq = coalesce(w.seen_poke_seq, r.seen_poke_seq),
+          updated_at = w.now
+        FROM w
+        WHERE r.id = ANY (ARRAY(SELECT id FROM locked)) AND r.id = w.id
+          AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        RETURNING r.id
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT e.run_id, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($2::jsonb) AS e(run_id text, ${eventColumns})
+        WHERE e.run_id IN (SELECT id FROM upd)
+      )${consumed}
+      SELECT id FROM upd`;
+}
+
+/**
+ * The statements of the writes, for tables in schema `t` (quoted). Each
+ * write is one statement (one round trip, atomic on its own):
+ * data-modifying CTEs apply every part of a write only when its fenced
+ * `UPDATE` matched, and send notifications, which PostgreSQL delivers at commit.
+ */
+export function writeStatements(t: string) {
+  return {
+    lease: `SELECT lease_owner, lease_token, last_seq FROM ${t}.runs WHERE id = $1`,
+
+    eventAt: `SELECT type FROM ${t}.history WHERE run_id = $1 AND seq = $2`,
+
+    // The common write of a step (events, status, next timer, nothing else): the
+    // lean form of `append`, with its parameters numbered alike where shared.
+    // $1 run, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status,
+    // $7 set wake_at, $8 wake_at, $9 seen poke seq, $10 now, $11 events
+    appendSteps: `WITH upd AS (
+        UPDATE ${t}.runs SET
+          last_seq = $5::integer,
+          status = coalesce($6::text, status),
+          wake_at = CASE WHEN $7::boolean THEN $8::bigint ELSE wake_at END,
+          seen_poke_seq = coalesce($9::bigint, seen_poke_seq),
+          updated_at = $10::bigint
+        WHERE id = $1 AND lease_owner = $2 AND lease_token = $3::bigint AND last_seq = $4::integer
+        RETURNING id
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT $1, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($11::jsonb) AS e(${eventColumns})
+        WHERE EXISTS (SELECT 1 FROM upd)
+      )
+      SELECT (SELECT count(*) FROM upd)::int AS matched`,
+
+    // appendSteps of many runs at once (group commit). Rows are locked in id
+    // order, as renewals lock them, so two such statements never deadlock.
+    // $1 writes (id, owner, token, previous_seq, last_seq, status, set_wake, wake_at, seen_poke_seq, now,
+    // consumed: ids of the signals it consumed), $2 events (with run_id); returns the ids whose fence matched
+    appendStepsBatch: stepsBatch(t, true),
+
+    // The same when no write of the batch consumed a signal.
+    appendStepsBatchNoSignals: stepsBatch(t, false),
+
+    // The last write of many runs at once (group commit): each run's row and
+    // its parent's are locked first, all in id order, as renewals and the
+    // other batched writes lock theirs. A parent ending in the same statement
+    // is not poked (one row is never updated twice in a statement).
+    // $1 writes (id, owner, token, previous_seq, last_seq, status, output, error, seen_poke_seq, now),
+    // $2 events (with run_id), $3 channel; returns the ids whose fence matched
+    appendEndsBatch: `WITH w AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
+          last_seq integer, status text, output text, error text, seen_poke_seq bigint, now bigint)
+      ),
+      locked AS (
+        SELECT r.id FROM ${t}.runs r
+        WHERE r.id = ANY (ARRAY(
+          SELECT id FROM w
+          UNION
+          SELECT c.parent_id FROM ${t}.runs c WHERE c.id = ANY (ARRAY(SELECT id FROM w)) AND c.parent_id IS NOT NULL
+        ))
+        ORDER BY r.id FOR UPDATE OF r
+      ),
+      upd AS (
+        UPDATE ${t}.runs r SET
+          last_seq = w.last_seq,
+          status = w.status,
+          output = w.output,
+          error = w.error,
+          wake_at = NULL,
+          seen_poke_seq = coalesce(w.seen_poke_seq, r.seen_poke_seq),
+          finished_at = w.now,
+          lease_owner = NULL,
+          lease_expires_at = NULL,
+          updated_at = w.now
+        FROM w
+        WHERE r.id = ANY (ARRAY(SELECT id FROM locked)) AND r.id = w.id
+          AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
+        RETURNING r.id, r.parent_id, w.now
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT e.run_id, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($2::jsonb) AS e(run_id text, ${eventColumns})
+        WHERE e.run_id IN (SELECT id FROM upd)
+      ),
+      waits_ended AS (DELETE FROM ${t}.event_waits WHERE run_id IN (SELECT id FROM upd)),
+      parent AS (
+        UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = u.now
+        FROM (SELECT parent_id, max(now) AS now FROM upd WHERE parent_id IS NOT NULL GROUP BY parent_id) u
+        WHERE p.id = u.parent_id AND p.status NOT IN ${terminal} AND p.id NOT IN (SELECT id FROM upd)
+        RETURNING p.id, p.poke_seq
+      ),
+      note_parent AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM parent)
+      SELECT id, (SELECT count(*) FROM note_parent)::int AS notes FROM upd`,
+
+    // $1 id, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status, $7 set output, $8 output,
+    // $9 set error, $10 error, $11 set wake, $12 wake at, $13 seen poke seq, $14 finished at,
+    // $15 release, $16 now, $17 events, $18 consumed signals, $19 child runs, $20 child events,
+    // $21 terminal, $22 channel, $23 event waits to register, $24 positions of event waits ended
+    // A run's last write pokes its parent: both rows are locked first, in id
+    // order, as renewals and batched writes lock theirs (no deadlock between them).
+    append: `WITH locked AS (
+        SELECT id FROM ${t}.runs
+        WHERE id = $1 OR ($21::boolean AND id = (SELECT parent_id FROM ${t}.runs WHERE id = $1))
+        ORDER BY id FOR UPDATE
+      ),
+      upd AS (
+        UPDATE ${t}.runs SET
+          last_seq = $5::integer,
+          status = coalesce($6::text, status),
+          output = CASE WHEN $7::boolean THEN $8::text ELSE output END,
+          error = CASE WHEN $9::boolean THEN $10::text ELSE error END,
+          wake_at = CASE WHEN $11::boolean THEN $12::bigint ELSE wake_at END,
+          seen_poke_seq = coalesce($13::bigint, seen_poke_seq),
+          finished_at = coalesce($14::bigint, finished_at),
+          lease_owner = CASE WHEN $15::boolean THEN NULL ELSE lease_owner END,
+          lease_expires_at = CASE WHEN $15::boolean THEN NULL ELSE lease_expires_at END,
+          updated_at = $16::bigint
+        WHERE id = $1 AND lease_owner = $2 AND lease_token = $3::bigint AND last_seq = $4::integer
+          AND EXISTS (SELECT 1 FROM locked WHERE locked.id = $1)
+        RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq
+      ),
+      hist AS (
+        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
+        SELECT $1, e.seq, e.type, e.position, e.at, e.data
+        FROM jsonb_to_recordset($17::jsonb) AS e(${eventColumns})
+        WHERE EXISTS (SELECT 1 FROM upd)
+      ),
+      consumed AS (
+        UPDATE ${t}.signals SET consumed_seq = $5::integer
+        WHERE run_id = $1 AND id = ANY($18::bigint[]) AND EXISTS (SELECT 1 FROM upd)
+      ),
+      ${insertRuns(t, "$19", "$20", "$16::bigint", "EXISTS (SELECT 1 FROM upd)")},
+      waits_added AS (
+        INSERT INTO ${t}.event_waits (run_id, position, name, match, due_at)
+        SELECT $1, w.position, w.name, w.match, w.due_at
+        FROM jsonb_to_recordset($23::jsonb) AS w(position integer, name text, match jsonb, due_at bigint)
+        WHERE EXISTS (SELECT 1 FROM upd) AND NOT $21::boolean AND NOT (w.position = ANY($24::integer[]))
+        ON CONFLICT (run_id, position) DO NOTHING
+      ),
+      waits_ended AS (
+        DELETE FROM ${t}.event_waits
+        WHERE run_id = $1 AND EXISTS (SELECT 1 FROM upd) AND ($21::boolean OR position = ANY($24::integer[]))
+      ),
+      parent AS (
+        UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = $16::bigint
+        FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${terminal}
+        RETURNING p.id, p.poke_seq
+      ),
+      note_parent AS (SELECT pg_notify($22, 'k:' || poke_seq || ':' || id) FROM parent),
+      note_children AS (SELECT pg_notify($22, 'r') WHERE EXISTS (SELECT 1 FROM new_runs)),
+      note_release AS (
+        SELECT pg_notify($22, CASE WHEN u.status <> 'waiting' OR u.poke_seq > u.seen_poke_seq THEN 'r'
+          ELSE 'w:' || u.wake_at END)
+        FROM upd u
+        WHERE $15::boolean AND NOT $21::boolean
+          AND (u.status <> 'waiting' OR u.poke_seq > u.seen_poke_seq OR u.wake_at IS NOT NULL)
+      )
+      SELECT (SELECT count(*) FROM upd)::int AS matched,
+        (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_children)::int
+          + (SELECT count(*) FROM note_release)::int AS notes`,
+  };
+}
+
+/**
+ * The writes of a run's progress under its lease (`RunWrite`): `starts` and
+ * `progress` of concurrent runs share statements (starts on the pool whose
+ * commits do not wait for the disk), `end`s share others, and `release` and
+ * `full` go alone. A write whose commit was ambiguous is checked before it
+ * is retried, so it never applies twice.
+ */
+export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendHistory"> {
+  const sql = writeStatements(ctx.t);
+  /** The parameters of `appendSteps` for one run's lean write. */
+  const stepValues = (w: StepBatchItem) => [
+    w.id,
+    w.owner,
+    w.token,
+    w.previous_seq,
+    w.last_seq,
+    w.status,
+    w.set_wake,
+    w.wake_at,
+    w.seen_poke_seq,
+    w.now,
+    JSON.stringify(w.events),
+  ];
+
+  // Lean writes of concurrent runs share statements; at most half the
+  // pool's connections carry each kind, so other operations keep theirs.
+  const stepBatcher = createPostgresBatcher<StepBatchItem, boolean>(async (writes) => {
+    if (writes.length === 1) {
+      const [w] = writes as [StepBatchItem];
+      if (w.consumed.length > 0) return [await w.alone()];
+      const on = w.startsOnly ? ctx.startsPool : undefined;
+      const [result] = await ctx.query<{ matched: number }>(sql.appendSteps, stepValues(w), on);
+      return [Boolean(result?.matched)];
+    }
+    const consumes = writes.some((write) => write.consumed.length > 0);
+    const rows = await ctx.query<{ id: string }>(consumes ? sql.appendStepsBatch : sql.appendStepsBatchNoSignals, [
+      JSON.stringify(writes.map(({ events: _events, startsOnly: _startsOnly, alone: _alone, ...write }) => write)),
+      JSON.stringify(writes.flatMap((write) => write.events)),
+    ]);
+    return answered(rows, writes, (write) => write.id);
+  }, ctx.batchesInFlight);
+  /** Last writes of concurrent runs (no children, signals or event waits in them) share statements. */
+  const endBatcher = createPostgresBatcher<EndBatchItem, boolean>(async (writes) => {
+    // One alone takes the single-run statement, cheaper than the batch's.
+    if (writes.length === 1) return [await (writes[0] as EndBatchItem).alone()];
+    const rows = await ctx.query<{ id: string }>(sql.appendEndsBatch, [
+      JSON.stringify(writes.map(({ events: _events, alone: _alone, ...write }) => write)),
+      JSON.stringify(writes.flatMap((write) => write.events)),
+      ctx.channel,
+    ]);
+    return answered(rows, writes, (write) => write.id);
+  }, ctx.batchesInFlight);
+
+  /** After an ambiguous failure: did this write commit? */
+  const committedAlready = async (lease: Lease, write: RunWrite, previousSeq: number, lastSeq: number) => {
+    const [row] = await ctx.query<{ lease_owner: string | null; lease_token: string; last_seq: number }>(sql.lease, [
+      lease.runId,
+    ]);
+    if (!row || Number(row.lease_token) !== lease.token) return false;
+    if (write.events.length === 0) {
+      return row.last_seq === previousSeq && row.lease_owner === null && write.kind === "release";
+    }
+    if (row.last_seq < lastSeq) return false;
+    const [event] = await ctx.query<{ type: string }>(sql.eventAt, [lease.runId, lastSeq]);
+    return event?.type === write.events[write.events.length - 1]?.type;
+  };
+
+  return {
+    appendHistory(lease, write) {
+      const fields: RunWriteFields = write;
+      const first = write.events[0];
+      const last = write.events[write.events.length - 1];
+      const terminal = write.kind === "end" || (write.status !== undefined && isTerminal(write.status));
+      const children = ctx.newRunsJson(fields.children ?? [], write.now);
+      const historyRows = ctx.eventRows(write.events, lease.runId);
+      const eventWaits = ctx.events.waitsJson(fields.eventWaits ?? []);
+      // Attempt starts alone need not wait for the disk: the run's next write makes them durable.
+      const on = write.kind === "starts" ? ctx.startsPool : undefined;
+      return ctx.run(async (attempt) => {
+        const output = encodeJson(fields.output, `output of run "${lease.runId}"`);
+        const error = encodeJson(fields.error, "error");
+        let previousSeq = first ? first.seq - 1 : undefined;
+        if (previousSeq === undefined) {
+          const [row] = await ctx.query<{ last_seq: number }>(sql.lease, [lease.runId]);
+          if (!row) throw new LeaseLostError(lease.runId);
+          previousSeq = row.last_seq;
+        }
+        const lastSeq = last ? last.seq : previousSeq;
+        /** The write as one statement of its own (every kind of write). */
+        const alone = async () => {
+          const [result] = await ctx.query<{ matched: number }>(
+            sql.append,
+            [
+              lease.runId,
+              lease.owner,
+              lease.token,
+              previousSeq,
+              lastSeq,
+              write.status ?? null,
+              fields.output !== undefined,
+              output ?? null,
+              fields.error !== undefined,
+              error ?? null,
+              fields.wakeAt !== undefined || terminal,
+              terminal ? null : (fields.wakeAt ?? null),
+              write.seenPokeSeq ?? null,
+              terminal ? write.now : null,
+              write.kind === "release" || terminal,
+              write.now,
+              JSON.stringify(historyRows),
+              fields.consumedSignals ?? [],
+              children.runs,
+              children.events,
+              terminal,
+              ctx.channel,
+              eventWaits,
+              fields.endedEventWaits ?? [],
+            ],
+            on,
+          );
+          return Boolean(result?.matched);
+        };
+        try {
+          if (write.kind === "starts" || write.kind === "progress") {
+            const step: StepBatchItem = {
+              id: lease.runId,
+              owner: lease.owner,
+              token: lease.token,
+              previous_seq: previousSeq,
+              last_seq: lastSeq,
+              status: write.status ?? null,
+              set_wake: write.wakeAt !== undefined,
+              wake_at: write.wakeAt ?? null,
+              seen_poke_seq: write.seenPokeSeq ?? null,
+              now: write.now,
+              events: historyRows,
+              consumed: fields.consumedSignals ?? [],
+              startsOnly: write.kind === "starts",
+              alone,
+            };
+            if (await stepBatcher.add(step)) return;
+          } else if (write.kind === "end") {
+            const end: EndBatchItem = {
+              id: lease.runId,
+              owner: lease.owner,
+              token: lease.token,
+              previous_seq: previousSeq,
+              last_seq: lastSeq,
+              status: write.status as string,
+              output: output ?? null,
+              error: error ?? null,
+              seen_poke_seq: write.seenPokeSeq ?? null,
+              now: write.now,
+              events: historyRows,
+              alone,
+            };
+            if (await endBatcher.add(end)) return;
+          } else if (await alone()) {
+            ctx.statistics.grew(fields.children?.length ?? 0);
+            return;
+          }
+        } catch (error) {
+          if (!isAmbiguousError(error)) throw error;
+          // The commit may have happened: look before retrying.
+          await ctx.ready();
+          if (await committedAlready(lease, write, previousSeq, lastSeq).catch(() => false)) return;
+          throw error;
+        }
+        if (attempt > 1 && (await committedAlready(lease, write, previousSeq, lastSeq))) return;
+        throw new LeaseLostError(lease.runId);
+      });
+    },
+  };
+}
