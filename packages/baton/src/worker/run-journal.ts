@@ -11,7 +11,7 @@
 import type { Clock } from "../clock.js";
 import { LeaseLostError } from "../errors.js";
 import { afterTurn } from "../next-turn.js";
-import type { Lease, RecordedEvent, RunRecord, RunWrite, Store } from "../store/store.js";
+import type { AppendResult, Lease, RecordedEvent, RunRecord, RunWrite, Store } from "../store/store.js";
 import type { RunStatus } from "../types.js";
 
 /** Fields written along with events. */
@@ -26,6 +26,8 @@ export interface JournalHooks {
   snapshot(): { status: RunStatus | undefined; wakeAt: number | undefined };
   /** A write failed; the journal is closed. */
   writeFailed(error: unknown): void;
+  /** A committed write did not create these children: a run with their id existed. */
+  childrenExisted(ids: string[]): void;
 }
 
 /** An event the journal has taken. */
@@ -43,7 +45,7 @@ export interface Recorded {
  */
 export interface JournalCreation {
   /** Creates the run along with the journal's first write. */
-  create(write: RunWrite): Promise<void>;
+  create(write: RunWrite): Promise<AppendResult | undefined>;
   /** The journal closed before its first write: the run is not created by it. */
   abandon(): void;
 }
@@ -207,7 +209,7 @@ export class RunJournal {
     const seenPokeSeq = this.seenPokeSeq;
     const creation = this.creation;
     this.creation = undefined;
-    let written: Promise<void>;
+    let written: Promise<AppendResult | undefined>;
     try {
       const write = fields as RunWrite;
       write.seenPokeSeq = seenPokeSeq;
@@ -217,10 +219,11 @@ export class RunJournal {
       written = Promise.reject(error);
     }
     return written.then(
-      () => {
+      (result) => {
         this.writtenPokeSeq = seenPokeSeq;
         if (fields.status) this.written.status = fields.status;
         if (fields.wakeAt !== undefined) this.written.wakeAt = fields.wakeAt ?? undefined;
+        if (result?.existingChildren?.length) this.hooks.childrenExisted(result.existingChildren);
       },
       (error: unknown) => {
         this.closed = true;

@@ -301,6 +301,11 @@ export function postgresSql(t: string) {
         WHERE id = $1 OR ($21::boolean AND id = (SELECT parent_id FROM ${t}.runs WHERE id = $1))
         ORDER BY id FOR UPDATE
       ),
+      -- A child id taken already leaves the run poked: should its holder die
+      -- before it checks that run, whoever takes the run over checks it.
+      taken AS (
+        SELECT 1 FROM ${t}.runs WHERE id IN (SELECT c.id FROM jsonb_to_recordset($19::jsonb) AS c(id text))
+      ),
       upd AS (
         UPDATE ${t}.runs SET
           last_seq = $5::integer,
@@ -309,6 +314,7 @@ export function postgresSql(t: string) {
           error = CASE WHEN $9::boolean THEN $10::text ELSE error END,
           wake_at = CASE WHEN $11::boolean THEN $12::bigint ELSE wake_at END,
           seen_poke_seq = coalesce($13::bigint, seen_poke_seq),
+          poke_seq = poke_seq + CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 1 ELSE 0 END,
           finished_at = coalesce($14::bigint, finished_at),
           lease_owner = CASE WHEN $15::boolean THEN NULL ELSE lease_owner END,
           lease_expires_at = CASE WHEN $15::boolean THEN NULL ELSE lease_expires_at END,
@@ -355,6 +361,9 @@ export function postgresSql(t: string) {
       )
       SELECT (SELECT count(*) FROM upd)::int AS matched,
         (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_children)::int
-          + (SELECT count(*) FROM note_release)::int AS notes`,
+          + (SELECT count(*) FROM note_release)::int AS notes,
+        -- Children not created because their id was taken (the caller decides whether that run is the child).
+        (SELECT array_agg(c.id) FROM jsonb_to_recordset($19::jsonb) AS c(id text)
+          WHERE EXISTS (SELECT 1 FROM upd) AND c.id NOT IN (SELECT id FROM new_runs)) AS existing`,
   };
 }

@@ -20,6 +20,7 @@ import {
 } from "../rows.js";
 import { runFilterSql } from "../run-filter-sql.js";
 import type {
+  AppendResult,
   ClaimedRun,
   ClaimResult,
   CreateRunResult,
@@ -36,6 +37,7 @@ import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
 import { createGrowthAnalyzer } from "./growth-analyzer.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
+import { createPostgresChildren } from "./postgres-children.js";
 import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
 import { createQueryGate, type QueryGate } from "./query-gate.js";
@@ -350,6 +352,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   const newRunsJson = (runs: NewRun[], now: number) => runsJson(runs.map((run) => newRunRows(run, now)));
 
   const events = createPostgresEvents({ t: quoted, channel, query, run, newRunsJson });
+  const children = createPostgresChildren({ t: quoted, channel, query, run });
 
   /** The parameters of `appendSteps` for one run's lean write. */
   const stepValues = (w: StepWrite) => [
@@ -658,7 +661,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
       );
     },
 
-    appendHistory(lease, write) {
+    appendHistory(lease, write): Promise<AppendResult | undefined> {
       const first = write.events[0];
       const last = write.events[write.events.length - 1];
       const terminal = write.status !== undefined && isTerminal(write.status);
@@ -676,9 +679,13 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
           previousSeq = row.last_seq;
         }
         const lastSeq = last ? last.seq : previousSeq;
+        let existingChildren: string[] | undefined;
+        /** After an ambiguous failure, which children existed is unknown: each one is checked. */
+        const unsure = (): AppendResult | undefined =>
+          write.children?.length ? { existingChildren: write.children.map((child) => child.id) } : undefined;
         /** The write as one statement of its own (every kind of write). */
         const alone = async () => {
-          const [result] = await query<{ matched: number }>(
+          const [result] = await query<{ matched: number; existing: string[] | null }>(
             sql.append,
             [
               lease.runId,
@@ -708,6 +715,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
             ],
             on,
           );
+          if (result?.existing?.length) existingChildren = result.existing;
           return Boolean(result?.matched);
         };
         try {
@@ -736,7 +744,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               startsOnly: on === startsPool,
               alone,
             };
-            if (await stepBatcher.add(step)) return;
+            if (await stepBatcher.add(step)) return undefined;
           } else if (
             terminal &&
             !write.children?.length &&
@@ -757,22 +765,24 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
               events: historyRows,
               alone,
             };
-            if (await endBatcher.add(end)) return;
+            if (await endBatcher.add(end)) return undefined;
           } else if (await alone()) {
             statistics.grew(write.children?.length ?? 0);
-            return;
+            return existingChildren ? { existingChildren } : undefined;
           }
         } catch (error) {
           if (!isAmbiguousError(error)) throw error;
           // The commit may have happened: look before retrying.
           await ready();
-          if (await committedAlready(lease, write, previousSeq, lastSeq).catch(() => false)) return;
+          if (await committedAlready(lease, write, previousSeq, lastSeq).catch(() => false)) return unsure();
           throw error;
         }
-        if (attempt > 1 && (await committedAlready(lease, write, previousSeq, lastSeq))) return;
+        if (attempt > 1 && (await committedAlready(lease, write, previousSeq, lastSeq))) return unsure();
         throw new LeaseLostError(lease.runId);
       });
     },
+
+    ...children,
 
     readInbox(runId) {
       return run(async () => {

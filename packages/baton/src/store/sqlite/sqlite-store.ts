@@ -23,6 +23,7 @@ import {
 } from "../rows.js";
 import { runFilterSql } from "../run-filter-sql.js";
 import type {
+  AppendResult,
   ClaimedRun,
   ClaimRequest,
   ClaimResult,
@@ -39,6 +40,7 @@ import type {
 } from "../store.js";
 import { createHistoryRows } from "./history-rows.js";
 import { createRunNumbers } from "./run-numbers.js";
+import { createSqliteChildren } from "./sqlite-children.js";
 import { createSqliteEvents } from "./sqlite-events.js";
 import { createSqliteNotices } from "./sqlite-notices.js";
 import { createWriteBatcher, type WriteOptions } from "./write-batcher.js";
@@ -235,6 +237,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        WHERE id = ? AND lease_owner = ? AND lease_token = ? AND last_seq = ?`,
     ),
     finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminal}`),
+    children: createSqliteChildren(db, (runId, now) => pokeRun(runId, now)),
     events: createSqliteEvents(db, {
       insertRun: (run, now) => insertRun(run, now),
       pokeRun: (runId, now) => pokeRun(runId, now),
@@ -461,7 +464,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       }));
     },
 
-    appendHistory(lease: Lease, write: RunWrite) {
+    appendHistory(lease: Lease, write: RunWrite): Promise<AppendResult | undefined> {
       const lean = write.events.length > 0 && eventsOnly(write);
       if (lean) {
         // The common write of a step: the fenced update comes first and
@@ -482,6 +485,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           );
           if (changes === 0) throw new LeaseLostError(lease.runId);
           insertEvents(lease.runId, events);
+          return undefined;
         }, runWrite);
       }
       return batcher.write(() => {
@@ -542,11 +546,27 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         for (const signalId of write.consumedSignals ?? []) {
           statements().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
-        for (const child of write.children ?? []) insertRun(child, write.now);
+        const existingChildren = write.children?.filter((child) => !insertRun(child, write.now)).map((c) => c.id);
+        // A taken id leaves the run poked: should its holder die before it checks
+        // that run (`ChildWaits`), whoever takes the run over checks it.
+        if (existingChildren?.length) pokeRun(lease.runId, write.now);
         if (isTerminal || write.release) runNumbers.forget(lease.runId);
         if (isTerminal && updated?.parent_id) pokeRun(updated.parent_id, write.now);
         else if (write.release && !isTerminal && updated) announceRelease(updated);
+        return existingChildren?.length ? { existingChildren } : undefined;
       }, runWrite);
+    },
+
+    async findUnlinkedRuns(parentId, ids) {
+      return statements().children.unlinked(parentId, ids);
+    },
+
+    linkChild(childId, parentId, now) {
+      return batcher.write(() => statements().children.link(childId, parentId, now));
+    },
+
+    async countChildren(parentId) {
+      return statements().children.count(parentId);
     },
 
     async readInbox(runId): Promise<RunInbox> {
