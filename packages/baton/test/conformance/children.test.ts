@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type ChildFailedError, defineWorkflow, FatalError } from "baton";
-import { eventually, startEngine, statusOf } from "../helpers.js";
+import { eventually, startEngine, statusOf, tempStore } from "../helpers.js";
 
 const child = defineWorkflow("child-double", async (ctx, n: number) => ctx.step("double", () => n * 2));
 const failing = defineWorkflow("child-fails", async (ctx) => {
@@ -117,4 +117,33 @@ test("many parents whose children end together, signalled meanwhile: every run c
     runs.map(() => 145),
   );
   assert.deepEqual(warnings, []);
+});
+
+test("a parent stopped by NONDETERMINISM leaves its children running; resumed with fixed code, it gets their outcome", async () => {
+  const store = tempStore();
+  const kid = defineWorkflow("nd-kid", async (ctx) => (await ctx.waitForSignal<string>("go")) ?? "none");
+  const v1 = defineWorkflow("nd-parent", async (ctx) => {
+    const output = ctx.child(kid, {});
+    const extra = await ctx.waitForSignal<string>("more");
+    return `${await output} ${extra}`;
+  });
+  const first = await startEngine([v1, kid], { store });
+  await first.startRun(v1, {}, { id: "nd" });
+  await statusOf(first, "nd-0", "waiting");
+  await statusOf(first, "nd", "waiting");
+  await first[Symbol.asyncDispose]();
+
+  const v2 = defineWorkflow("nd-parent", async (ctx) => ctx.step("changed", () => "v2"));
+  const second = await startEngine([v2, kid], { store });
+  await second.signal("nd", "more", "and more");
+  await statusOf(second, "nd", "failed");
+  assert.equal((await second.getRun("nd")).error?.code, "NONDETERMINISM");
+  assert.equal((await second.getRun("nd-0")).status, "waiting", "the child keeps running");
+  await second.signal("nd-0", "go", "child done");
+  assert.equal(await second.handle("nd-0").result(), "child done");
+  await second[Symbol.asyncDispose]();
+
+  await using third = await startEngine([v1, kid], { store });
+  await third.resume("nd");
+  assert.equal(await third.handle("nd").result(), "child done and more");
 });
