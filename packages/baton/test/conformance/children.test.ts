@@ -147,3 +147,34 @@ test("a parent stopped by NONDETERMINISM leaves its children running; resumed wi
   await third.resume("nd");
   assert.equal(await third.handle("nd").result(), "child done and more");
 });
+
+test("getRun lists the 1,000 newest children, oldest first, and counts them all", async () => {
+  await using engine = await startEngine([child], { start: false });
+  const now = Date.now();
+  await engine.store.createRun(
+    { id: "many", workflow: "child-double", version: "1", input: 0, history: [{ type: "run.started", at: now }] },
+    now,
+  );
+  await Promise.all(
+    Array.from({ length: 1001 }, (_, i) =>
+      engine.store.createRun(
+        {
+          id: `many-${String(i).padStart(4, "0")}`,
+          workflow: "child-double",
+          version: "1",
+          input: i,
+          parentId: "many",
+          history: [{ type: "run.started", at: now + i, input: i }],
+        },
+        now + i,
+      ),
+    ),
+  );
+  const view = await engine.getRun("many");
+  assert.equal(view.childCount, 1001);
+  assert.equal(view.children.length, 1000);
+  assert.equal(view.children[0]?.id, "many-0001", "the newest 1,000, oldest first");
+  assert.equal(view.children[999]?.id, "many-1000");
+  const few = await engine.getRun("many-0000");
+  assert.equal(few.childCount, 0);
+});
