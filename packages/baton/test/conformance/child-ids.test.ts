@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type BatonError, defineWorkflow, openStore } from "baton";
+import { type BatonError, defineWorkflow, FatalError, openStore } from "baton";
 import { eventually, startEngine, statusOf, tempStore, wrapStore } from "../helpers.js";
 
 // A child id another run holds: the same workflow and input is the same
@@ -134,5 +134,37 @@ test("a crash between the write that records the child and its resolution: re-ex
   assert.equal(crashes, 1);
   assert.equal((await engine.getRun("crash-same")).parentId, "p-crash");
   assert.equal((await engine.getRun("crash-taken")).parentId, undefined);
+  await inner.close();
+});
+
+test("a parent that fails right after asking for a child id another run holds never cancels that run", async () => {
+  const parent = defineWorkflow("ids-fails", async (ctx) => {
+    const kid = ctx.child(waiter, 1, { id: "not-yours" });
+    await ctx.step("boom", () => {
+      throw new FatalError("parent broke");
+    });
+    return kid;
+  });
+  const address = tempStore();
+  const inner = openStore(address);
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // The check of the id is held back until the parent has failed.
+  const store = wrapStore(inner, {
+    async findUnlinkedRuns(parentId, ids) {
+      await gate;
+      return inner.findUnlinkedRuns(parentId, ids);
+    },
+  });
+  await using engine = await startEngine([parent, waiter, other], { store });
+  await engine.startRun(waiter, 2, { id: "not-yours" });
+  await statusOf(engine, "not-yours", "waiting");
+  await engine.startRun(parent, {}, { id: "p-fails" });
+  await statusOf(engine, "p-fails", "failed");
+  release();
+  await engine.signal("not-yours", "go", 3);
+  assert.equal(await engine.handle("not-yours").result(), 3, "left running, then completed");
   await inner.close();
 });
