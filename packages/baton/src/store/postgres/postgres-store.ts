@@ -37,6 +37,7 @@ import { createDatabaseClock, type DatabaseClock } from "./database-clock.js";
 import { createGrowthAnalyzer } from "./growth-analyzer.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
+import { onlyStarts } from "./only-starts.js";
 import { createPostgresChildren } from "./postgres-children.js";
 import { createPostgresEvents } from "./postgres-events.js";
 import { postgresSql } from "./postgres-sql.js";
@@ -442,16 +443,6 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     const byId = new Map(rows.map((row) => [row.id, row]));
     return runIds.map((runId) => byId.get(runId));
   }, batchesInFlight);
-
-  const onlyStarts = (write: RunWrite) =>
-    write.events.length > 0 &&
-    write.events.every((event) => event.type === "step.started" || event.type === "compensation.started") &&
-    !write.release &&
-    !write.children?.length &&
-    !write.consumedSignals?.length &&
-    !write.eventWaits?.length &&
-    !write.endedEventWaits?.length &&
-    (write.status === undefined || !isTerminal(write.status));
 
   /** After an ambiguous failure: did this write commit? */
   const committedAlready = async (lease: Lease, write: RunWrite, previousSeq: number, lastSeq: number) => {
