@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { type RunRow, toRunRecord } from "../rows.js";
-import type { RunRecord } from "../store.js";
+import type { RunRecord, Store } from "../store.js";
 
 const terminal = "('completed', 'failed', 'compensated', 'cancelled')";
 
@@ -39,5 +39,17 @@ export function createSqliteChildren(
       return row !== undefined;
     },
     count: (parentId) => Number(sql.count.get(parentId)),
+  };
+}
+
+/** The store's child verbs over `children` (prepared on first use); `write` runs a write transaction. */
+export function sqliteChildVerbs(
+  children: () => SqliteChildren,
+  write: <T>(apply: () => T) => Promise<T>,
+): Pick<Store, "findUnlinkedRuns" | "linkChild" | "countChildren"> {
+  return {
+    findUnlinkedRuns: async (parentId, ids) => children().unlinked(parentId, ids),
+    linkChild: (childId, parentId, now) => write(() => children().link(childId, parentId, now)),
+    countChildren: async (parentId) => children().count(parentId),
   };
 }

@@ -40,7 +40,7 @@ import type {
 } from "../store.js";
 import { createHistoryRows } from "./history-rows.js";
 import { createRunNumbers } from "./run-numbers.js";
-import { createSqliteChildren } from "./sqlite-children.js";
+import { createSqliteChildren, sqliteChildVerbs } from "./sqlite-children.js";
 import { createSqliteEvents } from "./sqlite-events.js";
 import { createSqliteNotices } from "./sqlite-notices.js";
 import { createWriteBatcher, type WriteOptions } from "./write-batcher.js";
@@ -557,17 +557,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       }, runWrite);
     },
 
-    async findUnlinkedRuns(parentId, ids) {
-      return statements().children.unlinked(parentId, ids);
-    },
-
-    linkChild(childId, parentId, now) {
-      return batcher.write(() => statements().children.link(childId, parentId, now));
-    },
-
-    async countChildren(parentId) {
-      return statements().children.count(parentId);
-    },
+    ...sqliteChildVerbs(
+      () => statements().children,
+      (apply) => batcher.write(apply),
+    ),
 
     async readInbox(runId): Promise<RunInbox> {
       const run = loadRun(runId);
