@@ -35,7 +35,7 @@ export interface ChildHost {
   readonly workflows: Map<string, Workflow>;
   stopped(): boolean;
   /** Records `child.started` with the child run to create in the same write. */
-  started(event: NewEvent, child: NewRun): void;
+  started(event: NewEvent, child?: NewRun): void;
   /** Records and delivers the outcome of a child call. */
   resolve(position: number, outcome: CallOutcome, event: NewEvent): void;
   /** Reads the run's inbox again (a child recorded before may have ended meanwhile). */
@@ -48,17 +48,18 @@ export interface ChildHost {
 
 /** The children a run waits for: starts them, and records how each ended. */
 export class ChildWaits {
-  private entries?: Map<string, IssuedCall>;
+  /** Calls by child id (an array only when calls of the run share an id: they await the same child). */
+  private entries?: Map<string, IssuedCall | IssuedCall[]>;
   /** Recorded children of a re-execution, checked together after the turn. */
   private unchecked?: string[];
 
-  private get waits(): Map<string, IssuedCall> {
+  private get waits(): Map<string, IssuedCall | IssuedCall[]> {
     return this.entries ?? noEntries();
   }
 
   constructor(private readonly host: ChildHost) {}
 
-  /** Number of children waited for. */
+  /** Number of children waited for (by id). */
   get size(): number {
     return this.waits.size;
   }
@@ -84,21 +85,30 @@ export class ChildWaits {
       }
       if (this.host.stopped()) return;
       const timeout = registered.options.timeout;
-      this.host.started(
-        { type: "child.started", position: call.position, name: call.name, childId: id, input: childInput },
-        {
-          id,
-          workflow: registered.name,
-          version: registered.version,
-          input: childInput,
-          parentId: this.host.runId,
-          timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
-          history: [{ type: "run.started", at: this.host.clock.now(), input: childInput }],
-        },
-      );
+      const event: NewEvent = {
+        type: "child.started",
+        position: call.position,
+        name: call.name,
+        childId: id,
+        input: childInput,
+      };
+      // Another call of this run waits for that id already: this one awaits the same child.
+      const child: NewRun | undefined = this.waits.has(id)
+        ? undefined
+        : {
+            id,
+            workflow: registered.name,
+            version: registered.version,
+            input: childInput,
+            parentId: this.host.runId,
+            timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
+            history: [{ type: "run.started", at: this.host.clock.now(), input: childInput }],
+          };
+      this.host.started(event, child);
     }
     this.entries ??= new Map();
-    this.entries.set(id, call);
+    const earlier = this.entries.get(id);
+    this.entries.set(id, earlier === undefined ? call : [...(Array.isArray(earlier) ? earlier : [earlier]), call]);
     if (call.recorded) {
       this.host.refresh();
       if (!this.unchecked) {
@@ -128,23 +138,26 @@ export class ChildWaits {
 
   /** A run held the id of a child call: it is that child (linked), or the call fails. */
   private async settleHeld(run: RunRecord): Promise<void> {
-    const call = this.waits.get(run.id);
+    const calls = this.waits.get(run.id);
+    const call = Array.isArray(calls) ? calls[0] : calls;
     if (!call || this.host.stopped()) return;
     const reason = await this.difference(call, run);
     if (reason === undefined && (await this.host.store.linkChild(run.id, this.host.runId, this.host.clock.now()))) {
       this.host.refresh(); // it may have ended already
       return;
     }
-    if (this.waits.get(run.id) !== call || this.host.stopped()) return;
+    if (this.waits.get(run.id) !== calls || this.host.stopped()) return;
     this.waits.delete(run.id);
     const message = childConflictMessage(run.id, reason ?? "as the child of another run");
     const conflict = new RunConflictError(run.id, message);
-    const error: ErrorInfo = { name: conflict.name, message, code: conflict.code };
-    this.host.resolve(
-      call.position,
-      { ok: false, error },
-      { type: "child.failed", name: call.name, childId: run.id, error },
-    );
+    for (const each of Array.isArray(calls) ? calls : [call]) {
+      const error: ErrorInfo = { name: conflict.name, message, code: conflict.code };
+      this.host.resolve(
+        each.position,
+        { ok: false, error },
+        { type: "child.failed", name: each.name, childId: run.id, error },
+      );
+    }
   }
 
   /** How `run` differs from the child `call` asks for; undefined when it is that child. */
@@ -166,20 +179,22 @@ export class ChildWaits {
 
   /** A child ended: records the outcome of the call waiting for it. */
   finished(child: RunRecord): void {
-    const call = this.waits.get(child.id);
-    if (!call || this.host.stopped()) return;
+    const calls = this.waits.get(child.id);
+    if (!calls || this.host.stopped()) return;
     this.waits.delete(child.id);
     const childId = child.id;
-    if (child.status === "completed") {
-      const event: NewEvent = { type: "child.completed", name: call.name, childId, output: child.output };
-      this.host.resolve(call.position, { ok: true, value: child.output }, event);
-      return;
+    for (const call of Array.isArray(calls) ? calls : [calls]) {
+      if (child.status === "completed") {
+        const event: NewEvent = { type: "child.completed", name: call.name, childId, output: child.output };
+        this.host.resolve(call.position, { ok: true, value: child.output }, event);
+        continue;
+      }
+      const info = child.error ?? { name: "ChildFailedError", message: `child run "${childId}" ended ${child.status}` };
+      this.host.resolve(
+        call.position,
+        { ok: false, error: info },
+        { type: "child.failed", name: call.name, childId, error: info },
+      );
     }
-    const info = child.error ?? { name: "ChildFailedError", message: `child run "${childId}" ended ${child.status}` };
-    this.host.resolve(
-      call.position,
-      { ok: false, error: info },
-      { type: "child.failed", name: call.name, childId, error: info },
-    );
   }
 }

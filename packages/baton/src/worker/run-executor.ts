@@ -179,7 +179,7 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
       workflows: this.host.workflows,
       stopped: () => this.isStopped,
       started: (event, child) =>
-        this.deliverAfter(this.record(event, { children: [child] }).committed, () => this.host.childCreated()),
+        this.deliverAfter(this.record(event, child && { children: [child] }).committed, () => this.host.childCreated()),
       resolve: (position, outcome, event) => this.resolveCall(position, outcome, {}, event),
       refresh: () => void this.refresh(),
       store: this.host.store,
@@ -208,6 +208,7 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
   /** A write found runs holding the ids of children it was to create (`JournalHooks`). */
   childrenExisted(ids: string[]): void {
     this.children.check(ids);
+    void this.refresh(); // a child this run asked for again (same id) may have ended already
   }
 
   /** `ctx.onSignal` was registered (`RuntimeHost`): pending signals may go to it now. */

@@ -168,3 +168,15 @@ test("a parent that fails right after asking for a child id another run holds ne
   assert.equal(await engine.handle("not-yours").result(), 3, "left running, then completed");
   await inner.close();
 });
+
+test("two calls of one run with the same child id await the same child, even once it has ended", async () => {
+  const parent = defineWorkflow("ids-twice", async (ctx) => {
+    const both = await Promise.all([ctx.child(double, 3, { id: "twice" }), ctx.child(double, 3, { id: "twice" })]);
+    const later = await ctx.child(double, 3, { id: "twice" });
+    return [...both, later];
+  });
+  await using engine = await startEngine([parent, double]);
+  const run = await engine.startRun(parent, {}, { id: "p-twice" });
+  assert.deepEqual(await run.result(), [6, 6, 6]);
+  assert.equal((await engine.getRun("p-twice")).childCount, 1);
+});
