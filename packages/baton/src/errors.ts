@@ -90,6 +90,22 @@ export class ChildFailedError extends BatonError {
 }
 
 /**
+ * A child call asked for an id that another run holds: a run of another
+ * workflow, with another input, or the child of another parent. Code
+ * `RUN_CONFLICT`; `runId` is the id asked for. The parent's `await ctx.child(...)`
+ * throws it (the parent's history records it as `child.failed`); the other run
+ * is left as it is.
+ */
+export class RunConflictError extends BatonError {
+  readonly runId: string;
+  constructor(runId: string, message: string) {
+    super("RUN_CONFLICT", message);
+    this.name = "RunConflictError";
+    this.runId = runId;
+  }
+}
+
+/**
  * A run ended without completing; thrown by `handle.result()`. `status` tells
  * how it ended, `error` is the recorded error when there is one.
  */

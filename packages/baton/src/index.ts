@@ -25,6 +25,7 @@ export {
   FatalError,
   NondeterminismError,
   RetryableError,
+  RunConflictError,
   RunFailedError,
   StepFailedError,
   TimeoutError,

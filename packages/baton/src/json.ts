@@ -1,4 +1,12 @@
-import { BatonError, ChildFailedError, FatalError, RetryableError, StepFailedError, TimeoutError } from "./errors.js";
+import {
+  BatonError,
+  ChildFailedError,
+  FatalError,
+  RetryableError,
+  RunConflictError,
+  StepFailedError,
+  TimeoutError,
+} from "./errors.js";
 import type { ErrorInfo } from "./types.js";
 
 /**
@@ -82,8 +90,23 @@ export function stepFailure(name: string, position: number, info: ErrorInfo): St
   });
 }
 
-/** The error a workflow sees when a child run does not complete. */
-export function childFailure(childId: string, info: ErrorInfo): ChildFailedError {
+/** The message of the `RunConflictError` of a child call whose id `childId` another run holds. */
+export function childConflictMessage(childId: string, reason: string): string {
+  return `cannot start child run "${childId}": a run with that id exists ${reason}`;
+}
+
+/**
+ * The error a workflow sees when a child call fails: a `RunConflictError`
+ * when its id was held by another run, else a `ChildFailedError` (the child
+ * did not complete, or its input was refused).
+ */
+export function childFailure(childId: string, info: ErrorInfo): ChildFailedError | RunConflictError {
+  // The child's own failure never reads so: its message would name another id.
+  if (info.name === "RunConflictError" && info.message.startsWith(childConflictMessage(childId, ""))) {
+    const error = new RunConflictError(childId, info.message);
+    if (info.stack) error.stack = info.stack;
+    return error;
+  }
   return new ChildFailedError(childId, `child run "${childId}" failed: ${info.message}`, {
     cause: fromErrorInfo(info),
   });

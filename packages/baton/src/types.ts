@@ -258,7 +258,14 @@ export interface Run extends RunSummary {
   output?: unknown;
   error?: ErrorInfo;
   steps: StepInfo[];
+  /**
+   * The run's children, oldest first: all of them up to 1,000, else the
+   * 1,000 created last (see `childCount`). `listRuns({ parentId })` pages
+   * through all of them, newest first.
+   */
   children: RunSummary[];
+  /** How many children the run has (`children` lists at most 1,000 of them). */
+  childCount: number;
   /** Signals sent to the run and not yet consumed, oldest first. */
   pendingSignals: { name: string; payload: unknown; sentAt: Date }[];
   cancelRequested: boolean;

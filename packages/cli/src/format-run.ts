@@ -60,7 +60,13 @@ export function formatRun(c: Colors, run: RunJson): string[] {
   if (run.error) lines.push(field("error", c.red(formatError(run.error))));
   if (run.cancelRequested && run.status !== "cancelled") lines.push(field("cancel", "requested"));
   if (run.steps.length > 0) lines.push("", c.bold("steps"), ...formatSteps(c, run.steps));
-  if (run.children.length > 0) lines.push("", c.bold("children"), ...formatRunTable(c, run.children, "  "));
+  if (run.children.length > 0) {
+    // `childCount` is absent from a server older than it.
+    const count = run.childCount ?? run.children.length;
+    const title = count > run.children.length ? `children (the last ${run.children.length} of ${count})` : "children";
+    lines.push("", c.bold(title), ...formatRunTable(c, run.children, "  "));
+    if (count > run.children.length) lines.push(c.dim(`  all of them: baton runs list --parent ${run.id}`));
+  }
   if (run.pendingSignals.length > 0) {
     const header = ["NAME", "PAYLOAD", "SENT"].map((title) => c.dim(title));
     const rows = run.pendingSignals.map((s) => [s.name, JSON.stringify(s.payload) ?? "", formatTime(s.sentAt)]);

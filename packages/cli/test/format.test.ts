@@ -111,6 +111,7 @@ test("formatRun shows the header, steps with failed attempts, children and pendi
     children: [
       { id: "o-1-1", workflow: "receipt", version: "1", status: "running", createdAt: later, updatedAt: later },
     ],
+    childCount: 1,
     pendingSignals: [{ name: "approve", payload: true, sentAt: later }],
   });
   const text = lines.join("\n");
@@ -121,4 +122,33 @@ test("formatRun shows the header, steps with failed attempts, children and pendi
   assert.match(text, /^ {2}1 {2}child {2}receipt {2}waiting {4}\S* +run o-1-1$/m);
   assert.match(text, /^children\n {2}ID {5}WORKFLOW {3}STATUS {3}CREATED/m);
   assert.match(text, /^pending signals\n {2}NAME {5}PAYLOAD {2}SENT\n {2}approve {2}true {5}2025-06-01 /m);
+});
+
+test("formatRun says when the run has more children than it lists, and how to list them all", () => {
+  const c = colorsFor({ isTTY: false } as NodeJS.WriteStream);
+  const at = "2025-06-01T10:00:00.000Z";
+  const child = (n: number) => ({
+    id: `fan-${n}`,
+    workflow: "leaf",
+    version: "1",
+    status: "completed" as const,
+    createdAt: at,
+    updatedAt: at,
+  });
+  const text = formatRun(c, {
+    id: "fan",
+    workflow: "fan-out",
+    version: "1",
+    status: "waiting",
+    createdAt: at,
+    updatedAt: at,
+    input: {},
+    cancelRequested: false,
+    steps: [],
+    children: [child(1), child(2)],
+    childCount: 1500,
+    pendingSignals: [],
+  }).join("\n");
+  assert.match(text, /^children \(the last 2 of 1500\)$/m);
+  assert.match(text, /^ {2}all of them: baton runs list --parent fan$/m);
 });

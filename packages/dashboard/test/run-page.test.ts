@@ -53,6 +53,24 @@ describe("run page", { skip: browserSkipReason() }, () => {
     await dashboard.close();
   });
 
+  test("a run with more than 1,000 children says how many it has and how to list them all", async () => {
+    const now = Date.now();
+    const started = (i: number) => [{ type: "run.started" as const, at: now + i }];
+    const fan = { workflow: "fan-out-unserved", version: "1", input: {} };
+    await server.engine.store.createRun({ ...fan, id: "fan", history: started(0) }, now);
+    await Promise.all(
+      Array.from({ length: 1001 }, (_, i) =>
+        server.engine.store.createRun({ ...fan, id: `fan-${i}`, parentId: "fan", history: started(i) }, now + i),
+      ),
+    );
+    const dashboard = await openDashboard(browser, `${server.url}/#/runs/fan`, { token: operatorToken });
+    const children = dashboard.page.getByRole("region", { name: "Children" });
+    await children.getByText("Showing the last 1,000 of 1,001 child runs.").waitFor();
+    await children.getByText("GET /api/runs?parentId=fan").waitFor();
+    assert.deepEqual(dashboard.problems.pageErrors, []);
+    await dashboard.close();
+  });
+
   test("approve from the run page, follow the child run from the graph, and come back by its parent link", async () => {
     await server.engine.startRun("order", orderInput("B-1"), { id: "order-B-1" });
     await statusOf(server.engine, "order-B-1", "waiting");

@@ -95,7 +95,8 @@ export const Run = RunSummary.extend({
   output: Json.optional(),
   error: ErrorInfo.optional(),
   steps: z.array(Step),
-  children: z.array(RunSummary),
+  children: z.array(RunSummary).openapi({ description: "The children, oldest first: all, or the 1,000 created last" }),
+  childCount: z.number().int().openapi({ description: "How many children; GET /api/runs?parentId= pages them all" }),
   pendingSignals: z.array(z.object({ name: z.string(), payload: Json, sentAt: Time })),
   cancelRequested: z.boolean(),
 }).openapi("Run");

@@ -63,6 +63,7 @@ test("get a run with its steps, read its history, list runs with filters and a c
   assert.equal(step?.name, "compose");
   assert.equal((step?.attempts as Json[] | undefined)?.length, 1);
   assert.match(String(run.createdAt), /^\d{4}-\d\d-\d\dT/);
+  assert.deepEqual([run.children, run.childCount], [[], 0]);
 
   const history = await json(await api.call("/api/runs/g-0/history"));
   assert.deepEqual(

@@ -116,6 +116,9 @@ export interface Engine extends AsyncDisposable {
   fork(runId: string, options: { fromStep: number | string; id?: string }): Promise<RunHandle>;
 }
 
+/** Children listed by `getRun` (the newest ones). */
+const maxChildrenShown = 1000;
+
 /**
  * Creates an engine. Without `store` it uses an embedded SQLite file at
  * `.baton/baton.db`.
@@ -289,10 +292,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const run = await requireRun(runId);
         const [history, children, signals] = await Promise.all([
           store.getHistory(runId),
-          store.listRuns({ parentId: runId, limit: 1000 }),
+          store.listRuns({ parentId: runId, limit: maxChildrenShown }),
           store.listPendingSignals(runId),
         ]);
-        return toRun(run, history, children.runs.reverse(), signals);
+        // Counted only when the page is full: a run with fewer children costs no query more.
+        const count = children.nextCursor ? await store.countChildren(runId) : children.runs.length;
+        return toRun(run, history, { runs: children.runs.reverse(), count }, signals);
       } catch (error) {
         throw error instanceof SyntaxError ? new UnreadableRunError(runId, error) : error;
       }

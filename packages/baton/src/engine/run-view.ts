@@ -133,12 +133,18 @@ export function toSteps(history: RecordedEvent[]): StepInfo[] {
 }
 
 /** Everything known about a run, as one object. */
-export function toRun(run: RunRecord, history: RecordedEvent[], children: RunRecord[], signals: SignalRecord[]): Run {
+export function toRun(
+  run: RunRecord,
+  history: RecordedEvent[],
+  children: { runs: RunRecord[]; count: number },
+  signals: SignalRecord[],
+): Run {
   const view: Run = {
     ...toRunSummary(run),
     input: run.input,
     steps: toSteps(history),
-    children: children.map(toRunSummary),
+    children: children.runs.map(toRunSummary),
+    childCount: children.count,
     pendingSignals: signals.map((s) => ({ name: s.name, payload: s.payload, sentAt: new Date(s.sentAt) })),
     cancelRequested: run.cancelRequested,
   };

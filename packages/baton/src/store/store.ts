@@ -209,7 +209,11 @@ export interface FullWrite extends RunWriteBase {
   wakeAt?: number | null;
   /** Signals consumed by these events. */
   consumedSignals?: number[];
-  /** Child runs to create in the same transaction (existing ids are kept as they are). */
+  /**
+   * Child runs to create in the same transaction. A run that exists with one
+   * of their ids is kept as it is, and its id is answered in
+   * `AppendResult.existingChildren` (the caller decides whether it is that child).
+   */
   children?: NewRun[];
   /** Event waits to register (an existing one is kept as it is); none when the run ends. */
   eventWaits?: NewEventWait[];
@@ -307,6 +311,16 @@ export type StoreNotice =
   | { kind: "wake"; at: number }
   | { kind: "reconnected" };
 
+/** Result of `appendHistory`. */
+export interface AppendResult {
+  /**
+   * Ids of `write.children` that were not created because a run with that id
+   * existed. After a write whose commit the store could only confirm later
+   * (an ambiguous failure), every child id of the write is listed.
+   */
+  existingChildren?: string[];
+}
+
 /** Result of `createRun`. */
 export interface CreateRunResult {
   run: RunRecord;
@@ -387,10 +401,26 @@ export interface Store {
   /** The runs `owner` holds that were poked since it last wrote them, with their `pokeSeq`. */
   pokedRuns(owner: string): Promise<PokedRun[]>;
   /**
-   * Writes a run's progress under its lease: one verb of `RunWrite`, one transaction.
+   * Writes a run's progress under its lease: one verb of `RunWrite`, one
+   * transaction. Answers the children it did not create (undefined when
+   * there are none).
    * @throws LeaseLostError when the lease is no longer held (nothing is written).
    */
-  appendHistory(lease: Lease, write: RunWrite): Promise<void>;
+  appendHistory(lease: Lease, write: RunWrite): Promise<AppendResult | undefined>;
+  /**
+   * The runs among `ids` whose parent is not `parentId` (none, or another
+   * run): children a run asked for under an id another run held. Ids of no
+   * run are left out.
+   */
+  findUnlinkedRuns(parentId: string, ids: string[]): Promise<RunRecord[]>;
+  /**
+   * Makes run `childId` a child of `parentId` when it has no parent (or has
+   * that one already); pokes the parent when the child has ended. True when
+   * `parentId` is now its parent.
+   */
+  linkChild(childId: string, parentId: string, now: number): Promise<boolean>;
+  /** How many children run `parentId` has. */
+  countChildren(parentId: string): Promise<number>;
   /**
    * Ends the event wait at `position` of a held run once its timeout passed:
    * returns the event that reached it first, if one did; otherwise removes

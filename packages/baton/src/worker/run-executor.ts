@@ -77,8 +77,8 @@ export interface ExecutorHost {
   detached(runId: string, end: RunEnd | undefined, error?: unknown): void;
   /** A child run was created: claim it soon. */
   childCreated(): void;
-  /** Cancels a child run (ignoring runs that have ended). */
-  cancelChild(childId: string): Promise<void>;
+  /** Cancels child run `childId` of `parentId` (ignoring runs that have ended, and a run of another parent). */
+  cancelChild(childId: string, parentId: string): Promise<void>;
   log(message: string, error?: unknown): void;
 }
 
@@ -180,9 +180,11 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
       workflows: this.host.workflows,
       stopped: () => this.isStopped,
       started: (event, child) =>
-        this.deliverAfter(this.record(event, { children: [child] }).committed, () => this.host.childCreated()),
+        this.deliverAfter(this.record(event, child && { children: [child] }).committed, () => this.host.childCreated()),
       resolve: (position, outcome, event) => this.resolveCall(position, outcome, {}, event),
       refresh: () => void this.refresh(),
+      store: this.host.store,
+      failed: (error) => this.fail(error),
     });
     return this.childWaits;
   }
@@ -202,6 +204,12 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
   /** A write failed (`JournalHooks`): the run leaves memory. */
   writeFailed(error: unknown): void {
     this.fail(error);
+  }
+
+  /** A write found runs holding the ids of children it was to create (`JournalHooks`). */
+  childrenExisted(ids: string[]): void {
+    this.children.check(ids);
+    void this.refresh(); // a child this run asked for again (same id) may have ended already
   }
 
   /** `ctx.onSignal` was registered (`RuntimeHost`): pending signals may go to it now. */
@@ -582,10 +590,11 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
       // What led here (a failed step, the cancel) is committed before other runs are touched.
       if (!(await this.committed())) return;
       // A run that fails or is cancelled takes its unfinished children down with it.
-      // (After a nondeterminism error the run waits for a fix and a resume: its children keep going.)
+      // (A run stopped by a nondeterminism error does not come here: it waits for
+      // a fix and a resume, which delivers what its children did meanwhile.)
       for (const call of this.runtime.calls) {
         if (call.kind === "child" && call.child && !this.outcomes.has(call.position)) {
-          await this.host.cancelChild(call.child.id);
+          await this.host.cancelChild(call.child.id, this.runId);
         }
       }
     }

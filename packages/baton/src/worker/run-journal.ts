@@ -11,7 +11,7 @@
 import type { Clock } from "../clock.js";
 import { LeaseLostError } from "../errors.js";
 import { afterTurn } from "../next-turn.js";
-import type { Lease, RecordedEvent, RunRecord, RunWrite, RunWriteFields, Store } from "../store/store.js";
+import type { AppendResult, Lease, RecordedEvent, RunRecord, RunWrite, RunWriteFields, Store } from "../store/store.js";
 import type { RunStatus } from "../types.js";
 import { classifyWrite, type JournalWrite } from "./classify-write.js";
 
@@ -27,6 +27,8 @@ export interface JournalHooks {
   snapshot(): { status: RunStatus | undefined; wakeAt: number | undefined };
   /** A write failed; the journal is closed. */
   writeFailed(error: unknown): void;
+  /** A committed write did not create these children: a run with their id existed. */
+  childrenExisted(ids: string[]): void;
 }
 
 /** An event the journal has taken. */
@@ -44,7 +46,7 @@ export interface Recorded {
  */
 export interface JournalCreation {
   /** Creates the run along with the journal's first write. */
-  create(write: RunWrite): Promise<void>;
+  create(write: RunWrite): Promise<AppendResult | undefined>;
   /** The journal closed before its first write: the run is not created by it. */
   abandon(): void;
 }
@@ -208,7 +210,7 @@ export class RunJournal {
     const seenPokeSeq = this.seenPokeSeq;
     const creation = this.creation;
     this.creation = undefined;
-    let written: Promise<void>;
+    let written: Promise<AppendResult | undefined>;
     let write: RunWrite | undefined;
     try {
       write = classifyWrite(fields, seenPokeSeq, this.clock.now());
@@ -217,11 +219,12 @@ export class RunJournal {
       written = Promise.reject(error);
     }
     return written.then(
-      () => {
+      (result) => {
         this.writtenPokeSeq = seenPokeSeq;
         const { status, wakeAt } = write as RunWriteFields;
         if (status) this.written.status = status;
         if (wakeAt !== undefined) this.written.wakeAt = wakeAt ?? undefined;
+        if (result?.existingChildren?.length) this.hooks.childrenExisted(result.existingChildren);
       },
       (error: unknown) => {
         this.closed = true;

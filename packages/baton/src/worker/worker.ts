@@ -181,7 +181,7 @@ export class Worker {
           // (A write retried after an ambiguous commit reads as "existed" although
           // it created the run under this lease: the next renewal finds it.)
           if (!result.created) throw new LeaseLostError(runId);
-          if (!together) await store.appendHistory(claimed.lease, write);
+          return together ? undefined : store.appendHistory(claimed.lease, write);
         },
         // Dropped before its first write (a claim took a run of that id, or the
         // worker stops): the run is created for any worker, or found.
@@ -394,7 +394,9 @@ export class Worker {
         if (end?.parentId) this.pokeRun(end.parentId);
       },
       childCreated: () => this.poke(),
-      cancelChild: async (childId) => {
+      cancelChild: async (childId, parentId) => {
+        // An id another run held (its conflict not yet recorded) is not this run's child.
+        if ((await this.options.store.getRun(childId))?.parentId !== parentId) return;
         try {
           await this.options.store.requestCancel(childId, this.options.clock.now());
         } catch (error) {

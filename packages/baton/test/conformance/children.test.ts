@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type ChildFailedError, defineWorkflow, FatalError } from "baton";
-import { eventually, startEngine, statusOf } from "../helpers.js";
+import { eventually, startEngine, statusOf, tempStore } from "../helpers.js";
 
 const child = defineWorkflow("child-double", async (ctx, n: number) => ctx.step("double", () => n * 2));
 const failing = defineWorkflow("child-fails", async (ctx) => {
@@ -117,4 +117,64 @@ test("many parents whose children end together, signalled meanwhile: every run c
     runs.map(() => 145),
   );
   assert.deepEqual(warnings, []);
+});
+
+test("a parent stopped by NONDETERMINISM leaves its children running; resumed with fixed code, it gets their outcome", async () => {
+  const store = tempStore();
+  const kid = defineWorkflow("nd-kid", async (ctx) => (await ctx.waitForSignal<string>("go")) ?? "none");
+  const v1 = defineWorkflow("nd-parent", async (ctx) => {
+    const output = ctx.child(kid, {});
+    const extra = await ctx.waitForSignal<string>("more");
+    return `${await output} ${extra}`;
+  });
+  const first = await startEngine([v1, kid], { store });
+  await first.startRun(v1, {}, { id: "nd" });
+  await statusOf(first, "nd-0", "waiting");
+  await statusOf(first, "nd", "waiting");
+  await first[Symbol.asyncDispose]();
+
+  const v2 = defineWorkflow("nd-parent", async (ctx) => ctx.step("changed", () => "v2"));
+  const second = await startEngine([v2, kid], { store });
+  await second.signal("nd", "more", "and more");
+  await statusOf(second, "nd", "failed");
+  assert.equal((await second.getRun("nd")).error?.code, "NONDETERMINISM");
+  assert.equal((await second.getRun("nd-0")).status, "waiting", "the child keeps running");
+  await second.signal("nd-0", "go", "child done");
+  assert.equal(await second.handle("nd-0").result(), "child done");
+  await second[Symbol.asyncDispose]();
+
+  await using third = await startEngine([v1, kid], { store });
+  await third.resume("nd");
+  assert.equal(await third.handle("nd").result(), "child done and more");
+});
+
+test("getRun lists the 1,000 newest children, oldest first, and counts them all", async () => {
+  await using engine = await startEngine([child], { start: false });
+  const now = Date.now();
+  await engine.store.createRun(
+    { id: "many", workflow: "child-double", version: "1", input: 0, history: [{ type: "run.started", at: now }] },
+    now,
+  );
+  await Promise.all(
+    Array.from({ length: 1001 }, (_, i) =>
+      engine.store.createRun(
+        {
+          id: `many-${String(i).padStart(4, "0")}`,
+          workflow: "child-double",
+          version: "1",
+          input: i,
+          parentId: "many",
+          history: [{ type: "run.started", at: now + i, input: i }],
+        },
+        now + i,
+      ),
+    ),
+  );
+  const view = await engine.getRun("many");
+  assert.equal(view.childCount, 1001);
+  assert.equal(view.children.length, 1000);
+  assert.equal(view.children[0]?.id, "many-0001", "the newest 1,000, oldest first");
+  assert.equal(view.children[999]?.id, "many-1000");
+  const few = await engine.getRun("many-0000");
+  assert.equal(few.childCount, 0);
 });

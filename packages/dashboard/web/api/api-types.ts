@@ -89,7 +89,10 @@ export interface Run extends RunSummary {
   output?: unknown;
   error?: ErrorInfo;
   steps: StepInfo[];
+  /** Oldest first: all the children, or the 1,000 created last when there are more (see `childCount`). */
   children: RunSummary[];
+  /** How many children the run has. */
+  childCount: number;
   pendingSignals: { name: string; payload: unknown; sentAt: string }[];
   cancelRequested: boolean;
 }

@@ -10,6 +10,12 @@ export function RunChildren({ run }: { run: Run }) {
       {run.children.length > 0 && (
         <section aria-label="Children">
           <h2>Child runs</h2>
+          {run.childCount > run.children.length && (
+            <p className="muted">
+              Showing the last {run.children.length.toLocaleString("en-US")} of {run.childCount.toLocaleString("en-US")}{" "}
+              child runs. The API lists them all: <code>GET /api/runs?parentId={run.id}</code>.
+            </p>
+          )}
           <RunsTable runs={run.children} />
         </section>
       )}

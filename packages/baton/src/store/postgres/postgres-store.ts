@@ -1,6 +1,7 @@
 import { BatonError } from "../../errors.js";
 import type { Store } from "../store.js";
 import type { DatabaseClock } from "./internal/database-clock.js";
+import { createPostgresChildren } from "./postgres-children.js";
 import { createPostgresClaims } from "./postgres-claims.js";
 import { createPostgresContext } from "./postgres-context.js";
 import { createPostgresRunActions } from "./postgres-run-actions.js";
@@ -107,6 +108,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresRunActions(ctx),
     ...createPostgresClaims(ctx),
     ...createPostgresWrites(ctx),
+    ...createPostgresChildren(ctx),
     publishEvent: ctx.events.publishEvent,
     closeEventWait: ctx.events.closeEventWait,
     subscribe: (listener) => ctx.notices.subscribe(listener),

@@ -2,7 +2,7 @@ import { LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
 import { isTerminal } from "../../types.js";
 import { terminalSql as terminal } from "../status-sql.js";
-import type { Lease, RunWrite, RunWriteFields, Store } from "../store.js";
+import type { AppendResult, Lease, RunWrite, RunWriteFields, Store } from "../store.js";
 import { isAmbiguousError } from "./internal/connection-errors.js";
 import { answered, createPostgresBatcher } from "./postgres-batcher.js";
 import type { PostgresContext } from "./postgres-context.js";
@@ -198,6 +198,11 @@ export function writeStatements(t: string) {
         WHERE id = $1 OR ($21::boolean AND id = (SELECT parent_id FROM ${t}.runs WHERE id = $1))
         ORDER BY id FOR UPDATE
       ),
+      -- A child id taken already leaves the run poked: should its holder die
+      -- before it checks that run, whoever takes the run over checks it.
+      taken AS (
+        SELECT 1 FROM ${t}.runs WHERE id IN (SELECT c.id FROM jsonb_to_recordset($19::jsonb) AS c(id text))
+      ),
       upd AS (
         UPDATE ${t}.runs SET
           last_seq = $5::integer,
@@ -206,6 +211,7 @@ export function writeStatements(t: string) {
           error = CASE WHEN $9::boolean THEN $10::text ELSE error END,
           wake_at = CASE WHEN $11::boolean THEN $12::bigint ELSE wake_at END,
           seen_poke_seq = coalesce($13::bigint, seen_poke_seq),
+          poke_seq = poke_seq + CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 1 ELSE 0 END,
           finished_at = coalesce($14::bigint, finished_at),
           lease_owner = CASE WHEN $15::boolean THEN NULL ELSE lease_owner END,
           lease_expires_at = CASE WHEN $15::boolean THEN NULL ELSE lease_expires_at END,
@@ -252,7 +258,10 @@ export function writeStatements(t: string) {
       )
       SELECT (SELECT count(*) FROM upd)::int AS matched,
         (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_children)::int
-          + (SELECT count(*) FROM note_release)::int AS notes`,
+          + (SELECT count(*) FROM note_release)::int AS notes,
+        -- Children not created because their id was taken (the caller decides whether that run is the child).
+        (SELECT array_agg(c.id) FROM jsonb_to_recordset($19::jsonb) AS c(id text)
+          WHERE EXISTS (SELECT 1 FROM upd) AND c.id NOT IN (SELECT id FROM new_runs)) AS existing`,
   };
 }
 
@@ -324,7 +333,7 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
   };
 
   return {
-    appendHistory(lease, write) {
+    appendHistory(lease, write): Promise<AppendResult | undefined> {
       const fields: RunWriteFields = write;
       const first = write.events[0];
       const last = write.events[write.events.length - 1];
@@ -344,9 +353,13 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
           previousSeq = row.last_seq;
         }
         const lastSeq = last ? last.seq : previousSeq;
+        let existingChildren: string[] | undefined;
+        /** After an ambiguous failure, which children existed is unknown: each one is checked. */
+        const unsure = (): AppendResult | undefined =>
+          fields.children?.length ? { existingChildren: fields.children.map((child) => child.id) } : undefined;
         /** The write as one statement of its own (every kind of write). */
         const alone = async () => {
-          const [result] = await ctx.query<{ matched: number }>(
+          const [result] = await ctx.query<{ matched: number; existing: string[] | null }>(
             sql.append,
             [
               lease.runId,
@@ -376,6 +389,7 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
             ],
             on,
           );
+          if (result?.existing?.length) existingChildren = result.existing;
           return Boolean(result?.matched);
         };
         try {
@@ -396,7 +410,7 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
               startsOnly: write.kind === "starts",
               alone,
             };
-            if (await stepBatcher.add(step)) return;
+            if (await stepBatcher.add(step)) return undefined;
           } else if (write.kind === "end") {
             const end: EndBatchItem = {
               id: lease.runId,
@@ -412,19 +426,19 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
               events: historyRows,
               alone,
             };
-            if (await endBatcher.add(end)) return;
+            if (await endBatcher.add(end)) return undefined;
           } else if (await alone()) {
             ctx.statistics.grew(fields.children?.length ?? 0);
-            return;
+            return existingChildren ? { existingChildren } : undefined;
           }
         } catch (error) {
           if (!isAmbiguousError(error)) throw error;
           // The commit may have happened: look before retrying.
           await ctx.ready();
-          if (await committedAlready(lease, write, previousSeq, lastSeq).catch(() => false)) return;
+          if (await committedAlready(lease, write, previousSeq, lastSeq).catch(() => false)) return unsure();
           throw error;
         }
-        if (attempt > 1 && (await committedAlready(lease, write, previousSeq, lastSeq))) return;
+        if (attempt > 1 && (await committedAlready(lease, write, previousSeq, lastSeq))) return unsure();
         throw new LeaseLostError(lease.runId);
       });
     },

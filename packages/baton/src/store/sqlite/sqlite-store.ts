@@ -1,4 +1,5 @@
 import type { Store } from "../store.js";
+import { createSqliteChildren } from "./sqlite-children.js";
 import { createSqliteClaims } from "./sqlite-claims.js";
 import { createSqliteContext } from "./sqlite-context.js";
 import { openSqliteDatabase } from "./sqlite-driver.js";
@@ -63,6 +64,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteRunActions(ctx),
     ...createSqliteClaims(ctx),
     ...createSqliteWrites(ctx),
+    ...createSqliteChildren(ctx),
 
     subscribe(listener) {
       return ctx.notices.subscribe(listener);

@@ -88,6 +88,7 @@ export function createSqliteWrites(ctx: SqliteContext): Pick<Store, "appendHisto
           );
           if (changes === 0) throw new LeaseLostError(lease.runId);
           ctx.insertEvents(lease.runId, events);
+          return undefined;
         }, runWrite);
       }
       // Every other verb: end, release, full, and starts or progress that change more than history.
@@ -151,10 +152,14 @@ export function createSqliteWrites(ctx: SqliteContext): Pick<Store, "appendHisto
         for (const signalId of fields.consumedSignals ?? []) {
           sql().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
         }
-        for (const child of fields.children ?? []) ctx.insertRun(child, write.now);
+        const existingChildren = fields.children?.filter((child) => !ctx.insertRun(child, write.now)).map((c) => c.id);
+        // A taken id leaves the run poked: should its holder die before it checks
+        // that run (`ChildWaits`), whoever takes the run over checks it.
+        if (existingChildren?.length) ctx.pokeRun(lease.runId, write.now);
         if (isTerminal || release) ctx.runNumbers.forget(lease.runId);
         if (isTerminal && updated?.parent_id) ctx.pokeRun(updated.parent_id, write.now);
         else if (release && !isTerminal && updated) announceRelease(updated);
+        return existingChildren?.length ? { existingChildren } : undefined;
       }, runWrite);
     },
   };

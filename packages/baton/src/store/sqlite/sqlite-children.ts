@@ -1,0 +1,31 @@
+import { type RunRow, toRunRecord } from "../rows.js";
+import { terminalSql as terminal } from "../status-sql.js";
+import type { Store } from "../store.js";
+import type { SqliteContext } from "./sqlite-context.js";
+
+/** The child verbs of the SQLite store (see `Store`); `linkChild` is a write of its own. */
+export function createSqliteChildren(
+  ctx: SqliteContext,
+): Pick<Store, "findUnlinkedRuns" | "linkChild" | "countChildren"> {
+  const sql = ctx.prepared((db) => ({
+    unlinked: db.prepare(
+      `SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND (parent_id IS NULL OR parent_id <> ?)`,
+    ),
+    link: db.prepare(
+      `UPDATE runs SET parent_id = ?, updated_at = ? WHERE id = ? AND (parent_id IS NULL OR parent_id = ?)
+       RETURNING status IN ${terminal} AS ended`,
+    ),
+    count: db.prepare("SELECT count(*) FROM runs WHERE parent_id = ?").pluck(),
+  }));
+  return {
+    findUnlinkedRuns: async (parentId, ids) =>
+      (sql().unlinked.all(JSON.stringify(ids), parentId) as RunRow[]).map((row) => toRunRecord(row)),
+    linkChild: (childId, parentId, now) =>
+      ctx.batcher.write(() => {
+        const row = sql().link.get(parentId, now, childId, parentId) as { ended: number } | undefined;
+        if (row?.ended) ctx.pokeRun(parentId, now);
+        return row !== undefined;
+      }),
+    countChildren: async (parentId) => Number(sql().count.get(parentId)),
+  };
+}
