@@ -63,19 +63,26 @@ function nameOfHost(host: string): string {
 }
 
 /**
- * Checks the allowlist of `allowedHosts`.
+ * Checks one entry of `allowedHosts` and returns it as it is compared
+ * (lower case, without a trailing dot).
  * @throws BatonError `INVALID_ALLOWED_HOST` on an entry that is not a host name or address without scheme or port.
+ *
+ * @example
+ * checkAllowedHost("Baton.Example.com"); // "baton.example.com"
  */
-function readAllowedHosts(allowed: readonly string[]): (name: string) => boolean {
-  const names = allowed.map((entry) => {
-    if (typeof entry !== "string" || !hostName.test(entry.trim())) {
-      throw new BatonError(
-        "INVALID_ALLOWED_HOST",
-        `allowed host ${JSON.stringify(entry)} is not a host name or address without scheme or port (e.g. baton.example.com, .example.com for it and its subdomains, 10.0.0.5, [fd00::1])`,
-      );
-    }
-    return entry.trim().toLowerCase().replace(/\.$/, "");
-  });
+export function checkAllowedHost(entry: string): string {
+  if (typeof entry !== "string" || !hostName.test(entry.trim())) {
+    throw new BatonError(
+      "INVALID_ALLOWED_HOST",
+      `allowed host ${JSON.stringify(entry)} is not a host name or address without scheme or port (e.g. baton.example.com, .example.com for it and its subdomains, 10.0.0.5, [fd00::1])`,
+    );
+  }
+  return entry.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/** The test of a request's host name against the entries of `allowedHosts`. */
+function matchAllowedHosts(allowed: readonly string[]): (name: string) => boolean {
+  const names = allowed.map(checkAllowedHost);
   return (name) =>
     names.some((entry) => (entry.startsWith(".") ? name === entry.slice(1) || name.endsWith(entry) : name === entry));
 }
@@ -90,7 +97,7 @@ function readAllowedHosts(allowed: readonly string[]): (name: string) => boolean
  */
 export function createRequestGuard(options: RequestGuardOptions = {}): MiddlewareHandler {
   const allowed = options.allowedHosts ?? [];
-  const isAllowed = allowed === "all" ? () => true : readAllowedHosts(allowed);
+  const isAllowed = allowed === "all" ? () => true : matchAllowedHosts(allowed);
   return async (c, next) => {
     const host = c.req.header("host") ?? new URL(c.req.url).host;
     const name = nameOfHost(host);
