@@ -9,8 +9,8 @@
  *   `HOST_NOT_ALLOWED`, unless the name is allowed. Loopback names and
  *   addresses are always allowed; `/api/health` and `/api/ready` answer any
  *   name (probes send an address).
- * - On every state-changing request under `/api/` (any method but GET, HEAD,
- *   OPTIONS): `Sec-Fetch-Site`, when sent, must be `same-origin` or `none`
+ * - On every state-changing request (any method but GET, HEAD, OPTIONS, on
+ *   any path; the API's are under `/api/`): `Sec-Fetch-Site`, when sent, must be `same-origin` or `none`
  *   (403 `CROSS_SITE_REQUEST`; another port of the same host is `same-site`,
  *   and refused); `Origin`, when sent, must be this server's own (its host
  *   equal to the `Host` the request came to; 403 `CROSS_SITE_REQUEST`); and
@@ -108,7 +108,8 @@ export function createRequestGuard(options: RequestGuardOptions = {}): Middlewar
         `refused a request for host ${JSON.stringify(host)}: this server answers loopback names (localhost, 127.0.0.1, [::1]) and the hosts it is told to allow, so that a page whose name resolves to it cannot use it (DNS rebinding); to allow this name, start the server with --allowed-host ${name || "<host>"} (allowedHosts in the library)`,
       );
     }
-    if (readMethods.has(c.req.method) || !c.req.path.startsWith("/api/")) return next();
+    // Every path, not only /api/: no spelling of a path can slip past these checks.
+    if (readMethods.has(c.req.method)) return next();
     const what = `${c.req.method} ${c.req.path}`;
     const site = c.req.header("sec-fetch-site");
     if (site !== undefined && site !== "same-origin" && site !== "none") {

@@ -38,6 +38,7 @@ test("a state-changing request needs Content-Type: application/json, even withou
   }
   const deleted = await api.call("/api/runs/a-1", { method: "DELETE" });
   assert.equal(deleted.status, 415, "every method but GET, HEAD and OPTIONS");
+  assert.equal((await api.call("/%61pi/runs/a-1/cancel", { method: "POST" })).status, 415, "on any path");
   const run = await api.engine.getRun("a-1");
   assert.equal(run.status, "waiting");
   assert.equal(run.cancelRequested, false);
