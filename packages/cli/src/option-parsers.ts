@@ -3,6 +3,7 @@
  * which commander reports as a usage error (exit 2) naming the option, the
  * value and the reason.
  */
+import { checkAllowedHost } from "@baton/server";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { type RunStatus, runStatuses as statuses } from "baton";
 import { parseDuration } from "./parse-duration.js";
@@ -68,4 +69,13 @@ export function parseTokens(value: string): string[] {
     .split(",")
     .map((token) => token.trim())
     .filter((token) => token !== "");
+}
+
+/** A host name the server answers besides loopback ones (`--allowed-host`, repeatable), added to those before. */
+export function parseAllowedHost(value: string, previous: string[] = []): string[] {
+  try {
+    return [...previous, checkAllowedHost(value)];
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

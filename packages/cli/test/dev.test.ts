@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { findPort } from "../src/find-port.js";
 import { createProject } from "./project.js";
+import { getWithHost } from "./request-with-host.js";
 import { runBaton, spawnBaton } from "./run-baton.js";
 
 const greet = `import { defineWorkflow } from "baton";
@@ -73,18 +74,22 @@ test("dev restarts on a change: a new workflow becomes startable, a run in fligh
   assert.equal(await findPort("127.0.0.1", port), port);
 });
 
-test("dev refuses a port in use, and a module that does not exist", async () => {
+test("dev refuses a port in use, and a module that does not exist; it answers the names of --allowed-host", async () => {
   const dir = createProject({ "flows.ts": greet });
   const missing = await runBaton(["dev", "nowhere.ts"], { cwd: dir });
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^error: module not found: nowhere\.ts/);
 
   const port = await findPort("127.0.0.1", 0);
-  const dev = spawnBaton(["dev", "flows.ts", "--port", String(port), "--store", `sqlite:${join(dir, "b.db")}`], {
-    cwd: dir,
-  });
+  const dev = spawnBaton(
+    ["dev", "flows.ts", "--port", String(port), "--store", `sqlite:${join(dir, "b.db")}`, "--allowed-host", "dev.test"],
+    { cwd: dir },
+  );
   try {
     await dev.waitForLine(/^serving /);
+    const url = `http://127.0.0.1:${port}`;
+    assert.equal((await getWithHost(url, "/api/runs", `dev.test:${port}`)).status, 200);
+    assert.equal((await getWithHost(url, "/api/runs", `rebind.test:${port}`)).status, 403);
     const second = await runBaton(["dev", "flows.ts", "--port", String(port)], { cwd: dir });
     assert.equal(second.code, 1);
     assert.match(second.stderr, new RegExp(`^error: cannot listen on 127\\.0\\.0\\.1:${port}: the address is in use`));

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { findPort } from "../src/find-port.js";
 import { clientWorkflows, createProject } from "./project.js";
+import { getWithHost } from "./request-with-host.js";
 import { runBaton } from "./run-baton.js";
 import { startServe } from "./start-serve.js";
 
@@ -28,6 +29,30 @@ test("serve refuses a non-loopback host without a token, and never prints a toke
   assert.match(result.stdout, /^serving http:\/\/0\.0\.0\.0:\d+ on sqlite:\S+, running check@1, greet@1, welcome@1\n/);
   assert.match(result.stdout, /SIGTERM: stopping\nstopped\n$/);
   assert.ok(!`${result.stdout}${result.stderr}`.includes("s3cret"), result.stdout);
+});
+
+test("on loopback, serve answers only loopback names and those of --allowed-host", async () => {
+  const dir = createProject({ "flows.ts": clientWorkflows });
+  const malformed = await runBaton(["serve", "flows.ts", "--allowed-host", "http://baton.test"], { cwd: dir });
+  assert.equal(malformed.code, 2);
+  assert.match(malformed.stderr, /--allowed-host <host>' argument 'http:\/\/baton\.test' is invalid\. allowed host/);
+
+  const { server, url } = await startServe(
+    ["flows.ts", "--store", `sqlite:${join(dir, "b.db")}`, "--allowed-host", "baton.test", "--allowed-host", ".lan"],
+    { cwd: dir },
+  );
+  try {
+    for (const host of ["localhost:7700", "baton.test:7700", "box.lan"]) {
+      assert.equal((await getWithHost(url, "/api/runs", host)).status, 200, host);
+    }
+    const refused = await getWithHost(url, "/api/runs", "rebind.test:7700");
+    assert.equal(refused.status, 403);
+    const { error } = JSON.parse(refused.body) as { error: { code: string; message: string } };
+    assert.equal(error.code, "HOST_NOT_ALLOWED");
+    assert.match(error.message, /"rebind\.test:7700".*--allowed-host rebind\.test /);
+  } finally {
+    await server.stop();
+  }
 });
 
 test("operator and read-only tokens: a reader may list but not start; a wrong token is refused", async () => {

@@ -6,6 +6,7 @@ import { ApiError, toApiError } from "./api-error.js";
 import type { AppEnv } from "./app-env.js";
 import { type ApiToken, createAuthenticator } from "./auth.js";
 import { addDashboard } from "./dashboard-routes.js";
+import { createRequestGuard, type RequestGuardOptions } from "./request-guard.js";
 import { addEventRoutes } from "./routes/event-routes.js";
 import { addRunActionRoutes } from "./routes/run-action-routes.js";
 import { addRunRoutes } from "./routes/run-routes.js";
@@ -14,7 +15,7 @@ import { addWhoamiRoute } from "./routes/whoami-route.js";
 import { validationHook } from "./validation-hook.js";
 
 /** Options of `createApp` and `startServer`. */
-export interface ServerOptions {
+export interface ServerOptions extends RequestGuardOptions {
   /** The engine whose runs the API serves. */
   engine: Engine;
   /** Bearer tokens and their roles. Default: none (every caller is an operator; loopback only). */
@@ -37,11 +38,14 @@ const publicPaths = new Set(["/api/health", "/api/ready", "/api/openapi.json"]);
 /** What the dashboard's pages may load: only this server's own files and API. */
 export const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-const jsonType = /^application\/json\s*(;.*)?$/i;
 
 /**
  * Builds the HTTP API as a fetch handler (`app.fetch(request)`), with its
- * OpenAPI 3.1 document at `/api/openapi.json`.
+ * OpenAPI 3.1 document at `/api/openapi.json`. It refuses requests that a
+ * page of another origin could make a browser send (request-guard.ts): by
+ * default it answers only loopback `Host` names (localhost, 127.0.0.1,
+ * [::1]); served beyond loopback, pass the names it is reached by in
+ * `allowedHosts`, or `"all"` (what `startServer` does there by default).
  *
  * @example
  * const app = createApp({ engine, tokens: [{ token: process.env.BATON_TOKEN!, role: "operator" }] });
@@ -82,6 +86,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
 
+  app.use("*", createRequestGuard(options));
   app.use("/api/*", async (c, next) => {
     if (publicPaths.has(c.req.path)) return next();
     const role = authenticate(c.req.header("authorization"));
@@ -90,13 +95,6 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
       throw new ApiError(403, "FORBIDDEN", `a read-only token cannot ${c.req.method} ${c.req.path}`);
     }
     c.set("role", role);
-    if (!reads && hasBody(c.req.raw) && !jsonType.test(c.req.header("content-type") ?? "")) {
-      throw new ApiError(
-        415,
-        "UNSUPPORTED_MEDIA_TYPE",
-        `the request body must be JSON (Content-Type: application/json), not ${JSON.stringify(c.req.header("content-type") ?? "none")}`,
-      );
-    }
     return next();
   });
 
@@ -128,11 +126,4 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   return app;
-}
-
-/** True when a request says it carries a body (a bodyless `POST .../cancel` needs no content type). */
-function hasBody(request: Request): boolean {
-  const length = request.headers.get("content-length");
-  if (length !== null) return length.trim() !== "0";
-  return request.headers.has("transfer-encoding") || request.headers.has("content-type");
 }

@@ -8,6 +8,12 @@ import { createApp, type ServerOptions } from "./create-app.js";
 export interface StartServerOptions extends ServerOptions {
   /** Address to listen on. Default `127.0.0.1`. Beyond loopback, `tokens` are required. */
   host?: string;
+  /**
+   * Host names the server answers besides loopback ones (see `ServerOptions`).
+   * Default: none on a loopback `host`; beyond loopback, `"all"` (no Host
+   * check, since tokens are required there) unless a list is given.
+   */
+  allowedHosts?: readonly string[] | "all";
   /** Port. Default 7700; 0 picks a free one. */
   port?: number;
   /** Time allowed to receive a request's headers, in ms. Default 10000. */
@@ -46,7 +52,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       `refusing to listen on "${host}" without an API token: anyone who can reach it could start and cancel runs (give a token, or listen on 127.0.0.1)`,
     );
   }
-  const app = createApp(options);
+  const app = createApp({ ...options, allowedHosts: options.allowedHosts ?? (isLoopback(host) ? [] : "all") });
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const server = createAdaptorServer({
     fetch: app.fetch,

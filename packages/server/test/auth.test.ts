@@ -15,6 +15,8 @@ async function operations(api: Awaited<ReturnType<typeof startApi>>, runId: stri
     "post /api/runs/{id}/signals": { name: "approve", payload: true },
     "post /api/runs/{id}/fork": { fromStep: 0 },
     "post /api/events": { name: "nobody-listens", payload: {} },
+    "post /api/runs/{id}/cancel": {},
+    "post /api/runs/{id}/resume": {},
   };
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method) => ({

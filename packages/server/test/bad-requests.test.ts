@@ -95,9 +95,9 @@ test("a body over the limit gets 413 before anything is written", async () => {
 test("unknown routes and methods get 404; unknown runs 404", async () => {
   await using api = await startApi();
   assert.equal((await api.call("/api/nothing")).status, 404);
-  assert.equal((await api.call("/api/runs/x", { method: "DELETE" })).status, 404);
-  assert.equal((await errorOf(await api.call("/api/runs/ghost/cancel", { method: "POST" }))).code, "RUN_NOT_FOUND");
-  assert.equal((await api.call("/api/runs/ghost/resume", { method: "POST" })).status, 404);
+  assert.equal((await api.call("/api/runs/x", { method: "DELETE", json: {} })).status, 404);
+  assert.equal((await errorOf(await api.call("/api/runs/ghost/cancel", { json: {} }))).code, "RUN_NOT_FOUND");
+  assert.equal((await api.call("/api/runs/ghost/resume", { json: {} })).status, 404);
   assert.equal((await api.call("/api/runs/ghost/fork", { json: { fromStep: 0 } })).status, 404);
 });
 

@@ -111,7 +111,7 @@ test("signal a waiting run; a finished run refuses signals and cancel with 409",
   const late = await api.call("/api/runs/a-2/signals", { json: { name: "approve", payload: false } });
   assert.equal(late.status, 409);
   assert.equal((await json(late)).error?.code, "RUN_FINISHED");
-  assert.equal((await api.call("/api/runs/a-2/cancel", { method: "POST" })).status, 409);
+  assert.equal((await api.call("/api/runs/a-2/cancel", { json: {} })).status, 409);
   assert.equal((await api.call("/api/runs/nope/signals", { json: { name: "approve" } })).status, 404);
 });
 
@@ -119,7 +119,7 @@ test("cancel a waiting run; resume a failed run; fork a run from a step", async 
   await using api = await startApi();
   await api.call("/api/runs", { json: { workflow: "approval", input: { item: "lamp" }, id: "a-3" } });
   await eventually(async () => (await json(await api.call("/api/runs/a-3"))).status === "waiting");
-  const cancelled = await api.call("/api/runs/a-3/cancel", { method: "POST" });
+  const cancelled = await api.call("/api/runs/a-3/cancel", { json: {} });
   assert.equal(cancelled.status, 202);
   await eventually(async () => (await json(await api.call("/api/runs/a-3"))).status === "cancelled");
 
@@ -128,7 +128,7 @@ test("cancel a waiting run; resume a failed run; fork a run from a step", async 
   const notFailed = await api.call("/api/runs/a-3/resume", { method: "POST", json: {} });
   assert.equal(notFailed.status, 409);
   assert.equal((await json(notFailed)).error?.code, "RUN_NOT_FAILED");
-  const resumed = await api.call("/api/runs/f-1/resume", { method: "POST" });
+  const resumed = await api.call("/api/runs/f-1/resume", { json: {} });
   assert.equal(resumed.status, 202);
   assert.equal(await api.engine.handle("f-1").result(), 2);
 

@@ -11,6 +11,7 @@ import { sqlitePath } from "../sqlite-path.js";
 import { storeOption } from "../store-option.js";
 import { waitForStopSignal } from "../wait-for-stop-signal.js";
 import { watchFolder } from "../watch-folder.js";
+import { allowedHostOption } from "./serve.js";
 
 const host = "127.0.0.1";
 /** The files whose changes restart the server: code and JSON (not logs, not databases). */
@@ -35,6 +36,7 @@ export function createDevCommand() {
     .argument("<module>", "TypeScript or JavaScript module exporting workflows (or a default array of them)")
     .addOption(new Option("--port <port>", "port to listen on; 0 picks a free one").default(7700).argParser(parsePort))
     .addOption(storeOption())
+    .addOption(allowedHostOption())
     .action(async (modulePath, options) => {
       const moduleFile = resolve(modulePath);
       if (!existsSync(moduleFile)) throw new CliError(`module not found: ${modulePath} (looked for ${moduleFile})`);
@@ -44,6 +46,7 @@ export function createDevCommand() {
       const c = colorsFor(process.stdout);
       const say = (text: string) => console.log(`${c.dim("[dev]")} ${text}`);
       const serveArgs = ["serve", modulePath, "--host", host, "--port", String(port), "--store", options.store];
+      for (const name of options.allowedHost ?? []) serveArgs.push("--allowed-host", name);
       const env = { ...process.env };
       delete env.BATON_TOKEN;
       delete env.BATON_READ_TOKEN;

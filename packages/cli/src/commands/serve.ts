@@ -6,7 +6,7 @@ import { CliError } from "../cli-error.js";
 import { colorsFor } from "../colors.js";
 import { loadWorkflows } from "../load-workflows.js";
 import { maskPassword } from "../mask-password.js";
-import { parsePort, parsePositiveInteger, parseTokens } from "../option-parsers.js";
+import { parseAllowedHost, parsePort, parsePositiveInteger, parseTokens } from "../option-parsers.js";
 import { storeError } from "../store-error.js";
 import { storeOption } from "../store-option.js";
 import { waitForStop } from "../wait-for-stop.js";
@@ -40,6 +40,7 @@ export function createServeCommand() {
         parsePositiveInteger,
       ),
     )
+    .addOption(allowedHostOption())
     .option("--no-worker", "serve the API only; `baton worker` processes execute the runs")
     .option("--no-dashboard", "do not serve the dashboard at /")
     .option("--no-migrate", "do not apply pending migrations on start (a deploy step runs `baton migrate`)")
@@ -94,6 +95,7 @@ async function listen(
     port: number;
     tokens: ApiToken[];
     bodyLimit?: number;
+    allowedHost?: string[];
     migrate: boolean;
     worker: boolean;
     dashboard?: string;
@@ -101,8 +103,8 @@ async function listen(
   failed: (error: unknown) => CliError,
 ): Promise<RunningServer> {
   if (options.migrate) await engine.store.migrate().catch((error) => Promise.reject(failed(error)));
-  const { host, port, tokens, bodyLimit, dashboard } = options;
-  const server = await startServer({ engine, host, port, tokens, bodyLimit, dashboard }).catch((error) =>
+  const { host, port, tokens, bodyLimit, dashboard, allowedHost: allowedHosts } = options;
+  const server = await startServer({ engine, host, port, tokens, bodyLimit, dashboard, allowedHosts }).catch((error) =>
     Promise.reject(listenError(error, host, port)),
   );
   if (options.worker) {
@@ -114,6 +116,14 @@ async function listen(
     }
   }
   return server;
+}
+
+/** `--allowed-host <host>`, repeatable (`baton serve` and `baton dev`). */
+export function allowedHostOption() {
+  return new Option(
+    "--allowed-host <host>",
+    "a host name the server answers besides loopback ones (repeatable; .example.com: it and its subdomains); on loopback every other name is refused, against DNS rebinding",
+  ).argParser(parseAllowedHost);
 }
 
 function insecure(host: string): CliError {

@@ -21,11 +21,11 @@ export function browserSkipReason(): string | undefined {
   return message;
 }
 
-/** Starts headless chromium. */
-export function launchBrowser(): Promise<Browser> {
+/** Starts headless chromium, with `args` added to its command line (default: none). */
+export function launchBrowser(args: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", ...args],
   });
 }

@@ -16,7 +16,10 @@ export class ApiRequestError extends Error {
 export interface ApiClient {
   /** `GET path`, answered JSON. @throws ApiRequestError */
   get<T>(path: string, signal?: AbortSignal): Promise<T>;
-  /** `POST path` with `body` as JSON (no body when `undefined`). @throws ApiRequestError */
+  /**
+   * `POST path` with `body` as JSON (`{}` when `undefined`: the server takes
+   * only JSON, so that no page of another origin can post to it). @throws ApiRequestError
+   */
   post<T>(path: string, body?: unknown): Promise<T>;
   /** Follows a server-sent event stream until it ends or `signal` aborts. @throws ApiRequestError */
   stream(path: string, onEvent: (event: ServerSentEvent) => void, signal: AbortSignal): Promise<void>;
@@ -68,11 +71,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return (await response.json()) as T;
     },
     async post<T>(path: string, body?: unknown) {
-      const init: RequestInit =
-        body === undefined
-          ? { method: "POST" }
-          : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-      const response = await send(path, init);
+      const response = await send(path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body ?? {}),
+      });
       const text = await response.text();
       return (text ? JSON.parse(text) : undefined) as T;
     },

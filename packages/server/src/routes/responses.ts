@@ -4,11 +4,11 @@ import { ErrorBody } from "../api-schemas.js";
 const descriptions = {
   400: "The request is malformed (the message names the field)",
   401: "No bearer token, or an unknown one",
-  403: "The token is read-only",
+  403: "The token is read-only, or the request comes from a page of another origin or for a host not allowed",
   404: "No such run or workflow",
   409: "The run is in a state that does not allow it",
   413: "The body is over the size limit",
-  415: "The body is not JSON",
+  415: "The request is not sent as JSON (Content-Type: application/json), even without a body",
   503: "The store cannot be reached",
 } as const;
 

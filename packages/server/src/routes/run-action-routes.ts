@@ -40,7 +40,7 @@ const cancel = createRoute({
   tags: ["runs"],
   summary: "Cancel a run at its next durable point (its compensations run)",
   request: { params: RunPath },
-  responses: { 202: jsonResponse("The cancel is stored", accepted), ...errorResponses(400, 401, 403, 404, 409) },
+  responses: { 202: jsonResponse("The cancel is stored", accepted), ...errorResponses(400, 401, 403, 404, 409, 415) },
 });
 
 const resume = createRoute({
@@ -49,7 +49,7 @@ const resume = createRoute({
   tags: ["runs"],
   summary: "Resume a failed run from the step that failed",
   request: { params: RunPath },
-  responses: { 202: jsonResponse("The run will resume", accepted), ...errorResponses(400, 401, 403, 404, 409) },
+  responses: { 202: jsonResponse("The run will resume", accepted), ...errorResponses(400, 401, 403, 404, 409, 415) },
 });
 
 const fork = createRoute({
