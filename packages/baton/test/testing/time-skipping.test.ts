@@ -160,3 +160,20 @@ test("time moves by hand: skip fires the timers due on the way, and a step timeo
   assert.ok(failure instanceof RunFailedError);
   assert.match(failure.message, /timed out/);
 });
+
+test("an event wait's timeout skips, and so does a child's sleep while its parent waits for it", async () => {
+  const nap = defineWorkflow("nap", async (ctx, hours: number) => {
+    await ctx.sleep(`${hours}h`);
+    return hours;
+  });
+  const parent = defineWorkflow("parent", async (ctx) => {
+    const paid = await ctx.waitForEvent("payment.settled", { timeout: "2d" });
+    const slept = await ctx.child(nap, 12);
+    return { paid: paid ?? "none", slept };
+  });
+  await using engine = await createTestEngine({ workflows: [parent, nap] });
+  const start = engine.now().getTime();
+  const run = await engine.startRun(parent, undefined);
+  assert.deepEqual(await run.result(), { paid: "none", slept: 12 });
+  assert.ok(engine.now().getTime() - start >= 2 * day + 12 * 3_600_000);
+});
