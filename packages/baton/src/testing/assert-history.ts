@@ -6,12 +6,24 @@ import type { HistoryEvent, HistoryEventType } from "../types.js";
 /**
  * An expected history event: its type alone, or the fields to check, each a
  * value (compared deeply; dates by time) or a predicate on the event's value.
+ *
+ * @example
+ * const expected: ExpectedEvent[] = [
+ *   "run.started",
+ *   { type: "step.completed", name: "charge", output: { chargeId: "c-1" } },
+ *   { type: "step.failed", error: (error) => error?.message === "declined" },
+ * ];
  */
 export type ExpectedEvent =
   | HistoryEventType
   | { [K in keyof HistoryEvent]?: HistoryEvent[K] | ((value: HistoryEvent[K], event: HistoryEvent) => boolean) };
 
-/** Options of `assertHistory`. */
+/**
+ * Options of `assertHistory`.
+ *
+ * @example
+ * await assertHistory(engine, run.id, ["timer.set", "timer.fired"], { partial: true });
+ */
 export interface AssertHistoryOptions {
   /**
    * The expected events need only appear in this order, other events between
@@ -125,7 +137,7 @@ function show(value: unknown): string {
 }
 
 /** One line for an event: seq, type, then its name, attempt and other fields. */
-export function describeEvent(event: HistoryEvent): string {
+function describeEvent(event: HistoryEvent): string {
   const { seq, type, at, ...rest } = event;
   const { name, position, attempt, ...others } = rest;
   const fields = Object.entries({ name, position, attempt, ...others })

@@ -4,10 +4,21 @@ import { storeInboxCases } from "./store-inbox-cases.js";
 import { storeLeaseCases } from "./store-lease-cases.js";
 import { storeReadCases } from "./store-read-cases.js";
 
-/** A test runner's `test` function: node:test's, vitest's, jest's... */
+/**
+ * A test runner's `test` function: node:test's, vitest's, jest's...
+ *
+ * @example
+ * import { test } from "vitest";
+ * createStoreSuite(() => createMyStore(), { test });
+ */
 export type TestFunction = (name: string, fn: () => Promise<void>) => unknown;
 
-/** Options of `createStoreSuite`. */
+/**
+ * Options of `createStoreSuite`.
+ *
+ * @example
+ * createStoreSuite(() => createMyStore(), { test: it, prefix: "my store: " });
+ */
 export interface StoreSuiteOptions {
   /** Registers one test. Default: `test` of `node:test`. */
   test?: TestFunction;

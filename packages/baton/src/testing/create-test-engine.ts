@@ -7,7 +7,12 @@ import { SkippingClock } from "./skipping-clock.js";
 import { type StepMock, StepMocks } from "./step-mocks.js";
 import { TimeSkipper } from "./time-skipper.js";
 
-/** Options of `createTestEngine`: those of `createEngine` (but its clock), and these. */
+/**
+ * Options of `createTestEngine`: those of `createEngine` (but its clock), and these.
+ *
+ * @example
+ * const options: TestEngineOptions = { workflows: [order], autoSkip: "always", startTime: Date.UTC(2030, 0, 1) };
+ */
 export interface TestEngineOptions extends Omit<EngineOptions, "clock" | "workflows"> {
   // biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output
   workflows: Workflow<any, any>[];
@@ -33,7 +38,14 @@ export interface TestEngineOptions extends Omit<EngineOptions, "clock" | "workfl
   start?: boolean;
 }
 
-/** An engine for tests: a time-skipping clock and step mocks. */
+/**
+ * An engine for tests: a time-skipping clock and step mocks.
+ *
+ * @example
+ * await using engine: TestEngine = await createTestEngine({ workflows: [order] });
+ * await engine.skip("1h");
+ * console.log(engine.now());
+ */
 export interface TestEngine extends Engine {
   /** The engine's time now. */
   now(): Date;

@@ -1,7 +1,14 @@
 import { BatonError } from "../errors.js";
 import type { StepContext, Workflow, WorkflowContext } from "../workflow.js";
 
-/** A replacement body for a step in a test: called as the step's own function would be. */
+/**
+ * A replacement body for a step in a test: called as the step's own
+ * function would be, with the step's context.
+ *
+ * @example
+ * const charge: StepMock = (step) => ({ chargeId: `c-${step.attempt}` });
+ * engine.mockStep(order, "charge", charge);
+ */
 export type StepMock = (step: StepContext) => unknown;
 
 /** Step mocks of a test engine, by `<workflow>/<step>`. */

@@ -43,6 +43,8 @@ export class TimeSkipper {
   /** Looks soon whether time can skip (a timer was set, the test awaits a result, a call ended). */
   wake(delayMs = 0): void {
     if (this.stopped || this.timer) return;
+    // Asleep until now: the engine was idle, and time stood still, up to here.
+    if (!this.checking) this.flowedAt = Date.now();
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.check().catch(() => this.wake(busyPollMs)); // the leases could not be extended: try again
