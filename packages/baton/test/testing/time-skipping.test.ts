@@ -143,6 +143,8 @@ test("time moves by hand: skip fires the timers due on the way, and a step timeo
   );
   await using engine = await createTestEngine({ workflows: [nap, hang], autoSkip: false });
   const start = engine.now().getTime();
+  await assert.rejects(engine.skip("soon" as "1h"), { code: "INVALID_DURATION" });
+  assert.equal(engine.now().getTime(), start, "time stands still while nothing runs");
   const napping = await engine.startRun(nap, undefined);
   const rested = napping.result();
   await eventually(async () => (await engine.getHistory(napping.id)).some((e) => e.type === "timer.set"));
