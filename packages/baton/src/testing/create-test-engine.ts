@@ -145,11 +145,13 @@ export async function createTestEngine(options: TestEngineOptions): Promise<Test
 
   const engine: TestEngine = {
     ...base,
-    async start() {
-      await base.start();
-      started = true;
-      skipper.wake();
-    },
+    start: () =>
+      call(async () => {
+        await base.start();
+        started = true;
+        // Its first claim (of the runs started before) is under way once its first poll fired.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }),
     async stop() {
       started = false;
       await base.stop();

@@ -179,3 +179,18 @@ test("an event wait's timeout skips, and so does a child's sleep while its paren
   assert.deepEqual(await run.result(), { paid: "none", slept: 12 });
   assert.ok(engine.now().getTime() - start >= 2 * day + 12 * 3_600_000);
 });
+
+test("with start: false, runs started before the engine starts run once it does", async () => {
+  const early = defineWorkflow("early", async (ctx) => ctx.waitForSignal("go", { timeout: "1h" }));
+  const timer = defineWorkflow("timer", async (ctx) => {
+    await ctx.sleep("10m");
+    return "slept";
+  });
+  await using engine = await createTestEngine({ workflows: [early, timer], start: false });
+  const first = await engine.startRun(timer, undefined);
+  const second = await engine.startRun(early, undefined);
+  await engine.start();
+  assert.equal(await first.result(), "slept");
+  await engine.signal(second.id, "go", "went");
+  assert.equal(await second.result(), "went", "its 1h wait had not timed out 10 minutes in");
+});
