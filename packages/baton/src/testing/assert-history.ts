@@ -6,6 +6,8 @@ import type { HistoryEvent, HistoryEventType } from "../types.js";
 /**
  * An expected history event: its type alone, or the fields to check, each a
  * value (compared deeply; dates by time) or a predicate on the event's value.
+ * (Give a check of `at` its parameter type, `(at: Date) => ...`: TypeScript
+ * otherwise takes it for a string's `at` method.)
  *
  * @example
  * const expected: ExpectedEvent[] = [
