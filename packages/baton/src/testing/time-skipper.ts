@@ -17,6 +17,7 @@ const settleTurns = 200;
 /** How often a busy engine is looked at again while a timer is pending, in ms. */
 const busyPollMs = 2;
 
+const ignore = () => {};
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -74,7 +75,8 @@ export class TimeSkipper {
       this.clock.jumpTo(target);
       await this.settle();
     });
-    const done = run.finally(() => {
+    // Settles either way (a failed skip lets the next one go), and is never left rejected.
+    const done = run.then(ignore, ignore).finally(() => {
       if (this.manual === done) this.manual = undefined;
       this.wake();
     });

@@ -194,3 +194,22 @@ test("with start: false, runs started before the engine starts run once it does"
   await engine.signal(second.id, "go", "went");
   assert.equal(await second.result(), "went", "its 1h wait had not timed out 10 minutes in");
 });
+
+test("a skip that fails rejects, and the next one still moves time", async () => {
+  const nap = defineWorkflow("nap", async (ctx) => {
+    await ctx.sleep("1h");
+    return "rested";
+  });
+  await using engine = await createTestEngine({ workflows: [nap], autoSkip: false });
+  const run = await engine.startRun(nap, undefined);
+  const rested = run.result();
+  await eventually(async () => (await engine.getHistory(run.id)).some((e) => e.type === "timer.set"));
+  const renew = engine.store.renewLeases;
+  engine.store.renewLeases = async () => {
+    throw new Error("store unavailable");
+  };
+  await assert.rejects(engine.skip("1h"), /store unavailable/);
+  engine.store.renewLeases = renew;
+  await engine.skip("1h");
+  assert.equal(await rested, "rested");
+});
