@@ -70,7 +70,8 @@ export interface TestEngine extends Engine {
  * Creates an engine for tests, started: an in-memory store and a clock that
  * skips ahead to the next timer while every run is blocked, so a workflow
  * that sleeps 30 days completes in milliseconds. Time does not skip while a
- * step body runs. Dispose it (`await using`) at the end of the test.
+ * step body runs: it goes by as real time does, and otherwise stands still.
+ * Dispose it (`await using`) at the end of the test.
  *
  * @example
  * await using engine = await createTestEngine({
@@ -109,6 +110,7 @@ export async function createTestEngine(options: TestEngineOptions): Promise<Test
 
   const skipper = new TimeSkipper(clock, {
     idle: () => started && calls === 0 && (worker?.idle ?? false),
+    bodyRunning: () => worker?.bodyRunning ?? false,
     allowed: () => autoSkip === "always" || (autoSkip === "result" && awaited > 0),
     beforeJump: async (to) => {
       // Leases are times on this clock: extended past the jump, they hold across it.
@@ -120,7 +122,7 @@ export async function createTestEngine(options: TestEngineOptions): Promise<Test
 
   const call = async <T>(work: () => Promise<T>): Promise<T> => {
     calls++;
-    skipper.wake(); // busy from now: time goes by as real time does
+    skipper.wake(); // busy from now
     try {
       return await work();
     } finally {

@@ -4,6 +4,8 @@ import type { SkippingClock } from "./skipping-clock.js";
 export interface SkipperHost {
   /** Nothing is under way: no step body, write, claim or engine call; the engine is started. */
   idle(): boolean;
+  /** A step body is running: time goes by as real time does. */
+  bodyRunning(): boolean;
   /** Time may skip by itself now (see `TestEngineOptions.autoSkip`). */
   allowed(): boolean;
   /** Called before time jumps to `to` (the engine extends its leases past it). */
@@ -22,10 +24,10 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Moves a `SkippingClock`: to its next timer whenever its engine is idle
- * and skipping is allowed; with real time while the engine is busy (a step
- * body runs, a write, claim or call of the test is under way), so a step
- * timeout fires as it would; and by hand (`skip`). Time never skips while
- * the engine is busy, and stands still while it idles without skipping.
+ * and skipping is allowed; with real time while a step body runs, so a
+ * step timeout fires as it would; and by hand (`skip`). Time never skips
+ * while the engine is busy (a step body runs, a write, claim or call of the
+ * test is under way), and otherwise stands still.
  */
 export class TimeSkipper {
   private timer?: NodeJS.Timeout;
@@ -89,8 +91,10 @@ export class TimeSkipper {
     this.checking = true;
     try {
       if (!this.host.idle()) {
-        // Busy (a step body runs, a write is under way): time goes by as real time does.
-        this.flow();
+        // Busy: while a step body runs, time goes by as real time does (its
+        // timeout fires as it would); while the engine writes, it stands still.
+        if (this.host.bodyRunning()) this.flow();
+        else this.flowedAt = Date.now();
         this.wake(busyPollMs);
         return;
       }

@@ -118,6 +118,12 @@ export class Worker {
     return true;
   }
 
+  /** True while a step or compensation body of a run in memory is running. */
+  get bodyRunning(): boolean {
+    for (const executor of this.executors.values()) if (!executor.inFlight.alone) return true;
+    return false;
+  }
+
   /** Begins claiming and executing runs. */
   start(): void {
     if (this.running) return;

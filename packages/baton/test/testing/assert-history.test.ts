@@ -18,7 +18,7 @@ test("assertHistory passes on a matching history, exact or partial, and returns 
     "step.started",
     { type: "step.completed", output: "Hello, Ada" },
     { type: "timer.set", dueAt: (dueAt, event) => dueAt?.getTime() === event.at.getTime() + 2 * 86_400_000 },
-    { type: "timer.fired", at: (at: Date) => at.getTime() >= Date.UTC(2030, 0, 3) },
+    { type: "timer.fired", at: new Date(Date.UTC(2030, 0, 3)) },
     { type: "run.completed", output: "Hello, Ada" },
   ]);
   assert.equal(history.length, 6);
@@ -39,7 +39,7 @@ test("a mismatch reads well: what differs, the expected list and the history, ea
   );
   assert.ok(failure instanceof assert.AssertionError);
   assert.equal(
-    failure.message.replace(/(at|dueAt)=2030-01-0(\d)T\S+/g, "$1=2030-01-0$2"),
+    failure.message,
     [
       `history of run "g-2" does not match: event 3 (step.completed): output is 'Hello, Ada', expected 'Hello, Bob'`,
       "expected:",
@@ -47,12 +47,12 @@ test("a mismatch reads well: what differs, the expected list and the history, ea
       "    step.started",
       "  > step.completed output='Hello, Bob'",
       "history:",
-      "    1 run.started input='Ada' at=2030-01-01",
-      "    2 step.started name='compose' position=0 attempt=1 at=2030-01-01",
-      "  > 3 step.completed name='compose' position=0 attempt=1 output='Hello, Ada' at=2030-01-01",
-      "    4 timer.set name='sleep' position=1 dueAt=2030-01-03 at=2030-01-01",
-      "    5 timer.fired name='sleep' position=1 at=2030-01-03",
-      "    6 run.completed output='Hello, Ada' at=2030-01-03",
+      "    1 run.started input='Ada' at=2030-01-01T00:00:00.000Z",
+      "    2 step.started name='compose' position=0 attempt=1 at=2030-01-01T00:00:00.000Z",
+      "  > 3 step.completed name='compose' position=0 attempt=1 output='Hello, Ada' at=2030-01-01T00:00:00.000Z",
+      "    4 timer.set name='sleep' position=1 dueAt=2030-01-03T00:00:00.000Z at=2030-01-01T00:00:00.000Z",
+      "    5 timer.fired name='sleep' position=1 at=2030-01-03T00:00:00.000Z",
+      "    6 run.completed output='Hello, Ada' at=2030-01-03T00:00:00.000Z",
     ].join("\n"),
   );
 

@@ -213,3 +213,18 @@ test("a skip that fails rejects, and the next one still moves time", async () =>
   await engine.skip("1h");
   assert.equal(await rested, "rested");
 });
+
+test("while a body runs, time goes by as real time does: a hanging step's timeout fires", async () => {
+  const hang = defineWorkflow("hang", async (ctx) =>
+    ctx.step(
+      "forever",
+      (step) => new Promise((_, reject) => step.signal.addEventListener("abort", () => reject(step.signal.reason))),
+      { timeout: "50ms", retry: { maxAttempts: 1 } },
+    ),
+  );
+  await using engine = await createTestEngine({ workflows: [hang] });
+  const run = await engine.startRun(hang, undefined);
+  const failure = await run.result().catch((error: RunFailedError) => error);
+  assert.ok(failure instanceof RunFailedError);
+  assert.match(failure.message, /attempt 1 of step "forever" timed out after 50 ms/);
+});
