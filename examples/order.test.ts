@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { createTestClock } from "baton";
+import { createTestEngine } from "baton/testing";
 import { createOrderServices, defineOrderWorkflows, type OrderInput, type OrderOutput } from "./order.js";
 import type { Charge } from "./services.js";
 import { compensations, eventually, failureOf, startEngine, tempDir, waitForEvent } from "./test-helpers.js";
@@ -18,10 +18,10 @@ const input = (orderId: string, card = "4242-4242"): OrderInput => ({
 });
 
 test("an approved order reserves, charges once, waits out the cooling-off timer, ships and sends a receipt", async () => {
-  const clock = createTestClock();
   const services = createOrderServices();
   const { order, workflows } = defineOrderWorkflows(services, { shipAfter: "1h" });
-  await using engine = await startEngine(workflows, { clock });
+  // Time skips to the next timer while every run waits and the test awaits a result.
+  await using engine = await createTestEngine({ workflows });
 
   const run = await engine.startRun(order, input("o-100"), { id: "order-o-100" });
   assert.equal(run.id, "order-o-100");
@@ -29,9 +29,8 @@ test("an approved order reserves, charges once, waits out the cooling-off timer,
   await engine.signal(run.id, "approve", true);
   await waitForEvent(engine, run.id, "timer.set");
   assert.equal(services.shipping.count("label"), 0, "nothing ships before the cooling-off timer fires");
-  await clock.advance("1h");
 
-  const output = await run.result();
+  const output = await run.result(); // the hour of cooling-off passes at once
   assert.deepEqual(Object.keys(output).sort(), ["chargeId", "holdId", "receiptId", "trackingNumber"]);
   assert.equal(output.chargeId, (services.payments.calls[0]?.result as Charge | undefined)?.chargeId);
   assert.equal(output.holdId, [...services.inventory.holds.keys()][0]);
@@ -71,21 +70,20 @@ test("an approved order reserves, charges once, waits out the cooling-off timer,
 });
 
 test("a lost payment answer is retried with the same idempotency key and the card is charged once", async () => {
-  const clock = createTestClock();
   const services = createOrderServices();
   // First attempt: the gateway is down. Second: the charge goes through but the answer is lost.
   services.payments.failNext("charge", 1, { message: "gateway unavailable" });
   services.payments.failNext("charge", 1, { message: "connection reset", afterEffect: true });
   const { order, workflows } = defineOrderWorkflows(services);
-  await using engine = await startEngine(workflows, { clock });
+  await using engine = await createTestEngine({ workflows });
 
   const run = await engine.startRun(order, input("o-101"), { id: "order-o-101" });
   const first = await waitForEvent(engine, run.id, "step.failed", "charge");
   const backoff = (first.dueAt?.getTime() ?? 0) - first.at.getTime();
   assert.ok(backoff >= 900 && backoff <= 1100, `first retry after about 1s (got ${backoff} ms)`);
-  await clock.advance("1500ms");
+  await engine.skip("1500ms");
   await eventually(async () => (await engine.getHistory(run.id)).filter((e) => e.type === "step.failed").length === 2);
-  await clock.advance("3s");
+  await engine.skip("3s");
   await waitForEvent(engine, run.id, "signal.waiting", "approve");
 
   const charge = (await engine.getRun(run.id)).steps.find((s) => s.name === "charge");
@@ -154,21 +152,19 @@ test("a rejected order is compensated in reverse order: refund first, then relea
 });
 
 test("nobody approves within 3 days: the wait times out and the order is compensated", async () => {
-  const clock = createTestClock();
   const services = createOrderServices();
   const { order, workflows } = defineOrderWorkflows(services);
-  await using engine = await startEngine(workflows, { clock });
+  await using engine = await createTestEngine({ workflows });
 
   const run = await engine.startRun(order, input("o-103"), { id: "order-o-103" });
   const waiting = await waitForEvent(engine, run.id, "signal.waiting", "approve");
   assert.equal((waiting.dueAt?.getTime() ?? 0) - waiting.at.getTime(), 3 * 86_400_000);
 
-  await clock.advance("2d");
+  await engine.skip("2d");
   assert.equal((await engine.getRun(run.id)).status, "waiting", "still waiting after 2 days");
   assert.equal(services.payments.count("refund"), 0);
-  await clock.advance("1d");
 
-  const failure = await failureOf(run.result());
+  const failure = await failureOf(run.result()); // the last day passes at once
   assert.equal(failure.status, "compensated");
   assert.equal(failure.error?.message, "not approved in time");
   const history = await engine.getHistory(run.id);

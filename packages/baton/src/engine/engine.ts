@@ -13,6 +13,7 @@ import { validateInput } from "../validate-input.js";
 import type { RunEnd } from "../worker/run-executor.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
+import { noteEngineWorker } from "./engine-worker.js";
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { type EventReceipt, type SendEventOptions, sendEvent } from "./send-event.js";
 
@@ -399,6 +400,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await store.close();
     },
   };
+  noteEngineWorker(engine, worker);
   return engine;
 }
 

@@ -288,6 +288,11 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     );
   }
 
+  /** True when nothing of the run is under way: no step body, no write, no read of its inbox. */
+  get idle(): boolean {
+    return this.inFlight.alone && this.journal.uncommitted() === undefined && !this.refreshing;
+  }
+
   /** The run's next timer (sleep, retry, timeout or deadline), if any. */
   get nextWakeAt(): number | undefined {
     return this.waits.next();

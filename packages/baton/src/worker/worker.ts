@@ -108,6 +108,22 @@ export class Worker {
     return this.executors.size;
   }
 
+  /**
+   * True when this worker is doing nothing now: no claim under way, no run
+   * being created, and every run in memory only waits (see `RunExecutor.idle`).
+   */
+  get idle(): boolean {
+    if (this.claiming || this.starting.size > 0) return false;
+    for (const executor of this.executors.values()) if (!executor.idle) return false;
+    return true;
+  }
+
+  /** True while a step or compensation body of a run in memory is running. */
+  get bodyRunning(): boolean {
+    for (const executor of this.executors.values()) if (!executor.inFlight.alone) return true;
+    return false;
+  }
+
   /** Begins claiming and executing runs. */
   start(): void {
     if (this.running) return;
