@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { BatonError, LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
+import { trackOpen } from "../../open-resources.js";
 import { isTerminal, type RunCount, type RunFilter } from "../../types.js";
 import {
   type EventWaitRow,
@@ -464,6 +465,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     return event?.type === write.events[write.events.length - 1]?.type;
   };
 
+  const untrack = trackOpen("store", redact(address));
   const store: PostgresStore = {
     kind: "postgres",
     clock,
@@ -487,9 +489,13 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     async close() {
       if (closed) return;
       closed = true;
+      untrack();
       clearInterval(syncTimer);
       await listener.close();
       await Promise.all([pool.end(), startsPool.end()]);
+    },
+    [Symbol.asyncDispose]() {
+      return store.close();
     },
 
     createRun(newRun, now): Promise<CreateRunResult> {

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { BatonError, LeaseLostError } from "../../errors.js";
 import { decodeJson, encodeJson } from "../../json.js";
+import { trackOpen } from "../../open-resources.js";
 import type { RunCount, RunFilter } from "../../types.js";
 import { eventsOnly } from "../events-only.js";
 import { readMigrations } from "../migration-files.js";
@@ -328,6 +329,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const signalsOf = (runId: string): SignalRecord[] =>
     (statements().pendingSignals.all(runId) as SignalRow[]).map(toSignalRecord);
 
+  const untrack = trackOpen("store", `sqlite:${path}`);
   return {
     kind: "sqlite",
     startsBeforeBody: false,
@@ -335,9 +337,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return migrate();
     },
     async close() {
+      untrack();
       notices.close();
       await batcher.drain();
       db.close();
+    },
+    [Symbol.asyncDispose]() {
+      return this.close();
     },
 
     createRun(run, now): Promise<CreateRunResult> {
