@@ -2,6 +2,9 @@
 // then the conformance suite and the PostgreSQL tests against a real PostgreSQL.
 // Usage: node scripts/test.mjs [filter...]   (a filter keeps files whose path contains it)
 //
+// Every test file fails when it leaves an engine, a worker or a store open
+// (scripts/open-resources-check.mjs).
+//
 // PostgreSQL: BATON_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
 // names a server and a database to connect to; each run creates its own database
 // there and drops it at the end. When the server cannot be reached the PostgreSQL
@@ -47,6 +50,8 @@ const runTests = (label, testFiles, env) =>
       [
         "--import",
         "tsx",
+        "--import",
+        "./scripts/open-resources-check.mjs",
         "--conditions=development",
         "--test",
         "--test-concurrency=2",

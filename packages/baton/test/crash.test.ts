@@ -14,7 +14,6 @@ import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { createEngine, type Engine, isTerminal } from "baton";
-import { createLedger, integrityCheck, type LedgerRow, readLedger } from "./crash/ledger.js";
 import {
   approvalOf,
   callsByPosition,
@@ -30,7 +29,17 @@ import {
   workflowName,
 } from "./crash/workflow.js";
 import { tempDir } from "./helpers.js";
-import { killAllProcesses, spawnTestProcess, type TestProcess } from "./test-process.js";
+import {
+  integrityCheck,
+  killAllWorkers,
+  killWorker,
+  type LedgerRow,
+  ledgerFiles,
+  readLedgers,
+  spawnWorker,
+  type WorkerProcess,
+  waitForRuns,
+} from "./process-harness.js";
 
 const runCount = 200;
 /** Kills that must land while runs are unfinished; more kills are made (up to `maxKills`) until they have. */
@@ -48,27 +57,15 @@ const workerScript = fileURLToPath(new URL("./crash/worker-process.ts", import.m
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
-/** A child process running `crash/worker-process.ts`. */
-interface WorkerProcess extends TestProcess {
-  generation: number;
-  /** What the process reported once all its starts returned. */
-  started?: { created: number; existing: number };
-}
+after(killAllWorkers);
 
-after(killAllProcesses);
+/** Spawns generation `generation` of `crash/worker-process.ts`, starting runs 0 to `runs` - 1. */
+const spawnGeneration = (dir: string, generation: number, runs: number) =>
+  spawnWorker(workerScript, [dir, String(generation), String(runs)], generation);
 
-function spawnWorker(dir: string, generation: number, runs: number): WorkerProcess {
-  const args = [dir, String(generation), String(runs)];
-  const worker: WorkerProcess = Object.assign(
-    spawnTestProcess(workerScript, args, `generation ${generation}`, (message) => {
-      if (message.event === "started") {
-        worker.started = { created: message.created as number, existing: message.existing as number };
-      }
-    }),
-    { generation },
-  );
-  return worker;
-}
+/** How many runs a process reported created, once all its starts returned (0 if it did not live to report). */
+const createdBy = (worker: WorkerProcess) =>
+  (worker.reports.find((message) => message.event === "started")?.created as number | undefined) ?? 0;
 
 /**
  * Sends each run its signal exactly once, through a client engine: runs with
@@ -162,48 +159,10 @@ async function snapshot(client: Engine, generation: number, delayMs: number): Pr
   return report;
 }
 
-async function waitForAllCompleted(client: Engine, worker: WorkerProcess): Promise<void> {
-  const deadline = Date.now() + finishTimeoutMs;
-  for (;;) {
-    if (worker.exit) {
-      assert.fail(`the last process exited by itself (${JSON.stringify(worker.exit)}): ${worker.stderr.join("\n")}`);
-    }
-    const { runs } = await client.listRuns({ workflow: workflowName, limit: 1000 });
-    const ended = runs.filter((run) => isTerminal(run.status) && run.status !== "completed");
-    if (ended.length > 0) {
-      const first = await client.getRun((ended[0] as (typeof ended)[number]).id);
-      assert.fail(
-        `${ended.length} runs ended without completing; first: ${first.id} ${first.status} ${JSON.stringify(first.error)}`,
-      );
-    }
-    const completed = runs.filter((run) => run.status === "completed").length;
-    if (runs.length === runCount && completed === runCount) return;
-    if (Date.now() > deadline) {
-      const stuck = runs.filter((run) => run.status !== "completed").slice(0, 5);
-      const details = await Promise.all(
-        stuck.map(async (run) => {
-          const view = await client.getRun(run.id);
-          const open = view.steps
-            .filter((step) => step.status !== "completed")
-            .map((s) => `${s.position}:${s.name}:${s.status}`);
-          return `${run.id} ${run.status} open=[${open.join(" ")}] pendingSignals=${view.pendingSignals.length}`;
-        }),
-      );
-      assert.fail(
-        `after ${finishTimeoutMs} ms, ${completed} of ${runCount} runs completed (${runs.length} exist); ` +
-          `first unfinished: ${details.join("; ")}`,
-      );
-    }
-    await pause(100);
-  }
-}
-
 test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_000 }, async () => {
   const began = Date.now();
   const dir = tempDir("baton-crash-");
   const storePath = join(dir, "baton.db");
-  const ledgerPath = join(dir, "ledger.db");
-  createLedger(ledgerPath);
 
   const kills: KillReport[] = [];
   const workers: WorkerProcess[] = [];
@@ -223,7 +182,7 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
   try {
     for (let generation = 0; generation < maxKills; generation++) {
       if (kills.filter((kill) => kill.unfinishedRuns > 0).length >= landedKills) break;
-      const worker = spawnWorker(dir, generation, Math.min(runCount, runsPerGeneration * (generation + 1)));
+      const worker = spawnGeneration(dir, generation, Math.min(runCount, runsPerGeneration * (generation + 1)));
       workers.push(worker);
       await worker.ready;
       if (!client) {
@@ -234,17 +193,22 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
       const delayMs = randomInt(killDelayMs.min, killDelayMs.max);
       await pause(delayMs);
       assert.equal(worker.exit, undefined, `generation ${generation} exited by itself: ${worker.stderr.join("\n")}`);
-      worker.child.kill("SIGKILL");
-      const exit = await worker.exited;
+      const exit = await killWorker(worker);
       assert.equal(exit.signal, "SIGKILL", `generation ${generation} ended with ${JSON.stringify(exit)}`);
       kills.push(await snapshot(client, generation, delayMs));
     }
 
-    const last = spawnWorker(dir, kills.length, runCount);
+    const last = spawnGeneration(dir, kills.length, runCount);
     workers.push(last);
     await last.ready;
     assert.ok(client && signaller);
-    await waitForAllCompleted(client, last);
+    await waitForRuns(client, {
+      expected: runCount,
+      workflow: workflowName,
+      timeoutMs: finishTimeoutMs,
+      mustComplete: true,
+      workers: [last],
+    });
     last.child.kill("SIGTERM");
     const exit = await last.exited;
     assert.deepEqual(exit, { code: 0, signal: null }, `the last process stopped badly: ${last.stderr.join("\n")}`);
@@ -254,7 +218,7 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
     signaller = undefined;
 
     // ---- every run completed, with the right output and a sound history ------------------------------------
-    const rows = readLedger(ledgerPath);
+    const rows = readLedgers(dir);
     figures.ledgerRows = rows.length;
     const rowsByStep = new Map<string, LedgerRow[]>();
     for (const row of rows) {
@@ -360,7 +324,7 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
     }
     assert.equal(stepNames.length * runCount, figures.completedSteps, "every step of every run completed once");
   } finally {
-    killAllProcesses();
+    killAllWorkers();
     await Promise.all(workers.map((worker) => worker.exited));
     await signaller?.stop();
     await client?.[Symbol.asyncDispose]();
@@ -369,7 +333,7 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
   // ---- report -------------------------------------------------------------------------------------------------
   const landed = kills.filter((kill) => kill.unfinishedRuns > 0);
   const warnings = workers.flatMap((worker) => worker.stderr.map((line) => `generation ${worker.generation}: ${line}`));
-  const created = workers.reduce((sum, worker) => sum + (worker.started?.created ?? 0), 0);
+  const created = workers.reduce((sum, worker) => sum + createdBy(worker), 0);
   console.log(
     [
       `crash test: ${runCount} runs x ${stepNames.length} steps (${figures.completedSteps} completed steps), ` +
@@ -394,5 +358,5 @@ test("runs survive repeated SIGKILLs of their worker process", { timeout: 150_00
 
   // ---- the files are sound once every process has exited ------------------------------------------------------
   assert.deepEqual(integrityCheck(storePath), ["ok"], "integrity of the engine's store");
-  assert.deepEqual(integrityCheck(ledgerPath), ["ok"], "integrity of the ledger");
+  for (const ledger of ledgerFiles(dir)) assert.deepEqual(integrityCheck(ledger), ["ok"], `integrity of ${ledger}`);
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEngine, type Engine, type EngineOptions, type Store, type Workflow } from "baton";
+import { createEngine, type Engine, type EngineOptions, openStore, type Store, type Workflow } from "baton";
 
 const tempDirs: string[] = [];
 process.on("exit", () => {
@@ -129,4 +129,30 @@ export function wrapStore(inner: Store, overrides: Partial<Store>): Store {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * The store at `address` as a worker sees it, counting the claims it has
+ * answered: a test waits for a worker's next claim instead of for a while.
+ */
+export function countingClaims(address: string): { store: Store; claims: () => number } {
+  const inner = openStore(address);
+  let claims = 0;
+  const store = wrapStore(inner, {
+    async claimRuns(request) {
+      try {
+        return await inner.claimRuns(request);
+      } finally {
+        claims++;
+      }
+    },
+  });
+  return { store, claims: () => claims };
+}
+
+/** Waits until the step `name` of the run has `status` (as `engine.getRun` shows it, so once recorded). */
+export function stepEnded(engine: Engine, runId: string, name: string, status: "completed" | "failed") {
+  return eventually(async () =>
+    (await engine.getRun(runId)).steps.some((step) => step.name === name && step.status === status),
+  );
 }

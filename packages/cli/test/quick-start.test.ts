@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { tempDir } from "../../baton/test/helpers.js";
+import { eventually, tempDir } from "../../baton/test/helpers.js";
 import { findPort } from "../src/find-port.js";
 
 const repository = fileURLToPath(new URL("../../..", import.meta.url));
@@ -61,11 +61,9 @@ test("the README's quick start works as written: baton dev, curl, runs start, si
   };
   const dev = sh(`${server} --port ${port}`, env);
   try {
-    const deadline = Date.now() + 60_000;
-    while (!/^serving /m.test(dev.output())) {
-      assert.ok(Date.now() < deadline, `baton dev did not start: ${dev.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(() => /^serving /m.test(dev.output()), 60_000).catch(() =>
+      assert.fail(`baton dev did not start: ${dev.output()}`),
+    );
     assert.match(
       dev.output(),
       new RegExp(`serving http://127\\.0\\.0\\.1:${port} on .*running order@1, order-receipt@1`),

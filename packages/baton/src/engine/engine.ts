@@ -6,6 +6,7 @@ import { type Duration, toMilliseconds } from "../duration.js";
 import { BatonError, RunFailedError, runNotFound, UnreadableRunError } from "../errors.js";
 import { roundTrip } from "../json.js";
 import { runIdPattern } from "../names.js";
+import { trackOpen } from "../open-resources.js";
 import { openStore } from "../store/open-store.js";
 import type { NewRun, RecordedEvent, RunRecord, Store } from "../store/store.js";
 import { type HistoryEvent, isTerminal, type Run, type RunCount, type RunFilter, type RunPage } from "../types.js";
@@ -161,6 +162,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
   });
   let started = false;
+  let untrack = () => {};
 
   const requireRun = async (runId: string): Promise<RunRecord> => {
     const run = await store.getRun(runId);
@@ -230,6 +232,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async start() {
       if (started) return;
       started = true;
+      untrack = trackOpen("engine", workerId);
       if (options.migrate !== false) await store.migrate();
       await store.ready?.();
       worker.start();
@@ -239,6 +242,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (!started) return;
       started = false;
       await worker.stop(stopTimeoutMs);
+      untrack();
     },
 
     async startRun<I, O>(target: Workflow<I, O> | string, input: I, startOptions: StartOptions = {}) {

@@ -346,6 +346,8 @@ export interface Store {
   /** Applies pending migrations; returns the versions applied. Safe to call from several processes at once. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;
+  /** `close()`, for `await using store = openStore(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
   /**
    * Connects and checks the store (PostgreSQL: migrations, the offset of the
    * database's clock). Every operation does it first; callers that read the

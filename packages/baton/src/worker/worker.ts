@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import { BatonError, LeaseLostError, UnreadableRunError } from "../errors.js";
 import { toErrorInfo } from "../json.js";
+import { trackOpen } from "../open-resources.js";
 import { eventsOnly } from "../store/events-only.js";
 import { newRunRecord } from "../store/new-run-record.js";
 import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice, UnreadableRun } from "../store/store.js";
@@ -70,6 +71,8 @@ export class Worker {
   /** A claim was put off while the event loop was late. */
   private claimPutOff = false;
   private unsubscribe?: () => void;
+  /** Records this worker's stop in the registry of open resources (see open-resources.ts). */
+  private untrack = () => {};
   /** A claim planned for the next timer of a run no worker holds. */
   private wake?: { at: number; cancel: () => void };
   private readonly workflowKeys: string[];
@@ -128,6 +131,7 @@ export class Worker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.untrack = trackOpen("worker", this.options.owner);
     this.renewTimer = setInterval(() => void this.renew(), renewIntervalMs(this.options.leaseMs));
     let probedAt = performance.now();
     this.lagTimer = setInterval(() => {
@@ -292,7 +296,11 @@ export class Worker {
     for (const executor of this.executors.values()) executor.drain();
     await this.claiming;
     const deadline = Date.now() + timeoutMs;
-    await Promise.all([...this.executors.values()].map((executor) => executor.release(deadline)));
+    try {
+      await Promise.all([...this.executors.values()].map((executor) => executor.release(deadline)));
+    } finally {
+      this.untrack();
+    }
   }
 
   private schedulePoll(delay: number): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow, FatalError, RunFailedError } from "baton";
-import { startEngine, statusOf } from "../helpers.js";
+import { startEngine, statusOf, stepEnded } from "../helpers.js";
 
 test("a failing run compensates completed steps in reverse order and ends compensated", async () => {
   const undone: string[] = [];
@@ -48,13 +48,15 @@ test("a failing run compensates completed steps in reverse order and ends compen
 
 test("compensations follow the order steps completed in, also across parallel branches", async () => {
   const undone: string[] = [];
-  const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const wf = defineWorkflow("saga-parallel", async (ctx) => {
     const undo = (name: string) => () => {
       undone.push(name);
     };
     await Promise.all([
-      ctx.step("slow", () => delay(30).then(() => 1), { compensate: undo("slow") }),
+      // "slow" ends once the end of "fast" is recorded.
+      ctx.step("slow", () => stepEnded(engine, ctx.runId, "fast", "completed").then(() => 1), {
+        compensate: undo("slow"),
+      }),
       ctx.step("fast", () => 2, { compensate: undo("fast") }),
     ]);
     throw new FatalError("later failure");
@@ -111,10 +113,10 @@ test("a failing step that is caught does not compensate anything", async () => {
 
 test("a step still in flight when a parallel branch fails is waited for and compensated too", async () => {
   const undone: string[] = [];
-  const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const wf = defineWorkflow("saga-inflight", async (ctx) => {
     await Promise.all([
-      ctx.step("slow-ok", () => delay(40).then(() => "slow"), {
+      // "slow-ok" ends once the failure of "fails-fast" is recorded.
+      ctx.step("slow-ok", () => stepEnded(engine, ctx.runId, "fails-fast", "failed").then(() => "slow"), {
         compensate: (v) => {
           undone.push(v);
         },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow, FatalError, type StepContext, type WorkflowContext } from "baton";
-import { startEngine, statusOf } from "../helpers.js";
+import { eventually, startEngine, statusOf } from "../helpers.js";
 
 test("listRuns filters by workflow and status and pages with a cursor, newest first", async () => {
   const ok = defineWorkflow("list-ok", async () => "ok");
@@ -95,34 +95,39 @@ test("ctx.stepKey is stable across attempts and unique per step", async () => {
 });
 
 test("ctx.stepKey names the step whose body asks, after awaits and with bodies of the run in parallel", async () => {
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const seen: string[] = [];
-  const body = (ctx: WorkflowContext, ms: number) => async (s: StepContext) => {
+  const ended: string[] = [];
+  /** A body that, after awaiting the end of the body `after` (or a turn), asks again. */
+  const body = (ctx: WorkflowContext, name: string, after?: string) => async (s: StepContext) => {
     const before = ctx.stepKey();
-    await pause(ms);
-    const after = ctx.stepKey();
-    seen.push(`${s.key} ${before} ${after}`);
-    return after;
+    await eventually(() => after === undefined || ended.includes(after));
+    const afterKey = ctx.stepKey();
+    seen.push(`${s.key} ${before} ${afterKey}`);
+    ended.push(name);
+    return afterKey;
   };
   const wf = defineWorkflow("keys-parallel", async (ctx) => {
-    const alone = await ctx.step("alone", body(ctx, 5));
-    // Three at once, finishing in another order than they started.
+    const alone = await ctx.step("alone", body(ctx, "alone"));
+    // Three at once, finishing in another order than they started (b, c, a).
     const all = await Promise.all([
-      ctx.step("a", body(ctx, 30)),
-      ctx.step("b", body(ctx, 10)),
-      ctx.step("c", body(ctx, 20)),
+      ctx.step("a", body(ctx, "a", "c")),
+      ctx.step("b", body(ctx, "b")),
+      ctx.step("c", body(ctx, "c", "b")),
     ]);
     return [alone, ...all];
   });
   await using engine = await startEngine([wf]);
   const run = await engine.startRun(wf, {}, { id: "p" });
   assert.deepEqual(await run.result(), ["p:0", "p:1", "p:2", "p:3"]);
-  assert.deepEqual(seen.sort(), ["p:0 p:0 p:0", "p:1 p:1 p:1", "p:2 p:2 p:2", "p:3 p:3 p:3"]);
+  assert.deepEqual(seen, ["p:0 p:0 p:0", "p:2 p:2 p:2", "p:3 p:3 p:3", "p:1 p:1 p:1"]);
 });
 
 test("ctx.stepKey in a body that timed out and goes on still names its own step", async () => {
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const seen: string[] = [];
+  let nextStarted: () => void = () => {};
+  const nextRuns = new Promise<void>((resolve) => {
+    nextStarted = resolve;
+  });
   let zombieDone: () => void = () => {};
   const zombieAsked = new Promise<void>((resolve) => {
     zombieDone = resolve;
@@ -132,7 +137,7 @@ test("ctx.stepKey in a body that timed out and goes on still names its own step"
       await ctx.step(
         "slow",
         async () => {
-          await pause(80); // times out at 20 ms, then asks while "next" runs
+          await nextRuns; // times out at 20 ms, then asks while "next" runs
           seen.push(`slow ${ctx.stepKey()}`);
           zombieDone();
         },
@@ -140,6 +145,7 @@ test("ctx.stepKey in a body that timed out and goes on still names its own step"
       );
     } catch {}
     return ctx.step("next", async () => {
+      nextStarted();
       await zombieAsked;
       seen.push(`next ${ctx.stepKey()}`);
       return ctx.stepKey();

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow } from "baton";
-import { startEngine } from "../helpers.js";
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { eventually, startEngine } from "../helpers.js";
 
 test("Promise.all over steps runs them concurrently and joins the results", async () => {
   let running = 0;
   let peak = 0;
+  let arrived = 0;
   const work = async (value: number) => {
     running++;
+    arrived++;
     peak = Math.max(peak, running);
-    await delay(30);
+    await eventually(() => arrived === 4); // each body waits for the others to have started too
     running--;
     return value;
   };
@@ -43,7 +43,6 @@ test("re-execution of parallel branches gives the same step identities, in compl
       const a = (async () => {
         const first = await ctx.step("a1", async () => {
           executed.push("a1");
-          await delay(5);
           return "a1";
         });
         const second = await ctx.step("a2", () => {
@@ -54,7 +53,7 @@ test("re-execution of parallel branches gives the same step identities, in compl
       })();
       const b = ctx.step("b", async () => {
         executed.push("b");
-        await delay(40);
+        await eventually(() => executed.includes("a2")); // b ends after the whole of branch A
         return "b";
       });
       const [ra, rb] = await Promise.all([a, b]);
@@ -70,7 +69,8 @@ test("re-execution of parallel branches gives the same step identities, in compl
     open = resolve;
   });
   const store = (await import("../helpers.js")).tempStore();
-  const first = await startEngine([make(gate)], { store });
+  // Stops without waiting for the step in flight ("after" waits for the gate, opened after the stop).
+  const first = await startEngine([make(gate)], { store, stopTimeout: 0 });
   const run = await first.startRun("branches", {});
   const { eventually } = await import("../helpers.js");
   await eventually(() => executed.includes("after"));

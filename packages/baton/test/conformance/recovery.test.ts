@@ -54,8 +54,9 @@ test("stop lets in-flight steps finish and leaves every run resumable by the nex
   const first = await startEngine([make()], { store });
   const run = await first.startRun("graceful", {});
   await eventually(() => started);
-  setTimeout(release, 50);
-  await first.stop();
+  const stopping = first.stop();
+  release(); // the step in flight ends after the stop began
+  await stopping;
   assert.equal(finished, 1, "stop waited for the step in flight");
   const view = await first.getRun(run.id);
   assert.equal(view.steps[0]?.status, "completed");
@@ -88,10 +89,10 @@ test("stop starts no new step from its first moment, even while a claim under wa
   claims.hold();
   await eventually(() => claims.entered);
   const stopped = first.stop();
-  // The step in flight ends while the stop waits for the claim: the run goes no further.
+  // The step in flight ends while the stop waits for the claim: the run goes no further
+  // (a next step would start in the write of this step's end, or before the stop releases the run).
   release();
   await eventually(async () => (await inner.getHistory(run.id)).some((e) => e.type === "step.completed"));
-  await new Promise((resolve) => setTimeout(resolve, 100));
   claims.open();
   await stopped;
   const types = (await inner.getHistory(run.id)).map((e) => e.type);
@@ -202,7 +203,17 @@ test("runs started in the process while a claim is under way leave the claim its
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const wf = defineWorkflow("room", async (ctx, n: number) => ctx.step("s", () => gate.then(() => n)));
+  // Each run in memory waits in its step's body: the most bodies at once is the most runs in memory.
+  let inMemory = 0;
+  let most = 0;
+  const wf = defineWorkflow("room", async (ctx, n: number) =>
+    ctx.step("s", async () => {
+      most = Math.max(most, ++inMemory);
+      await gate;
+      inMemory--;
+      return n;
+    }),
+  );
   await using engine = await startEngine([wf], { store, maxRunsInMemory: 3, pollInterval: 50 });
   const ids: string[] = [];
   for (let i = 0; i < 2; i++) ids.push((await engine.startRun(wf, i, { id: `room-${i}` })).id);
@@ -219,12 +230,11 @@ test("runs started in the process while a claim is under way leave the claim its
   claims.open();
   const count = async (status: "running" | "pending") => (await engine.listRuns({ status, limit: 100 })).runs.length;
   await eventually(async () => (await count("running")) === 3 && (await count("pending")) === 3);
-  await new Promise((resolve) => setTimeout(resolve, 300)); // later claims find no room either
-  assert.equal(await count("running"), 3, "runs held by the worker");
   assert.equal((await engine.getRun("room-queued")).status, "running", "the claim took the run it had room for");
   release();
   const results = await Promise.all(ids.map((id) => engine.handle(id).result()));
   assert.deepEqual(results, [0, 1, 2, 3, 4, 5]);
+  assert.equal(most, 3, "later claims found no room either: never more than 3 runs in memory");
 });
 
 test("a run whose stored rows cannot be read fails alone, and the runs claimed with it go on", async () => {
@@ -306,7 +316,20 @@ test("a worker whose lease was taken over stops the run quietly and writes nothi
     await ctx.step("slow", () => gate.then(() => "done"));
     await ctx.step("after", () => ++after);
   });
-  await using engine = await startEngine([wf], { clock, lease: "10s" });
+  // The store as the worker sees it: notes the writes refused for a lost lease.
+  const inner = openStore(tempStore());
+  let refused = 0;
+  const store = wrapStore(inner, {
+    async appendHistory(lease, write) {
+      try {
+        return await inner.appendHistory(lease, write);
+      } catch (error) {
+        if ((error as { code?: string }).code === "LEASE_LOST") refused++;
+        throw error;
+      }
+    },
+  });
+  await using engine = await startEngine([wf], { store, clock, lease: "10s" });
   const run = await engine.startRun(wf, {});
   await eventually(async () => (await engine.getHistory(run.id)).some((e) => e.type === "step.started"));
   const stolen = await engine.store.claimRuns({
@@ -318,7 +341,8 @@ test("a worker whose lease was taken over stops the run quietly and writes nothi
   });
   assert.equal(stolen.runs.length, 1);
   release();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The write of the end of "slow" is refused: the run can go no further in this worker.
+  await eventually(() => refused > 0);
   const history = await engine.getHistory(run.id);
   assert.deepEqual(
     history.map((e) => e.type),
@@ -362,12 +386,16 @@ test("a worker stopping while a write is under way writes it, then gives the lea
   const inner = openStore(address);
   let entered = false;
   let slowWrites = false;
-  // The store as a worker sees it: writes with events take 200 ms once `slowWrites` is set.
+  let finishWrite: () => void = () => {};
+  const writeHeld = new Promise<void>((resolve) => {
+    finishWrite = resolve;
+  });
+  // The store as a worker sees it: once `slowWrites` is set, writes with events wait for `finishWrite()`.
   const store = wrapStore(inner, {
     async appendHistory(lease, write) {
       if (slowWrites && write.events.length > 0) {
         entered = true;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await writeHeld;
       }
       return inner.appendHistory(lease, write);
     },
@@ -382,7 +410,9 @@ test("a worker stopping while a write is under way writes it, then gives the lea
   const first = await startEngine([wf], { store });
   const run = await first.startRun(wf, {});
   await eventually(() => entered);
-  await first.stop();
+  const stopping = first.stop();
+  finishWrite(); // the write ends after the stop began
+  await stopping;
   const types = (await inner.getHistory(run.id)).map((e) => e.type);
   assert.ok(types.includes("step.completed"), `the write under way was made: ${types.join(", ")}`);
   assert.equal((await inner.getRun(run.id))?.leaseOwner, undefined, "the lease was given up");
@@ -393,10 +423,18 @@ test("a worker stopping while a write is under way writes it, then gives the lea
 });
 
 test("a worker with no run in memory finds a run held under its name that it never heard of (a claim cut off)", async () => {
-  const store = tempStore();
+  const inner = openStore(tempStore());
+  let looked = false;
+  const store = wrapStore(inner, {
+    async heldRuns(owner) {
+      const held = await inner.heldRuns(owner);
+      looked = true;
+      return held;
+    },
+  });
   const wf = defineWorkflow("w", async (ctx, input: { id: string }) => ctx.step("s", () => `done ${input.id}`));
   await using engine = await startEngine([wf], { store, workerId: "cut-off", lease: "300ms" });
-  await new Promise((resolve) => setTimeout(resolve, 100)); // its first claim has looked at what it holds
+  await eventually(() => looked); // its first claim has looked at what it holds
   // As if a claim of this worker committed but its answer was lost: held by it, no notice.
   await engine.store.createRun(
     { ...newRun("lost-claim"), lease: { owner: "cut-off", expiresAt: Date.now() + 3_600_000 } },
@@ -451,39 +489,35 @@ test("a body whose worker stalled past its lease while the body waited for its s
 });
 
 test("a run whose write the store refuses is tried again after a wait that doubles each time, then completes", async () => {
-  const address = tempStore();
-  const inner = openStore(address);
-  let broken = true;
-  // The store as a worker sees it: the write of the step's outcome fails (a
-  // disk error, say) until `broken` is cleared.
+  const inner = openStore(tempStore());
+  let refusals = 4;
+  // The store as a worker sees it: the first four writes of the step's
+  // outcome fail (a disk error, say), the fifth goes through.
   const store = wrapStore(inner, {
     async appendHistory(lease, write) {
-      if (broken && write.events.some((e) => e.type === "step.completed")) throw new Error("disk I/O error");
+      if (refusals > 0 && write.events.some((e) => e.type === "step.completed")) {
+        refusals--;
+        throw new Error("disk I/O error");
+      }
       return inner.appendHistory(lease, write);
     },
   });
   let bodies = 0;
   const wf = defineWorkflow("refused-write", async (ctx) => ctx.step("s", () => ++bodies));
-  const delays: number[] = [];
+  const waits: string[] = [];
   const logger = {
     warn: (message: string) => {
-      const delay = /stopped on an error \(\d+ in a row\); .* again in (\d+) ms/.exec(message)?.[1];
-      if (delay) delays.push(Number(delay));
+      const wait = /stopped on an error \((\d+) in a row\); .* again in (\d+) ms/.exec(message);
+      if (wait) waits.push(`${wait[1]}: ${wait[2]} ms`);
     },
   };
   // A lease of 300 ms is renewed every 100 ms: without the wait, the run would be tried at each renewal.
   await using engine = await startEngine([wf], { store, lease: 300, logger });
   const run = await engine.startRun(wf, {});
-  await new Promise((resolve) => setTimeout(resolve, 1600));
-  const triesWhileBroken = bodies;
-  broken = false;
-  assert.ok((await run.result()) > triesWhileBroken, "the run completed once the store took its writes");
-  // Tried at about 0, 100-200, 300-500, 700-900 and 1,500-1,700 ms: after each wait, at the next renewal.
-  assert.ok(triesWhileBroken >= 2 && triesWhileBroken <= 6, `tried ${triesWhileBroken} times in 1.6 s`);
-  assert.ok(delays.length >= 2, `waits: ${delays.join(", ")}`);
+  assert.equal(await run.result(), 5, "the run completed at its fifth try, once the store took its writes");
   assert.deepEqual(
-    delays,
-    delays.map((_, i) => 100 * 2 ** i),
+    waits,
+    ["1: 100 ms", "2: 200 ms", "3: 400 ms", "4: 800 ms"],
     "the first wait is a third of the lease, and each doubles the one before",
   );
   const held = await inner.getRun(run.id);

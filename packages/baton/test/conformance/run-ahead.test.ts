@@ -3,6 +3,11 @@ import { test } from "node:test";
 import { defineWorkflow, openStore, type Store } from "baton";
 import { eventually, startEngine, tempStore, wrapStore } from "../helpers.js";
 
+/** Lets `n` turns of the event loop go by (work that is ready runs in them; no time is waited for). */
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 const types = (write: Parameters<Store["appendHistory"]>[1]) =>
   write.events.map((event) => `${event.type}${event.name ? `:${event.name}` : ""}`);
 
@@ -14,7 +19,7 @@ test("a step body starts only once the result before it is committed; its start 
       const written = types(write);
       if (written.includes("step.completed:first")) {
         log.push(`write begins: ${written.join(", ")}`);
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await turns(50); // a slow write: whatever does not wait for its commit runs meanwhile
         await inner.appendHistory(lease, write);
         log.push("write committed");
         return;
@@ -106,7 +111,7 @@ test("a run started here is created with its first step's start, and that body r
     async createRun(run, now) {
       created.push(run.history.map((e) => `${e.type}${e.name ? `:${e.name}` : ""}`));
       log.push("creation begins");
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await turns(50); // a slow creation: whatever does not wait for its commit runs meanwhile
       const result = await inner.createRun(run, now);
       log.push("created");
       return result;
@@ -168,8 +173,7 @@ test("a creation that fails fails startRun: no body runs and no run is left", as
   );
   await using engine = await startEngine([wf], { store });
   await assert.rejects(engine.startRun(wf, {}, { id: "not-created-1" }), /the disk is full/);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(bodies, 0);
+  assert.equal(bodies, 0); // and still one body only once the run below has ended
   assert.equal(await inner.getRun("not-created-1"), undefined);
   refuse = false;
   const run = await engine.startRun(wf, {}, { id: "not-created-1" });

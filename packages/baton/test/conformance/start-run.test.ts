@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow } from "baton";
 import { z } from "zod";
-import { startEngine } from "../helpers.js";
+import { eventually, startEngine } from "../helpers.js";
 
 const wf = defineWorkflow("idem", async (ctx, input: { n: number }) => ctx.step("n", () => input.n));
 
@@ -69,15 +69,18 @@ test("other bad start requests get clear errors", async () => {
 });
 
 test("a run executes only on a worker that has the version it started with", async () => {
-  const { tempStore, statusOf } = await import("../helpers.js");
+  const { tempStore, statusOf, countingClaims } = await import("../helpers.js");
   const store = tempStore();
   const v1 = defineWorkflow("versioned", async () => "v1", { version: "1" });
   const v2 = defineWorkflow("versioned", async () => "v2", { version: "2" });
-  await using newWorker = await startEngine([v2], { store });
+  const counted = countingClaims(store);
+  await using newWorker = await startEngine([v2], { store: counted.store });
   const old = await newWorker.startRun(v1, {}, { id: "old" });
+  const claimsBefore = counted.claims();
   const fresh = await newWorker.startRun(v2, {}, { id: "fresh" });
   assert.equal(await fresh.result(), "v2");
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Claims run one at a time: the second answered from here began after the run was created.
+  await eventually(() => counted.claims() >= claimsBefore + 2);
   assert.equal((await newWorker.getRun(old.id)).status, "pending", "not claimed by a version 2 worker");
   assert.equal((await newWorker.getRun(old.id)).version, "1");
   await using oldWorker = await startEngine([v1], { store });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEngine, createTestClock, defineWorkflow } from "baton";
-import { startEngine, statusOf, tempStore } from "../helpers.js";
+import { countingClaims, eventually, startEngine, statusOf, tempStore } from "../helpers.js";
 
 test("a 3-day sleep completes in milliseconds of test time, never early", async () => {
   const clock = createTestClock();
@@ -60,27 +60,30 @@ test("a sleeping run survives a restart and wakes on time", async () => {
 });
 
 test("a timer of a run no worker holds wakes a worker at its due time, not at the next poll", async () => {
+  const clock = createTestClock();
   const store = tempStore();
   const wf = defineWorkflow("napper", async (ctx) => {
     await ctx.sleep("3s");
-    return ctx.step("after", () => Date.now());
+    return ctx.step("after", () => ctx.now().getTime());
   });
-  const first = await startEngine([wf], { store, pollInterval: "60s" });
+  const first = await startEngine([wf], { clock, store, pollInterval: "60s" });
   const run = await first.startRun(wf, {});
   await statusOf(first, run.id, "waiting");
   await first[Symbol.asyncDispose](); // gives the run up with its timer
   const released = await (async () => {
-    await using client = createEngine({ store, workflows: [wf], logger: { warn: () => {} } });
+    await using client = createEngine({ clock, store, workflows: [wf], logger: { warn: () => {} } });
     return await client.getRun(run.id);
   })();
   assert.equal(released.status, "waiting");
   const dueAt = released.steps[0]?.dueAt?.getTime() as number;
-  assert.ok(dueAt, "the timer's due time is recorded");
-  await using second = await startEngine([wf], { store, pollInterval: "60s" });
-  assert.ok(Date.now() < dueAt, "the second worker started before the timer was due");
+  assert.equal(dueAt, clock.now() + 3000, "the timer's due time is recorded");
+  // Its first poll has passed, and the next is a minute of real time away: only the timer can wake it.
+  const counted = countingClaims(store);
+  await using second = await startEngine([wf], { clock, store: counted.store, pollInterval: "60s" });
+  await eventually(() => counted.claims() > 0);
+  await clock.advance("3s");
   await statusOf(second, run.id, "completed", 15_000);
-  const finishedAt = (await second.handle<number>(run.id).result()) as number;
-  assert.ok(finishedAt >= dueAt - 50, "not before the timer was due");
+  assert.equal(await second.handle<number>(run.id).result(), dueAt, "woke at the timer's due time");
 });
 
 test("a sleep counts from when the code first calls it: a run taken up late still sleeps its whole time", async () => {

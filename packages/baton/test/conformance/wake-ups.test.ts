@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEngine, defineWorkflow } from "baton";
-import { eventually, startEngine, statusOf, tempStore } from "../helpers.js";
+import { countingClaims, eventually, startEngine, statusOf, tempStore } from "../helpers.js";
 
 const quiet = { warn: () => {} };
 
@@ -18,10 +18,11 @@ test("a run started and signalled through another connection wakes a worker that
     const extra = await ctx.waitForSignal<number>("go");
     return a + (extra as number);
   });
-  await using worker = await startEngine([wf], { store, pollInterval: "60s" });
+  const counted = countingClaims(store);
+  await using worker = await startEngine([wf], { store: counted.store, pollInterval: "60s" });
   await using client = createEngine({ store, workflows: [wf], logger: quiet });
   // The worker's first poll has passed: from now on only notices wake it.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await eventually(() => counted.claims() > 0);
   const run = await client.startRun(wf, 1);
   await statusOf(client, run.id, "waiting", 8000);
   await client.signal(run.id, "go", 40);
@@ -40,9 +41,10 @@ test("a cancel and a child's end reach a waiting run through another connection"
     await ctx.waitForSignal("never");
     return doubled;
   });
-  await using worker = await startEngine([parent, child], { store, pollInterval: "60s" });
+  const counted = countingClaims(store);
+  await using worker = await startEngine([parent, child], { store: counted.store, pollInterval: "60s" });
   await using client = createEngine({ store, workflows: [parent, child], logger: quiet });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await eventually(() => counted.claims() > 0); // its first poll has passed
   const run = await client.startRun(parent, 21);
   await statusOf(client, `child-of-${run.id}`, "waiting", 8000);
   await client.signal(`child-of-${run.id}`, "finish");

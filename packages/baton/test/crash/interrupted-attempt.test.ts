@@ -17,21 +17,29 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createEngine, defineWorkflow, type RetryPolicy, type RunFailedError } from "baton";
-import { startEngine, tempDir } from "../helpers.js";
+import { eventually, startEngine, tempDir } from "../helpers.js";
+
+/** When the body of a doomed process kills it: in the turn it started, or once the store shows its start. */
+type Death = "at-once" | "once-started";
 
 /**
- * Each execution of the body appends its `step.attempt` to `<dir>/executions.log`. With `dieAfterMs`
- * set, the body then kills its process: at once (0), or after that many ms (the start is recorded by then).
+ * Each execution of the body appends its `step.attempt` to `<dir>/executions.log`. With `die` set,
+ * the body then kills its process: at once, or once `started(attempt)` says its start is recorded.
  */
-const makeWorkflow = (dir: string, dieAfterMs: number | undefined, retry: RetryPolicy | undefined) =>
+const makeWorkflow = (
+  dir: string,
+  die: Death | undefined,
+  retry: RetryPolicy | undefined,
+  started: (attempt: number) => Promise<unknown> = async () => {},
+) =>
   defineWorkflow("attempt-start", async (ctx) =>
     ctx.step(
       "charge",
       async (step) => {
         appendFileSync(join(dir, "executions.log"), `${step.attempt}\n`);
-        if (dieAfterMs === 0) process.kill(process.pid, "SIGKILL");
-        if (dieAfterMs !== undefined) {
-          await new Promise((resolve) => setTimeout(resolve, dieAfterMs));
+        if (die === "at-once") process.kill(process.pid, "SIGKILL");
+        if (die === "once-started") {
+          await started(step.attempt);
           process.kill(process.pid, "SIGKILL");
         }
         return "charged";
@@ -43,7 +51,15 @@ const makeWorkflow = (dir: string, dieAfterMs: number | undefined, retry: RetryP
 if (process.env.REPRO_ROLE === "doomed") {
   const dir = process.env.REPRO_DIR as string;
   const maxAttempts = Number(process.env.REPRO_MAX_ATTEMPTS);
-  const workflow = makeWorkflow(dir, Number(process.env.REPRO_DIE_AFTER_MS), maxAttempts ? { maxAttempts } : undefined);
+  const workflow = makeWorkflow(
+    dir,
+    process.env.REPRO_DIE as Death,
+    maxAttempts ? { maxAttempts } : undefined,
+    (attempt) =>
+      eventually(async () =>
+        (await engine.store.getHistory("r")).some((e) => e.type === "step.started" && e.attempt === attempt),
+      ),
+  );
   const engine = createEngine({
     store: `sqlite:${join(dir, "baton.db")}`,
     workflows: [workflow],
@@ -54,7 +70,7 @@ if (process.env.REPRO_ROLE === "doomed") {
   await engine.startRun(workflow, {}, { id: "r" });
 } else {
   /** Runs a process that dies in the step body, then a healthy engine on the same file until the run ends. */
-  const crashThenRecover = async (dieAfterMs: number, maxAttempts?: number) => {
+  const crashThenRecover = async (die: Death, maxAttempts?: number) => {
     const dir = tempDir("baton-repro-");
     const child = spawn(
       process.execPath,
@@ -65,7 +81,7 @@ if (process.env.REPRO_ROLE === "doomed") {
           ...process.env,
           REPRO_ROLE: "doomed",
           REPRO_DIR: dir,
-          REPRO_DIE_AFTER_MS: String(dieAfterMs),
+          REPRO_DIE: die,
           REPRO_MAX_ATTEMPTS: String(maxAttempts ?? 0),
         },
         stdio: "inherit",
@@ -92,22 +108,22 @@ if (process.env.REPRO_ROLE === "doomed") {
   };
 
   test("a body killed after its start was recorded runs again as attempt 2", async () => {
-    const { outcome, executions, started } = await crashThenRecover(200);
+    const { outcome, executions, started } = await crashThenRecover("once-started");
     assert.deepEqual(outcome, { output: "charged" });
     assert.deepEqual(executions, [1, 2]);
     assert.deepEqual(started, [1, 2]);
   });
 
   test("a body killed in the turn it started runs again and the run completes", async () => {
-    const { outcome, executions } = await crashThenRecover(0);
+    const { outcome, executions } = await crashThenRecover("at-once");
     assert.deepEqual(outcome, { output: "charged" });
     assert.equal(executions.length, 2, "the body ran again after the crash");
   });
 
   test("an interrupted attempt does not use up the retry budget, early or late", async () => {
-    for (const dieAfterMs of [200, 0]) {
-      const { outcome, executions } = await crashThenRecover(dieAfterMs, 1);
-      assert.deepEqual(outcome, { output: "charged" }, `killed after ${dieAfterMs} ms`);
+    for (const die of ["once-started", "at-once"] as const) {
+      const { outcome, executions } = await crashThenRecover(die, 1);
+      assert.deepEqual(outcome, { output: "charged" }, `killed ${die}`);
       assert.equal(executions.length, 2);
     }
   });

@@ -6,16 +6,15 @@
  * Opens an engine on `<dir>/baton.db` (short lease, fast polling), starts it,
  * then (re)starts runs 0 to `<runs>` - 1 of the chain workflow with their
  * fixed ids, which creates the new ones and leaves the existing ones alone.
- * Step bodies append to `<dir>/ledger.db`. Reports on standard output, one
- * JSON object per line: `{"event":"ready"}` once the engine executes runs,
- * `{"event":"started","created":k,"existing":m}` once every start returned.
- * SIGTERM stops the engine gracefully and exits 0; the test also kills this
- * process with SIGKILL at random moments.
+ * Step bodies append to the ledger of this generation in `<dir>`. Reports on
+ * standard output, one JSON object per line: `{"event":"ready"}` once the
+ * engine executes runs, `{"event":"started","created":k,"existing":m}` once
+ * every start returned. SIGTERM stops the engine gracefully and exits 0; the
+ * test also kills this process with SIGKILL at random moments.
  */
 import { join } from "node:path";
 import { createEngine } from "baton";
-import { stopOnSigterm } from "../test-process.js";
-import { openLedger } from "./ledger.js";
+import { openLedger, report, runWorker, warningsToStderr } from "../process-harness.js";
 import { createChainWorkflow, runIdOf } from "./workflow.js";
 
 const [dir, generationArg, runsArg] = process.argv.slice(2);
@@ -25,12 +24,10 @@ if (dir === undefined || generationArg === undefined || runsArg === undefined) {
 const generation = Number(generationArg);
 const runs = Number(runsArg);
 
-const report = (message: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(message)}\n`);
-
-const ledger = openLedger(join(dir, "ledger.db"));
+const ledger = openLedger(dir, generation);
 const workflow = createChainWorkflow({
   generation,
-  record: (row) => ledger.append(row),
+  bodyStarted: (start) => ledger.append(start),
   workMs: () => 20 + Math.floor(Math.random() * 100),
 });
 const engine = createEngine({
@@ -39,18 +36,10 @@ const engine = createEngine({
   workerId: `crash-generation-${generation}`,
   lease: "1s",
   pollInterval: "50ms",
-  logger: {
-    warn: (message, error) =>
-      process.stderr.write(
-        `${JSON.stringify({ warn: message, error: error === undefined ? undefined : String(error) })}\n`,
-      ),
-  },
+  logger: warningsToStderr,
 });
 
-stopOnSigterm(engine, () => ledger.close());
-
-await engine.start();
-report({ event: "ready" });
+await runWorker(engine, () => ledger.close());
 const handles = await Promise.all(
   Array.from({ length: runs }, (_, n) => engine.startRun(workflow, { n }, { id: runIdOf(n) })),
 );

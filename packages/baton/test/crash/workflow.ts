@@ -6,8 +6,17 @@
  * the wrong position, a lost step or a misdelivered signal changes the final
  * output. The expected values are computed here without the engine.
  */
-import { defineWorkflow, type StepContext, type Workflow } from "baton";
-import type { LedgerRow } from "./ledger.js";
+import { defineWorkflow, type Workflow } from "baton";
+import {
+  generationStep,
+  mix,
+  openingValues,
+  runOpeningSteps,
+  type StepEnvironment,
+  type StepResult,
+} from "../process-harness.js";
+
+export type { StepResult };
 
 /** Name of the workflow. */
 export const workflowName = "crash-chain";
@@ -51,12 +60,6 @@ export interface Approval {
   code: number;
 }
 
-/** What every step returns: its value and the process generation that computed it. */
-export interface StepResult {
-  value: number;
-  generation: number;
-}
-
 /** Output of a run. */
 export interface ChainOutput {
   n: number;
@@ -84,30 +87,17 @@ export function approvalOf(n: number): Approval {
   return { code: (n * 7919) % 10_007 };
 }
 
-/** Order-sensitive mix of two numbers (results stay below 2^31). */
-export function mix(a: number, b: number): number {
-  return (a * 1_000_003 + b) % 2_147_483_647;
-}
-
 /** The value of every step of run `n`, computed in plain sequence. */
 export function expectedStepValues(n: number): Record<string, number> {
-  const load = mix(n, 1);
-  const left = mix(load, 2);
-  const middle = mix(load, 3);
-  const right = mix(load, 4);
-  const join = mix(mix(mix(left, 5), middle), right);
-  const prepare = mix(join, 6);
+  const opening = openingValues(n);
+  const prepare = mix(opening.join, 6);
   const apply = mix(prepare, approvalOf(n).code);
   const fanA = mix(apply, 9);
   const fanB = mix(apply, 10);
   const fanC = mix(apply, 11);
   const summarize = mix(mix(mix(fanA, fanB), fanC), 12);
   return {
-    load,
-    left,
-    middle,
-    right,
-    join,
+    ...opening,
     prepare,
     apply,
     "fan-a": fanA,
@@ -122,42 +112,17 @@ export function expectedOutput(n: number): ChainOutput {
   return { n, approval: approvalOf(n).code, total: expectedStepValues(n).summarize as number };
 }
 
-/** What the steps of the workflow need from their process. */
-export interface ChainEnvironment {
-  /** Generation of the process running the steps. */
-  generation: number;
-  /** Appends a row to the ledger (called first thing in every step body). */
-  record(row: LedgerRow): void;
-  /** How long a step body works, in ms (called once per body). */
-  workMs(): number;
-}
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * The workflow: 11 steps (two groups of parallel branches), a sleep of 200 to
  * 800 ms and a signal wait. Step bodies write the ledger, then work for a
  * while, then return their value with the generation that computed it.
  */
-export function createChainWorkflow(env: ChainEnvironment): Workflow<ChainInput, ChainOutput> {
+export function createChainWorkflow(env: StepEnvironment): Workflow<ChainInput, ChainOutput> {
   return defineWorkflow(workflowName, async (ctx, input: ChainInput) => {
-    const step = (name: string, compute: () => number) =>
-      ctx.step<StepResult>(name, async (info: StepContext) => {
-        const position = Number(info.key.slice(info.key.lastIndexOf(":") + 1));
-        env.record({ runId: ctx.runId, position, name, attempt: info.attempt, generation: env.generation });
-        await pause(env.workMs());
-        return { value: compute(), generation: env.generation };
-      });
-
-    const load = await step("load", () => mix(input.n, 1));
-    const [left, middle, right] = await Promise.all([
-      step("left", () => mix(load.value, 2)),
-      step("middle", () => mix(load.value, 3)),
-      step("right", () => mix(load.value, 4)),
-    ]);
-    const join = await step("join", () => mix(mix(mix(left.value, 5), middle.value), right.value));
+    const step = generationStep(ctx, env);
+    const join = await runOpeningSteps(step, input.n, (result) => result.value);
     await ctx.sleep(sleepMsOf(input.n));
-    const prepare = await step("prepare", () => mix(join.value, 6));
+    const prepare = await step("prepare", () => mix(join, 6));
     const approval = await ctx.waitForSignal<Approval>(signalName);
     const code = approval?.code ?? -1;
     const apply = await step("apply", () => mix(prepare.value, code));

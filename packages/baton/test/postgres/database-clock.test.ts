@@ -18,11 +18,14 @@ test("a worker with a clock an hour ahead does not fire a timer early", async ()
   });
   // A normal worker starts the run and gives it up while it sleeps.
   const first = await startEngine([wf], { store: address });
+  const before = Date.now();
   const run = await first.startRun(wf, {});
   await statusOf(first, run.id, "waiting");
+  const after = Date.now();
   const timer = (await first.getRun(run.id)).steps[0];
   const dueAt = timer?.dueAt?.getTime() as number;
-  assert.ok(Math.abs(dueAt - (Date.now() + 1000)) < 1000, "due time is in real time");
+  // The database's clock and this process's are one machine's: they agree to within its offset's precision.
+  assert.ok(dueAt >= before + 1000 - 100 && dueAt <= after + 1000 + 100, "due time is in real time");
   await first[Symbol.asyncDispose]();
 
   const skewed = createPostgresStore(address, { localNow: () => Date.now() + hour, log: () => {} });

@@ -16,18 +16,20 @@
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { createEngine, type Engine, isTerminal } from "baton";
+import { fileURLToPath } from "node:url";
+import { createEngine, type Engine } from "baton";
 import { tempDir, tempStore, testStoreKind } from "../helpers.js";
-import { checkRuns, type Figures } from "./multi-worker/checks.js";
-import { readLedgers } from "./multi-worker/ledger.js";
 import {
   freezeWorker,
   killAllWorkers,
   killWorker,
+  readLedgers,
   spawnWorker,
   stopWorker,
   type WorkerProcess,
-} from "./multi-worker/workers.js";
+  waitForRuns,
+} from "../process-harness.js";
+import { checkRuns, type Figures } from "./multi-worker/checks.js";
 import { createChainWorkflow, runIdOf, stepNames, workflowName } from "./multi-worker/workflow.js";
 
 const runCount = 500;
@@ -54,6 +56,8 @@ const maxFrozen = 2;
 /** How long a chaos event waits for a worker that holds running runs. */
 const busyWaitMs = 5000;
 const finishTimeoutMs = 60_000;
+
+const workerScript = fileURLToPath(new URL("./multi-worker/worker-process.ts", import.meta.url));
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
@@ -142,29 +146,6 @@ async function startRuns(client: Engine, workflow: ReturnType<typeof createChain
   }
 }
 
-/** Waits until every run completed; fails on a run that ended otherwise or a worker that exited by itself. */
-async function waitForAllCompleted(client: Engine, workers: WorkerProcess[]): Promise<void> {
-  const deadline = Date.now() + finishTimeoutMs;
-  for (;;) {
-    for (const worker of workers.filter((w) => w.exit && w.exit.signal !== "SIGKILL")) {
-      assert.fail(`worker ${worker.generation} exited by itself (${JSON.stringify(worker.exit)}): ${worker.stderr}`);
-    }
-    const { runs } = await client.listRuns({ workflow: workflowName, limit: 1000 });
-    const ended = runs.filter((run) => isTerminal(run.status) && run.status !== "completed");
-    assert.deepEqual(
-      ended.map((run) => `${run.id}: ${run.status}`),
-      [],
-      "runs ended without completing",
-    );
-    const completed = runs.filter((run) => run.status === "completed").length;
-    if (runs.length === runCount && completed === runCount) return;
-    if (Date.now() > deadline) {
-      assert.fail(`after ${finishTimeoutMs} ms, ${completed} of ${runCount} runs completed (${runs.length} exist)`);
-    }
-    await pause(200);
-  }
-}
-
 const describe = (values: number[]) => {
   if (values.length === 0) return "none";
   const sorted = [...values].sort((a, b) => a - b);
@@ -185,7 +166,7 @@ test("four workers on one PostgreSQL store survive kills and freezes", { timeout
 
   const workers: WorkerProcess[] = [];
   const spawnNext = () => {
-    const worker = spawnWorker(address, ledgerDir, workers.length);
+    const worker = spawnWorker(workerScript, [address, ledgerDir, String(workers.length)], workers.length);
     workers.push(worker);
     return worker;
   };
@@ -214,7 +195,13 @@ test("four workers on one PostgreSQL store survive kills and freezes", { timeout
     await Promise.all(freezes);
     await Promise.all(workers.filter((w) => !w.exit).map((w) => w.ready));
     assert.equal(workers.filter((w) => !w.exit).length, workerCount, "four workers alive");
-    await waitForAllCompleted(client, workers);
+    await waitForRuns(client, {
+      expected: runCount,
+      workflow: workflowName,
+      timeoutMs: finishTimeoutMs,
+      mustComplete: true,
+      workers,
+    });
     loadEndedAt = Date.now();
     t.diagnostic(`load: ${runCount} runs done in ${((loadEndedAt - loadBegan) / 1000).toFixed(1)} s`);
 

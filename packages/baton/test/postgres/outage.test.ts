@@ -21,9 +21,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEngine, type Engine } from "baton";
 import { eventually, tempStore, testPostgresUrl } from "../helpers.js";
+import { waitForRuns } from "../process-harness.js";
 import { type Cut, openAdmin } from "./outage/admin.js";
 import { checkRun, type RunFigures } from "./outage/check-run.js";
-import { pause, range, Signaller, Starter, waitForAllEnded } from "./outage/load.js";
+import { pause, range, Signaller, Starter } from "./outage/load.js";
 import { WarningLog } from "./outage/warnings.js";
 import { createRunKinds, type Execution } from "./outage/workflows.js";
 
@@ -130,7 +131,7 @@ test("runs complete exactly once while every PostgreSQL connection is cut, again
     // Signals going out one after another, the cut halfway through.
     retriesBefore = clientRetries();
     const spaced = signaller.send(secondHalf, signalGapMs);
-    await pause((secondHalf.length * signalGapMs) / 2);
+    await eventually(() => signaller.issued - firstHalf.length >= secondHalf.length / 2);
     const issuedAtCut = signaller.issued - firstHalf.length;
     await cut("signals being sent, one after another");
     await spaced;
@@ -139,7 +140,7 @@ test("runs complete exactly once while every PostgreSQL connection is cut, again
     await pause(300);
     await cut("steps in flight (2)");
 
-    await waitForAllEnded(client, chainRuns + sleepRuns + signalRuns, finishTimeoutMs);
+    await waitForRuns(client, { expected: chainRuns + sleepRuns + signalRuns, timeoutMs: finishTimeoutMs });
     endedAt = Date.now() - began;
 
     // ---- every run completed once, with the right output and a sound history -----------------------------------

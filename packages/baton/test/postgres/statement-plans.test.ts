@@ -71,39 +71,70 @@ test("batched writes look their runs up by id, however many runs the store holds
   }
 });
 
-/** A new store, a client on its database, and the number of times `runs` was analyzed by hand or by a store. */
+/**
+ * The statements the stores of this process send from now on (through their
+ * pools): each one's text, and a promise of its answer. The store's analysis
+ * runs on its own, after a write: a test waits for its statements rather
+ * than for a while.
+ */
+function watchStatements() {
+  const sent: { text: string; answered: Promise<void> }[] = [];
+  const original = pg.Pool.prototype.query;
+  // biome-ignore lint/suspicious/noExplicitAny: pg's overloads
+  pg.Pool.prototype.query = function (this: pg.Pool, ...args: any[]) {
+    const text = String(typeof args[0] === "string" ? args[0] : args[0]?.text);
+    const result = original.apply(this, args as never) as unknown as Promise<unknown>;
+    sent.push({
+      text,
+      answered: result.then(
+        () => {},
+        () => {},
+      ),
+    });
+    return result;
+  } as never;
+  const analyzes = () => sent.filter((statement) => statement.text.startsWith("ANALYZE"));
+  return { sent, analyzes, restore: () => (pg.Pool.prototype.query = original) };
+}
+
+/** A new store, a client on its database, and the number of rows `runs` had when it was last analyzed (-1: never). */
 async function analyzedStore() {
   const address = tempStore();
   const store = createPostgresStore(address, { log: () => {} });
   const schema = new URL(address).searchParams.get("schema") as string;
   const client = new pg.Client({ connectionString: address.replace(/\?.*$/, "") });
   await client.connect();
-  const analyses = async () => {
-    const { rows } = await client.query<{ count: string }>(
-      "SELECT analyze_count AS count FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'runs'",
-      [schema],
+  const analyzedRows = async () => {
+    const { rows } = await client.query<{ rows: number }>(
+      "SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = to_regclass($1)",
+      [`${schema}.runs`],
     );
-    return Number(rows[0]?.count ?? 0);
+    return Number(rows[0]?.rows ?? -1);
   };
-  return { store, schema, client, analyses };
+  return { store, schema, client, analyzedRows };
 }
 
 test("a store analyzes its tables once it has created 200 runs", async () => {
-  const { store, client, analyses } = await analyzedStore();
+  const { store, client, analyzedRows } = await analyzedStore();
+  const statements = watchStatements();
   try {
     for (let i = 1; i < firstThreshold; i++) await store.createRun(newRun(`run-${i}`), i);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(await analyses(), 0, "not analyzed before the threshold");
+    assert.equal(statements.analyzes().length, 0, "not analyzed before the threshold");
     await store.createRun(newRun("run-last"), firstThreshold);
-    await eventually(async () => (await analyses()) === 1);
+    const analysis = await eventually(() => statements.analyzes()[0]);
+    await analysis.answered;
+    assert.equal(statements.analyzes().length, 1);
+    assert.equal(await analyzedRows(), firstThreshold, "runs analyzed with the 200 runs created");
   } finally {
+    statements.restore();
     await client.end();
     await store.close();
   }
 });
 
 test("a store leaves tables whose statistics know of far more runs than it created to autovacuum", async () => {
-  const { store, schema, client, analyses } = await analyzedStore();
+  const { store, schema, client, analyzedRows } = await analyzedStore();
+  const statements = watchStatements();
   try {
     await store.migrate();
     await client.query(
@@ -111,11 +142,20 @@ test("a store leaves tables whose statistics know of far more runs than it creat
        SELECT 'old-' || g, 'w', 'v', 'completed', '{}', g, g, 2, g FROM generate_series(1, 10000) g`,
     );
     await client.query(`ANALYZE ${schema}.runs`);
-    await eventually(async () => (await analyses()) === 1);
+    assert.equal(await analyzedRows(), 10_000);
+    const before = statements.sent.length;
     for (let i = 1; i <= firstThreshold; i++) await store.createRun(newRun(`run-${i}`), i);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    assert.equal(await analyses(), 1, "10,000 runs known, 200 added: no analysis");
+    // The store reads what the statistics know, and decides on that answer (an
+    // ANALYZE would be sent before the next turn of the event loop).
+    const known = await eventually(() =>
+      statements.sent.slice(before).find((statement) => statement.text.includes("reltuples")),
+    );
+    await known.answered;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(statements.analyzes().length, 0, "10,000 runs known, 200 added: no analysis");
+    assert.equal(await analyzedRows(), 10_000);
   } finally {
+    statements.restore();
     await client.end();
     await store.close();
   }

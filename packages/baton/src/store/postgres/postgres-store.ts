@@ -1,4 +1,5 @@
 import { BatonError } from "../../errors.js";
+import { trackOpen } from "../../open-resources.js";
 import type { Store } from "../store.js";
 import type { DatabaseClock } from "./internal/database-clock.js";
 import { createPostgresChildren } from "./postgres-children.js";
@@ -97,13 +98,20 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     log: options.log ?? ((message, error) => console.warn(`[baton] ${message}`, error ?? "")),
     localNow: options.localNow,
   });
-  return {
+  const untrack = trackOpen("store", redact(address));
+  const store: PostgresStore = {
     kind: "postgres",
     clock: ctx.clock,
     sharedAcrossMachines: true,
     migrate: () => ctx.migrate(),
     ready: () => ctx.waitReady(),
-    close: () => ctx.close(),
+    close() {
+      untrack();
+      return ctx.close();
+    },
+    [Symbol.asyncDispose]() {
+      return store.close();
+    },
     ...createPostgresRuns(ctx),
     ...createPostgresRunActions(ctx),
     ...createPostgresClaims(ctx),
@@ -113,4 +121,5 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     closeEventWait: ctx.events.closeEventWait,
     subscribe: (listener) => ctx.notices.subscribe(listener),
   };
+  return store;
 }

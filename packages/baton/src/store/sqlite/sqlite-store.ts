@@ -1,3 +1,4 @@
+import { trackOpen } from "../../open-resources.js";
 import type { Store } from "../store.js";
 import { createSqliteChildren } from "./sqlite-children.js";
 import { createSqliteClaims } from "./sqlite-claims.js";
@@ -48,6 +49,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     return applied;
   };
   if (options.migrate !== false) migrate();
+  const untrack = trackOpen("store", `sqlite:${path}`);
 
   return {
     kind: "sqlite",
@@ -56,9 +58,13 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return migrate();
     },
     async close() {
+      untrack();
       ctx.notices.close();
       await ctx.batcher.drain();
       db.close();
+    },
+    [Symbol.asyncDispose]() {
+      return this.close();
     },
     ...createSqliteRuns(ctx),
     ...createSqliteRunActions(ctx),

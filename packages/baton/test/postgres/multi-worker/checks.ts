@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Engine, HistoryEvent } from "baton";
-import type { LedgerRow } from "./ledger.js";
+import type { LedgerRow } from "../../process-harness.js";
 import { expectedOutput, expectedStepValues, runIdOf, type StepResult, stepNames } from "./workflow.js";
 
 /**

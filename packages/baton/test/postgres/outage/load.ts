@@ -3,7 +3,7 @@
  * started): starts runs, sends signals one after another, and waits until
  * every run has ended.
  */
-import { type Engine, isTerminal } from "baton";
+import type { Engine } from "baton";
 import { payloadOf, type RunKind, signalName } from "./workflows.js";
 
 export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -63,34 +63,5 @@ export class Signaller {
       await pause(gapMs);
     }
     await Promise.all(sends);
-  }
-}
-
-/**
- * Waits until the `expected` runs have all ended (whatever their status);
- * fails after `timeoutMs` naming runs that have not, with their open steps.
- */
-export async function waitForAllEnded(client: Engine, expected: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { runs } = await client.listRuns({ limit: 1000 });
-    const open = runs.filter((run) => !isTerminal(run.status));
-    if (runs.length >= expected && open.length === 0) return;
-    if (Date.now() > deadline) {
-      const details = await Promise.all(
-        open.slice(0, 5).map(async (run) => {
-          const view = await client.getRun(run.id);
-          const steps = view.steps
-            .filter((s) => s.status !== "completed")
-            .map((s) => `${s.position}:${s.name}:${s.status}`);
-          return `${run.id} ${run.status} open=[${steps.join(" ")}] pendingSignals=${view.pendingSignals.length}`;
-        }),
-      );
-      throw new Error(
-        `after ${timeoutMs} ms, ${open.length} of ${runs.length} runs (${expected} expected) have not ended; ` +
-          `first: ${details.join("; ")}`,
-      );
-    }
-    await pause(100);
   }
 }

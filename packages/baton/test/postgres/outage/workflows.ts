@@ -7,7 +7,8 @@
  * payload changes the output. Expected values are computed here without the
  * engine.
  */
-import { defineWorkflow, type StepContext, type Workflow, type WorkflowContext } from "baton";
+import { defineWorkflow, type Workflow, type WorkflowContext } from "baton";
+import { mix, openingValues, recordedStep, runOpeningSteps } from "../../process-harness.js";
 
 /** One execution of a step body. */
 export interface Execution {
@@ -16,11 +17,6 @@ export interface Execution {
   attempt: number;
   /** Name of the engine that ran it. */
   engine: string;
-}
-
-/** Order-sensitive mix of two numbers (results stay below 2^31). */
-export function mix(a: number, b: number): number {
-  return (a * 1_000_003 + b) % 2_147_483_647;
 }
 
 /** What a kind of run looks like: its workflow, ids, positions and expected values. */
@@ -53,26 +49,20 @@ export function sleepMsOf(n: number): number {
   return 800 + ((n * 53) % 800);
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** A step runner writing the ledger, then working 2 to 6 ms. */
 function stepper(engine: string, ledger: Execution[]) {
-  return (ctx: WorkflowContext) => (name: string, compute: () => number) =>
-    ctx.step(name, async (info: StepContext) => {
-      const position = Number(info.key.slice(info.key.lastIndexOf(":") + 1));
-      ledger.push({ runId: ctx.runId, position, attempt: info.attempt, engine });
-      await pause(2 + Math.floor(Math.random() * 5));
-      return compute();
-    });
+  return (ctx: WorkflowContext) =>
+    recordedStep(
+      ctx,
+      ({ runId, position, attempt }) => ledger.push({ runId, position, attempt, engine }),
+      () => 2 + Math.floor(Math.random() * 5),
+      (value) => value,
+    );
 }
 
 /** Values of the chain's ten steps, by position. */
 function chainValues(n: number): Map<number, number> {
-  const load = mix(n, 1);
-  const left = mix(load, 2);
-  const middle = mix(load, 3);
-  const right = mix(load, 4);
-  const join = mix(mix(mix(left, 5), middle), right);
+  const { load, left, middle, right, join } = openingValues(n);
   const prepare = mix(join, 6);
   const fanA = mix(prepare, 7);
   const fanB = mix(prepare, 8);
@@ -102,13 +92,7 @@ export function createRunKinds(
   const steps = stepper(engine, ledger);
   const chain = defineWorkflow("outage-chain", async (ctx, input: { n: number }) => {
     const step = steps(ctx);
-    const load = await step("load", () => mix(input.n, 1));
-    const [left, middle, right] = await Promise.all([
-      step("left", () => mix(load, 2)),
-      step("middle", () => mix(load, 3)),
-      step("right", () => mix(load, 4)),
-    ]);
-    const join = await step("join", () => mix(mix(mix(left, 5), middle), right));
+    const join = await runOpeningSteps(step, input.n, (value) => value);
     const prepare = await step("prepare", () => mix(join, 6));
     const [fanA, fanB] = await Promise.all([
       step("fan-a", () => mix(prepare, 7)),
