@@ -37,6 +37,7 @@ import { createGrowthAnalyzer } from "./growth-analyzer.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
 import { createPostgresEvents } from "./postgres-events.js";
+import { createPostgresSignalWaits } from "./postgres-signal-waits.js";
 import { postgresSql } from "./postgres-sql.js";
 import { createQueryGate, type QueryGate } from "./query-gate.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
@@ -350,6 +351,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
   const newRunsJson = (runs: NewRun[], now: number) => runsJson(runs.map((run) => newRunRows(run, now)));
 
   const events = createPostgresEvents({ t: quoted, channel, query, run, newRunsJson });
+  const signalWaits = createPostgresSignalWaits({ t: quoted, query, run });
 
   /** The parameters of `appendSteps` for one run's lean write. */
   const stepValues = (w: StepWrite) => [
@@ -550,6 +552,8 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
         throw runFinished(runId, existing.status, `signal "${name}" to`);
       });
     },
+
+    listSignalWaits: signalWaits.listSignalWaits,
 
     publishEvent: events.publishEvent,
 

@@ -41,6 +41,7 @@ import { createHistoryRows } from "./history-rows.js";
 import { createRunNumbers } from "./run-numbers.js";
 import { createSqliteEvents } from "./sqlite-events.js";
 import { createSqliteNotices } from "./sqlite-notices.js";
+import { createSqliteSignalWaits } from "./sqlite-signal-waits.js";
 import { createWriteBatcher, type WriteOptions } from "./write-batcher.js";
 
 /** Options of the SQLite store. */
@@ -239,6 +240,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       insertRun: (run, now) => insertRun(run, now),
       pokeRun: (runId, now) => pokeRun(runId, now),
     }),
+    signalWaits: createSqliteSignalWaits(db),
   });
   const pendingMigrations = (): number[] => {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'baton_migrations'").get();
@@ -373,6 +375,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
     async listPendingSignals(runId) {
       return signalsOf(runId);
+    },
+
+    async listSignalWaits(filter) {
+      return statements().signalWaits.list(filter);
     },
 
     sendSignal(runId, name, payload, now) {
