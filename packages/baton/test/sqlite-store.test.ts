@@ -24,6 +24,7 @@ test("the SQLite store runs in WAL mode with synchronous=FULL and records its mi
     { version: 4, name: "notices" },
     { version: 5, name: "counts-index" },
     { version: 6, name: "history-by-number" },
+    { version: 8, name: "signal-waits-index" },
   ]);
   db.close();
   const check = createSqliteStore(path);
@@ -258,6 +259,7 @@ test("migration 6 numbers the runs in order of creation and keys their history b
       .all(),
     [
       "history_run",
+      "history_signals",
       "runs_active",
       "runs_counts",
       "runs_created",
