@@ -9,11 +9,12 @@ import type { SignalWaitRecord } from "../store.js";
  * waiting, less those with a `signal.received` or `signal.timed_out` at the
  * same position. The partial index `history_signals` (migration 8) holds
  * those three kinds of rows alone; each condition on `type` repeats its
- * `IN` list, which is how SQLite learns that the index covers the rows asked.
+ * condition, which is how SQLite learns that the index covers the rows asked.
  */
 export function createSqliteSignalWaits(db: Database.Database) {
   const statements = new Map<string, Database.Statement>();
-  const signalTypes = "type IN ('signal.waiting', 'signal.received', 'signal.timed_out')";
+  const signalRows = (t: string) =>
+    `(${t}.type = 'signal.waiting' OR ${t}.type = 'signal.received' OR ${t}.type = 'signal.timed_out')`;
   return {
     /** A page of open signal waits, oldest first. @throws BatonError `INVALID_LIMIT`, `INVALID_CURSOR`. */
     list(filter: SignalWaitFilter): { waits: SignalWaitRecord[]; nextCursor?: string } {
@@ -27,11 +28,11 @@ export function createSqliteSignalWaits(db: Database.Database) {
         statement = db.prepare(
           `SELECT r.id, r.workflow, r.version, r.status, w.position, w.at, w.data
            FROM runs r
-           JOIN history w ON w.run_num = r.num AND w.${signalTypes} AND w.type = 'signal.waiting'
+           JOIN history w ON w.run_num = r.num AND ${signalRows("w")} AND w.type = 'signal.waiting'
            WHERE r.status IN ('pending', 'running', 'waiting')
              AND NOT EXISTS (
                SELECT 1 FROM history o
-               WHERE o.run_num = r.num AND o.position = w.position AND o.${signalTypes}
+               WHERE o.run_num = r.num AND o.position = w.position AND ${signalRows("o")}
                  AND o.type IN ('signal.received', 'signal.timed_out'))${where}
            ORDER BY w.at, r.id, w.position
            LIMIT ?`,
