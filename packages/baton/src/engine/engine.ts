@@ -8,16 +8,8 @@ import { roundTrip } from "../json.js";
 import { openStore } from "../store/open-store.js";
 import { runNotFound } from "../store/rows.js";
 import type { NewRun, RecordedEvent, RunRecord, Store } from "../store/store.js";
-import {
-  type HistoryEvent,
-  isTerminal,
-  type Run,
-  type RunCount,
-  type RunFilter,
-  type RunPage,
-  type SignalWaitFilter,
-  type SignalWaitPage,
-} from "../types.js";
+import type { SignalWaitFilter, SignalWaitPage } from "../types.js";
+import { type HistoryEvent, isTerminal, type Run, type RunCount, type RunFilter, type RunPage } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import type { RunEnd } from "../worker/run-executor.js";
 import { Worker } from "../worker/worker.js";
@@ -331,9 +323,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       );
     },
 
-    listSignalWaits(filter) {
-      return listSignalWaits(store, filter);
-    },
+    listSignalWaits: (filter) => listSignalWaits(store, filter),
 
     async getHistory(runId) {
       await requireRun(runId);
