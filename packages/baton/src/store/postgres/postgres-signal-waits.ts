@@ -18,8 +18,10 @@ export interface PostgresSignalWaitsContext {
  * them): the `signal.waiting` rows of the runs that are pending, running or
  * waiting, less those with a `signal.received` or `signal.timed_out` at the
  * same position, found through the partial index `history_signals`
- * (migration 5), run by run. Run ids compare byte by byte (`COLLATE "C"`),
- * as on SQLite.
+ * (migration 5), one range of it per run (half the probes of a separate
+ * look for the outcome, and a plan cheap enough that PostgreSQL does not
+ * compile it); only the rows of the page are read. Run ids
+ * compare byte by byte (`COLLATE "C"`), as on SQLite.
  */
 export function createPostgresSignalWaits({ t, query, run }: PostgresSignalWaitsContext) {
   return {
@@ -30,22 +32,29 @@ export function createPostgresSignalWaits({ t, query, run }: PostgresSignalWaits
         name: "(w.data::json ->> 'name')",
         id: 'r.id COLLATE "C"',
       });
-      // Runs first, then their waits, each through an index: OFFSET 0 keeps
+      // The page's keys first, run by run from the index: the signal rows of
+      // a run, by position, where only the wait is recorded. OFFSET 0 keeps
       // the planner from turning the lateral join into a scan of the whole
-      // history, whose size grows with ended runs rather than with open waits.
-      const text = `SELECT r.id, r.workflow, r.version, r.status, w.position, w.at, w.data
-        FROM ${t}.runs r
-        CROSS JOIN LATERAL (
-          SELECT h.position, h.at, h.data FROM ${t}.history h
-          WHERE h.run_id = r.id AND h.type = 'signal.waiting'
-            AND NOT EXISTS (
-              SELECT 1 FROM ${t}.history o
-              WHERE o.run_id = r.id AND o.type IN ('signal.received', 'signal.timed_out')
-                AND o.position = h.position)
-          OFFSET 0) w
-        WHERE r.status IN ('pending', 'running', 'waiting')${where}
-        ORDER BY w.at, r.id COLLATE "C", w.position
-        LIMIT $${params.length + 1}`;
+      // history, whose size grows with ended runs rather than with open
+      // waits. Then the rows of that page.
+      const text = `SELECT r.id, r.workflow, r.version, r.status, p.position, p.at, d.data
+        FROM (
+          SELECT r.id, w.position, w.at
+          FROM ${t}.runs r
+          CROSS JOIN LATERAL (
+            SELECT h.position, min(h.at) AS at${filter.name === undefined ? "" : ", min(h.data) AS data"}
+            FROM ${t}.history h
+            WHERE h.run_id = r.id
+              AND (h.type = 'signal.waiting' OR h.type = 'signal.received' OR h.type = 'signal.timed_out')
+            GROUP BY h.position
+            HAVING bool_and(h.type = 'signal.waiting')
+            OFFSET 0) w
+          WHERE r.status IN ('pending', 'running', 'waiting')${where}
+          ORDER BY w.at, r.id COLLATE "C", w.position
+          LIMIT $${params.length + 1}) p
+        JOIN ${t}.runs r ON r.id = p.id
+        JOIN ${t}.history d ON d.run_id = p.id AND d.type = 'signal.waiting' AND d.position = p.position
+        ORDER BY p.at, p.id COLLATE "C", p.position`;
       return run(async () => signalWaitPage(await query<SignalWaitRow>(text, [...params, limit + 1]), limit));
     },
   };
