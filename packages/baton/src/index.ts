@@ -18,6 +18,7 @@ export {
   type StartOptions,
   type WorkflowInfo,
 } from "./engine/engine.js";
+export { isApprovalSignal } from "./engine/list-signal-waits.js";
 export type { EventReceipt, SendEventOptions } from "./engine/send-event.js";
 export {
   BatonError,
@@ -59,6 +60,9 @@ export {
   type RunStatus,
   type RunSummary,
   runStatuses,
+  type SignalWait,
+  type SignalWaitFilter,
+  type SignalWaitPage,
   type StepInfo,
   terminalStatuses,
 } from "./types.js";

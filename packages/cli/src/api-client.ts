@@ -1,5 +1,5 @@
 import { isTerminal } from "baton";
-import type { BatonClient, RunQuery, RunSummaryJson } from "./baton-client.js";
+import type { BatonClient, RunQuery, RunSummaryJson, SignalWaitQuery } from "./baton-client.js";
 import { CliError } from "./cli-error.js";
 import { readServerSentEvents } from "./read-server-sent-events.js";
 
@@ -58,6 +58,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
   return {
     listRuns: (query) => call("GET", `/api/runs${queryString(query)}`),
     getRun: (id) => call("GET", run(id)),
+    listSignalWaits: (query) => call("GET", `/api/signal-waits${queryString(query)}`),
     startRun: (request) => call("POST", "/api/runs", request),
     signal: (id, name, payload) => call("POST", `${run(id)}/signals`, { name, payload }),
     cancel: (id) => call("POST", `${run(id)}/cancel`, {}),
@@ -100,7 +101,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
   };
 }
 
-function queryString(query: RunQuery): string {
+function queryString(query: RunQuery | SignalWaitQuery): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;

@@ -1,4 +1,4 @@
-import type { EngineOptions, EventReceipt, Run, RunStatus, RunSummary } from "baton";
+import type { EngineOptions, EventReceipt, Run, RunStatus, RunSummary, SignalWait } from "baton";
 
 /** A type as it reads back from JSON: dates become ISO strings. */
 export type Wire<T> = T extends Date
@@ -27,6 +27,18 @@ export interface RunQuery {
   cursor?: string;
 }
 
+/** An open signal wait as the HTTP API answers it. */
+export type SignalWaitJson = Wire<SignalWait>;
+
+/** Filter and page of `listSignalWaits`, as the query of `GET /api/signal-waits`. */
+export interface SignalWaitQuery {
+  workflow?: string;
+  /** The signal's name (exact). */
+  name?: string;
+  limit?: number;
+  cursor?: string;
+}
+
 /** Body of `POST /api/runs`. */
 export interface StartRequest {
   workflow: string;
@@ -47,6 +59,8 @@ export type EventReceiptJson = Wire<EventReceipt>;
 export interface BatonClient {
   listRuns(query: RunQuery): Promise<{ runs: RunSummaryJson[]; nextCursor?: string }>;
   getRun(id: string): Promise<RunJson>;
+  /** Open signal waits of the runs not ended, the longest waiting first. */
+  listSignalWaits(query: SignalWaitQuery): Promise<{ waits: SignalWaitJson[]; nextCursor?: string }>;
   startRun(request: StartRequest): Promise<{ created: boolean; run: RunSummaryJson }>;
   signal(id: string, name: string, payload?: unknown): Promise<{ runId: string; name: string }>;
   cancel(id: string): Promise<{ runId: string }>;

@@ -60,6 +60,7 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
         }),
       ),
     getRun: (id) => attempt(() => engine.getRun(id)),
+    listSignalWaits: (query) => attempt(() => engine.listSignalWaits(query)),
     startRun: ({ workflow, input, id, timeout }) =>
       attempt(async () => {
         const handle = await engine.startRun(workflow, input, { id, timeout });

@@ -14,7 +14,7 @@ test("baton --help lists the commands", async () => {
   assert.match(result.stdout, /^\s+events\b/m);
 
   const runs = await runBaton(["runs", "--help"]);
-  for (const command of ["list", "show", "start", "signal", "cancel", "resume", "fork"]) {
+  for (const command of ["list", "waiting", "show", "start", "signal", "cancel", "resume", "fork"]) {
     assert.match(runs.stdout, new RegExp(`^\\s+${command}\\b`, "m"));
   }
 });

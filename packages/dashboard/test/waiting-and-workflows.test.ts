@@ -1,18 +1,31 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { defineWorkflow } from "baton";
 import type { Browser } from "playwright-core";
-import { statusOf } from "../../baton/test/helpers.js";
+import { eventually, statusOf } from "../../baton/test/helpers.js";
 import { createDashboardWorkflows, orderInput } from "./support/dashboard-workflows.js";
 import { browserSkipReason, launchBrowser } from "./support/launch-browser.js";
 import { openDashboard } from "./support/open-dashboard.js";
 import { type DashboardServer, operatorToken, startDashboard } from "./support/start-dashboard.js";
+
+let releaseLong: () => void = () => {};
+const long = new Promise<void>((resolve) => {
+  releaseLong = resolve;
+});
+/** A run `running` while one branch waits for the signal `review` and the other's step runs. */
+const review = defineWorkflow("review", async (ctx) =>
+  Promise.all([
+    ctx.step("long", () => long.then(() => "done")),
+    ctx.step("quick", () => 1).then(() => ctx.waitForSignal<string>("review")),
+  ]),
+);
 
 describe("waiting for people, and workflows", { skip: browserSkipReason() }, () => {
   let server: DashboardServer;
   let browser: Browser;
 
   before(async () => {
-    server = await startDashboard(createDashboardWorkflows().workflows);
+    server = await startDashboard([...createDashboardWorkflows().workflows, review]);
     browser = await launchBrowser();
     const { engine } = server;
     // One after the other, so that each starts waiting after the one before.
@@ -25,24 +38,41 @@ describe("waiting for people, and workflows", { skip: browserSkipReason() }, () 
       await engine.startRun(workflow, input, { id });
       await statusOf(engine, id, "waiting");
     }
+    await engine.startRun("review", {}, { id: "review-1" });
+    await eventually(async () => (await engine.getHistory("review-1")).some((e) => e.type === "signal.waiting"));
     await engine.startRun("invoice", { invoice: "INV-9", amount: 3 }, { id: "invoice-9" });
     await statusOf(engine, "invoice-9", "failed");
   });
   after(async () => {
+    releaseLong();
     await browser?.close();
     await server?.[Symbol.asyncDispose]();
   });
 
-  test("lists runs waiting for a signal, approvals first, and approves, rejects and signals in one click", async () => {
+  test("lists every open signal wait, the longest waiting first, a running run's too, and answers each in one click", async () => {
     const dashboard = await openDashboard(browser, `${server.url}/#/waiting`, { token: operatorToken });
     const { page } = dashboard;
     const cards = page.locator(".waiting-card");
-    await page.getByText("1 other waiting run waits for a timer").waitFor();
+    await cards.filter({ hasText: "review-1" }).waitFor();
     assert.deepEqual(
       await cards.locator(".waiting-head a").allTextContents(),
-      ["order-W-1", "order-W-2", "intake-9"],
-      "approvals first, the longest waiting first",
+      ["intake-9", "order-W-1", "order-W-2", "review-1"],
+      "the longest waiting first",
     );
+    assert.deepEqual(await page.locator(".waiting-card.approval .waiting-head a").allTextContents(), [
+      "order-W-1",
+      "order-W-2",
+    ]);
+    const running = cards.filter({ hasText: "review-1" });
+    assert.equal(await running.locator(".status").innerText(), "running");
+    await running.getByLabel("Payload (JSON)").fill('"looks good"');
+    await running.getByRole("button", { name: "Send signal" }).click();
+    await page.getByRole("status").getByText('review-1: Signal "review" sent.').waitFor();
+    await running.waitFor({ state: "detached" });
+    releaseLong();
+    await statusOf(server.engine, "review-1", "completed");
+    assert.deepEqual(await server.engine.handle("review-1").result(), ["done", "looks good"]);
+
     await cards.filter({ hasText: "order-W-2" }).getByRole("button", { name: "Approve" }).click();
     await page.getByRole("status").getByText('order-W-2: Approved (signal "approve" = true).').waitFor();
     await statusOf(server.engine, "order-W-2", "completed");

@@ -10,6 +10,7 @@ import { createRequestGuard, type RequestGuardOptions } from "./request-guard.js
 import { addEventRoutes } from "./routes/event-routes.js";
 import { addRunActionRoutes } from "./routes/run-action-routes.js";
 import { addRunRoutes } from "./routes/run-routes.js";
+import { addSignalWaitRoutes } from "./routes/signal-wait-routes.js";
 import { addSystemRoutes } from "./routes/system-routes.js";
 import { addWhoamiRoute } from "./routes/whoami-route.js";
 import { validationHook } from "./validation-hook.js";
@@ -112,6 +113,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   addWhoamiRoute(app, (options.tokens ?? []).length > 0);
   addRunRoutes(app, engine, options.watchIntervalMs ?? 500);
   addRunActionRoutes(app, engine);
+  addSignalWaitRoutes(app, engine);
   addEventRoutes(app, engine);
   if (options.dashboard) addDashboard(app, options.dashboard);
 

@@ -19,6 +19,7 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
     "GET /api/runs/{id}",
     "GET /api/runs/{id}/history",
     "GET /api/runs/{id}/watch",
+    "GET /api/signal-waits",
     "GET /api/whoami",
     "GET /api/workflows",
     "POST /api/events",

@@ -9,12 +9,14 @@ import { runIdPattern } from "../names.js";
 import { trackOpen } from "../open-resources.js";
 import { openStore } from "../store/open-store.js";
 import type { NewRun, RecordedEvent, RunRecord, Store } from "../store/store.js";
+import type { SignalWaitFilter, SignalWaitPage } from "../types.js";
 import { type HistoryEvent, isTerminal, type Run, type RunCount, type RunFilter, type RunPage } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import type { RunEnd } from "../worker/run-executor.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
 import { noteEngineWorker } from "./engine-worker.js";
+import { listSignalWaits } from "./list-signal-waits.js";
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { type EventReceipt, type SendEventOptions, sendEvent } from "./send-event.js";
 
@@ -98,6 +100,13 @@ export interface Engine extends AsyncDisposable {
   listRuns(filter?: RunFilter): Promise<RunPage>;
   /** How many runs there are of each workflow version in each status. */
   countRuns(): Promise<RunCount[]>;
+  /**
+   * Open signal waits of the runs that have not ended, the longest waiting first, filtered and paged (see `listSignalWaits`).
+   * @example
+   * const { waits } = await engine.listSignalWaits({ name: "approve" });
+   * @throws BatonError `INVALID_LIMIT`, `INVALID_CURSOR`.
+   */
+  listSignalWaits(filter?: SignalWaitFilter): Promise<SignalWaitPage>;
   /** The ordered history of a run. @throws `RUN_NOT_FOUND`. */
   getHistory(runId: string): Promise<HistoryEvent[]>;
   /** Sends a signal; durable once this resolves. @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
@@ -321,6 +330,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
           a.status.localeCompare(b.status),
       );
     },
+
+    listSignalWaits: (filter) => listSignalWaits(store, filter),
 
     async getHistory(runId) {
       await requireRun(runId);

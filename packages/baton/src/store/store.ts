@@ -26,7 +26,7 @@
  */
 import type { Clock } from "../clock.js";
 import type { RecordedEvent } from "../recorded-event.js";
-import type { ErrorInfo, EventMatch, RunCount, RunFilter, RunStatus } from "../types.js";
+import type { ErrorInfo, EventMatch, RunCount, RunFilter, RunStatus, SignalWaitFilter } from "../types.js";
 
 export type { RecordedEvent } from "../recorded-event.js";
 
@@ -321,6 +321,19 @@ export interface AppendResult {
   existingChildren?: string[];
 }
 
+/** An open signal wait of a run, as `listSignalWaits` reads it (times in epoch milliseconds). */
+export interface SignalWaitRecord {
+  runId: string;
+  workflow: string;
+  version: string;
+  runStatus: RunStatus;
+  position: number;
+  name: string;
+  /** Time of the `signal.waiting` event. */
+  since: number;
+  dueAt?: number;
+}
+
 /** Result of `createRun`. */
 export interface CreateRunResult {
   run: RunRecord;
@@ -363,6 +376,16 @@ export interface Store {
   countRuns(): Promise<RunCount[]>;
   getHistory(runId: string): Promise<RecordedEvent[]>;
   listPendingSignals(runId: string): Promise<SignalRecord[]>;
+
+  // Signal waits.
+  /**
+   * Open signal waits of every run that is pending, running or waiting: a
+   * `signal.waiting` with no `signal.received` or `signal.timed_out` at its
+   * position. Oldest first (then by run id and position), paged; derived
+   * from the history, so writes pay nothing for it.
+   * @throws BatonError `INVALID_LIMIT`, `INVALID_CURSOR`.
+   */
+  listSignalWaits(filter: SignalWaitFilter): Promise<{ waits: SignalWaitRecord[]; nextCursor?: string }>;
 
   /**
    * Stores a signal and pokes its run.

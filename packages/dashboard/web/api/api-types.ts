@@ -103,6 +103,26 @@ export interface RunPage {
   nextCursor?: string;
 }
 
+/** An open signal wait of a run that has not ended (`GET /api/signal-waits`). */
+export interface SignalWait {
+  runId: string;
+  workflow: string;
+  version: string;
+  runStatus: RunStatus;
+  position: number;
+  name: string;
+  since: string;
+  dueAt?: string;
+  /** The signal's name asks a person for an approval (it contains "approv"). */
+  approval: boolean;
+}
+
+/** One page of open signal waits, the longest waiting first. */
+export interface SignalWaitPage {
+  waits: SignalWait[];
+  nextCursor?: string;
+}
+
 /** One entry of a run's history. */
 export interface HistoryEvent {
   seq: number;

@@ -1,78 +1,61 @@
 import { useState } from "react";
 import { useApi } from "../api/api-context.js";
-import type { Run, RunPage, StepInfo } from "../api/api-types.js";
+import type { SignalWait, SignalWaitPage } from "../api/api-types.js";
 import { ApprovalButtons } from "../components/approval-buttons.js";
 import { CursorPager } from "../components/cursor-pager.js";
 import { ErrorNote } from "../components/error-note.js";
 import { SignalForm } from "../components/signal-form.js";
+import { StatusBadge } from "../components/status-badge.js";
 import { useApiData } from "../hooks/use-api-data.js";
-import { useRunDetails } from "../hooks/use-run-details.js";
-import { formatSpan, formatTime, previewJson, toMillis } from "../lib/format.js";
+import { formatSpan, formatTime } from "../lib/format.js";
 import { runHref } from "../lib/route.js";
-import { findSignalWait, isApprovalSignal } from "../lib/signal-wait.js";
 
 const pollMs = 3000;
 
-interface Waiting {
-  run: Run;
-  wait: StepInfo;
-  approval: boolean;
-}
-
-function WaitingCard({ item, onSent }: { item: Waiting; onSent: (message: string) => void }) {
+function WaitingCard({ wait, onSent }: { wait: SignalWait; onSent: (message: string) => void }) {
   const { canAct } = useApi();
-  const { run, wait, approval } = item;
-  const done = (message: string) => onSent(`${run.id}: ${message}`);
+  const done = (message: string) => onSent(`${wait.runId}: ${message}`);
   return (
-    <li className={`waiting-card${approval ? " approval" : ""}`} aria-label={`Waiting run ${run.id}`}>
+    <li className={`waiting-card${wait.approval ? " approval" : ""}`} aria-label={`Waiting run ${wait.runId}`}>
       <div className="waiting-head">
-        <a className="mono" href={runHref(run.id)}>
-          {run.id}
+        <a className="mono" href={runHref(wait.runId)}>
+          {wait.runId}
         </a>
-        <span>{run.workflow}</span>
+        <span>{wait.workflow}</span>
+        <StatusBadge status={wait.runStatus} />
         <span>
           waits for signal <strong>{wait.name}</strong>
+          {wait.approval && <span className="muted"> (approval)</span>}
         </span>
         <span className="muted">
-          since {formatTime(wait.startedAt)} ({formatSpan(wait.startedAt, undefined)})
+          since {formatTime(wait.since)} ({formatSpan(wait.since, undefined)})
           {wait.dueAt ? `, times out ${formatTime(wait.dueAt)}` : ""}
         </span>
       </div>
-      <div className="muted input-preview">input: {previewJson(run.input, 160)}</div>
       {canAct &&
-        (approval ? (
-          <ApprovalButtons runId={run.id} signal={wait.name} confirm={false} onSent={done} />
+        (wait.approval ? (
+          <ApprovalButtons runId={wait.runId} signal={wait.name} confirm={false} onSent={done} />
         ) : (
-          <SignalForm runId={run.id} defaultName={wait.name} confirm={false} onSent={done} />
+          <SignalForm runId={wait.runId} defaultName={wait.name} confirm={false} onSent={done} />
         ))}
     </li>
   );
 }
 
 /**
- * Runs waiting for a person: waiting runs whose current step is a signal
- * wait, approvals first, then the longest waiting; each with one-click
- * Approve / Reject, or a signal form.
+ * Runs waiting for a person: every open signal wait of the runs that have
+ * not ended (a `running` run too, when one of its branches waits while
+ * another runs), the longest waiting first, as the server sorts them across
+ * the whole store, one request a page; each with one-click Approve / Reject
+ * for an approval, or a signal form.
  */
 export function WaitingView() {
   const [cursors, setCursors] = useState<string[]>([]);
   const [lastSent, setLastSent] = useState<string>();
   const cursor = cursors[cursors.length - 1];
-  const path = `/api/runs?status=waiting&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-  const page = useApiData<RunPage>(path, { pollMs });
-  const summaries = page.data?.runs ?? [];
-  const details = useRunDetails(summaries);
-  const items: Waiting[] = [];
-  for (const summary of summaries) {
-    const run = details.get(summary.id);
-    const wait = run && findSignalWait(run);
-    if (run && wait) items.push({ run, wait, approval: isApprovalSignal(wait.name) });
-  }
-  items.sort(
-    (a, b) =>
-      Number(b.approval) - Number(a.approval) || (toMillis(a.wait.startedAt) ?? 0) - (toMillis(b.wait.startedAt) ?? 0),
-  );
-  const others = summaries.filter((s) => details.has(s.id) && !items.some((i) => i.run.id === s.id)).length;
+  const path = `/api/signal-waits?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+  const page = useApiData<SignalWaitPage>(path, { pollMs });
+  const waits = page.data?.waits ?? [];
   const next = page.data?.nextCursor;
   const sent = (message: string) => {
     setLastSent(message);
@@ -88,20 +71,17 @@ export function WaitingView() {
       )}
       {page.error && <ErrorNote error={page.error} />}
       {page.loading && <p className="muted">Loading waiting runs…</p>}
-      {page.data && items.length === 0 && summaries.length === details.size && (
+      {page.data && waits.length === 0 && (
         <p className="empty">No run waits for a signal{cursors.length > 0 ? " on this page" : ""}.</p>
       )}
       <ul className="waiting-list">
-        {items.map((item) => (
-          <WaitingCard key={item.run.id} item={item} onSent={sent} />
+        {waits.map((wait) => (
+          <WaitingCard key={`${wait.runId}:${wait.position}`} wait={wait} onSent={sent} />
         ))}
       </ul>
-      {others > 0 && (
-        <p className="muted">
-          {others} other waiting {others === 1 ? "run waits" : "runs wait"} for a timer, an event or a child run.
-        </p>
+      {(cursors.length > 0 || next) && (
+        <CursorPager cursors={cursors} setCursors={setCursors} next={next} labels={["← Longer waiting", "More →"]} />
       )}
-      {(cursors.length > 0 || next) && <CursorPager cursors={cursors} setCursors={setCursors} next={next} />}
     </>
   );
 }

@@ -7,6 +7,7 @@ import { createPostgresClaims } from "./postgres-claims.js";
 import { createPostgresContext } from "./postgres-context.js";
 import { createPostgresRunActions } from "./postgres-run-actions.js";
 import { createPostgresRuns } from "./postgres-runs.js";
+import { createPostgresSignalWaits } from "./postgres-signal-waits.js";
 import { createPostgresWrites } from "./postgres-writes.js";
 
 /** Options of the PostgreSQL store. */
@@ -117,6 +118,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresClaims(ctx),
     ...createPostgresWrites(ctx),
     ...createPostgresChildren(ctx),
+    listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
     publishEvent: ctx.events.publishEvent,
     closeEventWait: ctx.events.closeEventWait,
     subscribe: (listener) => ctx.notices.subscribe(listener),

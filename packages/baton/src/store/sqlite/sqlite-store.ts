@@ -7,6 +7,7 @@ import { openSqliteDatabase } from "./sqlite-driver.js";
 import { createSqliteMigrator } from "./sqlite-migrate.js";
 import { createSqliteRunActions } from "./sqlite-run-actions.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
+import { createSqliteSignalWaits } from "./sqlite-signal-waits.js";
 import { createSqliteWrites } from "./sqlite-writes.js";
 
 /** Options of the SQLite store. */
@@ -49,6 +50,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     return applied;
   };
   if (options.migrate !== false) migrate();
+  const signalWaits = ctx.prepared((db) => createSqliteSignalWaits(db));
   const untrack = trackOpen("store", `sqlite:${path}`);
 
   return {
@@ -71,6 +73,10 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteClaims(ctx),
     ...createSqliteWrites(ctx),
     ...createSqliteChildren(ctx),
+
+    async listSignalWaits(filter) {
+      return signalWaits().list(filter);
+    },
 
     subscribe(listener) {
       return ctx.notices.subscribe(listener);
