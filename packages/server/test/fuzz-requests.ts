@@ -100,6 +100,7 @@ export function createRequestGenerator(
     if (schema.enum) return random.pick(schema.enum);
     if (schema.format === "date-time") return random.pick([new Date().toISOString(), "2020-01-01T00:00:00Z"]);
     if (schema.pattern?.includes("ASCII") || schema.pattern?.includes("x21")) return random.pick(pools.runIds);
+    if (schema.pattern?.includes("ms|s")) return random.pick(["250ms", "30s", "1h 30m", "2d"]);
     if (schema.pattern?.includes("A-Za-z0-9")) return random.pick(pools.workflows);
     if (schema.pattern) return random.pick(pools.names);
     return random.pick([...pools.names, ...pools.runIds]);
