@@ -6,7 +6,7 @@ import { ApiError, toApiError } from "./api-error.js";
 import type { AppEnv } from "./app-env.js";
 import { type ApiToken, createAuthenticator } from "./auth.js";
 import { addDashboard } from "./dashboard-routes.js";
-import { allowedMethods } from "./method-not-allowed.js";
+import { rejectUnknownMethods } from "./method-not-allowed.js";
 import { addEventRoutes } from "./routes/event-routes.js";
 import { addRunActionRoutes } from "./routes/run-action-routes.js";
 import { addRunRoutes } from "./routes/run-routes.js";
@@ -72,15 +72,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
     if (answer.status === 401) c.header("WWW-Authenticate", "Bearer");
     return c.json(answer.toBody(), answer.status);
   });
-  app.notFound((c) => {
-    const allowed = allowedMethods(app, c.req.path);
-    if (allowed.length === 0) {
-      return c.json(new ApiError(404, "NOT_FOUND", `no route ${c.req.method} ${c.req.path}`).toBody(), 404);
-    }
-    c.header("Allow", allowed.join(", "));
-    const message = `${c.req.method} is not allowed on ${c.req.path} (allowed: ${allowed.join(", ")})`;
-    return c.json(new ApiError(405, "METHOD_NOT_ALLOWED", message).toBody(), 405);
-  });
+  app.notFound((c) => c.json(new ApiError(404, "NOT_FOUND", `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
 
   app.use("*", async (c, next) => {
     await next();
@@ -90,6 +82,8 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
     c.header("Referrer-Policy", "no-referrer");
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
+
+  app.use("/api/*", rejectUnknownMethods(app));
 
   app.use("/api/*", async (c, next) => {
     if (publicPaths.has(c.req.path)) return next();

@@ -207,6 +207,8 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/health", { method: "PUT", token: null });
   await send("/api/runs", { method: "PATCH" });
   await send("/api/runs/g-1/cancel", { method: "GET" });
+  await send("/api/runs/g-1", { method: "DELETE", token: readerToken });
+  await send("/api/runs/g-1/fork", { method: "PUT", token: null });
 
   // A run the store cannot read: 500 on each read of it.
   await rawSql(
