@@ -25,7 +25,8 @@ test("every answer of every route conforms to the OpenAPI document, and every de
     logError: () => {},
   });
   const doc: Doc = await (await api.call("/api/openapi.json", { token: null })).json();
-  const check = createResponseChecker(doc);
+  // Closed: an answer holds no field the document does not name.
+  const check = createResponseChecker(doc, { closed: true });
   const problems: string[] = [];
   const seen = new Set<string>();
 

@@ -23,21 +23,40 @@ export interface OperationMatch {
   methods: string[];
 }
 
-/** A JSON Schema validator for the document's schemas. */
-export function createSchemaValidator(doc: Schema) {
+/**
+ * A JSON Schema validator for the document's schemas. With `closed`, an
+ * object may hold no property its schema does not name (what a client
+ * generated from the document would drop), as if every object schema said
+ * `unevaluatedProperties: false`.
+ */
+export function createSchemaValidator(doc: Schema, options: { closed?: boolean } = {}) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
-  const rewrite = (node: Schema): Schema => {
-    if (Array.isArray(node)) return node.map(rewrite);
+  const open = `${base}:open`;
+  /** Refs to the document become absolute; with `closed`, objects are closed (see above). */
+  const rewrite = (node: Schema, target = base, close = options.closed ?? false): Schema => {
+    if (Array.isArray(node)) return node.map((item) => rewrite(item, target, close));
     if (node === null || typeof node !== "object") return node;
     const out: Schema = {};
+    if (close && (node.properties || node.allOf) && node.additionalProperties === undefined) {
+      out.unevaluatedProperties = false;
+    }
     for (const [key, value] of Object.entries(node)) {
-      out[key] =
-        key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `${base}${value}` : rewrite(value);
+      if (key === "$ref" && typeof value === "string" && value.startsWith("#/")) out[key] = `${target}${value}`;
+      // The parts of an allOf stay open: the whole, closed above, sees the properties of all of them.
+      else if (key === "allOf") out[key] = (value as Schema[]).map((part) => rewritePart(part));
+      else out[key] = rewrite(value, target, close);
     }
     return out;
   };
-  ajv.addSchema({ $id: base, components: rewrite({ schemas: doc.components?.schemas ?? {} }) });
+  const rewritePart = (part: Schema): Schema => {
+    if (part?.$ref) return { $ref: `${open}${part.$ref}` };
+    const { unevaluatedProperties: _, ...rest } = rewrite(part);
+    return rest;
+  };
+  const schemas = doc.components?.schemas ?? {};
+  ajv.addSchema({ $id: base, components: { schemas: rewrite(schemas) } });
+  ajv.addSchema({ $id: open, components: { schemas: rewrite(schemas, base, false) } });
   const cache = new Map<Schema, ReturnType<Ajv2020["compile"]>>();
   /** The errors of `value` against `schema` (a schema of the document), or an empty list. */
   return (schema: Schema, value: unknown): string[] => {
@@ -89,8 +108,8 @@ export function parseEventStream(text: string): { event: string; id?: string; da
  * empty list when it all does). An event stream is read until it ends, or
  * only its first message when `firstMessageOnly` (a run that does not end).
  */
-export function createResponseChecker(doc: Schema) {
-  const validate = createSchemaValidator(doc);
+export function createResponseChecker(doc: Schema, options: { closed?: boolean } = {}) {
+  const validate = createSchemaValidator(doc, options);
   return async (
     method: string,
     path: string,
