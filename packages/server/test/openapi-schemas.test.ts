@@ -174,6 +174,24 @@ test("createdAfter, createdBefore and limit are read exactly as declared: what t
   }
 });
 
+test("lengths are counted as JSON Schema counts them, in code points", async () => {
+  await using api = await startApi();
+  const doc = await documentOf(api);
+  const validate = createSchemaValidator(doc);
+  const q = doc.paths["/api/runs"].get.parameters.find((p: { name: string }) => p.name === "q").schema;
+  for (const value of ["😀".repeat(200), "😀".repeat(201), "x".repeat(200), "x".repeat(201), ""]) {
+    const allowed = validate(q, value).length === 0;
+    const response = await api.call(`/api/runs?${new URLSearchParams({ q: value })}`);
+    assert.equal(response.status, allowed ? 200 : 400, `q of ${[...value].length} characters`);
+  }
+  const fork = doc.components.schemas.Fork.properties.fromStep;
+  for (const value of ["😀".repeat(200), "😀".repeat(201), ""]) {
+    const allowed = validate(fork, value).length === 0;
+    const response = await api.call("/api/runs/no-such-run/fork", { json: { fromStep: value } });
+    assert.equal(response.status, allowed ? 404 : 400, `fromStep of ${[...value].length} characters`);
+  }
+});
+
 test("history events: one member of the union per type the library lists, discriminated by type", async () => {
   await using api = await startApi();
   const doc = await documentOf(api);
