@@ -39,10 +39,10 @@ export const MessageName = z
  */
 export const durationPattern = "^ *[0-9]+(\\.[0-9]+)? *(ms|s|m|h|d|w)( *[0-9]+(\\.[0-9]+)? *(ms|s|m|h|d|w))* *$";
 
-/** A duration: milliseconds, or a string such as "30s", "5m", "1h30m", "3d" (the library has the last word). */
+/** A duration: milliseconds (a whole number up to 2^53 - 1, as every integer the API reads), or a string such as "30s", "5m", "1h30m", "3d" (the library has the last word). */
 export const Duration = z
   .union([
-    z.number().int().positive(),
+    z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
     z.string().max(50).regex(new RegExp(durationPattern), 'expected a duration such as "500ms", "30s", "1h30m", "3d"'),
   ])
   .openapi({ example: "1h" });
@@ -178,7 +178,7 @@ export const SignalBody = z.object({ name: MessageName, payload: Json.optional()
 /** Body of `POST /api/runs/{id}/fork`. */
 export const ForkBody = z
   .object({
-    fromStep: z.union([z.number().int().min(0), z.string().min(1).max(200)]),
+    fromStep: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(200)]),
     id: RunId.optional(),
   })
   .openapi("Fork");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { operatorToken, readerToken, startApi } from "./api-helpers.js";
 import { createRandom, createRequestGenerator } from "./fuzz-requests.js";
-import { createResponseChecker } from "./openapi-validator.js";
+import { createRequestJudge, createResponseChecker } from "./openapi-validator.js";
 
 const requests = Number(process.env.BATON_FUZZ_REQUESTS ?? 3000);
 const seed = Number(process.env.BATON_FUZZ_SEED ?? Date.now() % 1_000_000);
@@ -32,6 +32,7 @@ test(`${requests} requests generated from the OpenAPI document: no 5xx, every an
   });
 
   const check = createResponseChecker(doc, { closed: true });
+  const judge = createRequestJudge(doc);
   const statuses = new Map<number, number>();
   const failures: string[] = [];
   for (let i = 0; i < requests; i++) {
@@ -44,6 +45,19 @@ test(`${requests} requests generated from the OpenAPI document: no 5xx, every an
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     const sent = `${request.method} ${request.path} ${request.body?.slice(0, 200) ?? ""}`;
     if (response.status >= 500) failures.push(`${sent}: ${response.status} ${await response.clone().text()}`);
+    // What the document refuses is refused; what it allows is not refused as malformed (Schemathesis'
+    // negative_data_rejection and positive_data_acceptance). A workflow's input schema, the library's
+    // own checks (INVALID_STEP...) and the token may still refuse it.
+    const allowed = judge(request);
+    if (allowed && !allowed.ok && response.status < 300) {
+      failures.push(`${sent}: ${response.status}, but the document refuses it (${allowed.reason})`);
+    }
+    if (allowed?.ok && (response.status === 400 || response.status === 415)) {
+      const code = ((await response.clone().json()) as { error: { code: string } }).error.code;
+      if (code === "INVALID_REQUEST" || code === "UNSUPPORTED_MEDIA_TYPE") {
+        failures.push(`${sent}: ${response.status} ${code}, but the document allows it`);
+      }
+    }
     // A watch stream of a run that does not end never ends either: its first message is checked.
     for (const problem of await check(request.method, request.path, response, { firstMessageOnly: true })) {
       failures.push(`${sent}: ${problem}`);

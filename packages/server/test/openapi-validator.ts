@@ -192,3 +192,59 @@ export function createResponseChecker(doc: Schema, options: { closed?: boolean }
     return problems;
   }
 }
+
+/**
+ * Whether a request is one the document allows (path and query parameters,
+ * body and its content type), with the reason when it is not; undefined for
+ * a request outside the document. Tokens are not judged.
+ */
+export function createRequestJudge(doc: Schema) {
+  const validate = createSchemaValidator(doc);
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  return (request: { method: string; path: string; headers: Record<string, string>; body?: string }) => {
+    const match = findOperation(doc, request.method, request.path);
+    if (!match?.operation) return undefined;
+    const [bare, search = ""] = request.path.split("?") as [string, string?];
+    const names = [...match.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+    const values = new RegExp(`^${match.template.replace(/\{[^}]+\}/g, "([^/]+)")}$`).exec(bare)?.slice(1) ?? [];
+    const query = new URLSearchParams(search);
+    for (const parameter of (match.operation.parameters ?? []) as Schema[]) {
+      let text: string | null;
+      if (parameter.in === "path") text = decode(values[names.indexOf(parameter.name)] ?? "");
+      else if (parameter.in === "query") text = query.get(parameter.name);
+      else continue;
+      if (text === null) {
+        if (parameter.required) return { ok: false, reason: `${parameter.name} is missing` };
+        continue;
+      }
+      const integer = parameter.schema.type === "integer";
+      if (integer && !/^-?[0-9]+$/.test(text)) return { ok: false, reason: `${parameter.name} is not an integer` };
+      if (validate(parameter.schema, integer ? Number(text) : text).length > 0) {
+        return { ok: false, reason: `${parameter.name} ${JSON.stringify(text)} is refused by its schema` };
+      }
+    }
+    const declared = match.operation.requestBody;
+    const hasBody = request.body !== undefined && request.body !== "";
+    if (!declared) return { ok: !hasBody, reason: "a body where none is declared" };
+    const type = request.headers["content-type"];
+    if (type !== undefined && !/^application\/json\s*(;.*)?$/i.test(type)) {
+      return { ok: false, reason: `content type ${type}` };
+    }
+    if (!hasBody) return { ok: !declared.required, reason: "no body" };
+    if (type === undefined) return { ok: false, reason: "a body without a content type" };
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body as string);
+    } catch {
+      return { ok: false, reason: "the body is not JSON" };
+    }
+    const errors = validate(declared.content["application/json"].schema, body);
+    return errors.length > 0 ? { ok: false, reason: errors.join("; ") } : { ok: true, reason: "" };
+  };
+}
