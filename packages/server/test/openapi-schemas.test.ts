@@ -87,6 +87,7 @@ test("timeout: the document's duration pattern accepts exactly the library's syn
     [".5s", 400],
     [3600000, 201],
     [0, 400],
+    [2 ** 53, 400],
   ] as const) {
     const response = await api.call("/api/runs", { json: { workflow: "approval", input: { item: "x" }, timeout } });
     assert.equal(response.status, status, `${JSON.stringify(timeout)}: ${await response.text()}`);
