@@ -3,7 +3,7 @@ import { BatonError } from "baton";
 /** An error answer of the API: an HTTP status, a stable code and a message. */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 500 | 503,
     readonly code: string,
     message: string,
     readonly issues?: { path: string; message: string }[],

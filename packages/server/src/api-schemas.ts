@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { runStatuses, type RunStatus as Status } from "baton";
+import { DateTimeParam, integerParam } from "./query-params.js";
 
 /** A run id: 1 to 200 printable ASCII characters without spaces (the library's rule). */
 export const RunId = z
@@ -18,31 +19,55 @@ export const WorkflowName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "expected letters, digits, '.', '_', ':' or '-' (at most 128)")
   .openapi({ example: "order" });
 
+/**
+ * The pattern of signal and event names: 1 to 200 characters (code points),
+ * none of them a control character (U+0000 to U+001F, U+007F to U+009F).
+ * Written with `\x` escapes only, so every JSON Schema validator reads it alike.
+ */
+export const messageNamePattern = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,200}$";
+const messageNameRegex = new RegExp(messageNamePattern, "u");
+
 /** A signal or event name: 1 to 200 characters, no control characters. */
 export const MessageName = z
   .string()
-  .regex(/^[^\p{Cc}]{1,200}$/u, "expected 1 to 200 characters without control characters")
-  .openapi({ example: "approve" });
+  .refine((name) => messageNameRegex.test(name), "expected 1 to 200 characters without control characters")
+  .openapi({ pattern: messageNamePattern, example: "approve" });
 
-/** A duration: milliseconds, or a string such as "30s", "5m", "2h", "3d". */
-export const Duration = z.union([z.number().int().positive(), z.string().min(1).max(50)]).openapi({ example: "1h" });
+/**
+ * The library's duration syntax: one or more `<number><unit>` parts (units
+ * `ms`, `s`, `m`, `h`, `d`, `w`), spaces allowed between and around them.
+ */
+export const durationPattern = "^ *[0-9]+(\\.[0-9]+)? *(ms|s|m|h|d|w)( *[0-9]+(\\.[0-9]+)? *(ms|s|m|h|d|w))* *$";
+
+/** A duration: milliseconds (a whole number up to 2^53 - 1, as every integer the API reads), or a string such as "30s", "5m", "1h30m", "3d" (the library has the last word). */
+export const Duration = z
+  .union([
+    z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    z.string().max(50).regex(new RegExp(durationPattern), 'expected a duration such as "500ms", "30s", "1h30m", "3d"'),
+  ])
+  .openapi({ example: "1h" });
 
 /** Any JSON value. */
 export const Json = z.unknown().openapi({ description: "any JSON value" });
 
-const Time = z.string().openapi({ format: "date-time", example: "2026-11-29T10:00:00.000Z" });
+/** A point in time, as the server writes it (ISO 8601 in UTC with milliseconds). */
+export const Time = z.string().openapi({ format: "date-time", example: "2026-11-29T10:00:00.000Z" });
 
 /** Run statuses. */
 export const RunStatus = z.enum(runStatuses as [Status, ...Status[]]).openapi("RunStatus");
 
-const ErrorInfoBase = z.object({
-  name: z.string(),
-  message: z.string(),
-  stack: z.string().optional(),
-  code: z.string().optional(),
-});
-/** An error as recorded in a run's history. */
-export const ErrorInfo = ErrorInfoBase.extend({ cause: ErrorInfoBase.optional() }).openapi("ErrorInfo");
+/** An error as recorded in a run's history; its `cause` is an error of the same shape, to any depth. */
+export const ErrorInfo = z
+  .object({
+    name: z.string(),
+    message: z.string(),
+    stack: z.string().optional(),
+    code: z.string().optional(),
+    get cause(): z.ZodOptional<typeof ErrorInfo> {
+      return ErrorInfo.optional();
+    },
+  })
+  .openapi("ErrorInfo");
 
 /** A run without its steps. */
 export const RunSummary = z
@@ -101,27 +126,6 @@ export const Run = RunSummary.extend({
   cancelRequested: z.boolean(),
 }).openapi("Run");
 
-/** One entry of a run's history. */
-export const HistoryEvent = z
-  .object({
-    seq: z.number().int(),
-    type: z.string(),
-    at: Time,
-    position: z.number().int().optional(),
-    name: z.string().optional(),
-    attempt: z.number().int().optional(),
-    input: Json.optional(),
-    output: Json.optional(),
-    error: ErrorInfo.optional(),
-    dueAt: Time.optional(),
-    final: z.boolean().optional(),
-    payload: Json.optional(),
-    childId: z.string().optional(),
-    positions: z.array(z.number().int()).optional(),
-    forkedFrom: z.object({ runId: z.string(), position: z.number().int() }).optional(),
-  })
-  .openapi("HistoryEvent");
-
 /** The body of every error answer. */
 export const ErrorBody = z
   .object({
@@ -160,9 +164,9 @@ export const ListRunsQuery = z.object({
     .max(200)
     .optional()
     .openapi({ description: "only runs whose id contains this text (case-insensitive)" }),
-  createdAfter: z.iso.datetime({ offset: true }).optional(),
-  createdBefore: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  createdAfter: DateTimeParam.optional(),
+  createdBefore: DateTimeParam.optional(),
+  limit: integerParam(1, 1000).optional(),
   cursor: z.string().max(1000).optional(),
 });
 
@@ -175,7 +179,7 @@ export const SignalBody = z.object({ name: MessageName, payload: Json.optional()
 /** Body of `POST /api/runs/{id}/fork`. */
 export const ForkBody = z
   .object({
-    fromStep: z.union([z.number().int().min(0), z.string().min(1).max(200)]),
+    fromStep: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(200)]),
     id: RunId.optional(),
   })
   .openapi("Fork");

@@ -6,6 +6,7 @@ import { ApiError, toApiError } from "./api-error.js";
 import type { AppEnv } from "./app-env.js";
 import { type ApiToken, createAuthenticator } from "./auth.js";
 import { addDashboard } from "./dashboard-routes.js";
+import { rejectUnknownMethods } from "./method-not-allowed.js";
 import { createRequestGuard, type RequestGuardOptions } from "./request-guard.js";
 import { addEventRoutes } from "./routes/event-routes.js";
 import { addRunActionRoutes } from "./routes/run-action-routes.js";
@@ -87,7 +88,10 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
 
+  // An unknown method answers 405 (with Allow) before anything else: it changes nothing.
+  app.use("/api/*", rejectUnknownMethods(app));
   app.use("*", createRequestGuard(options));
+
   app.use("/api/*", async (c, next) => {
     if (publicPaths.has(c.req.path)) return next();
     const role = authenticate(c.req.header("authorization"));

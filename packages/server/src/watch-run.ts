@@ -1,6 +1,7 @@
 import { type Engine, isTerminal, type Run } from "baton";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { toApiError } from "./api-error.js";
 import { toRunSummary } from "./run-summary.js";
 
 /** A comment line is sent after this long without a change, so proxies keep the stream open. */
@@ -9,7 +10,8 @@ const keepAliveMs = 15_000;
 /**
  * Streams a run's summary as server-sent events (`event: run`): once now,
  * then at every change (its status or its last write), until the run ends
- * or the client goes away. The run is read every `intervalMs`.
+ * or the client goes away. The run is read every `intervalMs`; when it can no
+ * longer be read, an `event: error` message with the error body ends the stream.
  */
 export function watchRun(c: Context, engine: Engine, first: Run, intervalMs: number): Response {
   return streamSSE(c, async (stream) => {
@@ -35,7 +37,12 @@ export function watchRun(c: Context, engine: Engine, first: Run, intervalMs: num
       if (isTerminal(run.status)) break;
       await stream.sleep(intervalMs);
       if (aborted) break;
-      run = await engine.getRun(run.id).catch(() => undefined);
+      const id: string = run.id;
+      run = await engine.getRun(id).catch(async (error: unknown) => {
+        const data = JSON.stringify(toApiError(error).toBody());
+        await stream.writeSSE({ event: "error", id: String(++seq), data });
+        return undefined;
+      });
     }
   });
 }

@@ -1,4 +1,4 @@
-import { defineWorkflow, type Engine, FatalError } from "baton";
+import { type Clock, defineWorkflow, type Engine, FatalError, type Workflow } from "baton";
 import { z } from "zod";
 import { startEngine } from "../../baton/test/helpers.js";
 import { createApp } from "../src/index.js";
@@ -32,7 +32,7 @@ export function apiWorkflows() {
 
 /**
  * An engine on a new store (the kind under test, or `store`) and the API
- * over it, with tokens. The API's errors go to `logError` (default: standard error).
+ * over it, with tokens (and `workflows` beyond those of `apiWorkflows`). The API's errors go to `logError` (default: standard error).
  */
 export async function startApi(
   options: {
@@ -40,9 +40,15 @@ export async function startApi(
     bodyLimit?: number;
     store?: string;
     logError?: (message: string, error: unknown) => void;
+    // biome-ignore lint/suspicious/noExplicitAny: any workflow
+    workflows?: Workflow<any, any>[];
+    clock?: Clock;
   } = {},
 ) {
-  const engine: Engine = await startEngine(apiWorkflows(), options.store ? { store: options.store } : {});
+  const engine: Engine = await startEngine([...apiWorkflows(), ...(options.workflows ?? [])], {
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const app = createApp({
     engine,
     bodyLimit: options.bodyLimit,

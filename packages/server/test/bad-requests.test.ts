@@ -55,7 +55,9 @@ test("fields of the wrong type get 400 with a message naming each field", async 
   }
   const timeout = await api.call("/api/runs", { json: { workflow: "greet", input: { name: "a" }, timeout: "soon" } });
   assert.equal(timeout.status, 400);
-  assert.equal((await errorOf(timeout)).code, "INVALID_DURATION");
+  const timeoutError = await errorOf(timeout);
+  assert.equal(timeoutError.code, "INVALID_REQUEST");
+  assert.match(timeoutError.message, /^body\.timeout: expected a duration/);
 
   for (const query of [
     "status=done",
@@ -92,10 +94,25 @@ test("a body over the limit gets 413 before anything is written", async () => {
   assert.equal(small.status, 201);
 });
 
-test("unknown routes and methods get 404; unknown runs 404", async () => {
+test("unknown routes get 404; a method a route does not have 405 with Allow; unknown runs 404", async () => {
   await using api = await startApi();
   assert.equal((await api.call("/api/nothing")).status, 404);
-  assert.equal((await api.call("/api/runs/x", { method: "DELETE", json: {} })).status, 404);
+  assert.equal((await api.call("/api/runs/x/nothing")).status, 404);
+  const deleted = await api.call("/api/runs/x", { method: "DELETE" });
+  assert.equal(deleted.status, 405);
+  assert.equal(deleted.headers.get("allow"), "GET, HEAD");
+  assert.deepEqual(await errorOf(deleted), {
+    code: "METHOD_NOT_ALLOWED",
+    message: "DELETE is not allowed on /api/runs/x (allowed: GET, HEAD)",
+  });
+  const listed = await api.call("/api/runs", { method: "PUT" });
+  assert.equal(listed.headers.get("allow"), "GET, HEAD, POST");
+  const health = await api.call("/api/health", { method: "POST", token: null });
+  assert.equal(health.status, 405);
+  assert.equal(health.headers.get("allow"), "GET, HEAD");
+  const document = await api.call("/api/openapi.json", { method: "POST", token: null });
+  assert.equal(document.status, 405);
+  assert.equal((await api.call("/api/runs/x/cancel")).headers.get("allow"), "POST");
   assert.equal((await errorOf(await api.call("/api/runs/ghost/cancel", { json: {} }))).code, "RUN_NOT_FOUND");
   assert.equal((await api.call("/api/runs/ghost/resume", { json: {} })).status, 404);
   assert.equal((await api.call("/api/runs/ghost/fork", { json: { fromStep: 0 } })).status, 404);

@@ -2,7 +2,8 @@
  * Requests generated from the OpenAPI document: for every operation, path
  * parameters, query strings and bodies built from its schemas, mostly valid,
  * often broken (wrong types, missing fields, odd strings, extra keys,
- * truncated JSON, wrong content types, other tokens). Seeded, so a failure
+ * truncated JSON, wrong content types, other tokens, methods a path does
+ * not have). Seeded, so a failure
  * can be replayed with the seed it prints.
  */
 
@@ -100,6 +101,7 @@ export function createRequestGenerator(
     if (schema.enum) return random.pick(schema.enum);
     if (schema.format === "date-time") return random.pick([new Date().toISOString(), "2020-01-01T00:00:00Z"]);
     if (schema.pattern?.includes("ASCII") || schema.pattern?.includes("x21")) return random.pick(pools.runIds);
+    if (schema.pattern?.includes("ms|s")) return random.pick(["250ms", "30s", "1h 30m", "2d"]);
     if (schema.pattern?.includes("A-Za-z0-9")) return random.pick(pools.workflows);
     if (schema.pattern) return random.pick(pools.names);
     return random.pick([...pools.names, ...pools.runIds]);
@@ -140,6 +142,9 @@ export function createRequestGenerator(
     Object.entries(methods).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
   );
 
+  const methodsOf = new Map<string, string[]>();
+  for (const { path, method } of operations) methodsOf.set(path, [...(methodsOf.get(path) ?? []), method]);
+
   return (): FuzzRequest => {
     const { path, method, operation } = random.pick(operations);
     const parameters: Schema[] = operation.parameters ?? [];
@@ -165,6 +170,17 @@ export function createRequestGenerator(
         : random.pick(["text/plain", "application/xml", "application/json; charset=utf-8", "multipart/form-data", ""]);
     }
     const search = query.toString();
+    // Now and then a method the path does not have (the answer must be 405 with Allow).
+    if (random.chance(0.03)) {
+      const others = ["GET", "POST", "PUT", "DELETE", "PATCH"].filter((m) => !(methodsOf.get(path) ?? []).includes(m));
+      const other = random.pick(others);
+      return {
+        method: other,
+        path: search ? `${url}?${search}` : url,
+        headers,
+        body: other === "GET" ? undefined : body,
+      };
+    }
     return { method, path: search ? `${url}?${search}` : url, headers, body };
   };
 }

@@ -34,7 +34,7 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
   assert.equal(start.properties.id.pattern, "^[\\x21-\\x7e]{1,200}$");
   assert.deepEqual(doc.components.securitySchemes.bearer, { type: "http", scheme: "bearer" });
   const startResponses = Object.keys(doc.paths["/api/runs"].post.responses).sort();
-  assert.deepEqual(startResponses, ["200", "201", "400", "401", "403", "404", "409", "413", "415"]);
+  assert.deepEqual(startResponses, ["200", "201", "400", "401", "403", "404", "409", "413", "415", "500"]);
 
   // The pattern the document shows is the one enforced.
   const refused = await api.call("/api/runs", { json: { workflow: "greet", id: "not allowed" } });

@@ -14,7 +14,7 @@ const sendEvent = createRoute({
   request: jsonBody(EventBody),
   responses: {
     202: jsonResponse("What the event did", EventReceipt),
-    ...errorResponses(400, 401, 403, 413, 415),
+    ...errorResponses(400, 401, 403, 413, 415, 500),
   },
 });
 

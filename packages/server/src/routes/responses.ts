@@ -9,6 +9,7 @@ const descriptions = {
   409: "The run is in a state that does not allow it",
   413: "The body is over the size limit",
   415: "The request is not sent as JSON (Content-Type: application/json), even without a body",
+  500: "The server failed (the store could not be read or written); the message says no more than needed",
   503: "The store cannot be reached",
 } as const;
 
@@ -27,7 +28,7 @@ export function jsonResponse<T extends z.ZodType>(description: string, schema: T
   return { description, content: { "application/json": { schema } } };
 }
 
-/** A JSON request body of `schema`, required. */
+/** A JSON request body of `schema`, required (a POST whose body may be left out uses `optionalEmptyBody`). */
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { body: { required: true, content: { "application/json": { schema } } } };
 }

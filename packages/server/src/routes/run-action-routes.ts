@@ -3,6 +3,7 @@ import type { Engine } from "baton";
 import { ForkBody, RunPath, RunSummary, SignalBody, StartRunBody } from "../api-schemas.js";
 import type { AppEnv } from "../app-env.js";
 import { toRunSummary } from "../run-summary.js";
+import { optionalEmptyBody, readEmptyBody } from "./empty-body.js";
 import { errorResponses, jsonBody, jsonResponse } from "./responses.js";
 
 const startRun = createRoute({
@@ -16,7 +17,7 @@ const startRun = createRoute({
   responses: {
     201: jsonResponse("The run was created", z.object({ created: z.literal(true), run: RunSummary })),
     200: jsonResponse("The run existed with this input", z.object({ created: z.literal(false), run: RunSummary })),
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
   },
 });
 
@@ -30,7 +31,7 @@ const signal = createRoute({
   request: { params: RunPath, ...jsonBody(SignalBody) },
   responses: {
     202: jsonResponse("The signal is stored", accepted.extend({ name: z.string() })),
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
   },
 });
 
@@ -39,8 +40,11 @@ const cancel = createRoute({
   path: "/api/runs/{id}/cancel",
   tags: ["runs"],
   summary: "Cancel a run at its next durable point (its compensations run)",
-  request: { params: RunPath },
-  responses: { 202: jsonResponse("The cancel is stored", accepted), ...errorResponses(400, 401, 403, 404, 409, 415) },
+  request: { params: RunPath, ...optionalEmptyBody },
+  responses: {
+    202: jsonResponse("The cancel is stored", accepted),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
+  },
 });
 
 const resume = createRoute({
@@ -48,8 +52,11 @@ const resume = createRoute({
   path: "/api/runs/{id}/resume",
   tags: ["runs"],
   summary: "Resume a failed run from the step that failed",
-  request: { params: RunPath },
-  responses: { 202: jsonResponse("The run will resume", accepted), ...errorResponses(400, 401, 403, 404, 409, 415) },
+  request: { params: RunPath, ...optionalEmptyBody },
+  responses: {
+    202: jsonResponse("The run will resume", accepted),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
+  },
 });
 
 const fork = createRoute({
@@ -60,7 +67,7 @@ const fork = createRoute({
   request: { params: RunPath, ...jsonBody(ForkBody) },
   responses: {
     201: jsonResponse("The new run", z.object({ run: RunSummary })),
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
   },
 });
 
@@ -84,12 +91,14 @@ export function addRunActionRoutes(app: OpenAPIHono<AppEnv>, engine: Engine): vo
 
   app.openapi(cancel, async (c) => {
     const { id } = c.req.valid("param");
+    await readEmptyBody(c);
     await engine.cancel(id);
     return c.json({ runId: id }, 202);
   });
 
   app.openapi(resume, async (c) => {
     const { id } = c.req.valid("param");
+    await readEmptyBody(c);
     await engine.resume(id);
     return c.json({ runId: id }, 202);
   });

@@ -1,8 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Engine, RunFilter, RunStatus } from "baton";
-import { HistoryEvent, ListRunsQuery, Run, RunPath, RunSummary, WorkflowInfo } from "../api-schemas.js";
+import { ListRunsQuery, Run, RunPath, RunSummary, WorkflowInfo } from "../api-schemas.js";
 import type { AppEnv } from "../app-env.js";
 import { describeWorkflows } from "../describe-workflows.js";
+import { HistoryEvent } from "../history-event-schema.js";
+import { WatchEvent, watchStreamResponse } from "../watch-events-schema.js";
 import { watchRun } from "../watch-run.js";
 import { errorResponses, jsonResponse } from "./responses.js";
 
@@ -14,7 +16,7 @@ const listRuns = createRoute({
   request: { query: ListRunsQuery },
   responses: {
     200: jsonResponse("A page of runs", z.object({ runs: z.array(RunSummary), nextCursor: z.string().optional() })),
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 500),
   },
 });
 
@@ -24,7 +26,7 @@ const getRun = createRoute({
   tags: ["runs"],
   summary: "A run with its steps, attempts, children and pending signals",
   request: { params: RunPath },
-  responses: { 200: jsonResponse("The run", Run), ...errorResponses(400, 401, 404) },
+  responses: { 200: jsonResponse("The run", Run), ...errorResponses(400, 401, 404, 500) },
 });
 
 const getHistory = createRoute({
@@ -35,7 +37,7 @@ const getHistory = createRoute({
   request: { params: RunPath },
   responses: {
     200: jsonResponse("The history", z.object({ events: z.array(HistoryEvent) })),
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 404, 500),
   },
 });
 
@@ -46,8 +48,8 @@ const watch = createRoute({
   summary: "Server-sent events: an `event: run` message with the run's summary now and at every change, until it ends",
   request: { params: RunPath },
   responses: {
-    200: { description: "A stream of `run` messages", content: { "text/event-stream": { schema: z.string() } } },
-    ...errorResponses(400, 401, 404),
+    200: watchStreamResponse,
+    ...errorResponses(400, 401, 404, 500),
   },
 });
 
@@ -59,12 +61,13 @@ const listWorkflows = createRoute({
     "Workflows (those this server has code for, and those with runs in the store), with counts of runs by status",
   responses: {
     200: jsonResponse("The workflows", z.object({ workflows: z.array(WorkflowInfo) })),
-    ...errorResponses(401),
+    ...errorResponses(401, 500),
   },
 });
 
 /** The read routes of runs and workflows (role `reader`). */
 export function addRunRoutes(app: OpenAPIHono<AppEnv>, engine: Engine, watchIntervalMs: number): void {
+  app.openAPIRegistry.register("WatchEvent", WatchEvent);
   app.openapi(listRuns, async (c) => {
     const query = c.req.valid("query");
     const filter: RunFilter = {
@@ -72,8 +75,8 @@ export function addRunRoutes(app: OpenAPIHono<AppEnv>, engine: Engine, watchInte
       status: query.status?.split(",") as RunStatus[] | undefined,
       parentId: query.parentId,
       idContains: query.q,
-      createdAfter: query.createdAfter ? new Date(query.createdAfter) : undefined,
-      createdBefore: query.createdBefore ? new Date(query.createdBefore) : undefined,
+      createdAfter: query.createdAfter,
+      createdBefore: query.createdBefore,
       limit: query.limit,
       cursor: query.cursor,
     };

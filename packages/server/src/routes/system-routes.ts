@@ -10,7 +10,7 @@ const health = createRoute({
   tags: ["system"],
   summary: "Liveness: the process answers",
   security: [],
-  responses: { 200: jsonResponse("Alive", z.object({ status: z.literal("ok") })) },
+  responses: { 200: jsonResponse("Alive", z.object({ status: z.literal("ok") })), ...errorResponses(500) },
 });
 
 const ready = createRoute({
@@ -19,7 +19,7 @@ const ready = createRoute({
   tags: ["system"],
   summary: "Readiness: the store answers",
   security: [],
-  responses: { 200: jsonResponse("Ready", z.object({ status: z.literal("ready") })), ...errorResponses(503) },
+  responses: { 200: jsonResponse("Ready", z.object({ status: z.literal("ready") })), ...errorResponses(500, 503) },
 });
 
 /** Health and readiness (no token needed). */

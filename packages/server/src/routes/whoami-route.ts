@@ -15,7 +15,7 @@ const whoami = createRoute({
         auth: z.boolean().openapi({ description: "false when the server has no tokens (everyone is an operator)" }),
       }),
     ),
-    ...errorResponses(401),
+    ...errorResponses(401, 500),
   },
 });
 

@@ -1,0 +1,86 @@
+/**
+ * The schema of a history event: a union discriminated by `type`, one member
+ * per type of `historyEventTypes`, each with exactly the fields the library
+ * records for that type (see packages/baton/src/worker and engine). Every
+ * member is strict, so a field the document does not name fails the tests
+ * that check real answers; a type without a member is missing from the union
+ * (and fails them too).
+ */
+import { z } from "@hono/zod-openapi";
+import { type HistoryEventType, historyEventTypes } from "baton";
+import { ErrorInfo, Json, Time } from "./api-schemas.js";
+
+const Position = z.number().int().min(0);
+const call = { position: Position, name: z.string() };
+const attempt = { ...call, attempt: z.number().int().min(1) };
+const failedAttempt = {
+  ...attempt,
+  error: ErrorInfo,
+  final: z.literal(true).optional().openapi({ description: "present when no attempt follows" }),
+  dueAt: Time.optional().openapi({ description: "when the next attempt is due" }),
+};
+const EventMatch = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .openapi({ description: "top-level payload fields the awaited event must have, with their values" });
+
+/** The fields of each type beyond `seq`, `type` and `at`. */
+const fieldsOf: Partial<Record<HistoryEventType, z.ZodRawShape>> = {
+  "run.started": {
+    input: Json.optional(),
+    eventId: z.string().optional().openapi({ description: "the event that started the run" }),
+    forkedFrom: z.object({ runId: z.string(), position: Position }).optional(),
+  },
+  "step.started": attempt,
+  "step.completed": { ...attempt, output: Json.optional() },
+  "step.failed": failedAttempt,
+  "timer.set": { ...call, dueAt: Time },
+  "timer.fired": call,
+  "signal.waiting": { ...call, dueAt: Time.optional() },
+  "signal.received": {
+    position: Position.optional().openapi({ description: "absent when a signal handler took it" }),
+    name: z.string(),
+    payload: Json.optional(),
+  },
+  "signal.timed_out": call,
+  "event.waiting": { ...call, match: EventMatch.optional(), dueAt: Time.optional() },
+  "event.received": { ...call, payload: Json.optional(), eventId: z.string() },
+  "event.timed_out": call,
+  "child.started": { ...call, childId: z.string(), input: Json.optional() },
+  "child.completed": { ...call, childId: z.string(), output: Json.optional() },
+  "child.failed": { ...call, childId: z.string(), error: ErrorInfo },
+  "run.cancel_requested": {},
+  "run.timed_out": {},
+  "compensation.started": attempt,
+  "compensation.completed": attempt,
+  "compensation.failed": failedAttempt,
+  "run.completed": { output: Json.optional() },
+  "run.failed": {
+    error: ErrorInfo,
+    positions: z.array(Position).optional().openapi({ description: "the positions a resume runs again" }),
+  },
+  "run.compensated": { error: ErrorInfo },
+  "run.cancelled": {},
+  "run.resumed": { positions: z.array(Position) },
+};
+
+/** `run.cancel_requested` → `RunCancelRequestedEvent`. */
+const componentName = (type: string) =>
+  `${type
+    .split(/[._]/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("")}Event`;
+
+const members = historyEventTypes.flatMap((type) => {
+  const fields = fieldsOf[type];
+  if (!fields) return [];
+  return [
+    z
+      .strictObject({ seq: z.number().int().min(1), type: z.literal(type), at: Time, ...fields })
+      .openapi(componentName(type)),
+  ];
+});
+
+/** One entry of a run's history, discriminated by `type`. */
+export const HistoryEvent = z
+  .discriminatedUnion("type", members as unknown as [(typeof members)[number], ...(typeof members)[number][]])
+  .openapi("HistoryEvent");
