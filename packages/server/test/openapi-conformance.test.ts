@@ -14,6 +14,9 @@ type Init = { method?: string; json?: unknown; token?: string | null; headers?: 
 /** Statuses a route declares that no request can produce (the handler cannot fail that way). */
 const unreachable = new Set(["GET /api/health 500", "GET /api/ready 500", "GET /api/whoami 500"]);
 
+/** Every POST names the JSON content type, with a body or without (the request guard asks it). */
+const jsonHeader = { "content-type": "application/json" };
+
 test("every answer of every route conforms to the OpenAPI document, and every declared status is produced", async () => {
   const store = tempStore();
   const clock = createTestClock();
@@ -114,25 +117,25 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/runs/approve-1/signals", { json: { name: "approve" } });
 
   await waitingOn("cancel-1", "signal.waiting");
-  assert.equal((await send("/api/runs/cancel-1/cancel", { method: "POST" })).status, 202);
+  assert.equal((await send("/api/runs/cancel-1/cancel", { method: "POST", headers: jsonHeader })).status, 202);
   await settled("cancel-1");
   await send("/api/runs/cancel-1/cancel", { json: {} });
   await send("/api/runs/cancel-1/cancel", { json: [] });
-  await send("/api/runs/unknown-run/cancel", { method: "POST" });
-  await send("/api/runs/not%20an%20id/cancel", { method: "POST" });
-  await send("/api/runs/cancel-1/cancel", { method: "POST", token: readerToken });
-  await send("/api/runs/cancel-1/cancel", { method: "POST", token: null });
+  await send("/api/runs/unknown-run/cancel", { method: "POST", headers: jsonHeader });
+  await send("/api/runs/not%20an%20id/cancel", { method: "POST", headers: jsonHeader });
+  await send("/api/runs/cancel-1/cancel", { method: "POST", headers: jsonHeader, token: readerToken });
+  await send("/api/runs/cancel-1/cancel", { method: "POST", headers: jsonHeader, token: null });
   await send("/api/runs/cancel-1/cancel", { json: { pad: "x".repeat(5000) } });
   await send("/api/runs/cancel-1/cancel", { body: "{}", headers: { "content-type": "text/plain" } });
 
   assert.equal((await send("/api/runs/flaky-1/resume", { json: {} })).status, 202);
   await settled("flaky-1");
-  await send("/api/runs/flaky-1/resume", { method: "POST" });
+  await send("/api/runs/flaky-1/resume", { method: "POST", headers: jsonHeader });
   await send("/api/runs/flaky-1/resume", { json: "yes" });
-  await send("/api/runs/unknown-run/resume", { method: "POST" });
-  await send("/api/runs/not%20an%20id/resume", { method: "POST" });
-  await send("/api/runs/flaky-1/resume", { method: "POST", token: readerToken });
-  await send("/api/runs/flaky-1/resume", { method: "POST", token: null });
+  await send("/api/runs/unknown-run/resume", { method: "POST", headers: jsonHeader });
+  await send("/api/runs/not%20an%20id/resume", { method: "POST", headers: jsonHeader });
+  await send("/api/runs/flaky-1/resume", { method: "POST", headers: jsonHeader, token: readerToken });
+  await send("/api/runs/flaky-1/resume", { method: "POST", headers: jsonHeader, token: null });
   await send("/api/runs/flaky-1/resume", { json: { pad: "x".repeat(5000) } });
   await send("/api/runs/flaky-1/resume", { body: "{}", headers: { "content-type": "text/plain" } });
 
@@ -202,6 +205,9 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/runs", { token: null });
   await send("/api/workflows");
   await send("/api/workflows", { token: null });
+  await send("/api/signal-waits?limit=2");
+  await send("/api/signal-waits?limit=0");
+  await send("/api/signal-waits", { token: null });
 
   // Methods a path does not have.
   await send("/api/runs/g-1", { method: "DELETE" });
@@ -241,8 +247,8 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/workflows", {}, viaBroken);
   await send("/api/runs", { json: { workflow: "greet" } }, viaBroken);
   await send("/api/runs/x/signals", { json: { name: "approve" } }, viaBroken);
-  await send("/api/runs/x/cancel", { method: "POST" }, viaBroken);
-  await send("/api/runs/x/resume", { method: "POST" }, viaBroken);
+  await send("/api/runs/x/cancel", { method: "POST", headers: jsonHeader }, viaBroken);
+  await send("/api/runs/x/resume", { method: "POST", headers: jsonHeader }, viaBroken);
   await send("/api/runs/x/fork", { json: { fromStep: 0 } }, viaBroken);
   await send("/api/events", { json: { name: "x" } }, viaBroken);
 
