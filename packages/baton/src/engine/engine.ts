@@ -15,6 +15,8 @@ import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { type EventReceipt, type SendEventOptions, sendEvent } from "./send-event.js";
+import { createSignalChecker, createSignalSender } from "./signal-checker.js";
+import { toRegistration } from "./workflow-registration.js";
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -98,7 +100,12 @@ export interface Engine extends AsyncDisposable {
   countRuns(): Promise<RunCount[]>;
   /** The ordered history of a run. @throws `RUN_NOT_FOUND`. */
   getHistory(runId: string): Promise<HistoryEvent[]>;
-  /** Sends a signal; durable once this resolves. @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
+  /**
+   * Sends a signal; durable once this resolves. A payload that fails the
+   * schema the run's workflow declares for `name` (`signals`) is refused
+   * when this process can check it (see `WorkflowOptions.signals`).
+   * @throws `RUN_NOT_FOUND`, `RUN_FINISHED`, `INVALID_INPUT` (a `ValidationError` naming the failing fields).
+   */
   signal(runId: string, name: string, payload?: unknown): Promise<void>;
   /**
    * Sends an event (to no run in particular): it reaches the runs already waiting for it whose
@@ -159,6 +166,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
   });
   let started = false;
+  const sendCheckedSignal = createSignalSender(store, clock, createSignalChecker(store, workflows));
 
   const requireRun = async (runId: string): Promise<RunRecord> => {
     const run = await store.getRun(runId);
@@ -230,6 +238,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       started = true;
       if (options.migrate !== false) await store.migrate();
       await store.ready?.();
+      // What senders without this code need: versions, subscriptions, schemas.
+      if (workflows.size > 0) await store.registerWorkflows([...workflows.values()].map(toRegistration), clock.now());
       worker.start();
     },
 
@@ -328,7 +338,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const value = roundTrip(payload, `payload of signal "${name}"`);
       await store.ready?.();
-      await store.sendSignal(runId, name, value, clock.now());
+      await sendCheckedSignal(runId, name, value);
       worker.pokeRun(runId);
     },
 

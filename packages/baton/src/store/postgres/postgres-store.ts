@@ -37,6 +37,7 @@ import { createGrowthAnalyzer } from "./growth-analyzer.js";
 import { checkMigrated, migratePostgres } from "./migrate-postgres.js";
 import { createNoticeListener } from "./notice-listener.js";
 import { createPostgresEvents } from "./postgres-events.js";
+import { createPostgresRegistry } from "./postgres-registry.js";
 import { postgresSql } from "./postgres-sql.js";
 import { createQueryGate, type QueryGate } from "./query-gate.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
@@ -552,6 +553,8 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     },
 
     publishEvent: events.publishEvent,
+
+    ...createPostgresRegistry({ t: quoted, query, run }),
 
     closeEventWait: events.closeEventWait,
 

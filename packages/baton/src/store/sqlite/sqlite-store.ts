@@ -41,6 +41,7 @@ import { createHistoryRows } from "./history-rows.js";
 import { createRunNumbers } from "./run-numbers.js";
 import { createSqliteEvents } from "./sqlite-events.js";
 import { createSqliteNotices } from "./sqlite-notices.js";
+import { createSqliteRegistry } from "./sqlite-registry.js";
 import { createWriteBatcher, type WriteOptions } from "./write-batcher.js";
 
 /** Options of the SQLite store. */
@@ -331,6 +332,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   return {
     kind: "sqlite",
     startsBeforeBody: false,
+    ...createSqliteRegistry(db, (work) => batcher.write(work), statements),
     async migrate() {
       return migrate();
     },
