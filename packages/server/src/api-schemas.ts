@@ -115,6 +115,11 @@ export const HistoryEvent = z
     dueAt: Time.optional(),
     final: z.boolean().optional(),
     payload: Json.optional(),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: "Why a signal's payload was refused (`signal.refused`)." }),
+    signalId: z.number().int().optional().openapi({ description: "Id of the refused signal (`signal.refused`)." }),
     childId: z.string().optional(),
     positions: z.array(z.number().int()).optional(),
     forkedFrom: z.object({ runId: z.string(), position: z.number().int() }).optional(),
