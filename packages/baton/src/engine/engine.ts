@@ -82,7 +82,12 @@ export interface Engine extends AsyncDisposable {
   readonly store: Store;
   /** This engine's name as a worker (the owner of its leases). */
   readonly workerId: string;
-  /** Begins executing runs (claiming new, due and abandoned ones). */
+  /**
+   * Begins executing runs (claiming new, due and abandoned ones), after
+   * registering in the store the workflows it has code for (versions, event
+   * subscriptions, JSON Schemas of inputs and declared signals), so that
+   * processes without their code can start them from events and check signals.
+   */
   start(): Promise<void>;
   /** Stops executing: in-flight steps get `stopTimeout` to finish; every run stays resumable. */
   stop(): Promise<void>;
@@ -236,10 +241,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async start() {
       if (started) return;
       started = true;
-      if (options.migrate !== false) await store.migrate();
-      await store.ready?.();
-      // What senders without this code need: versions, subscriptions, schemas.
-      if (workflows.size > 0) await store.registerWorkflows([...workflows.values()].map(toRegistration), clock.now());
+      try {
+        if (options.migrate !== false) await store.migrate();
+        await store.ready?.();
+        // What senders without this code need: versions, subscriptions, schemas.
+        if (workflows.size > 0) await store.registerWorkflows([...workflows.values()].map(toRegistration), clock.now());
+      } catch (error) {
+        started = false;
+        throw error;
+      }
       worker.start();
     },
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { createEngine, defineWorkflow, type Engine, type Workflow } from "baton";
 import { z } from "zod";
-import { startEngine, tempStore } from "../helpers.js";
+import { newRun, startEngine, tempStore } from "../helpers.js";
 
 /** An engine with no workflow code on the store at `store` (a sender: an API server, a CLI), not started. */
 const sender = (store: string): Engine => createEngine({ store, pollInterval: 20, logger: { warn: () => {} } });
@@ -132,4 +132,50 @@ test("a version registered again without an event drops that subscription", asyn
   await using send = sender(store);
   assert.deepEqual((await send.sendEvent("pong", {}, { id: "p-1" })).started, []);
   assert.deepEqual((await send.sendEvent("ping", {}, { id: "p-2" })).started, ["p-2:notify"]);
+});
+
+test("store: the newest registration is the one registered last, ties to the greater version; signal targets", async () => {
+  await using engine = await startEngine([], { start: false });
+  const { store } = engine;
+  await engine.start();
+  const version = (v: string, events: string[]) => ({
+    workflow: "w",
+    version: v,
+    subscriptions: events.map((event) => ({ event })),
+    signalSchemas: { go: { type: "boolean" } },
+  });
+  await store.registerWorkflows([version("1", ["a"]), version("2", ["a", "b"])], 100);
+  const newest = async (event: string) => (await store.listSubscriptions(event)).map((s) => s.version);
+  assert.deepEqual(await newest("a"), ["2"], "same time: the greater version text");
+  await store.registerWorkflows([version("1", ["a"])], 200);
+  assert.deepEqual(await newest("a"), ["1"], "registered last");
+  assert.deepEqual(await newest("b"), [], "the newest registration does not list it");
+  await store.registerWorkflows([version("2", ["a"])], 150);
+  assert.deepEqual(await newest("a"), ["1"], "a registration dated earlier makes no version newer");
+  assert.equal(await store.hasSignalSchemas(), true);
+
+  await store.createRun(newRun("r-1"), 300);
+  assert.deepEqual(await store.getSignalTarget("r-1", "go"), {
+    workflow: "w",
+    version: "1",
+    schema: { type: "boolean" },
+  });
+  assert.deepEqual(await store.getSignalTarget("r-1", "other"), { workflow: "w", version: "1" });
+  assert.equal(await store.getSignalTarget("missing", "go"), undefined);
+});
+
+test("bad subscriptions and signal schemas are refused when the workflow is defined", () => {
+  const fn = async () => 1;
+  assert.throws(() => defineWorkflow("twice", fn, { events: ["a", { name: "a" }] }), {
+    code: "INVALID_WORKFLOW",
+    message: 'event "a" is listed twice in the events of workflow "twice"',
+  });
+  assert.throws(() => defineWorkflow("bad-match", fn, { events: [{ name: "a", match: { n: [1] as never } }] }), {
+    code: "INVALID_WORKFLOW",
+    message: /^invalid events of workflow "bad-match": invalid match of event "a": field "n" must be/,
+  });
+  assert.throws(() => defineWorkflow("bad-signal", fn, { signals: { go: {} as never } }), {
+    code: "INVALID_WORKFLOW",
+    message: /^invalid schema of signal "go" in workflow "bad-signal": expected a Standard Schema/,
+  });
 });
