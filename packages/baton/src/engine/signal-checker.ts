@@ -72,34 +72,34 @@ export function createSignalChecker(store: Store, workflows: Map<string, Workflo
 
 /**
  * Sends signals through `checker`: a signal whose payload it refuses is not
- * sent; signals to one run are sent in the order of the calls, whatever
- * their checks take; with nothing to check, a signal goes straight to the store.
+ * sent; a checked signal to a run is sent once the signals called before it
+ * to that run are stored, so they keep the order of the calls whatever their
+ * checks take; with nothing to check, a signal goes straight to the store.
  */
 export function createSignalSender(
   store: Store,
   clock: Clock,
   checker: SignalChecker,
 ): (runId: string, name: string, payload: unknown) => Promise<void> {
-  /** The last signal of each run whose send waits for a check: the next one to that run is sent after it. */
+  /** The last signal of each run whose send waits for a check: the next one to that run is sent once it is stored. */
   const inCheck = new Map<string, Promise<void>>();
-  return async (runId, name, payload) => {
+  return (runId, name, payload) => {
     const checked = checker.check(runId, name, payload);
     const before = inCheck.get(runId);
     if (!checked && !before) return store.sendSignal(runId, name, payload, clock.now());
-    let sent!: () => void;
-    const mine = new Promise<void>((resolve) => {
-      sent = resolve;
-    });
-    inCheck.set(runId, mine);
-    let sending: Promise<void>;
-    try {
+    const sent = (async () => {
       await before;
       await checked;
-      sending = store.sendSignal(runId, name, payload, clock.now());
-    } finally {
-      sent();
-      if (inCheck.get(runId) === mine) inCheck.delete(runId);
-    }
-    return sending;
+      await store.sendSignal(runId, name, payload, clock.now());
+    })();
+    const settled = sent.then(
+      () => {},
+      () => {},
+    );
+    inCheck.set(runId, settled);
+    void settled.then(() => {
+      if (inCheck.get(runId) === settled) inCheck.delete(runId);
+    });
+    return sent;
   };
 }

@@ -292,6 +292,7 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const info = toErrorInfo(error);
+      this.waits.cancelAll(); // the run's deadline
       await this.finish("failed", { type: "run.failed", error: info }, { error: info });
       return;
     }

@@ -133,3 +133,19 @@ test("a declared schema the sender could not check is applied at the wait and by
     ],
   );
 });
+
+test("signals checked at send reach their run in the order they were sent", async () => {
+  const wf = defineWorkflow(
+    "ordered-checked",
+    async (ctx) => {
+      const got: number[] = [];
+      for (let i = 0; i < 5; i++) got.push((await ctx.waitForSignal<number>("n")) as number);
+      return got;
+    },
+    { signals: { n: z.number() } },
+  );
+  await using engine = await startEngine([wf]);
+  const run = await engine.startRun(wf, {});
+  await Promise.all([1, 2, 3, 4, 5].map((n) => engine.signal(run.id, "n", n)));
+  assert.deepEqual(await run.result(), [1, 2, 3, 4, 5]);
+});
