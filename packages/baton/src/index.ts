@@ -68,6 +68,7 @@ export {
 } from "./types.js";
 export {
   defineWorkflow,
+  type EventSubscription,
   isWorkflow,
   type RetryPolicy,
   type StepContext,

@@ -22,6 +22,10 @@ export interface RecordedEvent {
   match?: EventMatch;
   eventId?: string;
   signalId?: number;
+  /** Why a signal was refused (`signal.refused`). */
+  issues?: { path: string; message: string }[];
+  /** The input was checked by no schema when the run was created (`run.started`): the worker checks it. */
+  unchecked?: boolean;
   childId?: string;
   positions?: number[];
   forkedFrom?: { runId: string; position: number };

@@ -126,6 +126,7 @@ export type HistoryEventType =
   | "timer.fired"
   | "signal.waiting"
   | "signal.received"
+  | "signal.refused"
   | "signal.timed_out"
   | "event.waiting"
   | "event.received"
@@ -154,6 +155,7 @@ export const historyEventTypes: readonly HistoryEventType[] = [
   "timer.fired",
   "signal.waiting",
   "signal.received",
+  "signal.refused",
   "signal.timed_out",
   "event.waiting",
   "event.received",
@@ -195,8 +197,12 @@ export interface HistoryEvent {
   dueAt?: Date;
   /** True on the `step.failed` / `compensation.failed` that ends retrying. */
   final?: boolean;
-  /** Signal or event payload (`signal.received`, `event.received`). */
+  /** Signal or event payload (`signal.received`, `signal.refused`, `event.received`). */
   payload?: unknown;
+  /** Why a signal's payload was refused (`signal.refused`): each failing field (`a.b[0]`, empty for the whole payload) and why. */
+  issues?: { path: string; message: string }[];
+  /** Id of the signal refused (`signal.refused`). */
+  signalId?: number;
   /** What the payload of the awaited event must hold (`event.waiting`). */
   match?: EventMatch;
   /** Id of the event received (`event.received`), or of the event that started the run (`run.started`). */

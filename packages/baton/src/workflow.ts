@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type Duration, toMilliseconds } from "./duration.js";
 import { BatonError } from "./errors.js";
+import { checkEventMatch } from "./event-match.js";
 import { workflowNamePattern } from "./names.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
 import type { EventMatch } from "./types.js";
@@ -50,9 +51,25 @@ export interface StepOptions<T> {
 }
 
 /** Options of `ctx.waitForSignal`. */
-export interface WaitOptions {
+export interface WaitOptions<T = unknown> {
   /** How long to wait; the wait returns `undefined` when it expires. Default: forever. */
   timeout?: Duration;
+  /**
+   * Standard Schema (zod, valibot, arktype...) the payload must pass: a signal
+   * that fails it is recorded `signal.refused` and consumed, and the wait goes
+   * on for a valid one. The payload is delivered as sent (a schema's
+   * transforms are not applied). Default: none (the workflow's declared
+   * `signals` schema still applies).
+   */
+  schema?: StandardSchemaV1<unknown, T>;
+}
+
+/** An event that starts runs of a workflow: its name, and what its payload must hold. */
+export interface EventSubscription {
+  /** Name of the event. */
+  name: string;
+  /** Top-level payload fields the event must have, with exact values (as in `ctx.waitForEvent`). Default: any payload. */
+  match?: EventMatch;
 }
 
 /** Options of `ctx.waitForEvent`. */
@@ -95,7 +112,7 @@ export interface WorkflowContext {
   /** Durable sleep until a point in time. */
   sleepUntil(until: Date | number): Promise<void>;
   /** Waits for the next signal `name`; `undefined` if `timeout` passes first. */
-  waitForSignal<T = unknown>(name: string, options?: WaitOptions): Promise<T | undefined>;
+  waitForSignal<T = unknown>(name: string, options?: WaitOptions<T>): Promise<T | undefined>;
   /**
    * Waits for an event `name` (sent with `engine.sendEvent`, to no run in
    * particular) whose payload matches `match`; returns the payload of the
@@ -140,12 +157,24 @@ export interface WorkflowOptions<I> {
   /** Version recorded on each run. Default `"1"`. */
   version?: string;
   /**
-   * Names of events that start a run of this workflow, with the event's
-   * payload as its input (checked against `input` when there is one; a
-   * payload it refuses starts no run). The run's id is `<event id>:<workflow name>`.
-   * Default: none.
+   * Events that start a run of this workflow, with the event's payload as its
+   * input: names, or `{ name, match }` to start only for payloads holding the
+   * `match` fields. The payload is checked against `input` when there is one
+   * (a payload it refuses starts no run). The run's id is
+   * `<event id>:<workflow name>`. A worker registers these in the store when
+   * its engine starts, so any process sending the event starts the run, with
+   * or without this code. Default: none.
    */
-  events?: string[];
+  events?: (string | EventSubscription)[];
+  /**
+   * Standard Schemas of the signals this workflow takes, by signal name: a
+   * payload that fails one is refused by `engine.signal` (`INVALID_INPUT`)
+   * when the sender can check it (it has this code, or a worker stored the
+   * schema as JSON Schema), else recorded `signal.refused` when it reaches a
+   * wait or an `onSignal` handler. Default: none.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: schemas of any signal payload
+  signals?: Record<string, StandardSchemaV1<unknown, any>>;
 }
 
 /** A workflow definition, as returned by `defineWorkflow`. */
@@ -193,11 +222,32 @@ export function defineWorkflow<I, O>(
   if (options.events !== undefined && !Array.isArray(options.events)) {
     throw new BatonError("INVALID_WORKFLOW", `invalid events of workflow "${name}": expected an array of event names`);
   }
-  for (const event of options.events ?? []) {
+  const subscribed = new Set<string>();
+  for (const entry of options.events ?? []) {
+    const event = typeof entry === "object" && entry !== null ? entry.name : entry;
     if (typeof event !== "string" || event.length === 0 || event.length > 200) {
       throw new BatonError(
         "INVALID_WORKFLOW",
         `invalid event name ${JSON.stringify(event)} in the events of workflow "${name}": expected 1 to 200 characters`,
+      );
+    }
+    if (subscribed.has(event)) {
+      throw new BatonError("INVALID_WORKFLOW", `event "${event}" is listed twice in the events of workflow "${name}"`);
+    }
+    subscribed.add(event);
+    if (typeof entry === "object" && entry.match !== undefined) {
+      try {
+        checkEventMatch(event, entry.match);
+      } catch (error) {
+        throw new BatonError("INVALID_WORKFLOW", `invalid events of workflow "${name}": ${(error as Error).message}`);
+      }
+    }
+  }
+  for (const [signal, schema] of Object.entries(options.signals ?? {})) {
+    if (typeof schema?.["~standard"]?.validate !== "function") {
+      throw new BatonError(
+        "INVALID_WORKFLOW",
+        `invalid schema of signal "${signal}" in workflow "${name}": expected a Standard Schema (zod, valibot, arktype...)`,
       );
     }
   }
@@ -210,6 +260,20 @@ export function defineWorkflow<I, O>(
     );
   }
   return Object.freeze({ name, version: options.version ?? "1", options, fn, [workflowBrand]: true });
+}
+
+/** The events a workflow subscribes to, as `{ name, match }`. */
+export function eventSubscriptions(workflow: Workflow): EventSubscription[] {
+  return (workflow.options.events ?? []).map((entry) =>
+    typeof entry === "string"
+      ? { name: entry }
+      : { name: entry.name, ...(entry.match ? { match: checkEventMatch(entry.name, entry.match) } : {}) },
+  );
+}
+
+/** True when the workflow declares a schema for at least one signal. */
+export function declaresSignals(workflow: Workflow): boolean {
+  return workflow.options.signals !== undefined && Object.keys(workflow.options.signals).length > 0;
 }
 
 /**

@@ -27,7 +27,10 @@ export function clientOptions() {
       'work on this store directly instead of a server: "sqlite:<path>" or "postgres://..."',
     ).env("BATON_STORE"),
     json: new Option("--json", "print the API's JSON answer"),
-    workflows: new Option("--workflows <module>", "module exporting the workflows (needed with --store)"),
+    workflows: new Option(
+      "--workflows <module>",
+      "module exporting the workflows (with --store: needed to start runs; events use what workers registered)",
+    ),
   };
 }
 

@@ -203,6 +203,11 @@ export const EventReceipt = z
     started: z.array(z.string()),
     delivered: z.array(z.string()),
     rejected: z.array(z.object({ workflow: z.string(), message: z.string() })).optional(),
+    reason: z.string().optional().openapi({
+      description:
+        "Why the event started no run (sent now): no workflow is subscribed to its name, or every subscription refused or did not match its payload.",
+      example: 'no workflow is subscribed to event "payment.settled"',
+    }),
   })
   .openapi("EventReceipt");
 

@@ -41,6 +41,14 @@ const fieldsOf: Partial<Record<HistoryEventType, z.ZodRawShape>> = {
     name: z.string(),
     payload: Json.optional(),
   },
+  "signal.refused": {
+    name: z.string(),
+    payload: Json.optional(),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .openapi({ description: "why the payload was refused, field by field" }),
+    signalId: z.number().int().optional().openapi({ description: "the refused signal" }),
+  },
   "signal.timed_out": call,
   "event.waiting": { ...call, match: EventMatch.optional(), dueAt: Time.optional() },
   "event.received": { ...call, payload: Json.optional(), eventId: z.string() },

@@ -19,6 +19,8 @@ import { noteEngineWorker } from "./engine-worker.js";
 import { listSignalWaits } from "./list-signal-waits.js";
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { type EventReceipt, type SendEventOptions, sendEvent } from "./send-event.js";
+import { createSignalChecker, createSignalSender } from "./signal-checker.js";
+import { toRegistration } from "./workflow-registration.js";
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -84,7 +86,12 @@ export interface Engine extends AsyncDisposable {
   readonly store: Store;
   /** This engine's name as a worker (the owner of its leases). */
   readonly workerId: string;
-  /** Begins executing runs (claiming new, due and abandoned ones). */
+  /**
+   * Begins executing runs (claiming new, due and abandoned ones), after
+   * registering in the store the workflows it has code for (versions, event
+   * subscriptions, JSON Schemas of inputs and declared signals), so that
+   * processes without their code can start them from events and check signals.
+   */
   start(): Promise<void>;
   /** Stops executing: in-flight steps get `stopTimeout` to finish; every run stays resumable. */
   stop(): Promise<void>;
@@ -109,7 +116,12 @@ export interface Engine extends AsyncDisposable {
   listSignalWaits(filter?: SignalWaitFilter): Promise<SignalWaitPage>;
   /** The ordered history of a run. @throws `RUN_NOT_FOUND`. */
   getHistory(runId: string): Promise<HistoryEvent[]>;
-  /** Sends a signal; durable once this resolves. @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
+  /**
+   * Sends a signal; durable once this resolves. A payload that fails the
+   * schema the run's workflow declares for `name` (`signals`) is refused
+   * when this process can check it (see `WorkflowOptions.signals`).
+   * @throws `RUN_NOT_FOUND`, `RUN_FINISHED`, `INVALID_INPUT` (a `ValidationError` naming the failing fields).
+   */
   signal(runId: string, name: string, payload?: unknown): Promise<void>;
   /**
    * Sends an event (to no run in particular): it reaches the runs already waiting for it whose
@@ -172,6 +184,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   });
   let started = false;
   let untrack = () => {};
+  const sendCheckedSignal = createSignalSender(store, clock, createSignalChecker(store, workflows));
 
   const requireRun = async (runId: string): Promise<RunRecord> => {
     const run = await store.getRun(runId);
@@ -241,9 +254,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async start() {
       if (started) return;
       started = true;
+      try {
+        if (options.migrate !== false) await store.migrate();
+        await store.ready?.();
+        // What senders without this code need: versions, subscriptions, schemas.
+        if (workflows.size > 0) await store.registerWorkflows([...workflows.values()].map(toRegistration), clock.now());
+      } catch (error) {
+        started = false;
+        throw error;
+      }
       untrack = trackOpen("engine", workerId);
-      if (options.migrate !== false) await store.migrate();
-      await store.ready?.();
       worker.start();
     },
 
@@ -347,7 +367,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const value = roundTrip(payload, `payload of signal "${name}"`);
       await store.ready?.();
-      await store.sendSignal(runId, name, value, clock.now());
+      await sendCheckedSignal(runId, name, value);
       worker.pokeRun(runId);
     },
 

@@ -25,8 +25,9 @@ export function toRunSummary(run: RunRecord): RunSummary {
 
 /** A recorded event as a public history event. */
 export function toHistoryEvent(event: RecordedEvent): HistoryEvent {
-  const { at, dueAt, signalId: _signalId, ...rest } = event;
+  const { at, dueAt, signalId, unchecked: _unchecked, ...rest } = event;
   const out: HistoryEvent = { ...rest, at: new Date(at) };
+  if (event.type === "signal.refused" && signalId !== undefined) out.signalId = signalId;
   if (dueAt !== undefined) out.dueAt = new Date(dueAt);
   return out;
 }

@@ -62,6 +62,8 @@ export interface HistoryState {
   consumedSignals: Set<number>;
   cancelRequested: boolean;
   lastSeq: number;
+  /** No schema checked the input when the run was created (`run.started` says so): the worker checks it. */
+  inputUnchecked?: boolean;
 }
 
 const newAttempts = (): AttemptState => ({ used: 0, last: 0, open: false });
@@ -99,6 +101,7 @@ export function foldHistory(events: RecordedEvent[]): HistoryState {
     switch (event.type) {
       case "run.started":
         state.startedAt = event.at;
+        if (event.unchecked) state.inputUnchecked = true;
         break;
       case "step.started": {
         const step = call(event, "step", event.name as string);
@@ -151,6 +154,9 @@ export function foldHistory(events: RecordedEvent[]): HistoryState {
             payload: event.payload,
           });
         } else resolve(event, { ok: true, value: event.payload });
+        break;
+      case "signal.refused":
+        if (event.signalId !== undefined) state.consumedSignals.add(event.signalId);
         break;
       case "child.started":
         call(event, "child", event.name as string).childId = event.childId;

@@ -14,6 +14,7 @@
  *   `NondeterminismError` before the mismatching call does anything.
  */
 
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { v4 as uuidv4 } from "uuid";
 import { toMilliseconds } from "../duration.js";
 import { BatonError, NondeterminismError, TimeoutError } from "../errors.js";
@@ -50,6 +51,8 @@ export interface IssuedCall {
   delayMs?: number;
   /** What the awaited event's payload must hold (`event`). */
   match?: EventMatch;
+  /** Schema the awaited signal's payload must pass (`signal`). */
+  schema?: StandardSchemaV1;
   /** Child workflow, input and id (`child`). */
   child?: { workflow: Workflow; input: unknown; id: string };
 }
@@ -328,7 +331,16 @@ export class WorkflowRuntime {
       },
       waitForSignal(name, options) {
         const delayMs = options?.timeout === undefined ? undefined : toMilliseconds(options.timeout);
-        return runtime.issue("signal", name, { delayMs });
+        const schema = options?.schema as StandardSchemaV1 | undefined;
+        if (schema !== undefined && typeof schema?.["~standard"]?.validate !== "function") {
+          return Promise.reject(
+            new BatonError(
+              "INVALID_SCHEMA",
+              `invalid schema of the wait for signal "${name}": expected a Standard Schema (zod, valibot, arktype...)`,
+            ),
+          );
+        }
+        return runtime.issue("signal", name, schema ? { delayMs, schema } : { delayMs });
       },
       waitForEvent(name, options) {
         let match: EventMatch | undefined;

@@ -334,6 +334,48 @@ export interface SignalWaitRecord {
   dueAt?: number;
 }
 
+/** An event that starts runs of a workflow version, as registered. */
+export interface SubscriptionEntry {
+  /** Name of the event. */
+  event: string;
+  /** Top-level payload fields the event must hold (see `EventMatch`); absent: any payload. */
+  match?: EventMatch;
+}
+
+/**
+ * What a worker tells senders about one workflow version it serves, written
+ * when it starts (`registerWorkflows`). JSON Schemas are absent when the
+ * workflow's Standard Schema could not export one.
+ */
+export interface WorkflowRegistration {
+  workflow: string;
+  version: string;
+  /** Limit of a run of it (ms), when it has one. */
+  timeoutMs?: number;
+  /** JSON Schema of its input. */
+  inputSchema?: Record<string, unknown>;
+  /** JSON Schemas of its declared signals, by signal name. */
+  signalSchemas?: Record<string, Record<string, unknown>>;
+  /** The events that start a run of it. */
+  subscriptions: SubscriptionEntry[];
+}
+
+/** A subscription of the newest registered version of a workflow, with what a sender needs to start it. */
+export interface SubscriptionRecord extends SubscriptionEntry {
+  workflow: string;
+  version: string;
+  timeoutMs?: number;
+  inputSchema?: Record<string, unknown>;
+}
+
+/** What the store knows of the workflow of a run, for checking a signal's payload. */
+export interface SignalTarget {
+  workflow: string;
+  version: string;
+  /** The stored JSON Schema of the signal, when a worker registered one for that version. */
+  schema?: Record<string, unknown>;
+}
+
 /** Result of `createRun`. */
 export interface CreateRunResult {
   run: RunRecord;
@@ -455,6 +497,26 @@ export interface Store {
   closeEventWait(lease: Lease, position: number): Promise<ReceivedEvent | undefined>;
   /** What changed for a held run since it was claimed or last read. */
   readInbox(runId: string): Promise<RunInbox>;
+
+  // ---- Registry: what workers write when they start, for senders without the workflow code ----
+
+  /**
+   * Records each workflow version (replacing what was registered for it,
+   * subscriptions included: an event the version no longer lists stops
+   * starting it) and marks it the newest registration of its workflow as of `now`.
+   */
+  registerWorkflows(workflows: WorkflowRegistration[], now: number): Promise<void>;
+  /**
+   * The subscriptions to `event` of the newest registration of each
+   * workflow (the one registered last; ties go to the greater version text).
+   * A workflow whose newest version does not list `event` has none.
+   */
+  listSubscriptions(event: string): Promise<SubscriptionRecord[]>;
+  /** True when some registered workflow version stored a JSON Schema for a signal. */
+  hasSignalSchemas(): Promise<boolean>;
+  /** The workflow version of run `runId` and the stored schema of its signal `name`; undefined when no such run. */
+  getSignalTarget(runId: string, name: string): Promise<SignalTarget | undefined>;
+
   /** Announces changes made by other processes, when the store can. Returns an unsubscribe function. */
   subscribe?(listener: (notice: StoreNotice) => void): () => void;
 }

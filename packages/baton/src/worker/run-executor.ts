@@ -19,7 +19,7 @@
 
 import { createHash } from "node:crypto";
 import type { Clock } from "../clock.js";
-import { BatonError, LeaseLostError } from "../errors.js";
+import { BatonError, LeaseLostError, ValidationError } from "../errors.js";
 import { roundTrip, toErrorInfo } from "../json.js";
 import { nextTurn } from "../next-turn.js";
 import { stepRetryPolicy } from "../retry-policy.js";
@@ -30,8 +30,10 @@ import {
   type RuntimeOutcome,
   WorkflowRuntime,
 } from "../runtime/workflow-runtime.js";
-import type { ClaimedRun, Lease, RecordedEvent, Store } from "../store/store.js";
+import type { SchemaIssue } from "../schema-check.js";
+import type { ClaimedRun, Lease, RecordedEvent, SignalRecord, Store } from "../store/store.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
+import { validateInput } from "../validate-input.js";
 import type { StepContext, Workflow } from "../workflow.js";
 import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
@@ -124,6 +126,8 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
   private refreshAgain = false;
   /** The highest `pokeSeq` a notice or `pokedRuns` announced. */
   private wantedPokeSeq = 0;
+  /** The run's id and the input its workflow function gets. */
+  private readonly runInput: { id: string; input: unknown };
 
   constructor(
     private readonly host: ExecutorHost,
@@ -150,8 +154,9 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     this.journal = new RunJournal(host.store, this.lease, host.clock, claimed.run, this, creation);
     // The executor is the host of its journal, runtime and signal matcher
     // (rather than objects of closures: a run in memory keeps fewer objects).
-    this.runtime = new WorkflowRuntime(workflow, { id: claimed.run.id, input: claimed.run.input }, this.state, this);
-    this.signals = new SignalMatcher(this.state.consumedSignals, this);
+    this.runInput = { id: claimed.run.id, input: claimed.run.input };
+    this.runtime = new WorkflowRuntime(workflow, this.runInput, this.state, this);
+    this.signals = new SignalMatcher(this.state.consumedSignals, this, workflow.options.signals);
     this.signals.add(claimed.signals);
     if (claimed.eventWaits.length > 0) this.events.add(claimed.eventWaits);
     if (claimed.run.deadlineAt !== undefined) this.armDeadline(claimed.run.deadlineAt);
@@ -257,6 +262,19 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     this.resolveCall(call.position, outcome, extras, event);
   }
 
+  /** Records a refused signal, consuming it (`SignalHost`). */
+  refuseSignal(signal: SignalRecord, issues: SchemaIssue[]): void {
+    this.record(
+      { type: "signal.refused", name: signal.name, payload: signal.payload, issues, signalId: signal.id },
+      { consumedSignals: [signal.id] },
+    );
+  }
+
+  /** A schema threw while checking a signal (`SignalHost`): the run stops and is tried again later. */
+  checkFailed(error: unknown): void {
+    this.fail(error);
+  }
+
   /** Records a signal and gives it to its handler (`SignalHost`). */
   deliverToHandler(name: string, payload: unknown, signalId: number): void {
     const { seq, at } = this.record(
@@ -272,6 +290,28 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     // code records; taken before the code runs, that write is what its first
     // step body waits for.
     if (this.creating) void this.journal.flush().catch(() => {});
+    if (this.state.inputUnchecked && this.workflow.options.input) {
+      void this.startChecked().catch((error) => this.fail(error));
+      return;
+    }
+    this.runtime.start();
+    if (this.journal.pokeUnwritten) void this.refresh();
+  }
+
+  /** Starts a run whose input no schema checked yet (see `HistoryState.inputUnchecked`): refused, it fails. */
+  private async startChecked(): Promise<void> {
+    let input: unknown;
+    try {
+      input = await validateInput(this.workflow, this.runInput.input);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const info = toErrorInfo(error);
+      this.waits.cancelAll(); // the run's deadline
+      await this.finish("failed", { type: "run.failed", error: info }, { error: info });
+      return;
+    }
+    if (this.isStopped) return;
+    this.runInput.input = input;
     this.runtime.start();
     if (this.journal.pokeUnwritten) void this.refresh();
   }

@@ -10,6 +10,7 @@ import { printJson } from "../print-json.js";
  * @example
  * baton events send payment.received --payload '{"orderId":"A-1"}' --id pay-A-1
  * // event pay-A-1: started 1 run (order-7), delivered to 0 runs
+ * // On a store (--store), without --workflows: the subscriptions workers registered there.
  */
 export function createEventsSendCommand() {
   const client = clientOptions();
@@ -24,10 +25,9 @@ export function createEventsSendCommand() {
     .addOption(client.workflows)
     .addOption(client.json)
     .action(async (name, options, command) => {
-      const receipt = await withClient(
-        command,
-        (baton) => baton.sendEvent({ name, payload: options.payload, id: options.id }),
-        true,
+      // Without --workflows, the workflows subscribed to the event are those workers registered in the store.
+      const receipt = await withClient(command, (baton) =>
+        baton.sendEvent({ name, payload: options.payload, id: options.id }),
       );
       if (options.json) return printJson(receipt);
       const runs = (ids: string[]) =>
@@ -37,5 +37,6 @@ export function createEventsSendCommand() {
         `event ${receipt.id}${again}: started ${runs(receipt.started)}, delivered to ${runs(receipt.delivered)}`,
       );
       for (const { workflow, message } of receipt.rejected ?? []) console.log(`not started: ${workflow}: ${message}`);
+      if (receipt.reason) console.log(`started nothing: ${receipt.reason}`);
     });
 }

@@ -137,6 +137,10 @@ export interface HistoryEvent {
   dueAt?: string;
   final?: boolean;
   payload?: unknown;
+  /** Why a signal's payload was refused (`signal.refused`). */
+  issues?: { path: string; message: string }[];
+  /** Id of the refused signal (`signal.refused`). */
+  signalId?: number;
   match?: Record<string, unknown>;
   eventId?: string;
   childId?: string;

@@ -7,6 +7,14 @@ const pageSize = 200;
 const listed = new Set(["seq", "type", "at", "position", "name", "attempt"]);
 const families = new Set(["run", "step", "timer", "signal", "event", "child", "compensation"]);
 
+/** Why a signal was refused, in one line: `ok: expected boolean; n: required`. */
+function refusalOf(event: HistoryEvent): string | undefined {
+  if (event.type !== "signal.refused") return undefined;
+  const issues = event.issues ?? [];
+  if (issues.length === 0) return "payload refused";
+  return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ");
+}
+
 /** The fields of an event beyond its type, time, position, name and attempt. */
 function detailsOf(event: HistoryEvent): Record<string, unknown> | undefined {
   const rest = Object.fromEntries(Object.entries(event).filter(([key]) => !listed.has(key)));
@@ -18,17 +26,21 @@ function HistoryItem({ event, origin }: { event: HistoryEvent; origin: number })
   const details = detailsOf(event);
   const offset = (toMillis(event.at) ?? origin) - origin;
   const family = event.type.split(".")[0] ?? "";
+  const refusal = refusalOf(event);
   return (
     <li className="history-event">
       <span className="muted seq">{event.seq}</span>
       <span className="muted at" title={event.at}>
         +{formatDuration(offset)}
       </span>
-      <span className={`history-type type-${families.has(family) ? family : "other"}`}>{event.type}</span>
+      <span className={`history-type type-${refusal ? "refused" : families.has(family) ? family : "other"}`}>
+        {event.type}
+      </span>
       <span>
         {event.position !== undefined && <span className="muted">#{event.position} </span>}
         {event.name}
         {event.attempt !== undefined && <span className="muted"> attempt {event.attempt}</span>}
+        {refusal && <span className="history-refusal"> refused: {refusal}</span>}
       </span>
       {details && (
         <span className="history-details">

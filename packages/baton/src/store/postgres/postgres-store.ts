@@ -5,6 +5,7 @@ import type { DatabaseClock } from "./internal/database-clock.js";
 import { createPostgresChildren } from "./postgres-children.js";
 import { createPostgresClaims } from "./postgres-claims.js";
 import { createPostgresContext } from "./postgres-context.js";
+import { createPostgresRegistry } from "./postgres-registry.js";
 import { createPostgresRunActions } from "./postgres-run-actions.js";
 import { createPostgresRuns } from "./postgres-runs.js";
 import { createPostgresSignalWaits } from "./postgres-signal-waits.js";
@@ -118,6 +119,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresClaims(ctx),
     ...createPostgresWrites(ctx),
     ...createPostgresChildren(ctx),
+    ...createPostgresRegistry({ t: ctx.t, query: ctx.query, run: ctx.run }),
     listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
     publishEvent: ctx.events.publishEvent,
     closeEventWait: ctx.events.closeEventWait,

@@ -5,6 +5,7 @@ import { createSqliteClaims } from "./sqlite-claims.js";
 import { createSqliteContext } from "./sqlite-context.js";
 import { openSqliteDatabase } from "./sqlite-driver.js";
 import { createSqliteMigrator } from "./sqlite-migrate.js";
+import { createSqliteRegistry } from "./sqlite-registry.js";
 import { createSqliteRunActions } from "./sqlite-run-actions.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
 import { createSqliteSignalWaits } from "./sqlite-signal-waits.js";
@@ -51,6 +52,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   };
   if (options.migrate !== false) migrate();
   const signalWaits = ctx.prepared((db) => createSqliteSignalWaits(db));
+  const migrated = ctx.prepared(() => true);
   const untrack = trackOpen("store", `sqlite:${path}`);
 
   return {
@@ -73,6 +75,11 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteClaims(ctx),
     ...createSqliteWrites(ctx),
     ...createSqliteChildren(ctx),
+    ...createSqliteRegistry(
+      db,
+      (work) => ctx.batcher.write(work),
+      () => void migrated(),
+    ),
 
     async listSignalWaits(filter) {
       return signalWaits().list(filter);

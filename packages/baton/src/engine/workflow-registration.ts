@@ -1,0 +1,30 @@
+import { toMilliseconds } from "../duration.js";
+import { exportJsonSchema } from "../schema-check.js";
+import type { WorkflowRegistration } from "../store/store.js";
+import { eventSubscriptions, type Workflow } from "../workflow.js";
+
+/**
+ * What a worker registers in the store about a workflow it serves: its
+ * version, run timeout, event subscriptions, and the JSON Schemas of its
+ * input and declared signals (those its Standard Schemas can export).
+ */
+export function toRegistration(workflow: Workflow): WorkflowRegistration {
+  const registration: WorkflowRegistration = {
+    workflow: workflow.name,
+    version: workflow.version,
+    subscriptions: eventSubscriptions(workflow).map(({ name, match }) => ({
+      event: name,
+      ...(match ? { match } : {}),
+    })),
+  };
+  if (workflow.options.timeout !== undefined) registration.timeoutMs = toMilliseconds(workflow.options.timeout);
+  const input = exportJsonSchema(workflow.options.input);
+  if (input) registration.inputSchema = input;
+  const signals: Record<string, Record<string, unknown>> = {};
+  for (const [name, schema] of Object.entries(workflow.options.signals ?? {})) {
+    const exported = exportJsonSchema(schema);
+    if (exported) signals[name] = exported;
+  }
+  if (Object.keys(signals).length > 0) registration.signalSchemas = signals;
+  return registration;
+}
