@@ -18,6 +18,10 @@ test("runs start, show, signal, cancel, resume, fork, list and events send print
   const dir = createProject({ "flows.ts": clientWorkflows });
   const { server, url } = await startServe(["flows.ts", "--store", `sqlite:${join(dir, "b.db")}`], { cwd: dir });
   try {
+    // A failure names what the server logged (an INTERNAL answer's cause is only there).
+    process.on("exit", (code) => {
+      if (code !== 0) console.error(`baton serve said:\n${server.stderr()}`);
+    });
     const started = await json(["runs", "start", "greet", "--input", '"Ada"', "--id", "r-1"], url);
     assert.equal(started.created, true);
     assert.deepEqual([started.run.id, started.run.workflow, started.run.version], ["r-1", "greet", "1"]);

@@ -52,5 +52,9 @@ export function conformanceWorkflows() {
     input: z.object({ orderId: z.string() }),
     events: ["payment.settled"],
   });
-  return [saga, leaf, parent, waits, slow, onPayment];
+  // A payload that fails the wait's own schema is recorded `signal.refused`, and the wait goes on.
+  const guarded = defineWorkflow("guarded", async (ctx) =>
+    ctx.waitForSignal<boolean>("approve", { schema: z.boolean() }),
+  );
+  return [saga, leaf, parent, waits, slow, onPayment, guarded];
 }

@@ -103,6 +103,13 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/runs", { json: { workflow: "slow", id: "slow-1", timeout: "1h 30m" } });
   await send("/api/runs", { json: { workflow: "waits", id: "waits-1" } });
   for (const id of ["g-1", "flaky-1", "saga-ok", "saga-fails", "parent-1"]) await settled(id);
+  await send("/api/runs", { json: { workflow: "guarded", id: "guarded-1" } });
+  await waitingOn("guarded-1", "signal.waiting");
+  await send("/api/runs/guarded-1/signals", { json: { name: "approve", payload: "maybe" } });
+  await waitingOn("guarded-1", "signal.refused");
+  await send("/api/runs/guarded-1/signals", { json: { name: "approve", payload: true } });
+  await settled("guarded-1");
+  await send("/api/runs/guarded-1/history");
 
   await waitingOn("approve-1", "signal.waiting");
   assert.equal((await send("/api/runs/approve-1/signals", { json: { name: "approve", payload: true } })).status, 202);

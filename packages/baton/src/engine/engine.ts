@@ -1,143 +1,30 @@
 import { hostname } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { v7 as uuidv7 } from "uuid";
-import { type Clock, systemClock } from "../clock.js";
-import { type Duration, toMilliseconds } from "../duration.js";
+import { systemClock } from "../clock.js";
+import { toMilliseconds } from "../duration.js";
 import { BatonError, RunFailedError, runNotFound, UnreadableRunError } from "../errors.js";
 import { roundTrip } from "../json.js";
 import { runIdPattern } from "../names.js";
 import { trackOpen } from "../open-resources.js";
 import { openStore } from "../store/open-store.js";
-import type { NewRun, RecordedEvent, RunRecord, Store } from "../store/store.js";
-import type { SignalWaitFilter, SignalWaitPage } from "../types.js";
-import { type HistoryEvent, isTerminal, type Run, type RunCount, type RunFilter, type RunPage } from "../types.js";
+import type { NewRun, RunRecord } from "../store/store.js";
+import { isTerminal } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import type { RunEnd } from "../worker/run-executor.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
+import type { Engine, EngineOptions, RunHandle, StartOptions } from "./engine-types.js";
 import { noteEngineWorker } from "./engine-worker.js";
+import { copyBefore, forkPosition } from "./fork-run.js";
 import { listSignalWaits } from "./list-signal-waits.js";
+
+export type { Engine, EngineOptions, RunHandle, StartOptions, WorkflowInfo } from "./engine-types.js";
+
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
-import { type EventReceipt, type SendEventOptions, sendEvent } from "./send-event.js";
+import { sendEvent } from "./send-event.js";
 import { createSignalChecker, createSignalSender } from "./signal-checker.js";
 import { toRegistration } from "./workflow-registration.js";
-
-/** Options of `createEngine`. */
-export interface EngineOptions {
-  // biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output
-  workflows?: Workflow<any, any>[];
-  /** `sqlite:<path>`, `postgres://...` or a Store. Default `sqlite:.baton/baton.db`. */
-  store?: string | Store;
-  /**
-   * Source of time. Default: the store's clock when it has one (PostgreSQL:
-   * the database's clock, so workers agree on due timers whatever their own
-   * clocks say), else the system clock. Tests pass `createTestClock()`.
-   */
-  clock?: Clock;
-  /**
-   * Apply the store's pending migrations on start (and, on PostgreSQL, on
-   * first use). Default true. Turn it off where a deploy step runs
-   * `baton migrate`; a store lacking migrations then fails with `MIGRATIONS_PENDING`.
-   */
-  migrate?: boolean;
-  /** Name of this worker in leases. Default `<host>:<pid>:<random>`. */
-  workerId?: string;
-  /** Lease on a claimed run; a dead worker's runs are taken over after it. Default `"15s"`. */
-  lease?: Duration;
-  /** How often to look for due or abandoned runs. Default `"500ms"`. */
-  pollInterval?: Duration;
-  /** Runs kept in memory; waiting runs beyond it are evicted and reloaded when they wake. Default 10000. */
-  maxRunsInMemory?: number;
-  /** How long `stop()` waits for in-flight steps. Default `"10s"`. */
-  stopTimeout?: Duration;
-  /** Where warnings go. Default: standard error. */
-  logger?: { warn(message: string, error?: unknown): void };
-}
-
-/** Options of `startRun`. */
-export interface StartOptions {
-  /** Id of the run, and its idempotency key. Default: a new time-sortable id. */
-  id?: string;
-  /** Limit of the whole run. Default: the workflow's `timeout`. */
-  timeout?: Duration;
-}
-
-/** A started run. */
-export interface RunHandle<O = unknown> {
-  readonly id: string;
-  /** False when `startRun` found the run already there (same id, same input). */
-  readonly created: boolean;
-  /** Waits for the run to end: its output, or a `RunFailedError`. */
-  result(): Promise<O>;
-  /** The run as it is now. */
-  get(): Promise<Run>;
-}
-
-/** A workflow an engine has code for. */
-export interface WorkflowInfo {
-  name: string;
-  version: string;
-  /** True when the workflow checks its input against a schema. */
-  validatesInput: boolean;
-}
-
-/** The engine: starts, inspects and steers runs, and (once started) executes them. */
-export interface Engine extends AsyncDisposable {
-  readonly store: Store;
-  /** This engine's name as a worker (the owner of its leases). */
-  readonly workerId: string;
-  /**
-   * Begins executing runs (claiming new, due and abandoned ones), after
-   * registering in the store the workflows it has code for (versions, event
-   * subscriptions, JSON Schemas of inputs and declared signals), so that
-   * processes without their code can start them from events and check signals.
-   */
-  start(): Promise<void>;
-  /** Stops executing: in-flight steps get `stopTimeout` to finish; every run stays resumable. */
-  stop(): Promise<void>;
-  /** Starts a run; with an existing `id` returns that run (same input) or throws `RUN_CONFLICT`. */
-  startRun<I, O>(workflow: Workflow<I, O> | string, input: I, options?: StartOptions): Promise<RunHandle<O>>;
-  /** The workflows this engine has code for, by name. */
-  listWorkflows(): WorkflowInfo[];
-  /** A handle on an existing run. */
-  handle<O = unknown>(runId: string): RunHandle<O>;
-  /** A run with its steps, attempts, children and pending signals. @throws `RUN_NOT_FOUND`; `UNREADABLE_RUN` when its stored rows are not JSON. */
-  getRun(runId: string): Promise<Run>;
-  /** Runs, newest first, filtered and paged. */
-  listRuns(filter?: RunFilter): Promise<RunPage>;
-  /** How many runs there are of each workflow version in each status. */
-  countRuns(): Promise<RunCount[]>;
-  /**
-   * Open signal waits of the runs that have not ended, the longest waiting first, filtered and paged (see `listSignalWaits`).
-   * @example
-   * const { waits } = await engine.listSignalWaits({ name: "approve" });
-   * @throws BatonError `INVALID_LIMIT`, `INVALID_CURSOR`.
-   */
-  listSignalWaits(filter?: SignalWaitFilter): Promise<SignalWaitPage>;
-  /** The ordered history of a run. @throws `RUN_NOT_FOUND`. */
-  getHistory(runId: string): Promise<HistoryEvent[]>;
-  /**
-   * Sends a signal; durable once this resolves. A payload that fails the
-   * schema the run's workflow declares for `name` (`signals`) is refused
-   * when this process can check it (see `WorkflowOptions.signals`).
-   * @throws `RUN_NOT_FOUND`, `RUN_FINISHED`, `INVALID_INPUT` (a `ValidationError` naming the failing fields).
-   */
-  signal(runId: string, name: string, payload?: unknown): Promise<void>;
-  /**
-   * Sends an event (to no run in particular): it reaches the runs already waiting for it whose
-   * `match` the payload meets, and starts the workflows subscribed to `name` (see `sendEvent`).
-   * @example
-   * const receipt = await engine.sendEvent("payment.settled", { orderId: "o-1" }, { id: "pay-9f2c" });
-   * @throws BatonError `INVALID_NAME`, `INVALID_EVENT_ID`, `NOT_SERIALIZABLE`.
-   */
-  sendEvent(name: string, payload?: unknown, options?: SendEventOptions): Promise<EventReceipt>;
-  /** Cancels a run at its next durable point (compensations run). @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
-  cancel(runId: string): Promise<void>;
-  /** Resumes a failed run from the step that failed. @throws `RUN_NOT_FOUND`, `RUN_NOT_FAILED`. */
-  resume(runId: string): Promise<RunHandle>;
-  /** Starts a new run that reuses the recorded results of `runId` before position `fromStep` (or the step of that name). */
-  fork(runId: string, options: { fromStep: number | string; id?: string }): Promise<RunHandle>;
-}
 
 /** Children listed by `getRun` (the newest ones). */
 const maxChildrenShown = 1000;
@@ -437,30 +324,4 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   noteEngineWorker(engine, worker);
   return engine;
-}
-
-const callEvents = /^(step|timer|signal|event|child)\./;
-
-function forkPosition(runId: string, history: RecordedEvent[], fromStep: number | string): number {
-  if (typeof fromStep === "number") {
-    if (Number.isInteger(fromStep) && fromStep >= 0 && history.some((e) => e.position === fromStep)) return fromStep;
-    throw new BatonError("INVALID_STEP", `run "${runId}" has no step at position ${fromStep}`);
-  }
-  const found = history.find((e) => e.type === "step.started" && e.name === fromStep);
-  if (found?.position === undefined)
-    throw new BatonError("INVALID_STEP", `run "${runId}" has no step named "${fromStep}"`);
-  return found.position;
-}
-
-/** The events of calls before `position`, and handler signals received before the first event at or after it. */
-function copyBefore(history: RecordedEvent[], position: number): Omit<RecordedEvent, "seq">[] {
-  const firstAfter =
-    history.find((e) => e.position !== undefined && e.position >= position)?.seq ?? Number.POSITIVE_INFINITY;
-  return history
-    .filter((e) =>
-      e.position === undefined
-        ? e.type === "signal.received" && e.seq < firstAfter
-        : e.position < position && callEvents.test(e.type),
-    )
-    .map(({ seq: _seq, ...event }) => event);
 }

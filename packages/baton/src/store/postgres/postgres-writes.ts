@@ -1,12 +1,12 @@
 import { LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
-import { isTerminal } from "../../types.js";
 import { terminalSql as terminal } from "../status-sql.js";
 import type { AppendResult, Lease, RunWrite, RunWriteFields, Store } from "../store.js";
 import { isAmbiguousError } from "./internal/connection-errors.js";
 import { answered, createPostgresBatcher } from "./postgres-batcher.js";
 import type { PostgresContext } from "./postgres-context.js";
-import { eventColumns, insertRuns } from "./postgres-runs.js";
+import { createPostgresFullWrites } from "./postgres-full-writes.js";
+import { eventColumns } from "./postgres-runs.js";
 
 /** A run's lean write (events, status, next timer, poke seq, signals consumed), as `appendStepsBatch` reads it. */
 interface StepBatchItem {
@@ -186,82 +186,6 @@ export function writeStatements(t: string) {
       ),
       note_parent AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM parent)
       SELECT id, (SELECT count(*) FROM note_parent)::int AS notes FROM upd`,
-
-    // $1 id, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status, $7 set output, $8 output,
-    // $9 set error, $10 error, $11 set wake, $12 wake at, $13 seen poke seq, $14 finished at,
-    // $15 release, $16 now, $17 events, $18 consumed signals, $19 child runs, $20 child events,
-    // $21 terminal, $22 channel, $23 event waits to register, $24 positions of event waits ended
-    // A run's last write pokes its parent: both rows are locked first, in id
-    // order, as renewals and batched writes lock theirs (no deadlock between them).
-    append: `WITH locked AS (
-        SELECT id FROM ${t}.runs
-        WHERE id = $1 OR ($21::boolean AND id = (SELECT parent_id FROM ${t}.runs WHERE id = $1))
-        ORDER BY id FOR UPDATE
-      ),
-      -- A child id taken already leaves the run poked: should its holder die
-      -- before it checks that run, whoever takes the run over checks it.
-      taken AS (
-        SELECT 1 FROM ${t}.runs WHERE id IN (SELECT c.id FROM jsonb_to_recordset($19::jsonb) AS c(id text))
-      ),
-      upd AS (
-        UPDATE ${t}.runs SET
-          last_seq = $5::integer,
-          status = coalesce($6::text, status),
-          output = CASE WHEN $7::boolean THEN $8::text ELSE output END,
-          error = CASE WHEN $9::boolean THEN $10::text ELSE error END,
-          wake_at = CASE WHEN $11::boolean THEN $12::bigint ELSE wake_at END,
-          seen_poke_seq = coalesce($13::bigint, seen_poke_seq),
-          poke_seq = poke_seq + CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 1 ELSE 0 END,
-          finished_at = coalesce($14::bigint, finished_at),
-          lease_owner = CASE WHEN $15::boolean THEN NULL ELSE lease_owner END,
-          lease_expires_at = CASE WHEN $15::boolean THEN NULL ELSE lease_expires_at END,
-          updated_at = $16::bigint
-        WHERE id = $1 AND lease_owner = $2 AND lease_token = $3::bigint AND last_seq = $4::integer
-          AND EXISTS (SELECT 1 FROM locked WHERE locked.id = $1)
-        RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq
-      ),
-      hist AS (
-        INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
-        SELECT $1, e.seq, e.type, e.position, e.at, e.data
-        FROM jsonb_to_recordset($17::jsonb) AS e(${eventColumns})
-        WHERE EXISTS (SELECT 1 FROM upd)
-      ),
-      consumed AS (
-        UPDATE ${t}.signals SET consumed_seq = $5::integer
-        WHERE run_id = $1 AND id = ANY($18::bigint[]) AND EXISTS (SELECT 1 FROM upd)
-      ),
-      ${insertRuns(t, "$19", "$20", "$16::bigint", "EXISTS (SELECT 1 FROM upd)")},
-      waits_added AS (
-        INSERT INTO ${t}.event_waits (run_id, position, name, match, due_at)
-        SELECT $1, w.position, w.name, w.match, w.due_at
-        FROM jsonb_to_recordset($23::jsonb) AS w(position integer, name text, match jsonb, due_at bigint)
-        WHERE EXISTS (SELECT 1 FROM upd) AND NOT $21::boolean AND NOT (w.position = ANY($24::integer[]))
-        ON CONFLICT (run_id, position) DO NOTHING
-      ),
-      waits_ended AS (
-        DELETE FROM ${t}.event_waits
-        WHERE run_id = $1 AND EXISTS (SELECT 1 FROM upd) AND ($21::boolean OR position = ANY($24::integer[]))
-      ),
-      parent AS (
-        UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = $16::bigint
-        FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${terminal}
-        RETURNING p.id, p.poke_seq
-      ),
-      note_parent AS (SELECT pg_notify($22, 'k:' || poke_seq || ':' || id) FROM parent),
-      note_children AS (SELECT pg_notify($22, 'r') WHERE EXISTS (SELECT 1 FROM new_runs)),
-      note_release AS (
-        SELECT pg_notify($22, CASE WHEN u.status <> 'waiting' OR u.poke_seq > u.seen_poke_seq THEN 'r'
-          ELSE 'w:' || u.wake_at END)
-        FROM upd u
-        WHERE $15::boolean AND NOT $21::boolean
-          AND (u.status <> 'waiting' OR u.poke_seq > u.seen_poke_seq OR u.wake_at IS NOT NULL)
-      )
-      SELECT (SELECT count(*) FROM upd)::int AS matched,
-        (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_children)::int
-          + (SELECT count(*) FROM note_release)::int AS notes,
-        -- Children not created because their id was taken (the caller decides whether that run is the child).
-        (SELECT array_agg(c.id) FROM jsonb_to_recordset($19::jsonb) AS c(id text)
-          WHERE EXISTS (SELECT 1 FROM upd) AND c.id NOT IN (SELECT id FROM new_runs)) AS existing`,
   };
 }
 
@@ -274,6 +198,7 @@ export function writeStatements(t: string) {
  */
 export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendHistory"> {
   const sql = writeStatements(ctx.t);
+  const writeAlone = createPostgresFullWrites(ctx);
   /** The parameters of `appendSteps` for one run's lean write. */
   const stepValues = (w: StepBatchItem) => [
     w.id,
@@ -337,9 +262,8 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
       const fields: RunWriteFields = write;
       const first = write.events[0];
       const last = write.events[write.events.length - 1];
-      const terminal = write.kind === "end" || (write.status !== undefined && isTerminal(write.status));
       const children = ctx.newRunsJson(fields.children ?? [], write.now);
-      const historyRows = ctx.eventRows(write.events, lease.runId);
+      const history = ctx.eventRows(write.events, lease.runId);
       const eventWaits = ctx.events.waitsJson(fields.eventWaits ?? []);
       // Attempt starts alone need not wait for the disk: the run's next write makes them durable.
       const on = write.kind === "starts" ? ctx.startsPool : undefined;
@@ -359,38 +283,9 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
           fields.children?.length ? { existingChildren: fields.children.map((child) => child.id) } : undefined;
         /** The write as one statement of its own (every kind of write). */
         const alone = async () => {
-          const [result] = await ctx.query<{ matched: number; existing: string[] | null }>(
-            sql.append,
-            [
-              lease.runId,
-              lease.owner,
-              lease.token,
-              previousSeq,
-              lastSeq,
-              write.status ?? null,
-              fields.output !== undefined,
-              output ?? null,
-              fields.error !== undefined,
-              error ?? null,
-              fields.wakeAt !== undefined || terminal,
-              terminal ? null : (fields.wakeAt ?? null),
-              write.seenPokeSeq ?? null,
-              terminal ? write.now : null,
-              write.kind === "release" || terminal,
-              write.now,
-              JSON.stringify(historyRows),
-              fields.consumedSignals ?? [],
-              children.runs,
-              children.events,
-              terminal,
-              ctx.channel,
-              eventWaits,
-              fields.endedEventWaits ?? [],
-            ],
-            on,
-          );
-          if (result?.existing?.length) existingChildren = result.existing;
-          return Boolean(result?.matched);
+          const result = await writeAlone(lease, write, { previousSeq, lastSeq, history, children, eventWaits, on });
+          if (result.existing?.length) existingChildren = result.existing;
+          return result.matched;
         };
         try {
           if (write.kind === "starts" || write.kind === "progress") {
@@ -405,7 +300,7 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
               wake_at: write.wakeAt ?? null,
               seen_poke_seq: write.seenPokeSeq ?? null,
               now: write.now,
-              events: historyRows,
+              events: history,
               consumed: fields.consumedSignals ?? [],
               startsOnly: write.kind === "starts",
               alone,
@@ -423,7 +318,7 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
               error: error ?? null,
               seen_poke_seq: write.seenPokeSeq ?? null,
               now: write.now,
-              events: historyRows,
+              events: history,
               alone,
             };
             if (await endBatcher.add(end)) return undefined;

@@ -1,0 +1,123 @@
+import type { Clock } from "../clock.js";
+import type { Duration } from "../duration.js";
+import type { Store } from "../store/store.js";
+import type { HistoryEvent, Run, RunCount, RunFilter, RunPage, SignalWaitFilter, SignalWaitPage } from "../types.js";
+import type { Workflow } from "../workflow.js";
+import type { EventReceipt, SendEventOptions } from "./send-event.js";
+
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output
+  workflows?: Workflow<any, any>[];
+  /** `sqlite:<path>`, `postgres://...` or a Store. Default `sqlite:.baton/baton.db`. */
+  store?: string | Store;
+  /**
+   * Source of time. Default: the store's clock when it has one (PostgreSQL:
+   * the database's clock, so workers agree on due timers whatever their own
+   * clocks say), else the system clock. Tests pass `createTestClock()`.
+   */
+  clock?: Clock;
+  /**
+   * Apply the store's pending migrations on start (and, on PostgreSQL, on
+   * first use). Default true. Turn it off where a deploy step runs
+   * `baton migrate`; a store lacking migrations then fails with `MIGRATIONS_PENDING`.
+   */
+  migrate?: boolean;
+  /** Name of this worker in leases. Default `<host>:<pid>:<random>`. */
+  workerId?: string;
+  /** Lease on a claimed run; a dead worker's runs are taken over after it. Default `"15s"`. */
+  lease?: Duration;
+  /** How often to look for due or abandoned runs. Default `"500ms"`. */
+  pollInterval?: Duration;
+  /** Runs kept in memory; waiting runs beyond it are evicted and reloaded when they wake. Default 10000. */
+  maxRunsInMemory?: number;
+  /** How long `stop()` waits for in-flight steps. Default `"10s"`. */
+  stopTimeout?: Duration;
+  /** Where warnings go. Default: standard error. */
+  logger?: { warn(message: string, error?: unknown): void };
+}
+
+/** Options of `startRun`. */
+export interface StartOptions {
+  /** Id of the run, and its idempotency key. Default: a new time-sortable id. */
+  id?: string;
+  /** Limit of the whole run. Default: the workflow's `timeout`. */
+  timeout?: Duration;
+}
+
+/** A started run. */
+export interface RunHandle<O = unknown> {
+  readonly id: string;
+  /** False when `startRun` found the run already there (same id, same input). */
+  readonly created: boolean;
+  /** Waits for the run to end: its output, or a `RunFailedError`. */
+  result(): Promise<O>;
+  /** The run as it is now. */
+  get(): Promise<Run>;
+}
+
+/** A workflow an engine has code for. */
+export interface WorkflowInfo {
+  name: string;
+  version: string;
+  /** True when the workflow checks its input against a schema. */
+  validatesInput: boolean;
+}
+
+/** The engine: starts, inspects and steers runs, and (once started) executes them. */
+export interface Engine extends AsyncDisposable {
+  readonly store: Store;
+  /** This engine's name as a worker (the owner of its leases). */
+  readonly workerId: string;
+  /**
+   * Begins executing runs (claiming new, due and abandoned ones), after
+   * registering in the store the workflows it has code for (versions, event
+   * subscriptions, JSON Schemas of inputs and declared signals), so that
+   * processes without their code can start them from events and check signals.
+   */
+  start(): Promise<void>;
+  /** Stops executing: in-flight steps get `stopTimeout` to finish; every run stays resumable. */
+  stop(): Promise<void>;
+  /** Starts a run; with an existing `id` returns that run (same input) or throws `RUN_CONFLICT`. */
+  startRun<I, O>(workflow: Workflow<I, O> | string, input: I, options?: StartOptions): Promise<RunHandle<O>>;
+  /** The workflows this engine has code for, by name. */
+  listWorkflows(): WorkflowInfo[];
+  /** A handle on an existing run. */
+  handle<O = unknown>(runId: string): RunHandle<O>;
+  /** A run with its steps, attempts, children and pending signals. @throws `RUN_NOT_FOUND`; `UNREADABLE_RUN` when its stored rows are not JSON. */
+  getRun(runId: string): Promise<Run>;
+  /** Runs, newest first, filtered and paged. */
+  listRuns(filter?: RunFilter): Promise<RunPage>;
+  /** How many runs there are of each workflow version in each status. */
+  countRuns(): Promise<RunCount[]>;
+  /**
+   * Open signal waits of the runs that have not ended, the longest waiting first, filtered and paged (see `listSignalWaits`).
+   * @example
+   * const { waits } = await engine.listSignalWaits({ name: "approve" });
+   * @throws BatonError `INVALID_LIMIT`, `INVALID_CURSOR`.
+   */
+  listSignalWaits(filter?: SignalWaitFilter): Promise<SignalWaitPage>;
+  /** The ordered history of a run. @throws `RUN_NOT_FOUND`. */
+  getHistory(runId: string): Promise<HistoryEvent[]>;
+  /**
+   * Sends a signal; durable once this resolves. A payload that fails the
+   * schema the run's workflow declares for `name` (`signals`) is refused
+   * when this process can check it (see `WorkflowOptions.signals`).
+   * @throws `RUN_NOT_FOUND`, `RUN_FINISHED`, `INVALID_INPUT` (a `ValidationError` naming the failing fields).
+   */
+  signal(runId: string, name: string, payload?: unknown): Promise<void>;
+  /**
+   * Sends an event (to no run in particular): it reaches the runs already waiting for it whose
+   * `match` the payload meets, and starts the workflows subscribed to `name` (see `sendEvent`).
+   * @example
+   * const receipt = await engine.sendEvent("payment.settled", { orderId: "o-1" }, { id: "pay-9f2c" });
+   * @throws BatonError `INVALID_NAME`, `INVALID_EVENT_ID`, `NOT_SERIALIZABLE`.
+   */
+  sendEvent(name: string, payload?: unknown, options?: SendEventOptions): Promise<EventReceipt>;
+  /** Cancels a run at its next durable point (compensations run). @throws `RUN_NOT_FOUND`, `RUN_FINISHED`. */
+  cancel(runId: string): Promise<void>;
+  /** Resumes a failed run from the step that failed. @throws `RUN_NOT_FOUND`, `RUN_NOT_FAILED`. */
+  resume(runId: string): Promise<RunHandle>;
+  /** Starts a new run that reuses the recorded results of `runId` before position `fromStep` (or the step of that name). */
+  fork(runId: string, options: { fromStep: number | string; id?: string }): Promise<RunHandle>;
+}

@@ -1,0 +1,271 @@
+/**
+ * The records the store's verbs take and answer: runs, leases, signals,
+ * events and their waits, claims, inboxes, signal waits and registrations,
+ * as the store keeps them (times in epoch milliseconds). Never public: the
+ * engine maps them to the domain types of types.ts.
+ */
+import type { RecordedEvent } from "../recorded-event.js";
+import type { ErrorInfo, EventMatch, RunStatus } from "../types.js";
+
+/** A run as the store keeps it. */
+export interface RunRecord {
+  id: string;
+  workflow: string;
+  version: string;
+  status: RunStatus;
+  input: unknown;
+  output?: unknown;
+  error?: ErrorInfo;
+  parentId?: string;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt?: number;
+  /** Run deadline (epoch ms), when the run has a timeout. */
+  deadlineAt?: number;
+  timeoutMs?: number;
+  /** Earliest time the run needs a worker again (a timer), when waiting. */
+  wakeAt?: number;
+  cancelRequested: boolean;
+  /** Raised by every external change (signal, cancel, child finished). */
+  pokeSeq: number;
+  /** `pokeSeq` the lease holder has handled. */
+  seenPokeSeq: number;
+  lastSeq: number;
+  leaseOwner?: string;
+  leaseToken: number;
+  leaseExpiresAt?: number;
+}
+
+/** What `createRun` needs. */
+export interface NewRun {
+  id: string;
+  workflow: string;
+  version: string;
+  input: unknown;
+  parentId?: string;
+  timeoutMs?: number;
+  /** History to start with (a fork copies events of its origin). `run.started` comes first. */
+  history: Omit<RecordedEvent, "seq">[];
+  /**
+   * Created already leased to this owner (status `running`, lease token 1),
+   * for a worker that executes the run at once: no claim, no notice.
+   */
+  lease?: { owner: string; expiresAt: number };
+}
+
+/** A worker's hold on a run. */
+export interface Lease {
+  runId: string;
+  owner: string;
+  token: number;
+}
+
+/** A signal as the store keeps it. */
+export interface SignalRecord {
+  id: number;
+  runId: string;
+  name: string;
+  payload: unknown;
+  sentAt: number;
+}
+
+/** A run's wait for an event, as registered with the write of its `event.waiting`. */
+export interface NewEventWait {
+  position: number;
+  name: string;
+  match?: EventMatch;
+  /** When the wait times out (no event reaches it from then on). */
+  dueAt?: number;
+}
+
+/** The event that reached a wait. */
+export interface ReceivedEvent {
+  eventId: string;
+  payload: unknown;
+  /** When the event was sent (epoch ms). */
+  at: number;
+}
+
+/** A registered event wait of a run, with the event that reached it, once one did. */
+export interface EventWaitRecord extends NewEventWait {
+  received?: ReceivedEvent;
+}
+
+/** An event as the store keeps it. */
+export interface EventRecord {
+  id: string;
+  name: string;
+  payload: unknown;
+  sentAt: number;
+  /** Ids of the runs the event started (those asked for when it was sent). */
+  started: string[];
+  /** Ids of the runs whose waits received it, sorted. */
+  delivered: string[];
+}
+
+/** What `publishEvent` needs. */
+export interface NewEventRecord {
+  id: string;
+  name: string;
+  payload: unknown;
+  /** Runs to start with the event (an existing id is kept as it is). */
+  runs: NewRun[];
+}
+
+/** Result of `publishEvent`. */
+export interface PublishResult {
+  /** False when an event with that id existed (nothing was written); `event` is that one. */
+  created: boolean;
+  event: EventRecord;
+}
+
+/** A run claimed by a worker, with what it needs to execute it. */
+export interface ClaimedRun {
+  run: RunRecord;
+  lease: Lease;
+  history: RecordedEvent[];
+  signals: SignalRecord[];
+  /** The run's registered event waits. */
+  eventWaits: EventWaitRecord[];
+}
+
+/** A held run with a poke its holder has not written as handled. */
+export interface PokedRun {
+  runId: string;
+  pokeSeq: number;
+}
+
+/** What a lease holder reads when its run was poked. */
+export interface RunInbox {
+  pokeSeq: number;
+  cancelRequested: boolean;
+  signals: SignalRecord[];
+  /** Children of the run that have finished. */
+  finishedChildren: RunRecord[];
+  /** The run's registered event waits (those an event reached have `received`). */
+  eventWaits: EventWaitRecord[];
+}
+
+/** Filter of `claimRuns`. */
+export interface ClaimRequest {
+  owner: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+  /** `name@version` of the workflows the worker has code for. */
+  workflows: string[];
+  /**
+   * Runs `owner` holds without executing them (their release failed, or an
+   * earlier process of the same name held them): claimable by it again. The
+   * other runs it holds are never returned.
+   */
+  reclaim?: string[];
+}
+
+/**
+ * A run claimed under `lease` whose stored rows could not be read (a value
+ * that is not JSON): claimed apart from the others so that it holds none of
+ * them up. The worker fails it.
+ */
+export interface UnreadableRun {
+  lease: Lease;
+  /** The run's `lastSeq` as stored. */
+  lastSeq: number;
+  parentId?: string;
+  /** Why it could not be read. */
+  error: unknown;
+}
+
+/** Result of `claimRuns`. */
+export interface ClaimResult {
+  runs: ClaimedRun[];
+  /** Runs claimed too whose rows could not be read; absent when there are none. */
+  unreadable?: UnreadableRun[];
+  /** Earliest timer of a waiting run no worker holds (for the workflows asked), if any. */
+  nextWakeAt?: number;
+}
+
+/**
+ * A change another process made, announced by a store that can (PostgreSQL
+ * LISTEN/NOTIFY): `runnable` (a run was created, resumed or given up),
+ * `poked` (a signal, event, cancel or finished child for `runId`), `wake` (a run
+ * left memory with a timer due at `at`), `reconnected` (notices may have been
+ * missed: look again).
+ */
+export type StoreNotice =
+  | { kind: "runnable" }
+  | { kind: "poked"; runId: string; pokeSeq?: number }
+  | { kind: "wake"; at: number }
+  | { kind: "reconnected" };
+
+/** Result of `appendHistory`. */
+export interface AppendResult {
+  /**
+   * Ids of `write.children` that were not created because a run with that id
+   * existed. After a write whose commit the store could only confirm later
+   * (an ambiguous failure), every child id of the write is listed.
+   */
+  existingChildren?: string[];
+}
+
+/** An open signal wait of a run, as `listSignalWaits` reads it (times in epoch milliseconds). */
+export interface SignalWaitRecord {
+  runId: string;
+  workflow: string;
+  version: string;
+  runStatus: RunStatus;
+  position: number;
+  name: string;
+  /** Time of the `signal.waiting` event. */
+  since: number;
+  dueAt?: number;
+}
+
+/** An event that starts runs of a workflow version, as registered. */
+export interface SubscriptionEntry {
+  /** Name of the event. */
+  event: string;
+  /** Top-level payload fields the event must hold (see `EventMatch`); absent: any payload. */
+  match?: EventMatch;
+}
+
+/**
+ * What a worker tells senders about one workflow version it serves, written
+ * when it starts (`registerWorkflows`). JSON Schemas are absent when the
+ * workflow's Standard Schema could not export one.
+ */
+export interface WorkflowRegistration {
+  workflow: string;
+  version: string;
+  /** Limit of a run of it (ms), when it has one. */
+  timeoutMs?: number;
+  /** JSON Schema of its input. */
+  inputSchema?: Record<string, unknown>;
+  /** JSON Schemas of its declared signals, by signal name. */
+  signalSchemas?: Record<string, Record<string, unknown>>;
+  /** The events that start a run of it. */
+  subscriptions: SubscriptionEntry[];
+}
+
+/** A subscription of the newest registered version of a workflow, with what a sender needs to start it. */
+export interface SubscriptionRecord extends SubscriptionEntry {
+  workflow: string;
+  version: string;
+  timeoutMs?: number;
+  inputSchema?: Record<string, unknown>;
+}
+
+/** What the store knows of the workflow of a run, for checking a signal's payload. */
+export interface SignalTarget {
+  workflow: string;
+  version: string;
+  /** The stored JSON Schema of the signal, when a worker registered one for that version. */
+  schema?: Record<string, unknown>;
+}
+
+/** Result of `createRun`. */
+export interface CreateRunResult {
+  run: RunRecord;
+  /** False when a run with that id existed already (nothing was written). */
+  created: boolean;
+}

@@ -1,0 +1,98 @@
+/**
+ * The write vocabulary of a run's progress: each write of a lease holder is
+ * one of these verbs, classified once by the worker's journal
+ * (`classifyWrite`) and implemented by each backend.
+ */
+import type { RecordedEvent } from "../recorded-event.js";
+import type { ErrorInfo, RunStatus } from "../types.js";
+import type { NewEventWait, NewRun } from "./records.js";
+
+/** What every write of a run's progress carries. */
+interface RunWriteBase {
+  /** Events to append; their seqs follow the run's `lastSeq` without gaps. */
+  events: RecordedEvent[];
+  /** `pokeSeq` the holder has now handled. */
+  seenPokeSeq?: number;
+  now: number;
+}
+
+/**
+ * Attempt starts (`step.started`, `compensation.started`) and nothing else
+ * but the run's status and next timer when they changed. The body of an
+ * attempt may wait for this write (see `sharedAcrossMachines`), so a backend
+ * may commit it without waiting for the disk (PostgreSQL does): the run's
+ * next write makes it durable.
+ */
+export interface StartsWrite extends RunWriteBase {
+  kind: "starts";
+  /** A status of a run that has not ended, when it changed. */
+  status?: RunStatus;
+  /** Next timer of the run; `null` clears it. */
+  wakeAt?: number | null;
+}
+
+/** The common write of a step: events, the run's status and next timer when they changed, the signals the events consumed. */
+export interface ProgressWrite extends RunWriteBase {
+  kind: "progress";
+  /** A status of a run that has not ended, when it changed. */
+  status?: RunStatus;
+  /** Next timer of the run; `null` clears it. */
+  wakeAt?: number | null;
+  /** Signals consumed by these events. */
+  consumedSignals?: number[];
+}
+
+/**
+ * The run's last write: its ended status with its output or error. It gives
+ * the lease up, clears the run's timer, ends its event waits, and pokes its parent.
+ */
+export interface EndWrite extends RunWriteBase {
+  kind: "end";
+  status: RunStatus;
+  output?: unknown;
+  error?: ErrorInfo;
+}
+
+/** Gives the lease up (the run leaves the worker's memory, resumable by any worker), with its status and next timer. */
+export interface ReleaseWrite extends RunWriteBase {
+  kind: "release";
+  status?: RunStatus;
+  /** Next timer of the run; `null`: none. */
+  wakeAt: number | null;
+}
+
+/**
+ * Any other write: children to create, event waits to register or end,
+ * an output, or a last write that also consumes signals.
+ */
+export interface FullWrite extends RunWriteBase {
+  kind: "full";
+  status?: RunStatus;
+  output?: unknown;
+  error?: ErrorInfo;
+  /** Next timer of the run; `null` clears it. */
+  wakeAt?: number | null;
+  /** Signals consumed by these events. */
+  consumedSignals?: number[];
+  /**
+   * Child runs to create in the same transaction. A run that exists with one
+   * of their ids is kept as it is, and its id is answered in
+   * `AppendResult.existingChildren` (the caller decides whether it is that child).
+   */
+  children?: NewRun[];
+  /** Event waits to register (an existing one is kept as it is); none when the run ends. */
+  eventWaits?: NewEventWait[];
+  /** Positions whose event waits these events end (received or timed out). */
+  endedEventWaits?: number[];
+}
+
+/**
+ * One fenced write of a run's progress, one of the verbs above: the
+ * worker's journal classifies each write once (`classifyWrite`), and each
+ * backend implements each verb. Every one applies only under the run's lease
+ * (see the invariants).
+ */
+export type RunWrite = StartsWrite | ProgressWrite | EndWrite | ReleaseWrite | FullWrite;
+
+/** The fields of any verb, all optional: what a statement that serves several verbs reads. */
+export type RunWriteFields = Omit<FullWrite, "kind">;
