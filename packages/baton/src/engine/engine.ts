@@ -194,7 +194,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           `run "${id}" already exists with a different ${run.workflow !== workflow.name ? `workflow ("${run.workflow}")` : "input"}`,
         );
       }
-      if (created && !lease) worker.poke();
+      if (created && !lease) worker.claimSoon();
       return handle<O>(id, created);
     },
 
@@ -255,7 +255,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const value = roundTrip(payload, `payload of signal "${name}"`);
       await store.ready?.();
       await sendCheckedSignal(runId, name, value);
-      worker.pokeRun(runId);
+      worker.runChanged(runId);
     },
 
     sendEvent(name, payload, sendOptions) {
@@ -286,7 +286,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         run.timeoutMs === undefined ? undefined : now + run.timeoutMs,
         now,
       );
-      worker.poke();
+      worker.claimSoon();
       return handle(runId, false);
     },
 
@@ -313,7 +313,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         now,
       );
       if (!created) throw new BatonError("RUN_CONFLICT", `cannot fork into run "${newId}": a run with that id exists`);
-      worker.poke();
+      worker.claimSoon();
       return handle(newId, true);
     },
 

@@ -1,10 +1,10 @@
 import { BatonError } from "../errors.js";
-import type { RecordedEvent } from "../store/store.js";
+import type { HistoryRecord } from "../store/store.js";
 
 const callEvents = /^(step|timer|signal|event|child)\./;
 
 /** The position a fork starts from: a position the run reached, or the position of its step of that name. @throws BatonError `INVALID_STEP`. */
-export function forkPosition(runId: string, history: RecordedEvent[], fromStep: number | string): number {
+export function forkPosition(runId: string, history: HistoryRecord[], fromStep: number | string): number {
   if (typeof fromStep === "number") {
     if (Number.isInteger(fromStep) && fromStep >= 0 && history.some((e) => e.position === fromStep)) return fromStep;
     throw new BatonError("INVALID_STEP", `run "${runId}" has no step at position ${fromStep}`);
@@ -16,7 +16,7 @@ export function forkPosition(runId: string, history: RecordedEvent[], fromStep: 
 }
 
 /** The events of calls before `position`, and handler signals received before the first event at or after it. */
-export function copyBefore(history: RecordedEvent[], position: number): Omit<RecordedEvent, "seq">[] {
+export function copyBefore(history: HistoryRecord[], position: number): Omit<HistoryRecord, "seq">[] {
   const firstAfter =
     history.find((e) => e.position !== undefined && e.position >= position)?.seq ?? Number.POSITIVE_INFINITY;
   return history

@@ -3,7 +3,7 @@
  * attempts, children and history. Steps are derived from the history; the
  * store keeps no second copy of them.
  */
-import type { RecordedEvent, RunRecord, SignalRecord } from "../store/store.js";
+import type { HistoryRecord, RunRecord, SignalRecord } from "../store/store.js";
 import type { AttemptInfo, HistoryEvent, Run, RunSummary, StepInfo } from "../types.js";
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -24,7 +24,7 @@ export function toRunSummary(run: RunRecord): RunSummary {
 }
 
 /** A recorded event as a public history event. */
-export function toHistoryEvent(event: RecordedEvent): HistoryEvent {
+export function toHistoryEvent(event: HistoryRecord): HistoryEvent {
   const { at, dueAt, signalId, unchecked: _unchecked, ...rest } = event;
   const out: HistoryEvent = { ...rest, at: new Date(at) };
   if (event.type === "signal.refused" && signalId !== undefined) out.signalId = signalId;
@@ -45,7 +45,7 @@ function attemptOf(attempts: AttemptInfo[], attempt: number | undefined): Attemp
 }
 
 /** Folds a history into one `StepInfo` per position. */
-export function toSteps(history: RecordedEvent[]): StepInfo[] {
+export function toSteps(history: HistoryRecord[]): StepInfo[] {
   const steps = new Map<number, StepInfo>();
   for (const event of history) {
     if (event.position === undefined) continue;
@@ -136,7 +136,7 @@ export function toSteps(history: RecordedEvent[]): StepInfo[] {
 /** Everything known about a run, as one object. */
 export function toRun(
   run: RunRecord,
-  history: RecordedEvent[],
+  history: HistoryRecord[],
   children: { runs: RunRecord[]; count: number },
   signals: SignalRecord[],
 ): Run {

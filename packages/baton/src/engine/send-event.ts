@@ -47,7 +47,7 @@ export interface EventSender {
   /** Workflows this process has code for: their Standard Schemas check inputs, and they are started even unregistered. */
   workflows: Map<string, Workflow>;
   /** The engine's worker: it reads the runs the event reached, and claims those it started, at once. */
-  worker: Pick<Worker, "poke" | "pokeRun">;
+  worker: Pick<Worker, "claimSoon" | "runChanged">;
 }
 
 const validEventId = /^[\x21-\x7e]{1,64}$/;
@@ -126,10 +126,10 @@ export async function sendEvent(
       history: [{ type: "run.started", at: now, input, eventId: id, ...(unchecked ? { unchecked: true } : {}) }],
     }),
   );
-  const { created, event } = await sender.store.publishEvent({ id, name, payload: value, runs }, now);
+  const { created, event } = await sender.store.sendEvent({ id, name, payload: value, runs }, now);
   if (!created) return { id, created: false, started: event.started, delivered: [] };
-  for (const runId of event.delivered) sender.worker.pokeRun(runId);
-  if (event.started.length > 0) sender.worker.poke();
+  for (const runId of event.delivered) sender.worker.runChanged(runId);
+  if (event.started.length > 0) sender.worker.claimSoon();
   const reason =
     event.started.length > 0
       ? undefined

@@ -12,7 +12,7 @@
  *   steps run again with a fresh attempt budget), every final compensation
  *   failure, and any run timeout before it.
  */
-import type { RecordedEvent } from "../recorded-event.js";
+import type { HistoryRecord } from "../history-record.js";
 import type { CallKind, ErrorInfo, EventMatch } from "../types.js";
 
 /** The outcome of a call: a value, or an error. */
@@ -69,7 +69,7 @@ export interface HistoryState {
 const newAttempts = (): AttemptState => ({ used: 0, last: 0, open: false });
 
 /** Builds the state of a run from its history. */
-export function foldHistory(events: RecordedEvent[]): HistoryState {
+export function foldHistory(events: HistoryRecord[]): HistoryState {
   const state: HistoryState = {
     startedAt: events[0]?.at ?? 0,
     calls: new Map(),
@@ -78,7 +78,7 @@ export function foldHistory(events: RecordedEvent[]): HistoryState {
     cancelRequested: false,
     lastSeq: 0,
   };
-  const call = (event: RecordedEvent, kind: CallKind, name: string): RecordedCall => {
+  const call = (event: HistoryRecord, kind: CallKind, name: string): RecordedCall => {
     const position = event.position as number;
     let found = state.calls.get(position);
     if (!found) {
@@ -87,8 +87,8 @@ export function foldHistory(events: RecordedEvent[]): HistoryState {
     }
     return found;
   };
-  const existing = (event: RecordedEvent) => state.calls.get(event.position as number);
-  const resolve = (event: RecordedEvent, outcome: CallOutcome) => {
+  const existing = (event: HistoryRecord) => state.calls.get(event.position as number);
+  const resolve = (event: HistoryRecord, outcome: CallOutcome) => {
     const target = existing(event);
     if (!target) return;
     target.outcome = outcome;
@@ -189,7 +189,7 @@ export function foldHistory(events: RecordedEvent[]): HistoryState {
   return state;
 }
 
-function foldCompensation(step: RecordedCall | undefined, event: RecordedEvent) {
+function foldCompensation(step: RecordedCall | undefined, event: HistoryRecord) {
   if (!step) return;
   step.compensation ??= { attempts: newAttempts(), done: false, failed: false };
   const attempts = step.compensation.attempts;

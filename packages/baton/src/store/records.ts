@@ -4,7 +4,7 @@
  * as the store keeps them (times in epoch milliseconds). Never public: the
  * engine maps them to the domain types of types.ts.
  */
-import type { RecordedEvent } from "../recorded-event.js";
+import type { HistoryRecord } from "../history-record.js";
 import type { ErrorInfo, EventMatch, RunStatus } from "../types.js";
 
 /** A run as the store keeps it. */
@@ -45,7 +45,7 @@ export interface NewRun {
   parentId?: string;
   timeoutMs?: number;
   /** History to start with (a fork copies events of its origin). `run.started` comes first. */
-  history: Omit<RecordedEvent, "seq">[];
+  history: Omit<HistoryRecord, "seq">[];
   /**
    * Created already leased to this owner (status `running`, lease token 1),
    * for a worker that executes the run at once: no claim, no notice.
@@ -103,7 +103,7 @@ export interface EventRecord {
   delivered: string[];
 }
 
-/** What `publishEvent` needs. */
+/** What `sendEvent` needs. */
 export interface NewEventRecord {
   id: string;
   name: string;
@@ -112,8 +112,8 @@ export interface NewEventRecord {
   runs: NewRun[];
 }
 
-/** Result of `publishEvent`. */
-export interface PublishResult {
+/** Result of `sendEvent`. */
+export interface SendEventResult {
   /** False when an event with that id existed (nothing was written); `event` is that one. */
   created: boolean;
   event: EventRecord;
@@ -123,7 +123,7 @@ export interface PublishResult {
 export interface ClaimedRun {
   run: RunRecord;
   lease: Lease;
-  history: RecordedEvent[];
+  history: HistoryRecord[];
   signals: SignalRecord[];
   /** The run's registered event waits. */
   eventWaits: EventWaitRecord[];

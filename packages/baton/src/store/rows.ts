@@ -6,7 +6,7 @@ import { BatonError } from "../errors.js";
 import { decodeJson, encodeJson } from "../json.js";
 import { runIdPattern } from "../names.js";
 import type { ErrorInfo, EventMatch, HistoryEventType, RunStatus } from "../types.js";
-import type { EventRecord, EventWaitRecord, RecordedEvent, RunRecord, SignalRecord, UnreadableRun } from "./store.js";
+import type { EventRecord, EventWaitRecord, HistoryRecord, RunRecord, SignalRecord, UnreadableRun } from "./store.js";
 
 /** A `runs` row. Integer columns may arrive as strings (PostgreSQL bigint). */
 export interface RunRow {
@@ -73,7 +73,7 @@ export interface HistoryRow {
 }
 
 /** The columns of an event: `data` holds every field but seq, type, position and at. */
-export function toHistoryColumns(event: RecordedEvent): { data: string | null; position: number | null } {
+export function toHistoryColumns(event: HistoryRecord): { data: string | null; position: number | null } {
   const { seq: _seq, type: _type, at: _at, position, ...rest } = event;
   return { data: hasKeys(rest) ? encodeJson(rest, `history event ${event.type}`) : null, position: position ?? null };
 }
@@ -95,8 +95,8 @@ export function unreadableRun(row: RunRow, owner: string, error: unknown): Unrea
 }
 
 /** Maps a `history` row to an event. */
-export function toRecordedEvent(row: HistoryRow): RecordedEvent {
-  const event: RecordedEvent = {
+export function toRecordedEvent(row: HistoryRow): HistoryRecord {
+  const event: HistoryRecord = {
     seq: num(row.seq),
     type: row.type as HistoryEventType,
     at: num(row.at),

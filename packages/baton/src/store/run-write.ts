@@ -3,14 +3,14 @@
  * one of these verbs, classified once by the worker's journal
  * (`classifyWrite`) and implemented by each backend.
  */
-import type { RecordedEvent } from "../recorded-event.js";
+import type { HistoryRecord } from "../history-record.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
 import type { NewEventWait, NewRun } from "./records.js";
 
 /** What every write of a run's progress carries. */
 interface RunWriteBase {
   /** Events to append; their seqs follow the run's `lastSeq` without gaps. */
-  events: RecordedEvent[];
+  events: HistoryRecord[];
   /** `pokeSeq` the holder has now handled. */
   seenPokeSeq?: number;
   now: number;

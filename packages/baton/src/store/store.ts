@@ -14,7 +14,7 @@
  *   what changed and records what it consumed in its own history.
  * - An event wait is registered (a row) by the write that records its
  *   `event.waiting`, and removed by the write that records its outcome or
- *   ends the run (a resumed run registers its open waits again). `publishEvent`
+ *   ends the run (a resumed run registers its open waits again). `sendEvent`
  *   gives an event to every registered wait that matches it, has received no
  *   event, is not due, and belongs to a run that is pending, running or
  *   waiting; at most one event per wait, whatever publishers race.
@@ -25,7 +25,7 @@
  *   timer is due and when a lease expires.
  */
 import type { Clock } from "../clock.js";
-import type { RecordedEvent } from "../recorded-event.js";
+import type { HistoryRecord } from "../history-record.js";
 import type { RunCount, RunFilter, SignalWaitFilter } from "../types.js";
 import type {
   AppendResult,
@@ -36,10 +36,10 @@ import type {
   NewEventRecord,
   NewRun,
   PokedRun,
-  PublishResult,
   ReceivedEvent,
   RunInbox,
   RunRecord,
+  SendEventResult,
   SignalRecord,
   SignalTarget,
   SignalWaitRecord,
@@ -49,7 +49,7 @@ import type {
 } from "./records.js";
 import type { RunWrite } from "./run-write.js";
 
-export type { RecordedEvent } from "../recorded-event.js";
+export type { HistoryRecord } from "../history-record.js";
 export type * from "./records.js";
 export type * from "./run-write.js";
 
@@ -86,7 +86,7 @@ export interface Store {
   listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }>;
   /** Runs by workflow, version and status. */
   countRuns(): Promise<RunCount[]>;
-  getHistory(runId: string): Promise<RecordedEvent[]>;
+  getHistory(runId: string): Promise<HistoryRecord[]>;
   listPendingSignals(runId: string): Promise<SignalRecord[]>;
 
   // Signal waits.
@@ -109,7 +109,7 @@ export interface Store {
    * gives it to the matching event waits (see the invariants), pokes their
    * runs, and creates `event.runs`.
    */
-  publishEvent(event: NewEventRecord, now: number): Promise<PublishResult>;
+  sendEvent(event: NewEventRecord, now: number): Promise<SendEventResult>;
   /**
    * Marks a run for cancellation and pokes it.
    * @throws BatonError `RUN_NOT_FOUND`, or `RUN_FINISHED`.
@@ -121,7 +121,7 @@ export interface Store {
    */
   resumeRun(
     runId: string,
-    event: Omit<RecordedEvent, "seq">,
+    event: Omit<HistoryRecord, "seq">,
     deadlineAt: number | undefined,
     now: number,
   ): Promise<void>;

@@ -169,7 +169,7 @@ export const storeInboxCases: StoreCase[] = [
         });
       }
       const byId = new Map(claimed.map((run, i) => [i, run.run.id]));
-      const sent = await store.publishEvent(
+      const sent = await store.sendEvent(
         { id: "e1", name: "paid", payload: { order: 1, total: 5 }, runs: [suiteRun("started-by-e1")] },
         10,
       );
@@ -181,16 +181,16 @@ export const storeInboxCases: StoreCase[] = [
       assert.deepEqual(reached.eventWaits[0]?.received, { eventId: "e1", payload: { order: 1, total: 5 }, at: 10 });
       const missed = await store.readInbox(byId.get(0) as string);
       assert.equal(missed.eventWaits[0]?.received, undefined, "its match is not met");
-      const again = await store.publishEvent({ id: "e1", name: "paid", payload: { order: 0 }, runs: [] }, 11);
+      const again = await store.sendEvent({ id: "e1", name: "paid", payload: { order: 0 }, runs: [] }, 11);
       assert.equal(again.created, false);
       assert.deepEqual(again.event.payload, { order: 1, total: 5 }, "the event as first sent");
       assert.equal((await store.readInbox(byId.get(0) as string)).eventWaits[0]?.received, undefined);
-      const second = await store.publishEvent({ id: "e2", name: "paid", payload: { order: 1 }, runs: [] }, 12);
+      const second = await store.sendEvent({ id: "e2", name: "paid", payload: { order: 1 }, runs: [] }, 12);
       assert.deepEqual(second.event.delivered, [], "a wait takes one event only");
       const lease = claimed[0]?.lease;
       assert.ok(lease);
       assert.equal(await store.closeEventWait(lease, 0), undefined, "closed before any event reached it");
-      const late = await store.publishEvent({ id: "e3", name: "paid", payload: { order: 0 }, runs: [] }, 13);
+      const late = await store.sendEvent({ id: "e3", name: "paid", payload: { order: 0 }, runs: [] }, 13);
       assert.deepEqual(late.event.delivered, [], "a closed wait takes no event");
       await assert.rejects(store.closeEventWait({ ...lease, token: lease.token + 1 }, 0), { code: "LEASE_LOST" });
     },

@@ -20,12 +20,12 @@ import { afterTurn } from "../next-turn.js";
 import { noEntries } from "../no-entries.js";
 import type { CallOutcome } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
-import type { NewRun, RecordedEvent, RunRecord, Store } from "../store/store.js";
+import type { HistoryRecord, NewRun, RunRecord, Store } from "../store/store.js";
 import type { ErrorInfo } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import type { Workflow } from "../workflow.js";
 
-type NewEvent = Omit<RecordedEvent, "seq" | "at">;
+type NewEvent = Omit<HistoryRecord, "seq" | "at">;
 
 /** What child calls need from their run. */
 export interface ChildHost {

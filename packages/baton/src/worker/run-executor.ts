@@ -31,14 +31,14 @@ import {
   WorkflowRuntime,
 } from "../runtime/workflow-runtime.js";
 import type { SchemaIssue } from "../schema-check.js";
-import type { ClaimedRun, Lease, RecordedEvent, SignalRecord, Store } from "../store/store.js";
+import type { ClaimedRun, HistoryRecord, Lease, SignalRecord, Store } from "../store/store.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import type { StepContext, Workflow } from "../workflow.js";
 import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
 import { compensateRun } from "./compensate-run.js";
-import { EventMatcher } from "./event-matcher.js";
+import { EventWaits } from "./event-waits.js";
 import {
   type JournalCreation,
   type JournalExtras,
@@ -46,7 +46,7 @@ import {
   type Recorded,
   RunJournal,
 } from "./run-journal.js";
-import { type SignalHost, SignalMatcher } from "./signal-matcher.js";
+import { type SignalHost, SignalWaits } from "./signal-waits.js";
 import {
   type AttemptHost,
   type AttemptOutcome,
@@ -84,7 +84,7 @@ export interface ExecutorHost {
   log(message: string, error?: unknown): void;
 }
 
-type NewEvent = Omit<RecordedEvent, "seq" | "at">;
+type NewEvent = Omit<HistoryRecord, "seq" | "at">;
 
 /** No fields besides the event (shared: the journal only reads them). */
 const noExtras: JournalExtras = Object.freeze({});
@@ -109,9 +109,9 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
   private readonly journal: RunJournal;
   private readonly state: HistoryState;
   private readonly runtime: WorkflowRuntime;
-  private readonly signals: SignalMatcher;
+  private readonly signals: SignalWaits;
   /** Made on first use (most runs wait for no event and start no child): see `events`, `children`. */
-  private eventMatcher?: EventMatcher;
+  private eventMatcher?: EventWaits;
   private childWaits?: ChildWaits;
   private readonly lease: Lease;
   /** Final step failures recorded after the workflow settled (a resume retries them). */
@@ -156,7 +156,7 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
     // (rather than objects of closures: a run in memory keeps fewer objects).
     this.runInput = { id: claimed.run.id, input: claimed.run.input };
     this.runtime = new WorkflowRuntime(workflow, this.runInput, this.state, this);
-    this.signals = new SignalMatcher(this.state.consumedSignals, this, workflow.options.signals);
+    this.signals = new SignalWaits(this.state.consumedSignals, this, workflow.options.signals);
     this.signals.add(claimed.signals);
     if (claimed.eventWaits.length > 0) this.events.add(claimed.eventWaits);
     if (claimed.run.deadlineAt !== undefined) this.armDeadline(claimed.run.deadlineAt);
@@ -164,8 +164,8 @@ export class RunExecutor implements AttemptHost, JournalHooks, RuntimeHost, Sign
   }
 
   /** The run's event waits, made on first use. */
-  private get events(): EventMatcher {
-    this.eventMatcher ??= new EventMatcher({
+  private get events(): EventWaits {
+    this.eventMatcher ??= new EventWaits({
       active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
       recording: () => !this.isStopped && !this.isDraining,
       waits: this.waits,

@@ -11,7 +11,7 @@
 import type { Clock } from "../clock.js";
 import { LeaseLostError } from "../errors.js";
 import { afterTurn } from "../next-turn.js";
-import type { AppendResult, Lease, RecordedEvent, RunRecord, RunWrite, RunWriteFields, Store } from "../store/store.js";
+import type { AppendResult, HistoryRecord, Lease, RunRecord, RunWrite, RunWriteFields, Store } from "../store/store.js";
 import type { RunStatus } from "../types.js";
 import { classifyWrite, type JournalWrite } from "./classify-write.js";
 
@@ -56,7 +56,7 @@ const ignore = () => {};
 /** Buffered, fenced, ordered writes of one run's progress. */
 export class RunJournal {
   private seq: number;
-  private buffer: RecordedEvent[] = [];
+  private buffer: HistoryRecord[] = [];
   /** Fields taken for the next write (its lists made when first needed: most writes have none). */
   private extras: JournalExtras = {};
   private pending?: Promise<void>;
@@ -109,8 +109,8 @@ export class RunJournal {
    * Takes an event (at `event.at`, or now) to write after the current turn.
    * The object becomes the recorded event: its `seq` and `at` are set on it.
    */
-  record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }, extras?: JournalExtras): Recorded {
-    const recorded = event as RecordedEvent;
+  record(event: Omit<HistoryRecord, "seq" | "at"> & { at?: number }, extras?: JournalExtras): Recorded {
+    const recorded = event as HistoryRecord;
     recorded.seq = ++this.seq;
     recorded.at ??= this.clock.now();
     this.buffer.push(recorded);

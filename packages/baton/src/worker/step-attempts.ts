@@ -11,7 +11,7 @@ import { roundTrip, toErrorInfo } from "../json.js";
 import { isFatal, type ResolvedRetryPolicy, retryDelay } from "../retry-policy.js";
 import type { AttemptState, CallOutcome } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
-import type { RecordedEvent } from "../store/store.js";
+import type { HistoryRecord } from "../store/store.js";
 import type { StepContext } from "../workflow.js";
 import type { ClockWaits } from "./clock-waits.js";
 import { runScoped, scopedStepKey } from "./step-scope.js";
@@ -114,7 +114,7 @@ export interface AttemptHost {
   readonly startsBeforeBody: boolean;
   /** Resolves once every event recorded so far is committed; undefined when none waits. */
   uncommitted(): Promise<void> | undefined;
-  record(event: Omit<RecordedEvent, "seq" | "at"> & { at?: number }): { committed: Promise<void> };
+  record(event: Omit<HistoryRecord, "seq" | "at"> & { at?: number }): { committed: Promise<void> };
   /** The run stopped (lease gone, finished): abandon quietly. */
   stopped(): boolean;
   /** False (and the run stops) when this worker's lease may have ended: a body must not start then. */

@@ -140,7 +140,7 @@ export class Worker {
       probedAt = now;
       if (this.claimPutOff && this.lag < busyLagMs) {
         this.claimPutOff = false;
-        this.poke();
+        this.claimSoon();
       }
     }, lagProbeMs);
     this.lagTimer.unref();
@@ -210,7 +210,7 @@ export class Worker {
           store.createRun(unleased, now).then(
             (result) => {
               answer(result);
-              if (result.created) this.poke();
+              if (result.created) this.claimSoon();
             },
             (error) => answer(undefined, error),
           );
@@ -226,12 +226,12 @@ export class Worker {
 
   /** A change announced by the store (another process made it). */
   private notice(notice: StoreNotice): void {
-    if (notice.kind === "poked") this.pokeRun(notice.runId, notice.pokeSeq);
+    if (notice.kind === "poked") this.runChanged(notice.runId, notice.pokeSeq);
     else if (notice.kind === "wake") this.wakeAt(notice.at);
     else if (notice.kind === "reconnected") {
-      this.poke();
+      this.claimSoon();
       void this.checkPoked();
-    } else this.poke();
+    } else this.claimSoon();
   }
 
   /** Plans a claim for `at` (a timer of a run no worker holds), keeping only the earliest. */
@@ -241,13 +241,13 @@ export class Worker {
     this.wake?.cancel();
     const cancel = this.options.clock.setTimer(at, () => {
       if (this.wake?.at === at) this.wake = undefined;
-      this.poke();
+      this.claimSoon();
     });
     this.wake = { at, cancel };
   }
 
   /** Claims soon (a run was started or woken in this process). */
-  poke(): void {
+  claimSoon(): void {
     if (!this.running) return;
     if (this.claiming) {
       this.claimAgain = true;
@@ -257,7 +257,7 @@ export class Worker {
       this.claiming = undefined;
       if (this.claimAgain) {
         this.claimAgain = false;
-        this.poke();
+        this.claimSoon();
       }
     });
   }
@@ -266,9 +266,9 @@ export class Worker {
    * Something changed for this run (as of its `pokeSeq`, when known): its
    * executor reads it, or the run gets claimed.
    */
-  pokeRun(runId: string, pokeSeq?: number): void {
+  runChanged(runId: string, pokeSeq?: number): void {
     const executor = this.executors.get(runId);
-    if (!executor) this.poke();
+    if (!executor) this.claimSoon();
     else void executor.refresh(pokeSeq).catch((error) => this.options.log(`refresh of run "${runId}" failed`, error));
   }
 
@@ -276,7 +276,7 @@ export class Worker {
   cancelRun(runId: string): void {
     const executor = this.executors.get(runId);
     if (executor) executor.cancel();
-    else this.poke();
+    else this.claimSoon();
   }
 
   /**
@@ -307,7 +307,7 @@ export class Worker {
     clearTimeout(this.pollTimer);
     if (!this.running) return;
     this.pollTimer = setTimeout(() => {
-      this.poke();
+      this.claimSoon();
       void this.checkPoked();
       this.schedulePoll(this.options.pollIntervalMs);
     }, delay);
@@ -386,7 +386,7 @@ export class Worker {
       })
       .then(
         () => {
-          if (parentId) this.pokeRun(parentId);
+          if (parentId) this.runChanged(parentId);
         },
         (failure: unknown) => this.options.log(`failing run "${lease.runId}" failed`, failure),
       );
@@ -412,12 +412,12 @@ export class Worker {
         }
         if (this.full) {
           this.full = false;
-          this.poke();
+          this.claimSoon();
         }
         this.options.onDetached(runId, end);
-        if (end?.parentId) this.pokeRun(end.parentId);
+        if (end?.parentId) this.runChanged(end.parentId);
       },
-      childCreated: () => this.poke(),
+      childCreated: () => this.claimSoon(),
       cancelChild: async (childId, parentId) => {
         // An id another run held (its conflict not yet recorded) is not this run's child.
         if ((await this.options.store.getRun(childId))?.parentId !== parentId) return;
@@ -506,7 +506,7 @@ export class Worker {
     if (!this.running || this.executors.size === 0) return;
     try {
       for (const { runId, pokeSeq } of await this.options.store.pokedRuns(this.options.owner)) {
-        this.pokeRun(runId, pokeSeq);
+        this.runChanged(runId, pokeSeq);
       }
     } catch (error) {
       this.options.log("looking for poked runs failed", error);

@@ -363,7 +363,7 @@ test("store: publishers racing for one wait deliver once; a closed or due wait t
   const racers: Store[] = [store, rival];
   const results = await Promise.all(
     Array.from({ length: 12 }, (_, n) =>
-      racers[n % 2]?.publishEvent({ id: `e-${n}`, name: "e", payload: { k: 1, n }, runs: [] }, 10 + n),
+      racers[n % 2]?.sendEvent({ id: `e-${n}`, name: "e", payload: { k: 1, n }, runs: [] }, 10 + n),
     ),
   );
   const winners = results.filter((result) => result?.event.delivered.length);
@@ -376,7 +376,7 @@ test("store: publishers racing for one wait deliver once; a closed or due wait t
   assert.deepEqual(await store.pokedRuns("w1"), [{ runId: "r", pokeSeq: inbox.pokeSeq }]);
 
   await append(3, "event.received", 0, { endedEventWaits: [0], eventWaits: [{ position: 1, name: "e", dueAt: 100 }] });
-  assert.deepEqual((await store.publishEvent({ id: "first", name: "e", payload: 7, runs: [] }, 50)).event.delivered, [
+  assert.deepEqual((await store.sendEvent({ id: "first", name: "e", payload: 7, runs: [] }, 50)).event.delivered, [
     "r",
   ]);
   assert.equal((await store.closeEventWait(lease, 1))?.eventId, "first", "the event came before the close");
@@ -388,14 +388,14 @@ test("store: publishers racing for one wait deliver once; a closed or due wait t
     ],
   });
   assert.equal(await store.closeEventWait(lease, 2), undefined, "closed before any event");
-  const late = await store.publishEvent({ id: "late", name: "e", payload: { k: 1 }, runs: [] }, 70);
+  const late = await store.sendEvent({ id: "late", name: "e", payload: { k: 1 }, runs: [] }, 70);
   assert.deepEqual(late.event.delivered, [], "neither the closed wait nor the due one takes it");
   assert.deepEqual(
     (await store.readInbox("r")).eventWaits.map((wait) => [wait.position, wait.received]),
     [[3, undefined]],
   );
 
-  const repeat = await rival.publishEvent({ id: "late", name: "e", payload: {}, runs: [newRun("x")] }, 80);
+  const repeat = await rival.sendEvent({ id: "late", name: "e", payload: {}, runs: [newRun("x")] }, 80);
   assert.equal(repeat.created, false);
   assert.deepEqual(repeat.event.payload, { k: 1 }, "the event as first sent");
   assert.equal(await store.getRun("x"), undefined, "a repeated event starts nothing");

@@ -3,7 +3,7 @@ import type pg from "pg";
 import { BatonError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
 import { type RunRow, toHistoryColumns, toRunRecord } from "../rows.js";
-import type { NewRun, RecordedEvent, RunRecord } from "../store.js";
+import type { HistoryRecord, NewRun, RunRecord } from "../store.js";
 import { retryWarning } from "./internal/connection-errors.js";
 import { createDatabaseClock, type DatabaseClock } from "./internal/database-clock.js";
 import { createGrowthAnalyzer, type GrowthAnalyzer } from "./internal/growth-analyzer.js";
@@ -69,7 +69,7 @@ export interface PostgresContext {
   readonly closed: boolean;
   loadRun(id: string): Promise<RunRecord | undefined>;
   /** History rows of `events` (with `run_id` when given), as the jsonb statements read them. */
-  eventRows(events: RecordedEvent[], runId?: string): object[];
+  eventRows(events: HistoryRecord[], runId?: string): object[];
   /** The rows inserting one new run; refuses an input that is not JSON. */
   newRunRows(run: NewRun, now: number): NewRunRows;
   /** The `runs` and `events` jsonb arrays inserting new runs. */
@@ -212,7 +212,7 @@ export function createPostgresContext(options: PostgresContextOptions): Postgres
     return row ? toRunRecord(row) : undefined;
   };
 
-  const eventRows = (events: RecordedEvent[], runId?: string) =>
+  const eventRows = (events: HistoryRecord[], runId?: string) =>
     events.map((event) => {
       const { data, position } = toHistoryColumns(event);
       return { run_id: runId, seq: event.seq, type: event.type, position, at: event.at, data };
@@ -234,7 +234,7 @@ export function createPostgresContext(options: PostgresContextOptions): Postgres
       lease_expires_at: run.lease?.expiresAt ?? null,
     },
     events: eventRows(
-      run.history.map((event, i) => ({ ...event, seq: i + 1 }) as RecordedEvent),
+      run.history.map((event, i) => ({ ...event, seq: i + 1 }) as HistoryRecord),
       run.id,
     ),
   });

@@ -28,8 +28,8 @@ import type {
   NewEventRecord,
   NewEventWait,
   NewRun,
-  PublishResult,
   ReceivedEvent,
+  SendEventResult,
 } from "../store.js";
 import { insertRuns } from "./postgres-runs.js";
 
@@ -47,7 +47,7 @@ export interface PostgresEventsContext {
 
 /** The event verbs, and the read of registered waits that claims and inboxes share. */
 export interface PostgresEvents {
-  publishEvent(event: NewEventRecord, now: number): Promise<PublishResult>;
+  sendEvent(event: NewEventRecord, now: number): Promise<SendEventResult>;
   closeEventWait(lease: Lease, position: number): Promise<ReceivedEvent | undefined>;
   /** Registered event waits of the runs `ids`, by run id. */
   waitsOf(ids: string[]): Promise<Map<string, EventWaitRecord[]>>;
@@ -117,7 +117,7 @@ export function createPostgresEvents(context: PostgresEventsContext): PostgresEv
   const sql = eventsSql(t);
 
   return {
-    publishEvent(event, now) {
+    sendEvent(event, now) {
       const payload = encodeJson(event.payload, `payload of event "${event.name}"`);
       const fields = matchableFields(event.payload);
       const started = event.runs.map((newRun) => newRun.id);

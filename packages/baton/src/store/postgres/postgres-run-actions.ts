@@ -3,7 +3,7 @@ import { BatonError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
 import { type HistoryRow, type RunRow, runFinished, runNotFound, toHistoryColumns, toRunRecord } from "../rows.js";
 import { terminalSql as terminal } from "../status-sql.js";
-import type { RecordedEvent, Store } from "../store.js";
+import type { HistoryRecord, Store } from "../store.js";
 import { answered, createPostgresBatcher } from "./postgres-batcher.js";
 import type { PostgresContext } from "./postgres-context.js";
 
@@ -141,7 +141,7 @@ export function createPostgresRunActions(
     },
 
     resumeRun(runId, event, deadlineAt, now) {
-      const { data, position } = toHistoryColumns({ ...event, seq: 0 } as RecordedEvent);
+      const { data, position } = toHistoryColumns({ ...event, seq: 0 } as HistoryRecord);
       return ctx.run(async (attempt) => {
         const [result] = await ctx.query<{ resumed: number }>(sql.resume, [
           runId,

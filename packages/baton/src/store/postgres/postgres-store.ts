@@ -121,7 +121,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresChildren(ctx),
     ...createPostgresRegistry({ t: ctx.t, query: ctx.query, run: ctx.run }),
     listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
-    publishEvent: ctx.events.publishEvent,
+    sendEvent: ctx.events.sendEvent,
     closeEventWait: ctx.events.closeEventWait,
     subscribe: (listener) => ctx.notices.subscribe(listener),
   };

@@ -5,7 +5,7 @@ import { isTerminal } from "../../types.js";
 import { pokedPayload } from "../notice-payload.js";
 import { type RunRow, runFinished, runNotFound, type SignalRow, toRunRecord, toSignalRecord } from "../rows.js";
 import { terminalSql } from "../status-sql.js";
-import type { NewRun, RecordedEvent, RunRecord, SignalRecord } from "../store.js";
+import type { HistoryRecord, NewRun, RunRecord, SignalRecord } from "../store.js";
 import { createHistoryRows, type HistoryRows } from "./internal/history-rows.js";
 import { createRunNumbers, type RunNumbers } from "./internal/run-numbers.js";
 import { createSqliteBatcher, type SqliteBatcher } from "./sqlite-batcher.js";
@@ -40,7 +40,7 @@ export interface SqliteContext {
   /** Raises the run's `poke_seq` (when it has not ended) and announces it. */
   pokeRun(runId: string, now: number): void;
   /** Adds history rows of a run, inserted before the commit. */
-  insertEvents(runId: string, events: RecordedEvent[]): void;
+  insertEvents(runId: string, events: HistoryRecord[]): void;
   /** The run's signals not consumed yet, oldest first. */
   signalsOf(runId: string): SignalRecord[];
   /** The event statements (see `SqliteEvents`). */

@@ -9,14 +9,14 @@ import type {
   NewEventRecord,
   NewEventWait,
   NewRun,
-  PublishResult,
   ReceivedEvent,
+  SendEventResult,
 } from "../store.js";
 
 /** The event verbs of the SQLite store; each runs inside the caller's transaction. */
 export interface SqliteEvents {
   /** Stores an event, gives it to the matching waits, pokes their runs and starts `event.runs`. */
-  publish(event: NewEventRecord, now: number): PublishResult;
+  publish(event: NewEventRecord, now: number): SendEventResult;
   /** Ends a timed-out wait unless an event reached it first (then returns that event). */
   close(lease: Lease, position: number): ReceivedEvent | undefined;
   /** The registered event waits of a run. */

@@ -1,6 +1,6 @@
 import { LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
-import type { AppendResult, Lease, RecordedEvent, RunWrite, RunWriteFields } from "../store.js";
+import type { AppendResult, HistoryRecord, Lease, RunWrite, RunWriteFields } from "../store.js";
 import type { SqliteContext } from "./sqlite-context.js";
 
 /** What `progressed` reads of a run after its last write or release. */
@@ -68,7 +68,7 @@ export function createSqliteFullWrites(
     const release = write.kind === "release";
     const first = write.events[0];
     const previousSeq = first ? first.seq - 1 : undefined;
-    const lastSeq = write.events.length ? (write.events[write.events.length - 1] as RecordedEvent).seq : undefined;
+    const lastSeq = write.events.length ? (write.events[write.events.length - 1] as HistoryRecord).seq : undefined;
     const current = previousSeq === undefined ? ctx.loadRun(lease.runId) : undefined;
     const isTerminal =
       write.kind === "end" ||

@@ -89,7 +89,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return ctx.notices.subscribe(listener);
     },
 
-    publishEvent(event, now) {
+    sendEvent(event, now) {
       return ctx.batcher.write(() => ctx.events().publish(event, now));
     },
 

@@ -1,6 +1,6 @@
 import { LeaseLostError } from "../../errors.js";
 import { eventsOnly } from "../events-only.js";
-import type { Lease, RecordedEvent, RunWrite, Store } from "../store.js";
+import type { HistoryRecord, Lease, RunWrite, Store } from "../store.js";
 import type { WriteOptions } from "./sqlite-batcher.js";
 import type { SqliteContext } from "./sqlite-context.js";
 import { createSqliteFullWrites } from "./sqlite-full-writes.js";
@@ -55,8 +55,8 @@ export function createSqliteWrites(ctx: SqliteContext): Pick<Store, "appendHisto
         // refuses (changing nothing) a lost lease; then the events, whose
         // sequence numbers the fence has just vouched for.
         const events = write.events;
-        const previousSeq = (events[0] as RecordedEvent).seq - 1;
-        const lastSeq = (events[events.length - 1] as RecordedEvent).seq;
+        const previousSeq = (events[0] as HistoryRecord).seq - 1;
+        const lastSeq = (events[events.length - 1] as HistoryRecord).seq;
         return ctx.batcher.write(() => {
           const { changes } = sql().progressLean.run(
             lastSeq,

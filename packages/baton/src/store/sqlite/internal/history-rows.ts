@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { toHistoryColumns } from "../../rows.js";
-import type { RecordedEvent } from "../../store.js";
+import type { HistoryRecord } from "../../store.js";
 
 /**
  * History rows that the writes of a group commit add, inserted together:
@@ -11,7 +11,7 @@ import type { RecordedEvent } from "../../store.js";
  */
 export interface HistoryRows {
   /** Encodes `events` of the run numbered `runNum` and keeps their rows for the next `flush`. @throws BatonError `NOT_SERIALIZABLE` */
-  add(runNum: number, events: readonly RecordedEvent[]): void;
+  add(runNum: number, events: readonly HistoryRecord[]): void;
   /** How many rows wait: a mark for `rewind`. */
   readonly size: number;
   /** Drops the rows added after `mark` (a write that failed). */

@@ -15,7 +15,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { CallOutcome } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
 import { checkStandardSchema, issuePath, type SchemaIssue } from "../schema-check.js";
-import type { RecordedEvent, SignalRecord } from "../store/store.js";
+import type { HistoryRecord, SignalRecord } from "../store/store.js";
 import type { ClockWaits } from "./clock-waits.js";
 import type { JournalExtras } from "./run-journal.js";
 
@@ -31,7 +31,7 @@ export interface SignalHost {
     call: IssuedCall,
     outcome: CallOutcome,
     extras: JournalExtras,
-    event: Omit<RecordedEvent, "seq" | "at">,
+    event: Omit<HistoryRecord, "seq" | "at">,
   ): void;
   /** Records and delivers a signal to its handler. */
   deliverToHandler(name: string, payload: unknown, signalId: number): void;
@@ -45,7 +45,7 @@ export interface SignalHost {
  * Gives a run's signals, in the order they were sent, to its waits (oldest
  * wait first) or to its handlers; a signal nobody takes stays for later.
  */
-export class SignalMatcher {
+export class SignalWaits {
   private readonly pending: SignalRecord[] = [];
   /** Ids of the signals taken (made at the first signal). */
   private known?: Set<number>;
@@ -119,7 +119,7 @@ export class SignalMatcher {
           wait?.schema,
         ].filter((schema): schema is StandardSchemaV1 => schema !== undefined);
         if (schemas.length > 0) {
-          let verdict: ReturnType<SignalMatcher["check"]>;
+          let verdict: ReturnType<SignalWaits["check"]>;
           try {
             verdict = this.check(schemas, signal.payload);
           } catch (error) {

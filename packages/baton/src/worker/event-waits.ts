@@ -1,7 +1,7 @@
 import { noEntries } from "../no-entries.js";
 import type { CallOutcome } from "../runtime/history-state.js";
 import type { IssuedCall } from "../runtime/workflow-runtime.js";
-import type { EventWaitRecord, NewEventWait, ReceivedEvent, RecordedEvent } from "../store/store.js";
+import type { EventWaitRecord, HistoryRecord, NewEventWait, ReceivedEvent } from "../store/store.js";
 import type { ClockWaits } from "./clock-waits.js";
 import type { JournalExtras } from "./run-journal.js";
 
@@ -21,7 +21,7 @@ export interface EventHost {
     call: IssuedCall,
     outcome: CallOutcome,
     extras: JournalExtras,
-    event: Omit<RecordedEvent, "seq" | "at">,
+    event: Omit<HistoryRecord, "seq" | "at">,
   ): void;
   /** A store operation failed: the run leaves memory. */
   failed(error: unknown): void;
@@ -32,7 +32,7 @@ export interface EventHost {
  * (its row); this records what reached each wait as `event.received`, or
  * `event.timed_out` once the store closed a wait no event reached in time.
  */
-export class EventMatcher {
+export class EventWaits {
   /** Registered waits as last read from the store, by position. */
   private storedEntries?: Map<number, EventWaitRecord>;
   private waitEntries?: Map<number, IssuedCall>;

@@ -6,7 +6,7 @@
 import type { ErrorInfo, EventMatch, HistoryEventType } from "./types.js";
 
 /** A history event as the store keeps it (times in epoch milliseconds). */
-export interface RecordedEvent {
+export interface HistoryRecord {
   seq: number;
   type: HistoryEventType;
   at: number;
