@@ -219,10 +219,11 @@ test("runs started in the process while a claim is under way leave the claim its
   for (let i = 0; i < 2; i++) ids.push((await engine.startRun(wf, i, { id: `room-${i}` })).id);
   claims.hold();
   await eventually(() => claims.entered); // a claim with room for one more run (its limit), held up
-  // A run no worker holds: that claim takes it once claims open.
+  // A run no worker holds, created before the runs started below (claims take the oldest
+  // first: a tie in the same millisecond could go either way): that claim takes it once claims open.
   await inner.createRun(
     { ...newRun("room-queued"), workflow: "room", input: 2, history: [{ type: "run.started", at: 1, input: 2 }] },
-    Date.now(),
+    Date.now() - 1000,
   );
   ids.push("room-queued");
   // Started while that claim is under way: none of them fits.
