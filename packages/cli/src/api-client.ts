@@ -1,5 +1,6 @@
+import type { RunSummary } from "@baton/server/wire-types";
 import { isTerminal } from "baton";
-import type { BatonClient, RunQuery, RunSummaryJson, SignalWaitQuery } from "./baton-client.js";
+import type { BatonClient, RunQuery, SignalWaitQuery } from "./baton-client.js";
 import { CliError } from "./cli-error.js";
 import { readServerSentEvents } from "./read-server-sent-events.js";
 
@@ -77,7 +78,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
           const response = await send("GET", `${run(id)}/watch`, undefined, new AbortController().signal);
           for await (const message of readServerSentEvents(response)) {
             if (message.event !== "run") continue;
-            const summary = JSON.parse(message.data) as RunSummaryJson;
+            const summary = JSON.parse(message.data) as RunSummary;
             received = true;
             await onChange(summary);
             ended = isTerminal(summary.status);

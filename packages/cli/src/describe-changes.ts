@@ -1,7 +1,7 @@
+import type { Run, StepInfo } from "@baton/server/wire-types";
 import { isTerminal } from "baton";
-import type { RunJson } from "./baton-client.js";
 import type { Colors } from "./colors.js";
-import { colorStatus, formatError, type StepJson } from "./format-run.js";
+import { colorStatus, formatError } from "./format-run.js";
 import { elapsed, formatDuration, formatTime } from "./format-time.js";
 
 /**
@@ -13,7 +13,7 @@ import { elapsed, formatDuration, formatTime } from "./format-time.js";
  * @example
  * describeChanges(c, before, after); // ["step 1 charge completed in 120ms", "run waiting"]
  */
-export function describeChanges(c: Colors, before: RunJson | undefined, after: RunJson): string[] {
+export function describeChanges(c: Colors, before: Run | undefined, after: Run): string[] {
   const lines: string[] = [];
   if (!before) lines.push(`run ${after.id} ${after.workflow}@${after.version} ${colorStatus(c, after.status)}`);
   for (const step of after.steps) {
@@ -34,7 +34,7 @@ export function describeChanges(c: Colors, before: RunJson | undefined, after: R
   return lines;
 }
 
-function describeStep(c: Colors, before: StepJson | undefined, step: StepJson): string[] {
+function describeStep(c: Colors, before: StepInfo | undefined, step: StepInfo): string[] {
   const lines: string[] = [];
   const name = `step ${step.position} ${step.kind === "step" ? "" : `${step.kind} `}${step.name}`;
   for (const attempt of step.attempts) {

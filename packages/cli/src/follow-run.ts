@@ -1,4 +1,5 @@
-import type { BatonClient, RunJson } from "./baton-client.js";
+import type { Run } from "@baton/server/wire-types";
+import type { BatonClient } from "./baton-client.js";
 import { colorsFor } from "./colors.js";
 import { describeChanges } from "./describe-changes.js";
 import { formatRun } from "./format-run.js";
@@ -20,7 +21,7 @@ export async function followRun(client: BatonClient, id: string, json: boolean):
     });
     return;
   }
-  let previous: RunJson | undefined;
+  let previous: Run | undefined;
   let drawn = 0;
   await client.watchRun(id, async () => {
     const run = await client.getRun(id);

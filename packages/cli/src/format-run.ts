@@ -1,14 +1,10 @@
-import type { ErrorInfo, RunStatus } from "baton";
-import type { RunJson, RunSummaryJson } from "./baton-client.js";
+import type { ErrorInfo, Run, RunStatus, RunSummary, StepInfo } from "@baton/server/wire-types";
 import type { Colors } from "./colors.js";
 import { formatTable } from "./format-table.js";
 import { elapsed, formatDuration, formatTime } from "./format-time.js";
 
-/** One step of a run, as the HTTP API answers it. */
-export type StepJson = RunJson["steps"][number];
-
 /** `status` in the colour of its kind: green done, red failed, yellow under way, dim cancelled. */
-export function colorStatus(c: Colors, status: RunStatus | StepJson["status"]): string {
+export function colorStatus(c: Colors, status: RunStatus | StepInfo["status"]): string {
   if (status === "completed") return c.green(status);
   if (status === "failed") return c.red(status);
   if (status === "cancelled" || status === "compensated") return c.magenta(status);
@@ -16,7 +12,7 @@ export function colorStatus(c: Colors, status: RunStatus | StepJson["status"]): 
 }
 
 /** How long a run took, or has been going (dim) when it has not ended. */
-export function runDuration(c: Colors, run: RunSummaryJson): string {
+export function runDuration(c: Colors, run: RunSummary): string {
   return run.finishedAt
     ? formatDuration(elapsed(run.createdAt, run.finishedAt))
     : c.dim(formatDuration(elapsed(run.createdAt)));
@@ -31,7 +27,7 @@ export function formatError(error: ErrorInfo | undefined): string {
 }
 
 /** A table of runs: id, workflow@version, status, created, duration. */
-export function formatRunTable(c: Colors, runs: RunSummaryJson[], indent = ""): string[] {
+export function formatRunTable(c: Colors, runs: RunSummary[], indent = ""): string[] {
   const header = ["ID", "WORKFLOW", "STATUS", "CREATED", "DURATION"].map((title) => c.dim(title));
   const rows = runs.map((run) => [
     run.id,
@@ -48,7 +44,7 @@ export function formatRunTable(c: Colors, runs: RunSummaryJson[], indent = ""): 
  * times, input, output, error), its steps with their attempts and errors,
  * its children and its pending signals.
  */
-export function formatRun(c: Colors, run: RunJson): string[] {
+export function formatRun(c: Colors, run: Run): string[] {
   const field = (name: string, value: string) => `${c.dim(name.padEnd(9))} ${value}`;
   const lines = [
     `${c.bold(`run ${run.id}`)}  ${run.workflow}@${run.version}  ${colorStatus(c, run.status)}`,
@@ -75,7 +71,7 @@ export function formatRun(c: Colors, run: RunJson): string[] {
   return lines;
 }
 
-function formatSteps(c: Colors, steps: StepJson[]): string[] {
+function formatSteps(c: Colors, steps: StepInfo[]): string[] {
   const header = ["#", "KIND", "NAME", "STATUS", "ATTEMPTS", "DURATION", "DETAIL"].map((title) => c.dim(title));
   const rows = steps.map((step) => [
     String(step.position),
@@ -99,7 +95,7 @@ function formatSteps(c: Colors, steps: StepJson[]): string[] {
   return lines;
 }
 
-function stepDetail(c: Colors, step: StepJson): string {
+function stepDetail(c: Colors, step: StepInfo): string {
   const details: string[] = [];
   if (step.status === "failed" && step.error) details.push(c.red(formatError(step.error)));
   if (step.childId) details.push(`run ${step.childId}`);

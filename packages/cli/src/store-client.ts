@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
+import type { RunSummary } from "@baton/server/wire-types";
 import { BatonError, createEngine, type Engine, isTerminal, type Run } from "baton";
-import type { BatonClient, ClientWorkflows, RunSummaryJson } from "./baton-client.js";
+import type { BatonClient, ClientWorkflows } from "./baton-client.js";
 import { CliError } from "./cli-error.js";
 import { maskPassword } from "./mask-password.js";
 import { sqlitePath } from "./sqlite-path.js";
@@ -86,7 +87,7 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
     async watchRun(id, onChange) {
       let last = "";
       for (;;) {
-        const summary = await attempt<RunSummaryJson>(() => summaryOf(id));
+        const summary = await attempt<RunSummary>(() => summaryOf(id));
         const text = JSON.stringify(summary);
         if (text !== last) await onChange(summary);
         last = text;

@@ -4,19 +4,19 @@
  * of the library (run, step, attempt, signal, event, history).
  */
 import { z } from "@hono/zod-openapi";
-import { runStatuses, type RunStatus as Status } from "baton";
+import { eventIdPattern, runIdPattern, runStatuses, type RunStatus as Status, workflowNamePattern } from "baton";
 import { DateTimeParam, integerParam } from "./query-params.js";
 
 /** A run id: 1 to 200 printable ASCII characters without spaces (the library's rule). */
 export const RunId = z
   .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, "expected 1 to 200 printable ASCII characters without spaces")
+  .regex(runIdPattern, "expected 1 to 200 printable ASCII characters without spaces")
   .openapi({ example: "order-A-1001" });
 
 /** A workflow name (the library's rule). */
 export const WorkflowName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "expected letters, digits, '.', '_', ':' or '-' (at most 128)")
+  .regex(workflowNamePattern, "expected letters, digits, '.', '_', ':' or '-' (at most 128)")
   .openapi({ example: "order" });
 
 /**
@@ -83,7 +83,8 @@ export const RunSummary = z
   })
   .openapi("RunSummary");
 
-const Attempt = z
+/** One attempt of a step or of a compensation. */
+export const Attempt = z
   .object({
     attempt: z.number().int(),
     startedAt: Time.optional(),
@@ -114,6 +115,9 @@ export const Step = z
   })
   .openapi("Step");
 
+/** A signal sent to a run and not yet received by it. */
+export const PendingSignal = z.object({ name: z.string(), payload: Json, sentAt: Time });
+
 /** A run with everything known about it. */
 export const Run = RunSummary.extend({
   input: Json,
@@ -122,7 +126,7 @@ export const Run = RunSummary.extend({
   steps: z.array(Step),
   children: z.array(RunSummary).openapi({ description: "The children, oldest first: all, or the 1,000 created last" }),
   childCount: z.number().int().openapi({ description: "How many children; GET /api/runs?parentId= pages them all" }),
-  pendingSignals: z.array(z.object({ name: z.string(), payload: Json, sentAt: Time })),
+  pendingSignals: z.array(PendingSignal),
   cancelRequested: z.boolean(),
 }).openapi("Run");
 
@@ -187,7 +191,7 @@ export const ForkBody = z
 /** An event id: 1 to 64 printable ASCII characters without spaces (runs it starts are named `<event id>:<workflow>`). */
 export const EventId = z
   .string()
-  .regex(/^[\x21-\x7e]{1,64}$/, "expected 1 to 64 printable ASCII characters without spaces")
+  .regex(eventIdPattern, "expected 1 to 64 printable ASCII characters without spaces")
   .openapi({ example: "payment-7f3a" });
 
 /** Body of `POST /api/events`. */
@@ -211,7 +215,10 @@ export const EventReceipt = z
   })
   .openapi("EventReceipt");
 
-const StatusCounts = z.partialRecord(RunStatus, z.number().int()).openapi({ example: { completed: 12, failed: 1 } });
+/** Counts of runs by status. */
+export const StatusCounts = z
+  .partialRecord(RunStatus, z.number().int())
+  .openapi({ example: { completed: 12, failed: 1 } });
 
 /** A workflow: one the server has code for, or one that only has runs in the store. */
 export const WorkflowInfo = z

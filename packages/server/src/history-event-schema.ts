@@ -23,8 +23,8 @@ const EventMatch = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .openapi({ description: "top-level payload fields the awaited event must have, with their values" });
 
-/** The fields of each type beyond `seq`, `type` and `at`. */
-const fieldsOf: Partial<Record<HistoryEventType, z.ZodRawShape>> = {
+/** The fields of each type beyond `seq`, `type` and `at` (every type has its entry). */
+const fieldsOf = {
   "run.started": {
     input: Json.optional(),
     eventId: z.string().optional().openapi({ description: "the event that started the run" }),
@@ -69,7 +69,18 @@ const fieldsOf: Partial<Record<HistoryEventType, z.ZodRawShape>> = {
   "run.compensated": { error: ErrorInfo },
   "run.cancelled": {},
   "run.resumed": { positions: z.array(Position) },
-};
+} satisfies Record<HistoryEventType, z.ZodRawShape>;
+
+type Member<T extends HistoryEventType> = (typeof fieldsOf)[T] extends infer F extends z.ZodRawShape
+  ? z.ZodObject<{ seq: z.ZodNumber; type: z.ZodLiteral<T>; at: typeof Time } & F>
+  : never;
+
+/**
+ * What the schema of each type reads, as one union discriminated by `type`:
+ * exact per type, where the inferred type of `HistoryEvent` (built from a
+ * list) is not. The server checks the wire type against it.
+ */
+export type HistoryEventOutput = { [T in HistoryEventType]: z.output<Member<T>> }[HistoryEventType];
 
 /** `run.cancel_requested` → `RunCancelRequestedEvent`. */
 const componentName = (type: string) =>
@@ -78,15 +89,11 @@ const componentName = (type: string) =>
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join("")}Event`;
 
-const members = historyEventTypes.flatMap((type) => {
-  const fields = fieldsOf[type];
-  if (!fields) return [];
-  return [
-    z
-      .strictObject({ seq: z.number().int().min(1), type: z.literal(type), at: Time, ...fields })
-      .openapi(componentName(type)),
-  ];
-});
+const members = historyEventTypes.map((type) =>
+  z
+    .strictObject({ seq: z.number().int().min(1), type: z.literal(type), at: Time, ...fieldsOf[type] })
+    .openapi(componentName(type)),
+);
 
 /** One entry of a run's history, discriminated by `type`. */
 export const HistoryEvent = z

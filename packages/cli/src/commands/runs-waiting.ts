@@ -1,5 +1,5 @@
+import type { SignalWait } from "@baton/server/wire-types";
 import { Command, Option } from "@commander-js/extra-typings";
-import type { SignalWaitJson } from "../baton-client.js";
 import { clientOptions, withClient } from "../client-options.js";
 import { type Colors, colorsFor } from "../colors.js";
 import { colorStatus } from "../format-run.js";
@@ -9,7 +9,7 @@ import { parsePositiveInteger } from "../option-parsers.js";
 import { printJson } from "../print-json.js";
 
 /** A table of open signal waits: run, workflow@version, run status, signal (approvals marked), waiting for, timeout. */
-export function formatSignalWaitTable(c: Colors, waits: SignalWaitJson[]): string[] {
+export function formatSignalWaitTable(c: Colors, waits: SignalWait[]): string[] {
   const header = ["RUN", "WORKFLOW", "STATUS", "SIGNAL", "WAITING", "TIMEOUT"].map((title) => c.dim(title));
   const rows = waits.map((wait) => [
     wait.runId,

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from "react";
 import { useApi } from "../api/api-context.js";
-import type { Run, RunSummary } from "../api/api-types.js";
+import type { ForkRequest, ForkResult, Run, RunSummary } from "../api/api-types.js";
 import { ActionResult } from "../components/action-button.js";
 import { useAction } from "../hooks/use-action.js";
 import { runHref } from "../lib/route.js";
@@ -22,8 +22,8 @@ export function ForkForm({ run }: { run: Run }) {
     setConfirming(false);
     setForked(undefined);
     void act(async () => {
-      const body = { fromStep: Number(fromStep), ...(newId.trim() ? { id: newId.trim() } : {}) };
-      const answer = await api.post<{ run: RunSummary }>(`/api/runs/${encodeURIComponent(run.id)}/fork`, body);
+      const body: ForkRequest = { fromStep: Number(fromStep), ...(newId.trim() ? { id: newId.trim() } : {}) };
+      const answer = await api.post<ForkResult>(`/api/runs/${encodeURIComponent(run.id)}/fork`, body);
       setForked(answer.run);
       return "Forked:";
     });

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from "react";
-import { runStatuses, type WorkflowInfo } from "../api/api-types.js";
+import { runStatuses, type WorkflowList } from "../api/api-types.js";
 import { useApiData } from "../hooks/use-api-data.js";
 import { pageSizes, type RunFilters, timeRanges } from "../lib/runs-query.js";
 
@@ -13,7 +13,7 @@ const statusChoices: { value: string; label: string }[] = [
 /** The filters of the runs view; `onChange` gets the whole new set (the id text after a short pause in typing). */
 export function RunsFiltersForm({ filters, onChange }: { filters: RunFilters; onChange(next: RunFilters): void }) {
   const ids = useId();
-  const workflows = useApiData<{ workflows: WorkflowInfo[] }>("/api/workflows");
+  const workflows = useApiData<WorkflowList>("/api/workflows");
   const names = [...new Set((workflows.data?.workflows ?? []).map((w) => w.name))].sort();
   if (filters.workflow && !names.includes(filters.workflow)) names.unshift(filters.workflow);
   const statuses = statusChoices.some((c) => c.value === filters.status)

@@ -1,4 +1,4 @@
-import { type RunPage, runStatuses, type WorkflowInfo } from "../api/api-types.js";
+import { type RunPage, runStatuses, type WorkflowInfo, type WorkflowList } from "../api/api-types.js";
 import { ErrorNote } from "../components/error-note.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { useApiData } from "../hooks/use-api-data.js";
@@ -46,7 +46,7 @@ function Counts({ workflow }: { workflow: WorkflowInfo }) {
 
 /** The workflows: versions, whether this server has their code, runs by status, recent failures. */
 export function WorkflowsView() {
-  const { data, error, loading } = useApiData<{ workflows: WorkflowInfo[] }>("/api/workflows", { pollMs: 5000 });
+  const { data, error, loading } = useApiData<WorkflowList>("/api/workflows", { pollMs: 5000 });
   const workflows = [...(data?.workflows ?? [])].sort(
     (a, b) => a.name.localeCompare(b.name) || b.version.localeCompare(a.version),
   );

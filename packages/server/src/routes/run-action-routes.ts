@@ -6,6 +6,20 @@ import { toRunSummary } from "../run-summary.js";
 import { optionalEmptyBody, readEmptyBody } from "./empty-body.js";
 import { errorResponses, jsonBody, jsonResponse } from "./responses.js";
 
+/** Answer 201 of `POST /api/runs`: the run was created. */
+export const StartRunCreated = z.object({ created: z.literal(true), run: RunSummary });
+/** Answer 200 of `POST /api/runs`: a run with this id and input existed. */
+export const StartRunExisted = z.object({ created: z.literal(false), run: RunSummary });
+
+/** Answer of `POST /api/runs/{id}/cancel` and `/resume`. */
+export const RunAccepted = z.object({ runId: z.string() });
+
+/** Answer of `POST /api/runs/{id}/signals`. */
+export const SignalAccepted = RunAccepted.extend({ name: z.string() });
+
+/** Answer of `POST /api/runs/{id}/fork`. */
+export const ForkResult = z.object({ run: RunSummary });
+
 const startRun = createRoute({
   method: "post",
   path: "/api/runs",
@@ -15,13 +29,11 @@ const startRun = createRoute({
     "The id is the run's idempotency key: the same id with the same input returns the existing run (200); with another input, 409.",
   request: jsonBody(StartRunBody),
   responses: {
-    201: jsonResponse("The run was created", z.object({ created: z.literal(true), run: RunSummary })),
-    200: jsonResponse("The run existed with this input", z.object({ created: z.literal(false), run: RunSummary })),
+    201: jsonResponse("The run was created", StartRunCreated),
+    200: jsonResponse("The run existed with this input", StartRunExisted),
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
   },
 });
-
-const accepted = z.object({ runId: z.string() });
 
 const signal = createRoute({
   method: "post",
@@ -30,7 +42,7 @@ const signal = createRoute({
   summary: "Send a signal to a run (durable once answered)",
   request: { params: RunPath, ...jsonBody(SignalBody) },
   responses: {
-    202: jsonResponse("The signal is stored", accepted.extend({ name: z.string() })),
+    202: jsonResponse("The signal is stored", SignalAccepted),
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
   },
 });
@@ -42,7 +54,7 @@ const cancel = createRoute({
   summary: "Cancel a run at its next durable point (its compensations run)",
   request: { params: RunPath, ...optionalEmptyBody },
   responses: {
-    202: jsonResponse("The cancel is stored", accepted),
+    202: jsonResponse("The cancel is stored", RunAccepted),
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
   },
 });
@@ -54,7 +66,7 @@ const resume = createRoute({
   summary: "Resume a failed run from the step that failed",
   request: { params: RunPath, ...optionalEmptyBody },
   responses: {
-    202: jsonResponse("The run will resume", accepted),
+    202: jsonResponse("The run will resume", RunAccepted),
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
   },
 });
@@ -66,7 +78,7 @@ const fork = createRoute({
   summary: "Start a new run that reuses this run's results before a step (a position or a step name)",
   request: { params: RunPath, ...jsonBody(ForkBody) },
   responses: {
-    201: jsonResponse("The new run", z.object({ run: RunSummary })),
+    201: jsonResponse("The new run", ForkResult),
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
   },
 });

@@ -8,6 +8,15 @@ import { WatchEvent, watchStreamResponse } from "../watch-events-schema.js";
 import { watchRun } from "../watch-run.js";
 import { errorResponses, jsonResponse } from "./responses.js";
 
+/** Answer of `GET /api/runs`: a page of runs, newest first. */
+export const RunPage = z.object({ runs: z.array(RunSummary), nextCursor: z.string().optional() });
+
+/** Answer of `GET /api/runs/{id}/history`. */
+export const RunHistory = z.object({ events: z.array(HistoryEvent) });
+
+/** Answer of `GET /api/workflows`. */
+export const WorkflowList = z.object({ workflows: z.array(WorkflowInfo) });
+
 const listRuns = createRoute({
   method: "get",
   path: "/api/runs",
@@ -15,7 +24,7 @@ const listRuns = createRoute({
   summary: "List runs, newest first, filtered and paged",
   request: { query: ListRunsQuery },
   responses: {
-    200: jsonResponse("A page of runs", z.object({ runs: z.array(RunSummary), nextCursor: z.string().optional() })),
+    200: jsonResponse("A page of runs", RunPage),
     ...errorResponses(400, 401, 500),
   },
 });
@@ -36,7 +45,7 @@ const getHistory = createRoute({
   summary: "The ordered history of a run",
   request: { params: RunPath },
   responses: {
-    200: jsonResponse("The history", z.object({ events: z.array(HistoryEvent) })),
+    200: jsonResponse("The history", RunHistory),
     ...errorResponses(400, 401, 404, 500),
   },
 });
@@ -60,7 +69,7 @@ const listWorkflows = createRoute({
   summary:
     "Workflows (those this server has code for, and those with runs in the store), with counts of runs by status",
   responses: {
-    200: jsonResponse("The workflows", z.object({ workflows: z.array(WorkflowInfo) })),
+    200: jsonResponse("The workflows", WorkflowList),
     ...errorResponses(401, 500),
   },
 });

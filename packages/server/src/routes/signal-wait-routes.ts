@@ -23,6 +23,9 @@ export const SignalWait = z
   })
   .openapi("SignalWait");
 
+/** Answer of `GET /api/signal-waits`: a page of open signal waits, the longest waiting first. */
+export const SignalWaitPage = z.object({ waits: z.array(SignalWait), nextCursor: z.string().optional() });
+
 /** Query of `GET /api/signal-waits`. */
 export const ListSignalWaitsQuery = z.object({
   workflow: WorkflowName.optional(),
@@ -40,10 +43,7 @@ const listSignalWaits = createRoute({
     "Every `waitForSignal` with no signal received and no timeout yet, of runs that are pending, running or waiting, across the whole store: the oldest first (then by run id and position).",
   request: { query: ListSignalWaitsQuery },
   responses: {
-    200: jsonResponse(
-      "A page of open signal waits",
-      z.object({ waits: z.array(SignalWait), nextCursor: z.string().optional() }),
-    ),
+    200: jsonResponse("A page of open signal waits", SignalWaitPage),
     ...errorResponses(400, 401),
   },
 });
