@@ -1,56 +1,20 @@
-import type { Clock } from "../clock.js";
-import { BatonError, LeaseLostError, UnreadableRunError } from "../errors.js";
-import { toErrorInfo } from "../json.js";
+import { BatonError } from "../errors.js";
 import { trackOpen } from "../open-resources.js";
-import { eventsOnly } from "../store/events-only.js";
-import { newRunRecord } from "../store/new-run-record.js";
-import type { ClaimedRun, CreateRunResult, NewRun, Store, StoreNotice, UnreadableRun } from "../store/store.js";
-import type { Workflow } from "../workflow.js";
+import type { ClaimedRun, CreateRunResult, NewRun, StoreNotice, UnreadableRun } from "../store/store.js";
 import { ErrorBackoff } from "./error-backoff.js";
-import { type ExecutorHost, type RunEnd, RunExecutor } from "./run-executor.js";
+import { chooseEvictions } from "./evictions.js";
+import { cancelChildRun } from "./executor-host.js";
+import { failUnreadableRun } from "./fail-unreadable.js";
+import { type LagProbe, startLagProbe } from "./lag-probe.js";
+import { createLeasedCreation, leasedRun } from "./leased-creation.js";
+import { type ExecutorHost, RunExecutor } from "./run-executor.js";
 import type { JournalCreation } from "./run-journal.js";
+import { renewIntervalMs, type StartLease, type WorkerOptions } from "./worker-options.js";
 
-/**
- * When the event loop runs this late (ms), the worker claims no new runs
- * until it catches up: the runs it holds (their timers, signals and steps)
- * come first.
- */
-const busyLagMs = 20;
-/** How often the event loop's lateness is measured, in ms. */
-const lagProbeMs = 10;
-
-/** Waiting runs whose timer is due sooner than this are not evicted. */
-const evictionHorizonMs = 10_000;
+export type { StartLease, WorkerOptions } from "./worker-options.js";
 
 /** The longest wait before a run that stopped on an error is tried again, in ms. */
 const maxErrorBackoffMs = 5 * 60_000;
-
-/** A lease offered for a run about to be created (`Worker.offer`). */
-export interface StartLease {
-  owner: string;
-  /** Store time the lease ends. */
-  expiresAt: number;
-  /** `performance.now()` when it was offered: the lease counts from then. */
-  sentAt: number;
-}
-
-/** Options of a worker. */
-export interface WorkerOptions {
-  store: Store;
-  clock: Clock;
-  workflows: Map<string, Workflow>;
-  /** Unique name of this worker, written as the lease owner. */
-  owner: string;
-  /** Lease length in ms; a dead worker's runs are taken over after it. */
-  leaseMs: number;
-  /** How often to look for due or abandoned runs, in ms. */
-  pollIntervalMs: number;
-  /** Runs kept in memory; beyond it, waiting runs are evicted (and reloaded when they wake). */
-  maxRunsInMemory: number;
-  /** A run finished or left this worker. */
-  onDetached(runId: string, end: RunEnd | undefined): void;
-  log(message: string, error?: unknown): void;
-}
 
 /**
  * Claims runnable runs under leases and executes them; renews its leases;
@@ -65,9 +29,8 @@ export class Worker {
   private claimAgain = false;
   private pollTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
-  private lagTimer?: NodeJS.Timeout;
-  /** How late the event loop was at the last probe, in ms. */
-  private lag = 0;
+  /** How late the event loop runs (see lag-probe.ts). */
+  private lagProbe?: LagProbe;
   /** A claim was put off while the event loop was late. */
   private claimPutOff = false;
   private unsubscribe?: () => void;
@@ -133,17 +96,11 @@ export class Worker {
     this.running = true;
     this.untrack = trackOpen("worker", this.options.owner);
     this.renewTimer = setInterval(() => void this.renew(), renewIntervalMs(this.options.leaseMs));
-    let probedAt = performance.now();
-    this.lagTimer = setInterval(() => {
-      const now = performance.now();
-      this.lag = Math.max(0, now - probedAt - lagProbeMs);
-      probedAt = now;
-      if (this.claimPutOff && this.lag < busyLagMs) {
-        this.claimPutOff = false;
-        this.claimSoon();
-      }
-    }, lagProbeMs);
-    this.lagTimer.unref();
+    this.lagProbe = startLagProbe(() => {
+      if (!this.claimPutOff) return;
+      this.claimPutOff = false;
+      this.claimSoon();
+    });
     this.unsubscribe = this.options.store.subscribe?.((notice) => this.notice(notice));
     this.orphansRead = false; // a restarted worker looks again for the runs it holds
     this.schedulePoll(0);
@@ -155,7 +112,7 @@ export class Worker {
    * memory, and its event loop keeps up. Pass it to `startHere` at once.
    */
   offer(runId: string, workflow: string, version: string): StartLease | undefined {
-    if (!this.running || this.lag >= busyLagMs) return;
+    if (!this.running || this.lagProbe?.busy) return;
     if (this.executors.size + this.claimRoom >= this.options.maxRunsInMemory) return;
     if (this.options.workflows.get(workflow)?.version !== version) return;
     if (this.starting.has(runId) || this.executors.has(runId)) return;
@@ -184,38 +141,7 @@ export class Worker {
         else reject(error);
       };
       const claimed = leasedRun(newRun, now, lease);
-      const creation: JournalCreation = {
-        create: async (write) => {
-          const together = eventsOnly(write);
-          let result: CreateRunResult;
-          try {
-            result = await store.createRun(
-              together ? { ...newRun, history: [...newRun.history, ...write.events] } : newRun,
-              now,
-            );
-          } catch (error) {
-            answer(undefined, error);
-            throw new LeaseLostError(runId); // this execution leaves memory unseen
-          }
-          answer(result);
-          // (A write retried after an ambiguous commit reads as "existed" although
-          // it created the run under this lease: the next renewal finds it.)
-          if (!result.created) throw new LeaseLostError(runId);
-          return together ? undefined : store.appendHistory(claimed.lease, write);
-        },
-        // Dropped before its first write (a claim took a run of that id, or the
-        // worker stops): the run is created for any worker, or found.
-        abandon: () => {
-          const { lease: _lease, ...unleased } = newRun;
-          store.createRun(unleased, now).then(
-            (result) => {
-              answer(result);
-              if (result.created) this.claimSoon();
-            },
-            (error) => answer(undefined, error),
-          );
-        },
-      };
+      const creation = createLeasedCreation(store, newRun, now, claimed.lease, answer, () => this.claimSoon());
       if (!this.running || this.executors.has(runId)) {
         creation.abandon();
         return;
@@ -288,7 +214,7 @@ export class Worker {
     this.running = false;
     clearTimeout(this.pollTimer);
     clearInterval(this.renewTimer);
-    clearInterval(this.lagTimer);
+    this.lagProbe?.stop();
     this.unsubscribe?.();
     this.wake?.cancel();
     this.wake = undefined;
@@ -316,7 +242,7 @@ export class Worker {
   private async claim(): Promise<void> {
     for (;;) {
       if (!this.running) return;
-      if (this.lag >= busyLagMs) {
+      if (this.lagProbe?.busy) {
         this.claimPutOff = true;
         return;
       }
@@ -366,30 +292,9 @@ export class Worker {
     }
   }
 
-  /**
-   * Fails a claimed run whose stored rows could not be read (it cannot be
-   * executed, nor its steps undone): its end names why, and a parent
-   * waiting on it learns of it. Resuming it once its rows are mended runs
-   * it again.
-   */
-  private failUnreadable({ lease, lastSeq, parentId, error }: UnreadableRun): void {
-    const info = toErrorInfo(new UnreadableRunError(lease.runId, error));
-    this.options.log(`run "${lease.runId}" cannot be read from the store, and fails`, error);
-    const now = this.options.clock.now();
-    this.options.store
-      .appendHistory(lease, {
-        kind: "end",
-        events: [{ seq: lastSeq + 1, type: "run.failed", at: now, error: info }],
-        status: "failed",
-        error: info,
-        now,
-      })
-      .then(
-        () => {
-          if (parentId) this.runChanged(parentId);
-        },
-        (failure: unknown) => this.options.log(`failing run "${lease.runId}" failed`, failure),
-      );
+  /** Fails a claimed run whose stored rows could not be read (see `failUnreadableRun`). */
+  private failUnreadable(run: UnreadableRun): void {
+    failUnreadableRun(this.options, run, (parentId) => this.runChanged(parentId));
   }
 
   /** What every executor of this worker asks of it (one object for all: it holds nothing of a run). */
@@ -418,16 +323,8 @@ export class Worker {
         if (end?.parentId) this.runChanged(end.parentId);
       },
       childCreated: () => this.claimSoon(),
-      cancelChild: async (childId, parentId) => {
-        // An id another run held (its conflict not yet recorded) is not this run's child.
-        if ((await this.options.store.getRun(childId))?.parentId !== parentId) return;
-        try {
-          await this.options.store.requestCancel(childId, this.options.clock.now());
-        } catch (error) {
-          if (!(error instanceof BatonError && error.code === "RUN_FINISHED")) throw error;
-        }
-        this.cancelRun(childId);
-      },
+      cancelChild: (childId, parentId) =>
+        cancelChildRun(this.options.store, this.options.clock, childId, parentId, () => this.cancelRun(childId)),
       log: this.options.log,
     };
     return this.hostOfExecutors;
@@ -446,26 +343,11 @@ export class Worker {
     executor.start();
   }
 
-  /**
-   * At the memory limit, evicts waiting runs down to 90% of it: those with no
-   * timer first (the least recently active first), then those whose timer is
-   * furthest. A run whose timer is due within `evictionHorizonMs` stays: it
-   * would be claimed back at once.
-   */
+  /** At the memory limit, evicts waiting runs (see `chooseEvictions`). */
   private async evict(): Promise<void> {
     if (this.executors.size < this.options.maxRunsInMemory) return;
-    const excess = this.executors.size - Math.floor(this.options.maxRunsInMemory * 0.9);
-    if (excess <= 0) return;
-    const soon = this.options.clock.now() + evictionHorizonMs;
-    const candidates = [...this.executors.values()]
-      .filter((executor) => executor.evictable && (executor.nextWakeAt ?? Number.POSITIVE_INFINITY) > soon)
-      .sort(
-        (a, b) =>
-          (b.nextWakeAt ?? Number.POSITIVE_INFINITY) - (a.nextWakeAt ?? Number.POSITIVE_INFINITY) ||
-          a.lastActive - b.lastActive,
-      )
-      .slice(0, excess);
-    await Promise.all(candidates.map((executor) => executor.release()));
+    const chosen = chooseEvictions(this.executors.values(), this.options.maxRunsInMemory, this.options.clock.now());
+    await Promise.all(chosen.map((executor) => executor.release()));
   }
 
   /**
@@ -512,20 +394,4 @@ export class Worker {
       this.options.log("looking for poked runs failed", error);
     }
   }
-}
-
-/** A new run as the store will hold it once created under `lease` at `now`, with its history. */
-function leasedRun(newRun: NewRun, now: number, lease: StartLease): ClaimedRun {
-  return {
-    run: newRunRecord({ ...newRun, lease }, now),
-    lease: { runId: newRun.id, owner: lease.owner, token: 1 },
-    history: newRun.history.map((event, i) => ({ ...event, seq: i + 1 })),
-    signals: [],
-    eventWaits: [],
-  };
-}
-
-/** How often a worker renews its leases: a third of a lease, and at least every 20 ms. */
-function renewIntervalMs(leaseMs: number): number {
-  return Math.max(20, Math.floor(leaseMs / 3));
 }

@@ -1,0 +1,55 @@
+import type { Clock } from "../clock.js";
+import { BatonError } from "../errors.js";
+import type { Store } from "../store/store.js";
+import type { ErrorInfo, RunStatus } from "../types.js";
+import type { Workflow } from "../workflow.js";
+
+/** How a run ended, as its last write recorded it. */
+export interface RunEnd {
+  status: RunStatus;
+  output?: unknown;
+  error?: ErrorInfo;
+  parentId?: string;
+}
+
+/** What an executor needs from its worker. */
+export interface ExecutorHost {
+  store: Store;
+  clock: Clock;
+  /** Length of a lease, in ms. */
+  leaseMs: number;
+  /** Registered workflows by name. */
+  workflows: Map<string, Workflow>;
+  /**
+   * The run left this worker: finished (with how it ended), released, or
+   * lost; `error` when it stopped on an error other than a lost lease (the
+   * worker logs it and tries the run again later).
+   */
+  detached(runId: string, end: RunEnd | undefined, error?: unknown): void;
+  /** A child run was created: claim it soon. */
+  childCreated(): void;
+  /** Cancels child run `childId` of `parentId` (ignoring runs that have ended, and a run of another parent). */
+  cancelChild(childId: string, parentId: string): Promise<void>;
+  log(message: string, error?: unknown): void;
+}
+
+/**
+ * Cancels run `childId` when it is a child of `parentId` (an id another run
+ * held, its conflict not yet recorded, is not), ignoring a run that has
+ * ended; `cancelled` applies it in this process.
+ */
+export async function cancelChildRun(
+  store: Store,
+  clock: Clock,
+  childId: string,
+  parentId: string,
+  cancelled: () => void,
+): Promise<void> {
+  if ((await store.getRun(childId))?.parentId !== parentId) return;
+  try {
+    await store.requestCancel(childId, clock.now());
+  } catch (error) {
+    if (!(error instanceof BatonError && error.code === "RUN_FINISHED")) throw error;
+  }
+  cancelled();
+}

@@ -1,0 +1,36 @@
+import type { Clock } from "../clock.js";
+import type { Store } from "../store/store.js";
+import type { Workflow } from "../workflow.js";
+import type { RunEnd } from "./executor-host.js";
+
+/** A lease offered for a run about to be created (`Worker.offer`). */
+export interface StartLease {
+  owner: string;
+  /** Store time the lease ends. */
+  expiresAt: number;
+  /** `performance.now()` when it was offered: the lease counts from then. */
+  sentAt: number;
+}
+
+/** Options of a worker. */
+export interface WorkerOptions {
+  store: Store;
+  clock: Clock;
+  workflows: Map<string, Workflow>;
+  /** Unique name of this worker, written as the lease owner. */
+  owner: string;
+  /** Lease length in ms; a dead worker's runs are taken over after it. */
+  leaseMs: number;
+  /** How often to look for due or abandoned runs, in ms. */
+  pollIntervalMs: number;
+  /** Runs kept in memory; beyond it, waiting runs are evicted (and reloaded when they wake). */
+  maxRunsInMemory: number;
+  /** A run finished or left this worker. */
+  onDetached(runId: string, end: RunEnd | undefined): void;
+  log(message: string, error?: unknown): void;
+}
+
+/** How often a worker renews its leases: a third of a lease, and at least every 20 ms. */
+export function renewIntervalMs(leaseMs: number): number {
+  return Math.max(20, Math.floor(leaseMs / 3));
+}
