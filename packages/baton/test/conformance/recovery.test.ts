@@ -232,6 +232,8 @@ test("runs started in the process while a claim is under way leave the claim its
   const count = async (status: "running" | "pending") => (await engine.listRuns({ status, limit: 100 })).runs.length;
   await eventually(async () => (await count("running")) === 3 && (await count("pending")) === 3);
   assert.equal((await engine.getRun("room-queued")).status, "running", "the claim took the run it had room for");
+  // Its body starts once its start is committed (on PostgreSQL, before the body): three bodies then run at once.
+  await eventually(() => inMemory === 3);
   release();
   const results = await Promise.all(ids.map((id) => engine.handle(id).result()));
   assert.deepEqual(results, [0, 1, 2, 3, 4, 5]);
