@@ -21,7 +21,7 @@ export interface RunQuery {
   status?: RunStatus[];
   parentId?: string;
   /** A part of the run id (any case). */
-  q?: string;
+  idContains?: string;
   createdAfter?: string;
   createdBefore?: string;
   limit?: number;

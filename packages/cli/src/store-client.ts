@@ -51,11 +51,11 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
   const summaryOf = async (id: string) => toSummary(await engine.getRun(id));
 
   return {
-    listRuns: ({ createdAfter, createdBefore, q, ...query }) =>
+    listRuns: ({ createdAfter, createdBefore, idContains, ...query }) =>
       attempt(() =>
         engine.listRuns({
           ...query,
-          idContains: q,
+          idContains,
           createdAfter: createdAfter === undefined ? undefined : new Date(createdAfter),
           createdBefore: createdBefore === undefined ? undefined : new Date(createdBefore),
         }),

@@ -97,7 +97,7 @@ test("runs start, show, signal, cancel, resume, fork, list and events send print
       cancelledOnly.runs.map((run: { id: string }) => run.id),
       ["r-2"],
     );
-    const searched = await json(["runs", "list", "--search", "R-1"], url);
+    const searched = await json(["runs", "list", "--id-contains", "R-1"], url);
     assert.deepEqual(searched.runs.map((run: { id: string }) => run.id).sort(), ["r-1", "r-1b"]);
     const table = await runBaton(["runs", "list", "--workflow", "check", "--url", url]);
     assert.match(

@@ -56,7 +56,7 @@ test("with --store the client commands work on a SQLite file directly", async ()
     JSON.parse(listed.stdout).runs.map((run: { id: string }) => run.id),
     ["s-2", "s-1"],
   );
-  const searched = await baton(["runs", "list", "--json", "--search", "S-2"], { BATON_STORE: store });
+  const searched = await baton(["runs", "list", "--json", "--id-contains", "S-2"], { BATON_STORE: store });
   assert.deepEqual(
     JSON.parse(searched.stdout).runs.map((run: { id: string }) => run.id),
     ["s-2"],

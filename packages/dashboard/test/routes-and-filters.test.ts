@@ -22,14 +22,16 @@ test("routes", () => {
 });
 
 test("filters read from the hash drop what is not valid, and ask the API for one page", () => {
-  const filters = readFilters(new URLSearchParams("workflow=order&status=failed,bogus,waiting&range=1h&q=A-1&limit=7"));
+  const filters = readFilters(
+    new URLSearchParams("workflow=order&status=failed,bogus,waiting&range=1h&idContains=A-1&limit=7"),
+  );
   assert.deepEqual(filters, {
     workflow: "order",
     status: "failed,waiting",
     range: "1h",
     from: "",
     to: "",
-    q: "A-1",
+    idContains: "A-1",
     limit: 50,
   });
   const anchor = Date.parse("2026-01-01T12:00:00.000Z");
@@ -37,11 +39,14 @@ test("filters read from the hash drop what is not valid, and ask the API for one
   const query = new URL(path, "http://x").searchParams;
   assert.equal(query.get("workflow"), "order");
   assert.equal(query.get("status"), "failed,waiting");
-  assert.equal(query.get("q"), "A-1");
+  assert.equal(query.get("idContains"), "A-1");
   assert.equal(query.get("createdAfter"), "2026-01-01T11:00:00.000Z");
   assert.equal(query.get("limit"), "50");
   assert.equal(query.get("cursor"), "cursor/1");
-  assert.equal(runsHref(filterValues(filters)), "#/runs?workflow=order&status=failed%2Cwaiting&range=1h&q=A-1");
+  assert.equal(
+    runsHref(filterValues(filters)),
+    "#/runs?workflow=order&status=failed%2Cwaiting&range=1h&idContains=A-1",
+  );
 });
 
 test("a custom range asks for runs created between two times", () => {

@@ -120,14 +120,14 @@ describe("markup in run data is text", { skip: browserSkipReason() }, () => {
   test("markup in the URL's hash is not run either", async () => {
     const dashboard = await openDashboard(
       browser,
-      `${server.url}/#/runs/${encodeURIComponent(xssPayloads.img)}?q=${encodeURIComponent(xssPayloads.script)}`,
+      `${server.url}/#/runs/${encodeURIComponent(xssPayloads.img)}?idContains=${encodeURIComponent(xssPayloads.script)}`,
       { token: operatorToken },
     );
     const { page } = dashboard;
     await page.getByRole("alert").getByText("INVALID_REQUEST", { exact: false }).waitFor();
     await page.locator(".breadcrumbs .mono", { hasText: xssPayloads.img }).waitFor();
     await page.goto(
-      `${server.url}/#/runs?q=${encodeURIComponent(xssPayloads.script)}&workflow=${encodeURIComponent(xssPayloads.img)}`,
+      `${server.url}/#/runs?idContains=${encodeURIComponent(xssPayloads.script)}&workflow=${encodeURIComponent(xssPayloads.img)}`,
     );
     await page.getByRole("alert").first().waitFor();
     await assertNothingRan(dashboard);

@@ -163,7 +163,7 @@ export const ListRunsQuery = z.object({
     .optional()
     .openapi({ example: "failed,waiting" }),
   parentId: RunId.optional(),
-  q: z
+  idContains: z
     .string()
     .max(200)
     .optional()

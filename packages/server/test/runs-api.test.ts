@@ -195,7 +195,7 @@ test("runs can be found by a part of their id; whoami tells the caller's role", 
   for (const id of ["order-17", "ORDER-170", "refund-17"]) {
     await api.call("/api/runs", { json: { workflow: "greet", input: { name: id }, id } });
   }
-  const found = await json(await api.call("/api/runs?q=order-17"));
+  const found = await json(await api.call("/api/runs?idContains=order-17"));
   assert.deepEqual((found.runs as Json[]).map((r) => r.id).sort(), ["ORDER-170", "order-17"]);
   assert.deepEqual(await json(await api.call("/api/whoami")), { role: "operator", auth: true });
   assert.deepEqual(await json(await api.call("/api/whoami", { token: "read-token-0123456789" })), {

@@ -23,7 +23,7 @@ export function createRunsListCommand() {
       ),
     )
     .option("--parent <id>", "only the children of this run")
-    .option("--search <text>", "only runs whose id contains this text (any case)")
+    .option("--id-contains <text>", "only runs whose id contains this text (any case)")
     .addOption(
       new Option(
         "--since <time>",
@@ -43,7 +43,7 @@ export function createRunsListCommand() {
           workflow: options.workflow,
           status: options.status,
           parentId: options.parent,
-          q: options.search,
+          idContains: options.idContains,
           createdAfter: options.since,
           createdBefore: options.until,
           limit: options.limit,

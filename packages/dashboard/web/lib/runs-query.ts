@@ -27,7 +27,7 @@ export interface RunFilters {
   from: string;
   to: string;
   /** Text the run id contains. */
-  q: string;
+  idContains: string;
   limit: number;
 }
 
@@ -47,7 +47,7 @@ export function readFilters(query: URLSearchParams): RunFilters {
     range: range === "custom" || range in timeRanges ? range : "",
     from: query.get("from") ?? "",
     to: query.get("to") ?? "",
-    q: query.get("q") ?? "",
+    idContains: query.get("idContains") ?? "",
     limit: (pageSizes as readonly number[]).includes(limit) ? limit : 50,
   };
 }
@@ -61,7 +61,7 @@ export function filterValues(filters: RunFilters): Record<string, string | undef
     range: filters.range,
     from: custom ? filters.from : "",
     to: custom ? filters.to : "",
-    q: filters.q,
+    idContains: filters.idContains,
     limit: filters.limit === 50 ? "" : String(filters.limit),
   };
 }
@@ -80,7 +80,7 @@ export function listRunsPath(filters: RunFilters, cursor: string | undefined, an
   const query = new URLSearchParams();
   if (filters.workflow) query.set("workflow", filters.workflow);
   if (filters.status) query.set("status", filters.status);
-  if (filters.q) query.set("q", filters.q);
+  if (filters.idContains) query.set("idContains", filters.idContains);
   const preset = timeRanges[filters.range];
   if (preset) query.set("createdAfter", new Date(anchor - preset.ms).toISOString());
   if (filters.range === "custom") {

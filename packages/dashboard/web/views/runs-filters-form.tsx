@@ -19,13 +19,13 @@ export function RunsFiltersForm({ filters, onChange }: { filters: RunFilters; on
   const statuses = statusChoices.some((c) => c.value === filters.status)
     ? statusChoices
     : [...statusChoices, { value: filters.status, label: filters.status }];
-  const [q, setQ] = useState(filters.q);
-  useEffect(() => setQ(filters.q), [filters.q]);
+  const [idContains, setIdContains] = useState(filters.idContains);
+  useEffect(() => setIdContains(filters.idContains), [filters.idContains]);
   useEffect(() => {
-    if (q === filters.q) return;
-    const timer = setTimeout(() => onChange({ ...filters, q }), 300);
+    if (idContains === filters.idContains) return;
+    const timer = setTimeout(() => onChange({ ...filters, idContains }), 300);
     return () => clearTimeout(timer);
-  }, [q, filters, onChange]);
+  }, [idContains, filters, onChange]);
   const set = (patch: Partial<RunFilters>) => onChange({ ...filters, ...patch });
 
   return (
@@ -73,13 +73,13 @@ export function RunsFiltersForm({ filters, onChange }: { filters: RunFilters; on
           />
         </>
       )}
-      <label htmlFor={`${ids}-q`}>Run id</label>
+      <label htmlFor={`${ids}-id-contains`}>Run id</label>
       <input
-        id={`${ids}-q`}
+        id={`${ids}-id-contains`}
         type="search"
         placeholder="contains…"
-        value={q}
-        onChange={(e) => setQ(e.target.value)}
+        value={idContains}
+        onChange={(e) => setIdContains(e.target.value)}
         spellCheck={false}
       />
       <label htmlFor={`${ids}-limit`}>Per page</label>
