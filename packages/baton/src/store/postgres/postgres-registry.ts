@@ -5,7 +5,6 @@
  * commit is harmless; two workers registering the same version at once both
  * succeed, the later `now` kept.
  */
-import type pg from "pg";
 import {
   newestRegistration,
   type SignalTargetRow,
@@ -15,15 +14,7 @@ import {
   toSubscriptionRecord,
 } from "../registry-rows.js";
 import type { Store } from "../store.js";
-
-/** What the registry verbs need from their store. */
-export interface PostgresRegistryContext {
-  /** Quoted schema. */
-  t: string;
-  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
-  /** Runs an operation when the store is ready, retrying through outages. */
-  run<T>(operation: (attempt: number) => Promise<T>): Promise<T>;
-}
+import type { PostgresContext } from "./postgres-context.js";
 
 /** The registry verbs of the PostgreSQL store. */
 export type PostgresRegistry = Pick<
@@ -66,8 +57,8 @@ function registrySql(t: string) {
 }
 
 /** The registry verbs on tables in schema `t`. */
-export function createPostgresRegistry(context: PostgresRegistryContext): PostgresRegistry {
-  const { t, query, run } = context;
+export function createPostgresRegistry(ctx: PostgresContext): PostgresRegistry {
+  const { t, query, run } = ctx;
   const sql = registrySql(t);
   return {
     registerWorkflows(workflows, now) {

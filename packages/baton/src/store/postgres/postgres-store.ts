@@ -119,7 +119,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresClaims(ctx),
     ...createPostgresWrites(ctx),
     ...createPostgresChildren(ctx),
-    ...createPostgresRegistry({ t: ctx.t, query: ctx.query, run: ctx.run }),
+    ...createPostgresRegistry(ctx),
     listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
     sendEvent: ctx.events.sendEvent,
     closeEventWait: ctx.events.closeEventWait,

@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import {
   newestRegistration,
   type SignalTargetRow,
@@ -8,6 +7,7 @@ import {
   toSubscriptionRecord,
 } from "../registry-rows.js";
 import type { Store } from "../store.js";
+import type { SqliteContext } from "./sqlite-context.js";
 
 /** The registry verbs of the SQLite store. */
 export type SqliteRegistry = Pick<
@@ -16,18 +16,11 @@ export type SqliteRegistry = Pick<
 >;
 
 /**
- * The registry verbs on `db`, whose statements are prepared on first use
- * (after migrations). Registrations are written through `write` (the store's
- * group commit), reads go to the database directly.
+ * The registry verbs of the SQLite store: registrations are written in the
+ * store's group commit, reads go to the database directly.
  */
-export function createSqliteRegistry(
-  db: Database.Database,
-  write: <T>(work: () => T) => Promise<T>,
-  /** Throws `MIGRATIONS_PENDING` while the schema lacks migrations. */
-  ready: () => void,
-): SqliteRegistry {
-  let sql: ReturnType<typeof prepare> | undefined;
-  const prepare = () => ({
+export function createSqliteRegistry(ctx: SqliteContext): SqliteRegistry {
+  const statements = ctx.prepared((db) => ({
     upsert: db.prepare(
       `INSERT INTO workflows (name, version, timeout_ms, input_schema, signal_schemas, registered_at)
        VALUES (@name, @version, @timeout_ms, @input_schema, @signal_schemas, @now)
@@ -50,16 +43,11 @@ export function createSqliteRegistry(
       `SELECT r.workflow, r.version, w.signal_schemas FROM runs r
        LEFT JOIN workflows w ON w.name = r.workflow AND w.version = r.version WHERE r.id = ?`,
     ),
-  });
-  const statements = () => {
-    ready();
-    sql ??= prepare();
-    return sql;
-  };
+  }));
   return {
     registerWorkflows(workflows, now) {
       const rows = toRegistryRows(workflows);
-      return write(() => {
+      return ctx.batcher.write(() => {
         const s = statements();
         for (const row of rows.workflows) {
           s.upsert.run({ ...row, now });

@@ -52,7 +52,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   };
   if (options.migrate !== false) migrate();
   const signalWaits = ctx.prepared((db) => createSqliteSignalWaits(db));
-  const migrated = ctx.prepared(() => true);
   const untrack = trackOpen("store", `sqlite:${path}`);
 
   return {
@@ -75,11 +74,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteClaims(ctx),
     ...createSqliteWrites(ctx),
     ...createSqliteChildren(ctx),
-    ...createSqliteRegistry(
-      db,
-      (work) => ctx.batcher.write(work),
-      () => void migrated(),
-    ),
+    ...createSqliteRegistry(ctx),
 
     async listSignalWaits(filter) {
       return signalWaits().list(filter);
