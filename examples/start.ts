@@ -24,7 +24,7 @@ import {
   createEngine,
   type Engine,
   type HistoryEvent,
-  isTerminal,
+  isFinished,
   type RunHandle,
   type RunStatus,
 } from "baton";
@@ -126,7 +126,7 @@ async function waitFor(runId: string, match: (event: HistoryEvent) => boolean, c
   for (;;) {
     const history = await engine.getHistory(runId);
     if (history.filter(match).length >= count) return;
-    if (isTerminal((await engine.getRun(runId)).status)) return;
+    if (isFinished((await engine.getRun(runId)).status)) return;
     await sleep(50);
   }
 }
@@ -262,7 +262,7 @@ const printer = (async () => {
   await progress.poll();
 })();
 
-/** Once `ready` holds for the run, waits `delayMs`, then sends it a signal (unless it has ended). */
+/** Once `ready` holds for the run, waits `delayMs`, then sends it a signal (unless it has finished). */
 async function act(
   runId: string,
   ready: { match: (event: HistoryEvent) => boolean; count?: number },
@@ -276,7 +276,7 @@ async function act(
     await engine.signal(runId, signal.name, signal.payload);
   } catch (error) {
     if (!(error instanceof BatonError && error.code === "RUN_FINISHED")) throw error;
-    progress.note(`(${runId} had already ended)`);
+    progress.note(`(${runId} had already finished)`);
   }
 }
 
@@ -309,7 +309,7 @@ await printer;
 
 // ---- summary ---------------------------------------------------------------------
 
-/** How a run ended, in a few words. */
+/** How a run finished, in a few words. */
 async function outcome(demo: Demo): Promise<string> {
   const run = await engine.getRun(demo.handle.id);
   if (run.status === "completed") return demo.summarize?.(run.output) ?? "";

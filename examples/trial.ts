@@ -12,7 +12,7 @@ export interface TrialInput {
   email: string;
 }
 
-/** How a trial ended. */
+/** How a trial finished. */
 export interface TrialOutput {
   outcome: "converted" | "expired";
   plan: string;

@@ -1,13 +1,13 @@
 /**
  * Starts a batch of runs through a client engine (one that is never started)
- * and waits until every one has ended, by polling the store's counts of runs
- * by status (one light query), then reads the ended runs once.
+ * and waits until every one has finished, by polling the store's counts of runs
+ * by status (one light query), then reads the finished runs once.
  * Times come from the store: a run's latency is its `finishedAt` minus its
  * `createdAt`, and the batch's span runs from the first `createdAt` to the
  * last `finishedAt` (on PostgreSQL both are the database's clock, whichever
  * process wrote them).
  */
-import { type Engine, terminalStatuses, type Workflow } from "baton";
+import { type Engine, finishedStatuses, type Workflow } from "baton";
 
 /** What a batch of runs took. */
 export interface BatchTimings {
@@ -22,7 +22,7 @@ export interface BatchTimings {
 
 /** Options of `runBatch`. */
 export interface BatchOptions {
-  /** Fail when the runs have not all ended by then. Default 300000 ms. */
+  /** Fail when the runs have not all finished by then. Default 300000 ms. */
   timeoutMs?: number;
   /** Pause between two polls. Default 100 ms. */
   pollMs?: number;
@@ -30,14 +30,14 @@ export interface BatchOptions {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Every ended run of `workflow` in the client's store, paging through `listRuns`. */
-async function endedRuns(client: Engine, workflow: string) {
+/** Every finished run of `workflow` in the client's store, paging through `listRuns`. */
+async function finishedRuns(client: Engine, workflow: string) {
   const runs = [];
   let cursor: string | undefined;
   do {
     const page = await client.listRuns({
       workflow,
-      status: [...terminalStatuses],
+      status: [...finishedStatuses],
       limit: 1000,
       ...(cursor ? { cursor } : {}),
     });
@@ -63,31 +63,31 @@ export async function runBatch<I>(
   await Promise.all(Array.from({ length: count }, (_, n) => client.startRun(workflow, input(n))));
   const startsMs = performance.now() - began;
   const deadline = began + timeoutMs;
-  const terminal = new Set<string>(terminalStatuses);
+  const finishedSet = new Set<string>(finishedStatuses);
   for (;;) {
     const counts = (await client.store.countRuns()).filter((c) => c.workflow === workflow.name);
-    const endedCount = counts.filter((c) => terminal.has(c.status)).reduce((sum, c) => sum + c.count, 0);
+    const finishedCount = counts.filter((c) => finishedSet.has(c.status)).reduce((sum, c) => sum + c.count, 0);
     const unsuccessfulCount = counts.filter(
-      (c) => terminal.has(c.status) && c.status !== "completed" && c.count > 0,
+      (c) => finishedSet.has(c.status) && c.status !== "completed" && c.count > 0,
     ).length;
-    if (unsuccessfulCount > 0 || endedCount >= count) {
-      const ended = await endedRuns(client, workflow.name);
-      const unsuccessful = ended.filter((run) => run.status !== "completed");
+    if (unsuccessfulCount > 0 || finishedCount >= count) {
+      const runs = await finishedRuns(client, workflow.name);
+      const unsuccessful = runs.filter((run) => run.status !== "completed");
       if (unsuccessful.length > 0) {
         const sample = unsuccessful.slice(0, 3).map((run) => `${run.id} ${run.status}`);
         throw new Error(`${unsuccessful.length} of ${count} runs did not complete (${sample.join(", ")})`);
       }
-      const created = ended.map((run) => run.createdAt.getTime());
-      const finished = ended.map((run) => (run.finishedAt as Date).getTime());
+      const created = runs.map((run) => run.createdAt.getTime());
+      const finished = runs.map((run) => (run.finishedAt as Date).getTime());
       return {
-        runs: ended.length,
+        runs: runs.length,
         spanMs: finished.reduce((a, b) => Math.max(a, b)) - created.reduce((a, b) => Math.min(a, b)),
         startsMs,
         latenciesMs: finished.map((at, i) => at - (created[i] as number)),
       };
     }
     if (performance.now() > deadline) {
-      throw new Error(`only ${endedCount} of ${count} runs completed within ${timeoutMs} ms`);
+      throw new Error(`only ${finishedCount} of ${count} runs completed within ${timeoutMs} ms`);
     }
     await pause(pollMs);
   }

@@ -2,7 +2,7 @@
  * Waits until a store holds a number of runs in given statuses, by polling
  * `countRuns` (one query, however many runs there are).
  */
-import { type Engine, type RunStatus, terminalStatuses } from "baton";
+import { type Engine, finishedStatuses, type RunStatus } from "baton";
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -34,7 +34,7 @@ export async function waitForStatus(
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const counts = await countByStatus(client);
-    const unsuccessful = terminalStatuses.filter((s) => s !== "completed" && !statuses.includes(s) && counts.get(s));
+    const unsuccessful = finishedStatuses.filter((s) => s !== "completed" && !statuses.includes(s) && counts.get(s));
     if (unsuccessful.length > 0) {
       const listed = unsuccessful.map((s) => `${counts.get(s)} ${s}`).join(", ");
       throw new Error(`runs did not complete: ${listed}`);

@@ -79,7 +79,7 @@ export class StepFailedError extends BatonError {
   }
 }
 
-/** A child run ended without completing; thrown by `await ctx.child(...)`. */
+/** A child run finished without completing; thrown by `await ctx.child(...)`. */
 export class ChildFailedError extends BatonError {
   readonly childId: string;
   constructor(childId: string, message: string, options?: { cause?: unknown }) {
@@ -106,15 +106,15 @@ export class RunConflictError extends BatonError {
 }
 
 /**
- * A run ended without completing; thrown by `handle.result()`. `status` tells
- * how it ended, `error` is the recorded error when there is one.
+ * A run finished without completing; thrown by `handle.result()`. `status` tells
+ * how it finished, `error` is the recorded error when there is one.
  */
 export class RunFailedError extends BatonError {
   readonly runId: string;
   readonly status: string;
   readonly error?: ErrorInfo;
   constructor(runId: string, status: string, error?: ErrorInfo) {
-    super("RUN_FAILED", `run "${runId}" ended ${status}${error ? `: ${error.message}` : ""}`);
+    super("RUN_FAILED", `run "${runId}" finished ${status}${error ? `: ${error.message}` : ""}`);
     this.name = "RunFailedError";
     this.runId = runId;
     this.status = status;
@@ -164,7 +164,7 @@ export function runNotFound(runId: string): BatonError {
   return new BatonError("RUN_NOT_FOUND", `run "${runId}" not found`);
 }
 
-/** `RUN_FINISHED`: the run has ended; `what` could not be done. */
+/** `RUN_FINISHED`: the run has finished; `what` could not be done. */
 export function runFinished(runId: string, status: string, what: string): BatonError {
-  return new BatonError("RUN_FINISHED", `cannot ${what} run "${runId}": it has already ended (${status})`);
+  return new BatonError("RUN_FINISHED", `cannot ${what} run "${runId}": it has already finished (${status})`);
 }

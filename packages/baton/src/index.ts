@@ -46,13 +46,15 @@ export { createTestClock, type TestClock } from "./test-clock.js";
 export {
   type AttemptInfo,
   activeStatuses,
+  type CallInfo,
   type CallKind,
   type ErrorInfo,
   type EventMatch,
+  finishedStatuses,
   type HistoryEvent,
   type HistoryEventType,
   historyEventTypes,
-  isTerminal,
+  isFinished,
   type Run,
   type RunCount,
   type RunFilter,
@@ -63,8 +65,6 @@ export {
   type SignalWait,
   type SignalWaitFilter,
   type SignalWaitPage,
-  type StepInfo,
-  terminalStatuses,
 } from "./types.js";
 export {
   defineWorkflow,

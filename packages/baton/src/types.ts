@@ -10,9 +10,16 @@
  *   which is also its idempotency key. The SQLite store also gives each run a
  *   number (`runs.num`, in order of creation) that keys its history rows; it
  *   is never shown.
+ * - **finished**: a run in a status it does not leave by itself: `completed`,
+ *   `failed` (unless resumed), `compensated` or `cancelled` (`isFinished`,
+ *   `finishedStatuses`, `Run.finishedAt`, the error code `RUN_FINISHED`). The
+ *   one word for it: a run is never "ended" or "terminal".
  * - **position**: the order in which a run's workflow function issued a durable
  *   call (step, timer, signal wait, event wait, child). Position 0 is the first call.
  *   Re-execution must issue the same calls at the same positions.
+ * - **call**: one durable call of a workflow function at a position: a step,
+ *   a timer, a signal wait, an event wait or a child (`CallInfo`, whose
+ *   `kind` tells which). A run's `steps` lists all its calls.
  * - **step**: a checkpointed call `ctx.step(name, fn)`. Its result is recorded
  *   once it completes and is never computed again for that run.
  * - **attempt**: one try of a step (or of a compensation). Attempts are
@@ -47,7 +54,7 @@
  *   the lease one write at a time.
  * - **poke**: what another process does to a run instead of writing its
  *   history: it raises the run's `poke_seq` (a signal, an event for one of
- *   its waits, a cancel, a child that ended). The lease holder sees
+ *   its waits, a cancel, a child that finished). The lease holder sees
  *   `poke_seq` ahead of what it handled and reads the inbox.
  * - **inbox**: what changed for a held run since its holder last read it:
  *   unconsumed signals, a cancel, finished children, events that reached its
@@ -84,15 +91,15 @@ export const runStatuses: readonly RunStatus[] = [
   "cancelled",
 ];
 
-/** Statuses of a run that has not ended: it is claimed, executed, or waits. */
+/** Statuses of a run that has not finished: it is claimed, executed, or waits. */
 export const activeStatuses: readonly RunStatus[] = ["pending", "running", "waiting", "compensating"];
 
 /** Statuses a run never leaves (except `failed`, through `resume`). */
-export const terminalStatuses: readonly RunStatus[] = ["completed", "failed", "compensated", "cancelled"];
+export const finishedStatuses: readonly RunStatus[] = ["completed", "failed", "compensated", "cancelled"];
 
 /** True when a run in this status has finished. */
-export function isTerminal(status: RunStatus): boolean {
-  return terminalStatuses.includes(status);
+export function isFinished(status: RunStatus): boolean {
+  return finishedStatuses.includes(status);
 }
 
 /** An error as recorded in the history: plain data, safe to store and show. */
@@ -227,7 +234,7 @@ export interface AttemptInfo {
 }
 
 /** What a run did at one position: a step, timer, signal wait, event wait or child. */
-export interface StepInfo {
+export interface CallInfo {
   position: number;
   kind: CallKind;
   /** Step name, signal name, event name, child workflow name, or `sleep`. */
@@ -263,7 +270,11 @@ export interface Run extends RunSummary {
   input: unknown;
   output?: unknown;
   error?: ErrorInfo;
-  steps: StepInfo[];
+  /**
+   * The run's durable calls in order of position: its steps and the timers,
+   * signal and event waits and children between them (`kind` tells which).
+   */
+  steps: CallInfo[];
   /**
    * The run's children, oldest first: all of them up to 1,000, else the
    * 1,000 created last (see `childCount`). `listRuns({ parentId })` pages
@@ -322,7 +333,7 @@ export interface SignalWaitFilter {
 }
 
 /**
- * An open signal wait: a run that has not ended (`pending`, `running` or
+ * An open signal wait: a run that has not finished (`pending`, `running` or
  * `waiting`) waits at `position` for the signal `name` (`ctx.waitForSignal`),
  * which has not come and not timed out.
  */

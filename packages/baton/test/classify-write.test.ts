@@ -4,7 +4,7 @@ import { classifyWrite } from "../src/worker/classify-write.js";
 
 const start = { seq: 2, type: "step.started" as const, at: 1, position: 0, name: "s", attempt: 1 };
 const done = { seq: 3, type: "step.completed" as const, at: 1, position: 0, name: "s", attempt: 1, output: 1 };
-const end = { seq: 4, type: "run.completed" as const, at: 1, output: 1 };
+const finish = { seq: 4, type: "run.completed" as const, at: 1, output: 1 };
 const child = { id: "c", workflow: "w", version: "1", input: 1, history: [] };
 
 test("the journal classifies each write once as one verb", () => {
@@ -14,8 +14,8 @@ test("the journal classifies each write once as one verb", () => {
   assert.equal(kind({ events: [done, start] }), "progress");
   assert.equal(kind({ events: [], status: "waiting" }), "progress", "a status change alone");
   assert.equal(kind({ events: [start], consumedSignals: [1] }), "progress", "a start that consumes a signal");
-  assert.equal(kind({ events: [end], status: "completed", output: 1 }), "end");
-  assert.equal(kind({ events: [end], status: "completed", consumedSignals: [1] }), "full", "an end that consumes");
+  assert.equal(kind({ events: [finish], status: "completed", output: 1 }), "finish");
+  assert.equal(kind({ events: [finish], status: "completed", consumedSignals: [1] }), "full", "a finish that consumes");
   assert.equal(kind({ events: [], release: true, status: "waiting", wakeAt: 5 }), "release");
   assert.equal(kind({ events: [start], children: [child] }), "full", "children to create");
   assert.equal(kind({ events: [start], eventWaits: [{ position: 1, name: "e" }] }), "full", "an event wait");

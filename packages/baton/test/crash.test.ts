@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { createEngine, type Engine, isTerminal } from "baton";
+import { createEngine, type Engine, isFinished } from "baton";
 import {
   approvalOf,
   callsByPosition,
@@ -105,7 +105,7 @@ class Signaller {
     const { runs } = await this.client.listRuns({ workflow: workflowName, limit: 1000 });
     for (const run of runs) {
       if (this.stopped) return;
-      if (this.sent.has(run.id) || isTerminal(run.status)) continue;
+      if (this.sent.has(run.id) || isFinished(run.status)) continue;
       const n = runNumberOf(run.id);
       const early = n % 3 === 0;
       if (!early) {
@@ -147,7 +147,7 @@ async function snapshot(client: Engine, generation: number, delayMs: number): Pr
   };
   const { runs } = await client.listRuns({ workflow: workflowName, limit: 1000 });
   for (const run of runs) {
-    if (isTerminal(run.status)) continue;
+    if (isFinished(run.status)) continue;
     report.unfinishedRuns++;
     const view = await client.getRun(run.id);
     for (const step of view.steps) {

@@ -12,12 +12,12 @@
  *   which also ends a stopped process) when the test process exits.
  * - The ledger and the steps that write it: see `process-ledger.ts`
  *   (exported from here too).
- * - `waitForRuns`: waits until the runs of a load have ended.
+ * - `waitForRuns`: waits until the runs of a load have finished.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { type Engine, isTerminal } from "baton";
+import { type Engine, isFinished } from "baton";
 
 export * from "./process-ledger.js";
 
@@ -191,14 +191,14 @@ export interface WaitForRunsOptions {
   /** Only the runs of this workflow. Default: every run. */
   workflow?: string;
   timeoutMs: number;
-  /** Fail on a run that ended otherwise than completed. Default false: any end will do. */
+  /** Fail on a run that finished otherwise than completed. Default false: any end will do. */
   mustComplete?: boolean;
   /** Fail as soon as one of these exits otherwise than by a SIGKILL of the test. */
   workers?: WorkerProcess[];
 }
 
 /**
- * Waits (polling through `client`) until the `expected` runs have all ended;
+ * Waits (polling through `client`) until the `expected` runs have all finished;
  * fails after `timeoutMs` naming runs that have not, with their open steps.
  */
 export async function waitForRuns(client: Engine, options: WaitForRunsOptions): Promise<void> {
@@ -213,15 +213,15 @@ export async function waitForRuns(client: Engine, options: WaitForRunsOptions): 
     }
     const { runs } = await client.listRuns({ workflow: options.workflow, limit: 1000 });
     if (options.mustComplete) {
-      const ended = runs.filter((run) => isTerminal(run.status) && run.status !== "completed");
-      if (ended.length > 0) {
-        const first = await client.getRun((ended[0] as (typeof ended)[number]).id);
+      const failed = runs.filter((run) => isFinished(run.status) && run.status !== "completed");
+      if (failed.length > 0) {
+        const first = await client.getRun((failed[0] as (typeof failed)[number]).id);
         throw new Error(
-          `${ended.length} runs ended without completing; first: ${first.id} ${first.status} ${JSON.stringify(first.error)}`,
+          `${failed.length} runs finished without completing; first: ${first.id} ${first.status} ${JSON.stringify(first.error)}`,
         );
       }
     }
-    const open = runs.filter((run) => !isTerminal(run.status));
+    const open = runs.filter((run) => !isFinished(run.status));
     if (runs.length >= options.expected && open.length === 0) return;
     if (Date.now() > deadline) {
       const details = await Promise.all(
@@ -235,7 +235,7 @@ export async function waitForRuns(client: Engine, options: WaitForRunsOptions): 
       );
       throw new Error(
         `after ${options.timeoutMs} ms, ${open.length} of ${runs.length} runs (${options.expected} expected) ` +
-          `have not ended; first: ${details.join("; ")}`,
+          `have not finished; first: ${details.join("; ")}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 100)); // polls: the runs end in other processes

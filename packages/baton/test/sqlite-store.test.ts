@@ -287,7 +287,7 @@ test("a run number given in a write that was rolled back is not used for the run
   const [claimed] = (await other.claimRuns({ owner: "w2", now: 4, leaseMs: 1000, limit: 10, workflows: ["w@1"] })).runs;
   assert.equal(claimed?.run.id, "a");
   await other.appendHistory(claimed.lease, {
-    kind: "end",
+    kind: "finish",
     events: [{ seq: 2, type: "run.failed", at: 5, error: { name: "Error", message: "no" } }],
     status: "failed",
     error: { name: "Error", message: "no" },

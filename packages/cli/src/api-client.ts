@@ -1,5 +1,5 @@
 import type { RunSummary } from "@baton/server/wire-types";
-import { isTerminal } from "baton";
+import { isFinished } from "baton";
 import type { BatonClient, RunQuery, SignalWaitQuery } from "./baton-client.js";
 import { CliError } from "./cli-error.js";
 import { readServerSentEvents } from "./read-server-sent-events.js";
@@ -81,7 +81,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
             const summary = JSON.parse(message.data) as RunSummary;
             received = true;
             await onChange(summary);
-            ended = isTerminal(summary.status);
+            ended = isFinished(summary.status);
           }
         } catch (error) {
           if (error instanceof CliError && !(error instanceof UnreachableError)) throw error;

@@ -46,7 +46,7 @@ export interface SignalWaitQuery {
 export interface BatonClient {
   listRuns(query: RunQuery): Promise<RunPage>;
   getRun(id: string): Promise<Run>;
-  /** Open signal waits of the runs not ended, the longest waiting first. */
+  /** Open signal waits of the runs not finished, the longest waiting first. */
   listSignalWaits(query: SignalWaitQuery): Promise<SignalWaitPage>;
   startRun(request: StartRunRequest): Promise<StartRunResult>;
   signal(id: string, name: string, payload?: unknown): Promise<SignalAccepted>;
@@ -56,7 +56,7 @@ export interface BatonClient {
   sendEvent(request: EventRequest): Promise<EventReceipt>;
   /**
    * Calls `onChange` with the run's summary now and at every change, and
-   * resolves once the run has ended.
+   * resolves once the run has finished.
    */
   watchRun(id: string, onChange: (run: RunSummary) => void | Promise<void>): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
-import type { Run, StepInfo } from "@baton/server/wire-types";
-import { isTerminal } from "baton";
+import type { CallInfo, Run } from "@baton/server/wire-types";
+import { isFinished } from "baton";
 import type { Colors } from "./colors.js";
 import { colorStatus, formatError } from "./format-run.js";
 import { elapsed, formatDuration, formatTime } from "./format-time.js";
@@ -8,7 +8,7 @@ import { elapsed, formatDuration, formatTime } from "./format-time.js";
  * One line for each thing that changed from `before` to `after` (two reads
  * of one run): the run's status, a step that appeared or changed status, a
  * failed attempt, a compensation; and the output or error once the run has
- * ended. With no `before`, the run as it is.
+ * finished. With no `before`, the run as it is.
  *
  * @example
  * describeChanges(c, before, after); // ["step 1 charge completed in 120ms", "run waiting"]
@@ -27,14 +27,14 @@ export function describeChanges(c: Colors, before: Run | undefined, after: Run):
   }
   const changed = before?.status !== after.status;
   if (before && changed) lines.push(`run ${colorStatus(c, after.status)}`);
-  if (changed && isTerminal(after.status)) {
+  if (changed && isFinished(after.status)) {
     if (after.output !== undefined) lines.push(`output ${JSON.stringify(after.output)}`);
     if (after.error) lines.push(`error ${c.red(formatError(after.error))}`);
   }
   return lines;
 }
 
-function describeStep(c: Colors, before: StepInfo | undefined, step: StepInfo): string[] {
+function describeStep(c: Colors, before: CallInfo | undefined, step: CallInfo): string[] {
   const lines: string[] = [];
   const name = `step ${step.position} ${step.kind === "step" ? "" : `${step.kind} `}${step.name}`;
   for (const attempt of step.attempts) {

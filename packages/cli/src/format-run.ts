@@ -1,17 +1,17 @@
-import type { ErrorInfo, Run, RunStatus, RunSummary, StepInfo } from "@baton/server/wire-types";
+import type { CallInfo, ErrorInfo, Run, RunStatus, RunSummary } from "@baton/server/wire-types";
 import type { Colors } from "./colors.js";
 import { formatTable } from "./format-table.js";
 import { elapsed, formatDuration, formatTime } from "./format-time.js";
 
 /** `status` in the colour of its kind: green done, red failed, yellow under way, dim cancelled. */
-export function colorStatus(c: Colors, status: RunStatus | StepInfo["status"]): string {
+export function colorStatus(c: Colors, status: RunStatus | CallInfo["status"]): string {
   if (status === "completed") return c.green(status);
   if (status === "failed") return c.red(status);
   if (status === "cancelled" || status === "compensated") return c.magenta(status);
   return c.yellow(status);
 }
 
-/** How long a run took, or has been going (dim) when it has not ended. */
+/** How long a run took, or has been going (dim) when it has not finished. */
 export function runDuration(c: Colors, run: RunSummary): string {
   return run.finishedAt
     ? formatDuration(elapsed(run.createdAt, run.finishedAt))
@@ -71,7 +71,7 @@ export function formatRun(c: Colors, run: Run): string[] {
   return lines;
 }
 
-function formatSteps(c: Colors, steps: StepInfo[]): string[] {
+function formatSteps(c: Colors, steps: CallInfo[]): string[] {
   const header = ["#", "KIND", "NAME", "STATUS", "ATTEMPTS", "DURATION", "DETAIL"].map((title) => c.dim(title));
   const rows = steps.map((step) => [
     String(step.position),
@@ -95,7 +95,7 @@ function formatSteps(c: Colors, steps: StepInfo[]): string[] {
   return lines;
 }
 
-function stepDetail(c: Colors, step: StepInfo): string {
+function stepDetail(c: Colors, step: CallInfo): string {
   const details: string[] = [];
   if (step.status === "failed" && step.error) details.push(c.red(formatError(step.error)));
   if (step.childId) details.push(`run ${step.childId}`);

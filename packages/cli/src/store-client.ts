@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { RunSummary } from "@baton/server/wire-types";
-import { BatonError, createEngine, type Engine, isTerminal, type Run } from "baton";
+import { BatonError, createEngine, type Engine, isFinished, type Run } from "baton";
 import type { BatonClient, ClientWorkflows } from "./baton-client.js";
 import { CliError } from "./cli-error.js";
 import { maskPassword } from "./mask-password.js";
@@ -91,7 +91,7 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
         const text = JSON.stringify(summary);
         if (text !== last) await onChange(summary);
         last = text;
-        if (isTerminal(summary.status)) return;
+        if (isFinished(summary.status)) return;
         await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 250));
       }
     },

@@ -34,7 +34,7 @@ export interface BatonProcess {
    * process ends first.
    */
   waitForLine(pattern: RegExp, after?: number): Promise<string>;
-  /** Sends SIGTERM and resolves when the process has ended. */
+  /** Sends SIGTERM and resolves when the process has finished. */
   stop(): Promise<BatonResult>;
   /** Resolves when the process ends. */
   readonly exited: Promise<BatonResult>;

@@ -129,7 +129,7 @@ test("runs show --follow prints one line per change when piped, until the run en
     const signal = lines.findIndex((line) => line.startsWith("step 1 signal approve completed"));
     const finish = lines.findIndex((line) => line.startsWith("step 2 finish completed"));
     assert.ok(signal > 0 && finish > signal, result.stdout);
-    // A read may catch step 2 done while the run has not ended yet: only the
+    // A read may catch step 2 done while the run has not finished yet: only the
     // run's own status may come between.
     assert.ok(
       lines.slice(finish + 1, -2).every((line) => line === "run running"),

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { HistoryEvent, StepInfo } from "../web/api/api-types.js";
+import type { CallInfo, HistoryEvent } from "../web/api/api-types.js";
 import { layoutRunGraph } from "../web/lib/graph-layout.js";
 import { buildRunGraph, groupParallelSteps } from "../web/lib/run-graph-model.js";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(t0 + ms).toISOString();
 
-function step(position: number, start: number, end: number | undefined, fields: Partial<StepInfo> = {}): StepInfo {
+function step(position: number, start: number, end: number | undefined, fields: Partial<CallInfo> = {}): CallInfo {
   return {
     position,
     kind: "step",

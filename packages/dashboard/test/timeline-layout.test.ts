@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Run, StepInfo } from "../web/api/api-types.js";
+import type { CallInfo, Run } from "../web/api/api-types.js";
 import { computeTicks, layoutTimeline } from "../web/lib/timeline-layout.js";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(t0 + ms).toISOString();
 
-function step(position: number, fields: Partial<StepInfo>): StepInfo {
+function step(position: number, fields: Partial<CallInfo>): CallInfo {
   return {
     position,
     kind: "step",

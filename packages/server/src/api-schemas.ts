@@ -113,7 +113,7 @@ export const Step = z
       .object({ status: z.enum(["running", "completed", "failed"]), attempts: z.array(Attempt) })
       .optional(),
   })
-  .openapi("Step");
+  .openapi("Call");
 
 /** A signal sent to a run and not yet received by it. */
 export const PendingSignal = z.object({ name: z.string(), payload: Json, sentAt: Time });

@@ -1,4 +1,4 @@
-import { type Engine, isTerminal, type Run } from "baton";
+import { type Engine, isFinished, type Run } from "baton";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { toApiError } from "./api-error.js";
@@ -34,7 +34,7 @@ export function watchRun(c: Context, engine: Engine, first: Run, intervalMs: num
         quietSince = Date.now();
         await stream.write(": keep-alive\n\n");
       }
-      if (isTerminal(run.status)) break;
+      if (isFinished(run.status)) break;
       await stream.sleep(intervalMs);
       if (aborted) break;
       const id: string = run.id;

@@ -33,7 +33,7 @@ export const runStatusMatches: Equal<wire.RunStatus, Out<typeof schema.RunStatus
 // Answers: the wire type is exactly what the schema outputs.
 export const errorInfoMatches: Equal<wire.ErrorInfo, Out<typeof schema.ErrorInfo>> = true;
 export const attemptMatches: Equal<wire.AttemptInfo, Out<typeof schema.Attempt>> = true;
-export const stepMatches: Equal<wire.StepInfo, Out<typeof schema.Step>> = true;
+export const stepMatches: Equal<wire.CallInfo, Out<typeof schema.Step>> = true;
 export const runSummaryMatches: Equal<wire.RunSummary, Out<typeof schema.RunSummary>> = true;
 export const pendingSignalMatches: Equal<wire.PendingSignal, Out<typeof schema.PendingSignal>> = true;
 export const runMatches: Equal<Flat<wire.Run>, Out<typeof schema.Run>> = true;

@@ -46,7 +46,7 @@ export interface AttemptInfo {
 }
 
 /** What a run did at one position. */
-export interface StepInfo {
+export interface CallInfo {
   position: number;
   kind: CallKind;
   name: string;
@@ -86,7 +86,11 @@ export interface Run extends RunSummary {
   input: unknown;
   output?: unknown;
   error?: ErrorInfo;
-  steps: StepInfo[];
+  /**
+   * The run's durable calls in order of position: its steps and the timers,
+   * signal and event waits and children between them (`kind` tells which).
+   */
+  steps: CallInfo[];
   /** Oldest first: all the children, or the 1,000 created last when there are more (see `childCount`). */
   children: RunSummary[];
   /** How many children the run has; `GET /api/runs?parentId=` pages them all. */
@@ -101,7 +105,7 @@ export interface RunPage {
   nextCursor?: string;
 }
 
-/** An open signal wait of a run that has not ended (`GET /api/signal-waits`). */
+/** An open signal wait of a run that has not finished (`GET /api/signal-waits`). */
 export interface SignalWait {
   runId: string;
   workflow: string;

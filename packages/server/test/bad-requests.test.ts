@@ -134,6 +134,6 @@ test("__proto__ and constructor keys are kept as data and pollute nothing", asyn
     body: '{"name":"approve","payload":{"__proto__":{"polluted":true}}}',
     headers: { "content-type": "application/json" },
   });
-  assert.equal(signal.status, 409, "the run has ended");
+  assert.equal(signal.status, 409, "the run has finished");
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });

@@ -91,7 +91,7 @@ export interface Engine extends AsyncDisposable {
   /** How many runs there are of each workflow version in each status. */
   countRuns(): Promise<RunCount[]>;
   /**
-   * Open signal waits of the runs that have not ended, the longest waiting first, filtered and paged (see `listSignalWaits`).
+   * Open signal waits of the runs that have not finished, the longest waiting first, filtered and paged (see `listSignalWaits`).
    * @example
    * const { waits } = await engine.listSignalWaits({ name: "approve" });
    * @throws BatonError `INVALID_LIMIT`, `INVALID_CURSOR`.

@@ -9,7 +9,7 @@ import { runIdPattern } from "../names.js";
 import { trackOpen } from "../open-resources.js";
 import { openStore } from "../store/open-store.js";
 import type { NewRun, RunRecord } from "../store/store.js";
-import { isTerminal } from "../types.js";
+import { isFinished } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import type { RunEnd } from "../worker/run-executor.js";
 import { Worker } from "../worker/worker.js";
@@ -100,10 +100,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const waitForEnd = async (runId: string): Promise<Pick<RunRecord, "status" | "output" | "error">> => {
     for (;;) {
       const next = nextEnd(runId);
-      // A run this process executes has not ended: its end comes from the worker, with no read.
+      // A run this process executes has not finished: its end comes from the worker, with no read.
       if (!worker.executes(runId)) {
         const run = await requireRun(runId);
-        if (isTerminal(run.status)) {
+        if (isFinished(run.status)) {
           next.cancel();
           return run;
         }

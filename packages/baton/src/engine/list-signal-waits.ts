@@ -25,7 +25,7 @@ export function toSignalWait(record: SignalWaitRecord): SignalWait {
 }
 
 /**
- * The open signal waits of every run that has not ended (pending, running
+ * The open signal waits of every run that has not finished (pending, running
  * or waiting; a run that is compensating waits for nothing any more), the
  * longest waiting first, across the whole store, filtered and paged. A
  * `running` run is listed when one of its branches waits for a signal while

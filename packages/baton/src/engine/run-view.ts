@@ -4,7 +4,7 @@
  * store keeps no second copy of them.
  */
 import type { HistoryRecord, RunRecord, SignalRecord } from "../store/store.js";
-import type { AttemptInfo, HistoryEvent, Run, RunSummary, StepInfo } from "../types.js";
+import type { AttemptInfo, CallInfo, HistoryEvent, Run, RunSummary } from "../types.js";
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
 
@@ -32,7 +32,7 @@ export function toHistoryEvent(event: HistoryRecord): HistoryEvent {
   return out;
 }
 
-const kindOf: Record<string, StepInfo["kind"]> = {
+const kindOf: Record<string, CallInfo["kind"]> = {
   "step.started": "step",
   "timer.set": "timer",
   "signal.waiting": "signal",
@@ -44,9 +44,9 @@ function attemptOf(attempts: AttemptInfo[], attempt: number | undefined): Attemp
   return attempts.find((a) => a.attempt === attempt) ?? attempts[attempts.length - 1];
 }
 
-/** Folds a history into one `StepInfo` per position. */
-export function toSteps(history: HistoryRecord[]): StepInfo[] {
-  const steps = new Map<number, StepInfo>();
+/** Folds a history into one `CallInfo` per position. */
+export function toSteps(history: HistoryRecord[]): CallInfo[] {
+  const steps = new Map<number, CallInfo>();
   for (const event of history) {
     if (event.position === undefined) continue;
     const at = new Date(event.at);

@@ -25,7 +25,7 @@ interface RunWriteBase {
  */
 export interface StartsWrite extends RunWriteBase {
   kind: "starts";
-  /** A status of a run that has not ended, when it changed. */
+  /** A status of a run that has not finished, when it changed. */
   status?: RunStatus;
   /** Next timer of the run; `null` clears it. */
   wakeAt?: number | null;
@@ -34,7 +34,7 @@ export interface StartsWrite extends RunWriteBase {
 /** The common write of a step: events, the run's status and next timer when they changed, the signals the events consumed. */
 export interface ProgressWrite extends RunWriteBase {
   kind: "progress";
-  /** A status of a run that has not ended, when it changed. */
+  /** A status of a run that has not finished, when it changed. */
   status?: RunStatus;
   /** Next timer of the run; `null` clears it. */
   wakeAt?: number | null;
@@ -43,11 +43,11 @@ export interface ProgressWrite extends RunWriteBase {
 }
 
 /**
- * The run's last write: its ended status with its output or error. It gives
+ * The run's last write: its finished status with its output or error. It gives
  * the lease up, clears the run's timer, ends its event waits, and pokes its parent.
  */
-export interface EndWrite extends RunWriteBase {
-  kind: "end";
+export interface FinishWrite extends RunWriteBase {
+  kind: "finish";
   status: RunStatus;
   output?: unknown;
   error?: ErrorInfo;
@@ -92,7 +92,7 @@ export interface FullWrite extends RunWriteBase {
  * backend implements each verb. Every one applies only under the run's lease
  * (see the invariants).
  */
-export type RunWrite = StartsWrite | ProgressWrite | EndWrite | ReleaseWrite | FullWrite;
+export type RunWrite = StartsWrite | ProgressWrite | FinishWrite | ReleaseWrite | FullWrite;
 
 /** The fields of any verb, all optional: what a statement that serves several verbs reads. */
 export type RunWriteFields = Omit<FullWrite, "kind">;

@@ -101,7 +101,7 @@ export interface Store {
 
   /**
    * Stores a signal and pokes its run.
-   * @throws BatonError `RUN_NOT_FOUND`, or `RUN_FINISHED` when the run has ended.
+   * @throws BatonError `RUN_NOT_FOUND`, or `RUN_FINISHED` when the run has finished.
    */
   sendSignal(runId: string, name: string, payload: unknown, now: number): Promise<void>;
   /**
@@ -152,7 +152,7 @@ export interface Store {
   findUnlinkedRuns(parentId: string, ids: string[]): Promise<RunRecord[]>;
   /**
    * Makes run `childId` a child of `parentId` when it has no parent (or has
-   * that one already); pokes the parent when the child has ended. True when
+   * that one already); pokes the parent when the child has finished. True when
    * `parentId` is now its parent.
    */
   linkChild(childId: string, parentId: string, now: number): Promise<boolean>;

@@ -45,7 +45,7 @@ export const storeInboxCases: StoreCase[] = [
       const done = claimed.find((run) => run.run.id === "done");
       assert.ok(done);
       await store.appendHistory(done.lease, {
-        kind: "end",
+        kind: "finish",
         events: [{ seq: 2, type: "run.completed", at: 3, output: 1 }],
         status: "completed",
         output: 1,
@@ -99,7 +99,7 @@ export const storeInboxCases: StoreCase[] = [
       assert.deepEqual(await store.pokedRuns("w1"), [{ runId: "c", pokeSeq: inbox.pokeSeq }]);
       await assert.rejects(store.requestCancel("missing", 4), { code: "RUN_NOT_FOUND" });
       await store.appendHistory(claimed.lease, {
-        kind: "end",
+        kind: "finish",
         events: [{ seq: 2, type: "run.cancelled", at: 5 }],
         status: "cancelled",
         seenPokeSeq: inbox.pokeSeq,
@@ -123,7 +123,7 @@ export const storeInboxCases: StoreCase[] = [
       );
       const error = { name: "Error", message: "boom" };
       await store.appendHistory(claimed.lease, {
-        kind: "end",
+        kind: "finish",
         events: [{ seq: 2, type: "run.failed", at: 4, error, positions: [0] }],
         status: "failed",
         error,

@@ -156,7 +156,7 @@ export const storeLeaseCases: StoreCase[] = [
       const results = await Promise.allSettled(
         Object.entries(ends).map(([id, end]) =>
           store.appendHistory(leases.get(id) as (typeof claimed)[number]["lease"], {
-            kind: "end",
+            kind: "finish",
             events: [
               end.status === "completed"
                 ? { seq: 2, type: "run.completed", at: 201, output: end.output }
@@ -234,7 +234,7 @@ export const storeLeaseCases: StoreCase[] = [
       );
       assert.equal((await store.getRun("r"))?.lastSeq, 2, "nothing written");
       await store.appendHistory(second.lease, {
-        kind: "end",
+        kind: "finish",
         events: [
           { seq: 3, type: "timer.fired", at: 202, position: 0, name: "sleep" },
           { seq: 4, type: "run.completed", at: 202, output: "done" },

@@ -38,7 +38,7 @@ export interface ChildHost {
   started(event: NewEvent, child?: NewRun): void;
   /** Records and delivers the outcome of a child call. */
   resolve(position: number, outcome: CallOutcome, event: NewEvent): void;
-  /** Reads the run's inbox again (a child recorded before may have ended meanwhile). */
+  /** Reads the run's inbox again (a child recorded before may have finished meanwhile). */
   refresh(): void;
   /** The store, to check and link children whose id another run held. */
   readonly store: Pick<Store, "findUnlinkedRuns" | "linkChild">;
@@ -46,7 +46,7 @@ export interface ChildHost {
   failed(error: unknown): void;
 }
 
-/** The children a run waits for: starts them, and records how each ended. */
+/** The children a run waits for: starts them, and records how each finished. */
 export class ChildWaits {
   /** Calls by child id (an array only when calls of the run share an id: they await the same child). */
   private entries?: Map<string, IssuedCall | IssuedCall[]>;
@@ -143,7 +143,7 @@ export class ChildWaits {
     if (!call || this.host.stopped()) return;
     const reason = await this.difference(call, run);
     if (reason === undefined && (await this.host.store.linkChild(run.id, this.host.runId, this.host.clock.now()))) {
-      this.host.refresh(); // it may have ended already
+      this.host.refresh(); // it may have finished already
       return;
     }
     if (this.waits.get(run.id) !== calls || this.host.stopped()) return;
@@ -177,7 +177,7 @@ export class ChildWaits {
     return isDeepStrictEqual(run.input, expected) ? undefined : "with a different input";
   }
 
-  /** A child ended: records the outcome of the call waiting for it. */
+  /** A child finished: records the outcome of the call waiting for it. */
   finished(child: RunRecord): void {
     const calls = this.waits.get(child.id);
     if (!calls || this.host.stopped()) return;
@@ -189,7 +189,10 @@ export class ChildWaits {
         this.host.resolve(call.position, { ok: true, value: child.output }, event);
         continue;
       }
-      const info = child.error ?? { name: "ChildFailedError", message: `child run "${childId}" ended ${child.status}` };
+      const info = child.error ?? {
+        name: "ChildFailedError",
+        message: `child run "${childId}" finished ${child.status}`,
+      };
       this.host.resolve(
         call.position,
         { ok: false, error: info },

@@ -1,5 +1,5 @@
 import type { RunWrite, RunWriteFields } from "../store/store.js";
-import { isTerminal } from "../types.js";
+import { isFinished } from "../types.js";
 
 /** What the journal gathered for one write, before it is classified. */
 export type JournalWrite = Omit<RunWriteFields, "now" | "seenPokeSeq"> & { release?: boolean };
@@ -7,7 +7,7 @@ export type JournalWrite = Omit<RunWriteFields, "now" | "seenPokeSeq"> & { relea
 const isStart = (event: { type: string }) => event.type === "step.started" || event.type === "compensation.started";
 
 /**
- * The verb of one write (see `RunWrite`): a release; the run's end; attempt
+ * The verb of one write (see `RunWrite`): a release; the run's finish; attempt
  * starts alone; a step's progress; or, for anything else, a full write. The
  * object given becomes the write.
  */
@@ -15,17 +15,17 @@ export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefi
   const write = fields as JournalWrite & { kind: RunWrite["kind"]; seenPokeSeq?: number; now: number };
   write.seenPokeSeq = seenPokeSeq;
   write.now = now;
-  const ended = write.status !== undefined && isTerminal(write.status);
+  const finished = write.status !== undefined && isFinished(write.status);
   const withOthers = Boolean(write.children?.length || write.eventWaits?.length);
   const consumes = Boolean(write.consumedSignals?.length);
   if (write.release) {
     delete write.release;
     write.kind = "release";
     write.wakeAt ??= null;
-  } else if (ended && !withOthers && !consumes) {
-    write.kind = "end";
+  } else if (finished && !withOthers && !consumes) {
+    write.kind = "finish";
   } else if (
-    !ended &&
+    !finished &&
     !withOthers &&
     !write.endedEventWaits?.length &&
     write.output === undefined &&

@@ -15,7 +15,7 @@ export interface Failure {
 /**
  * Runs the compensations of a failed or cancelled run in reverse order of
  * step completion, each durable and retried, skipping those already done,
- * then records how the run ended:
+ * then records how the run finished:
  * - nothing to undo: `failed` (or `cancelled`);
  * - every compensation ran: `compensated` (or `cancelled`);
  * - a compensation failed for good: `failed`, with that error (a resume

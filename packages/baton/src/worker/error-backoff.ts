@@ -29,7 +29,7 @@ export class ErrorBackoff {
     return { delayMs, failures };
   }
 
-  /** The run left the worker without an error (it ended, or was released): it starts afresh. */
+  /** The run left the worker without an error (it finished, or was released): it starts afresh. */
   clear(runId: string): void {
     this.runs.delete(runId);
   }
@@ -40,7 +40,7 @@ export class ErrorBackoff {
     return entry !== undefined && entry.retryAt > performance.now();
   }
 
-  /** Forgets the runs not in `held` (another worker took them, or they ended). */
+  /** Forgets the runs not in `held` (another worker took them, or they finished). */
   keepOnly(held: Set<string>): void {
     for (const runId of this.runs.keys()) if (!held.has(runId)) this.runs.delete(runId);
   }

@@ -4,7 +4,7 @@ import type { Store } from "../store/store.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
 import type { Workflow } from "../workflow.js";
 
-/** How a run ended, as its last write recorded it. */
+/** How a run finished, as its last write recorded it. */
 export interface RunEnd {
   status: RunStatus;
   output?: unknown;
@@ -21,14 +21,14 @@ export interface ExecutorHost {
   /** Registered workflows by name. */
   workflows: Map<string, Workflow>;
   /**
-   * The run left this worker: finished (with how it ended), released, or
+   * The run left this worker: finished (with how it finished), released, or
    * lost; `error` when it stopped on an error other than a lost lease (the
    * worker logs it and tries the run again later).
    */
   detached(runId: string, end: RunEnd | undefined, error?: unknown): void;
   /** A child run was created: claim it soon. */
   childCreated(): void;
-  /** Cancels child run `childId` of `parentId` (ignoring runs that have ended, and a run of another parent). */
+  /** Cancels child run `childId` of `parentId` (ignoring runs that have finished, and a run of another parent). */
   cancelChild(childId: string, parentId: string): Promise<void>;
   log(message: string, error?: unknown): void;
 }
@@ -36,7 +36,7 @@ export interface ExecutorHost {
 /**
  * Cancels run `childId` when it is a child of `parentId` (an id another run
  * held, its conflict not yet recorded, is not), ignoring a run that has
- * ended; `cancelled` applies it in this process.
+ * finished; `cancelled` applies it in this process.
  */
 export async function cancelChildRun(
   store: Store,

@@ -19,7 +19,7 @@ export function failUnreadableRun(
   const now = worker.clock.now();
   worker.store
     .appendHistory(lease, {
-      kind: "end",
+      kind: "finish",
       events: [{ seq: lastSeq + 1, type: "run.failed", at: now, error: info }],
       status: "failed",
       error: info,

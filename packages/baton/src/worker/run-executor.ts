@@ -246,8 +246,8 @@ export class RunExecutor extends RunLifecycle {
 
   private async settle(outcome: RuntimeOutcome): Promise<void> {
     if (this.isStopped) return;
-    const ended = outcome.kind === "cancelled" ? "was cancelled" : "ended";
-    this.dropWork(() => new BatonError("RUN_ENDED", `run "${this.runId}" ${ended}`));
+    const ended = outcome.kind === "cancelled" ? "was cancelled" : "finished";
+    this.dropWork(() => new BatonError("RUN_FINISHED", `run "${this.runId}" ${ended}`));
     if (outcome.kind === "failed" || outcome.kind === "cancelled") {
       // What led here (a failed step, the cancel) is committed before other runs are touched.
       if (!(await this.committed())) return;

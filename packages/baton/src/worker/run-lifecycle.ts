@@ -160,7 +160,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   /** A write found runs holding the ids of children it was to create (`JournalHooks`). */
   childrenExisted(ids: string[]): void {
     this.children.check(ids);
-    void this.refresh(); // a child this run asked for again (same id) may have ended already
+    void this.refresh(); // a child this run asked for again (same id) may have finished already
   }
 
   /** True when the run only waits (nothing running): it may leave memory. */

@@ -117,7 +117,7 @@ export interface AttemptHost {
   record(event: Omit<HistoryRecord, "seq" | "at"> & { at?: number }): { committed: Promise<void> };
   /** The run stopped (lease gone, finished): abandon quietly. */
   stopped(): boolean;
-  /** False (and the run stops) when this worker's lease may have ended: a body must not start then. */
+  /** False (and the run stops) when this worker's lease may have finished: a body must not start then. */
   leaseHeld(): boolean;
   /** The worker is stopping: start no new attempt, leave retries to the next worker. */
   draining(): boolean;
@@ -200,7 +200,7 @@ export async function runAttempts(
 
 type AttemptResult = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** What `attempt` answers when the body did not start: the lease may have ended. */
+/** What `attempt` answers when the body did not start: the lease may have finished. */
 const notStarted: AttemptResult = { ok: false, error: undefined };
 
 function attempt(

@@ -64,7 +64,7 @@ export class Worker {
     this.backoff = new ErrorBackoff(renewIntervalMs(options.leaseMs), maxErrorBackoffMs);
   }
 
-  /** True while this worker executes the run (it has not ended). */
+  /** True while this worker executes the run (it has not finished). */
   executes(runId: string): boolean {
     return this.executors.has(runId);
   }

@@ -11,7 +11,7 @@ const double = defineWorkflow("ids-double", async (ctx, n: number) => ctx.step("
 const other = defineWorkflow("ids-other", async (ctx, n: number) => ctx.step("same", () => n));
 const waiter = defineWorkflow("ids-waiter", async (ctx, n: number) => (await ctx.waitForSignal<number>("go")) ?? n);
 
-/** A parent that asks for child `id` of `double` with input `n` and reports how the call ended. */
+/** A parent that asks for child `id` of `double` with input `n` and reports how the call finished. */
 const asker = defineWorkflow("ids-asker", async (ctx, input: { id: string; n: number }) => {
   try {
     return { ok: await ctx.child(double, input.n, { id: input.id }) };
@@ -170,7 +170,7 @@ test("a parent that fails right after asking for a child id another run holds ne
   await inner.close();
 });
 
-test("two calls of one run with the same child id await the same child, even once it has ended", async () => {
+test("two calls of one run with the same child id await the same child, even once it has finished", async () => {
   const parent = defineWorkflow("ids-twice", async (ctx) => {
     const both = await Promise.all([ctx.child(double, 3, { id: "twice" }), ctx.child(double, 3, { id: "twice" })]);
     const later = await ctx.child(double, 3, { id: "twice" });

@@ -329,7 +329,7 @@ test("store: publishers racing for one wait deliver once; a closed or due wait t
   assert.equal(await store.getRun("x"), undefined, "a repeated event starts nothing");
   await assert.rejects(store.closeEventWait({ ...lease, token: lease.token - 1 }, 3), { code: "LEASE_LOST" });
   await store.appendHistory(lease, {
-    kind: "end",
+    kind: "finish",
     events: [{ seq: 5, type: "run.completed", at: 90, output: 1 }],
     status: "completed",
     now: 90,

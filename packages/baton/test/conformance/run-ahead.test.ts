@@ -173,7 +173,7 @@ test("a creation that fails fails startRun: no body runs and no run is left", as
   );
   await using engine = await startEngine([wf], { store });
   await assert.rejects(engine.startRun(wf, {}, { id: "not-created-1" }), /the disk is full/);
-  assert.equal(bodies, 0); // and still one body only once the run below has ended
+  assert.equal(bodies, 0); // and still one body only once the run below has finished
   assert.equal(await inner.getRun("not-created-1"), undefined);
   refuse = false;
   const run = await engine.startRun(wf, {}, { id: "not-created-1" });

@@ -1,6 +1,6 @@
 /**
  * Open signal waits across the store (`listSignalWaits`): every wait of a
- * run that has not ended, the longest waiting first, whatever the order of
+ * run that has not finished, the longest waiting first, whatever the order of
  * the run ids; answered, timed-out and ended waits are left out.
  */
 import assert from "node:assert/strict";
@@ -46,7 +46,7 @@ const recorded = (engine: Engine, runId: string, type: string, count = 1) =>
 
 const summary = (wait: SignalWait) => `${wait.runId} ${wait.name} ${wait.runStatus}`;
 
-test("every open signal wait of the runs not ended is listed, the longest waiting first, in pages", async () => {
+test("every open signal wait of the runs not finished is listed, the longest waiting first, in pages", async () => {
   const clock = createTestClock();
   const t0 = clock.now();
   await using engine = await startEngine([approval, branches, twoWaits, timedOut, ended, flaky], { clock });

@@ -87,7 +87,7 @@ test("a signal to a finished run or an unknown run is rejected with a clear erro
   await run.result();
   await assert.rejects(engine.signal(run.id, "x", 1), {
     code: "RUN_FINISHED",
-    message: `cannot signal "x" to run "${run.id}": it has already ended (completed)`,
+    message: `cannot signal "x" to run "${run.id}": it has already finished (completed)`,
   });
   await assert.rejects(engine.signal("nope", "x", 1), { code: "RUN_NOT_FOUND", message: 'run "nope" not found' });
   await assert.rejects(

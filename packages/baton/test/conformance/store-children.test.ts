@@ -66,7 +66,7 @@ test("findUnlinkedRuns, linkChild and countChildren", async () => {
   await store.close();
 });
 
-test("linkChild of a run that has ended pokes its new parent", async () => {
+test("linkChild of a run that has finished pokes its new parent", async () => {
   const store = openStore(tempStore());
   await withParent(store);
   await store.createRun(newRun("ended"), 3);
@@ -74,7 +74,7 @@ test("linkChild of a run that has ended pokes its new parent", async () => {
     .runs;
   assert.equal(claimed?.run.id, "ended");
   await store.appendHistory(claimed.lease, {
-    kind: "end",
+    kind: "finish",
     events: [{ seq: 2, type: "run.completed", at: 5, output: 1 }],
     status: "completed",
     output: 1,

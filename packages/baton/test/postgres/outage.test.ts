@@ -191,7 +191,7 @@ test("runs complete exactly once while every PostgreSQL connection is cut, again
     `warnings: ${warnings.entries.length} ${JSON.stringify(warnings.bySource())}; retries: ${warnings.count(retrying)}`,
   );
   for (const line of warnings.summary().slice(0, 12)) t.diagnostic(`  ${line}`);
-  t.diagnostic(`every run ended ${endedAt} ms after the start; the test took ${Date.now() - began} ms`);
+  t.diagnostic(`every run finished ${endedAt} ms after the start; the test took ${Date.now() - began} ms`);
 
   assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
   assert.deepEqual(signaller.failures, [], "every signal send returned");
@@ -219,6 +219,6 @@ test("runs complete exactly once while every PostgreSQL connection is cut, again
   );
   assert.ok(
     cuts.some((c) => c.timers.fired > 0 && c.timers.fired < c.timers.set),
-    "a cut came after some sleeps had ended and before others had",
+    "a cut came after some sleeps had finished and before others had",
   );
 });

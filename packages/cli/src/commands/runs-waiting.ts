@@ -23,7 +23,7 @@ export function formatSignalWaitTable(c: Colors, waits: SignalWait[]): string[] 
 }
 
 /**
- * `baton runs waiting`: every open signal wait of the runs not ended, the
+ * `baton runs waiting`: every open signal wait of the runs not finished, the
  * longest waiting first, as a table, filtered and paged like
  * `GET /api/signal-waits`.
  *
@@ -33,7 +33,7 @@ export function formatSignalWaitTable(c: Colors, waits: SignalWait[]): string[] 
 export function createRunsWaitingCommand() {
   const client = clientOptions();
   return new Command("waiting")
-    .description("list the open signal waits of the runs not ended, the longest waiting first")
+    .description("list the open signal waits of the runs not finished, the longest waiting first")
     .option("--workflow <name>", "only waits of runs of this workflow")
     .option("--name <signal>", "only waits for the signal of this name")
     .addOption(new Option("--limit <count>", "page size, 1 to 1000 (default 50)").argParser(parsePositiveInteger))

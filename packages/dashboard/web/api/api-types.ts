@@ -9,6 +9,7 @@ import type { AnyHistoryEvent, RunStatus } from "@baton/server/wire-types";
 
 export type {
   AttemptInfo,
+  CallInfo,
   CallKind,
   ErrorInfo,
   ForkRequest,
@@ -19,7 +20,6 @@ export type {
   RunSummary,
   SignalWait,
   SignalWaitPage,
-  StepInfo,
   WhoAmI,
   WorkflowInfo,
   WorkflowList,
@@ -31,8 +31,8 @@ export type {
  */
 export type HistoryEvent = AnyHistoryEvent;
 
-/** Whether each status has ended (a `failed` run may still be resumed), in the order the dashboard lists them. */
-const ended = {
+/** Whether each status has finished (a `failed` run may still be resumed), in the order the dashboard lists them. */
+const finished = {
   pending: false,
   running: false,
   waiting: false,
@@ -44,9 +44,9 @@ const ended = {
 } as const satisfies Record<RunStatus, boolean>;
 
 /** Every run status, in the order the dashboard lists them (a status the type gains fails the type check above). */
-export const runStatuses = Object.keys(ended) as readonly RunStatus[];
+export const runStatuses = Object.keys(finished) as readonly RunStatus[];
 
 /** True when a run in this status has finished (a `failed` run may still be resumed). */
-export function isTerminal(status: RunStatus): boolean {
-  return ended[status];
+export function isFinished(status: RunStatus): boolean {
+  return finished[status];
 }

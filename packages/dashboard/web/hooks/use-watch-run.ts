@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { ApiRequestError } from "../api/api-client.js";
 import { useApi } from "../api/api-context.js";
-import { isTerminal, type RunSummary } from "../api/api-types.js";
+import { isFinished, type RunSummary } from "../api/api-types.js";
 
 /** State of a run's watch stream. */
 export type WatchState = "off" | "connecting" | "live" | "reconnecting";
@@ -19,7 +19,7 @@ const pause = (ms: number, signal: AbortSignal) =>
  * Follows `GET /api/runs/{id}/watch` while `enabled`, calling `onChange`
  * with every `run` message. The stream is read with `fetch` (EventSource
  * cannot send the bearer token); it reconnects with a growing pause when
- * it breaks, and stops when the run has ended.
+ * it breaks, and stops when the run has finished.
  */
 export function useWatchRun(id: string, enabled: boolean, onChange: (summary: RunSummary) => void): WatchState {
   const { api, session } = useApi();
@@ -52,7 +52,7 @@ export function useWatchRun(id: string, enabled: boolean, onChange: (summary: Ru
             },
             controller.signal,
           );
-          if (last && isTerminal(last.status)) break;
+          if (last && isFinished(last.status)) break;
         } catch (error) {
           if (controller.signal.aborted) return;
           if (error instanceof ApiRequestError && error.status < 500) break;

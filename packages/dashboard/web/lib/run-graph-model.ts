@@ -6,7 +6,7 @@
  * own kinds; compensations follow in the order they ran (the reverse of
  * completion); the last node is the run's outcome.
  */
-import type { HistoryEvent, Run, StepInfo } from "../api/api-types.js";
+import type { CallInfo, HistoryEvent, Run } from "../api/api-types.js";
 import { formatDuration, previewJson, toMillis } from "./format.js";
 
 /** Kinds of graph nodes. */
@@ -40,15 +40,15 @@ export interface RunGraph {
   edges: GraphEdge[];
 }
 
-const endOf = (step: StepInfo) => toMillis(step.finishedAt) ?? Number.POSITIVE_INFINITY;
+const endOf = (step: CallInfo) => toMillis(step.finishedAt) ?? Number.POSITIVE_INFINITY;
 
 /**
  * Groups steps (in position order) into stages: a step that starts before
  * every step of the current stage has finished runs in parallel with it.
  */
-export function groupParallelSteps(steps: readonly StepInfo[]): StepInfo[][] {
-  const stages: StepInfo[][] = [];
-  let current: StepInfo[] = [];
+export function groupParallelSteps(steps: readonly CallInfo[]): CallInfo[][] {
+  const stages: CallInfo[][] = [];
+  let current: CallInfo[] = [];
   let currentEnd = Number.NEGATIVE_INFINITY;
   for (const step of [...steps].sort((a, b) => a.position - b.position)) {
     const start = toMillis(step.startedAt) ?? Number.POSITIVE_INFINITY;
@@ -65,7 +65,7 @@ export function groupParallelSteps(steps: readonly StepInfo[]): StepInfo[][] {
   return stages;
 }
 
-function describeStep(step: StepInfo, history: readonly HistoryEvent[]): Pick<GraphNode, "label" | "detail"> {
+function describeStep(step: CallInfo, history: readonly HistoryEvent[]): Pick<GraphNode, "label" | "detail"> {
   const took = step.finishedAt
     ? `, ${formatDuration((toMillis(step.finishedAt) ?? 0) - (toMillis(step.startedAt) ?? 0))}`
     : "";

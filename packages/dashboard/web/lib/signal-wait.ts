@@ -1,7 +1,7 @@
-import type { Run, StepInfo } from "../api/api-types.js";
+import type { CallInfo, Run } from "../api/api-types.js";
 
 /** The signal wait a run is blocked on now, if any (the last step of kind `signal` still waiting). */
-export function findSignalWait(run: Pick<Run, "steps" | "status">): StepInfo | undefined {
+export function findSignalWait(run: Pick<Run, "steps" | "status">): CallInfo | undefined {
   if (run.status !== "waiting") return undefined;
   for (let i = run.steps.length - 1; i >= 0; i--) {
     const step = run.steps[i];

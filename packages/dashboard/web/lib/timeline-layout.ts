@@ -10,7 +10,7 @@
  *
  * Open segments (still running or waiting) end at `now`.
  */
-import type { AttemptInfo, Run, StepInfo } from "../api/api-types.js";
+import type { AttemptInfo, CallInfo, Run } from "../api/api-types.js";
 import { formatDuration, toMillis } from "./format.js";
 
 /** The kind of a timeline segment: work, a retry's wait, or a wait of the run. */
@@ -35,7 +35,7 @@ export interface TimelineRow {
   key: string;
   position: number;
   name: string;
-  kind: StepInfo["kind"] | "compensation";
+  kind: CallInfo["kind"] | "compensation";
   status: string;
   segments: TimelineSegment[];
 }
@@ -118,7 +118,7 @@ function attemptSegments(attempts: AttemptInfo[], fallback: Fallback, now: numbe
 
 const waitKinds: Record<string, SegmentKind> = { signal: "wait", event: "wait", timer: "sleep", child: "child" };
 
-function stepRow(step: StepInfo, now: number): TimelineRow {
+function stepRow(step: CallInfo, now: number): TimelineRow {
   const start = toMillis(step.startedAt) ?? now;
   const finished = toMillis(step.finishedAt);
   const open = finished === undefined && (step.status === "running" || step.status === "waiting");
@@ -151,7 +151,7 @@ export function layoutTimeline(run: Pick<Run, "createdAt" | "finishedAt" | "step
     .map((step) => ({ step, start: toMillis(step.compensation?.attempts[0]?.startedAt) ?? now }))
     .sort((a, b) => a.start - b.start || b.step.position - a.step.position);
   for (const { step, start } of compensated) {
-    const compensation = step.compensation as NonNullable<StepInfo["compensation"]>;
+    const compensation = step.compensation as NonNullable<CallInfo["compensation"]>;
     rows.push({
       key: `compensation-${step.position}`,
       position: step.position,

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useApi } from "../api/api-context.js";
-import { isTerminal, type Run } from "../api/api-types.js";
+import { isFinished, type Run } from "../api/api-types.js";
 import { ActionButton } from "../components/action-button.js";
 import { ApprovalButtons } from "../components/approval-buttons.js";
 import { SignalForm } from "../components/signal-form.js";
@@ -21,7 +21,7 @@ export function RunActions({ run, onChanged }: { run: Run; onChanged: () => void
   };
   const wait = findSignalWait(run);
   const runPath = `/api/runs/${encodeURIComponent(run.id)}`;
-  const finished = isTerminal(run.status);
+  const finished = isFinished(run.status);
   return (
     <section className="actions" aria-label="Actions">
       <h2>Actions</h2>

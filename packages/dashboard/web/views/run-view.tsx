@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useRef, useState } from "react";
 import { useApi } from "../api/api-context.js";
-import { type HistoryEvent, isTerminal, type Run, type RunSummary } from "../api/api-types.js";
+import { type HistoryEvent, isFinished, type Run, type RunSummary } from "../api/api-types.js";
 import { ErrorNote } from "../components/error-note.js";
 import { ErrorView } from "../components/error-view.js";
 import { JsonView } from "../components/json-view.js";
@@ -41,7 +41,7 @@ export function RunView({ id }: { id: string }) {
     },
     [reload],
   );
-  const mayChange = run !== undefined && !isTerminal(run.status);
+  const mayChange = run !== undefined && !isFinished(run.status);
   const watch = useWatchRun(id, mayChange, onChange);
   // Adjusted during render (the watch state is known only after the fetch hook ran).
   const wantPolling = watch !== "live" && (run === undefined || mayChange || run.status === "failed");

@@ -1,4 +1,4 @@
-import type { AttemptInfo, HistoryEvent, StepInfo } from "../api/api-types.js";
+import type { AttemptInfo, CallInfo, HistoryEvent } from "../api/api-types.js";
 import { ErrorView } from "../components/error-view.js";
 import { JsonView } from "../components/json-view.js";
 import { StatusBadge } from "../components/status-badge.js";
@@ -29,7 +29,7 @@ function Attempts({ title, attempts }: { title: string; attempts: readonly Attem
 }
 
 /** What came into a step from outside: a received signal or event payload, or a child's input. */
-function received(step: StepInfo, history: readonly HistoryEvent[]): { title: string; value: unknown } | undefined {
+function received(step: CallInfo, history: readonly HistoryEvent[]): { title: string; value: unknown } | undefined {
   const at = (type: string) => history.find((e) => e.type === type && e.position === step.position);
   if (step.kind === "signal" || step.kind === "event") {
     const event = at(`${step.kind}.received`);
@@ -43,7 +43,7 @@ function received(step: StepInfo, history: readonly HistoryEvent[]): { title: st
 }
 
 /** One step opened: its times, what it received, output, error, and every attempt with its error and stack. */
-export function StepDetails({ step, history }: { step: StepInfo; history: readonly HistoryEvent[] }) {
+export function StepDetails({ step, history }: { step: CallInfo; history: readonly HistoryEvent[] }) {
   const input = received(step, history);
   return (
     <div className="step-details">

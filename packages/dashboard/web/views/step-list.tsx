@@ -1,5 +1,5 @@
 import { memo, useEffect, useRef, useState } from "react";
-import type { HistoryEvent, Run, StepInfo } from "../api/api-types.js";
+import type { CallInfo, HistoryEvent, Run } from "../api/api-types.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { formatSpan, formatTime } from "../lib/format.js";
 import { StepDetails } from "./step-details.js";
@@ -12,7 +12,7 @@ const StepRow = memo(function StepRow({
   now,
   onToggle,
 }: {
-  step: StepInfo;
+  step: CallInfo;
   open: boolean;
   selected: boolean;
   history: readonly HistoryEvent[];

@@ -44,7 +44,7 @@ function WaitingCard({ wait, onSent }: { wait: SignalWait; onSent: (message: str
 
 /**
  * Runs waiting for a person: every open signal wait of the runs that have
- * not ended (a `running` run too, when one of its branches waits while
+ * not finished (a `running` run too, when one of its branches waits while
  * another runs), the longest waiting first, as the server sorts them across
  * the whole store, one request a page; each with one-click Approve / Reject
  * for an approval, or a signal form.

@@ -6,7 +6,7 @@ import { errorResponses, jsonResponse } from "./responses.js";
 
 const Time = z.string().openapi({ format: "date-time", example: "2026-11-29T10:00:00.000Z" });
 
-/** An open signal wait of a run that has not ended. */
+/** An open signal wait of a run that has not finished. */
 export const SignalWait = z
   .object({
     runId: RunId,
@@ -38,7 +38,7 @@ const listSignalWaits = createRoute({
   method: "get",
   path: "/api/signal-waits",
   tags: ["signals"],
-  summary: "Open signal waits of the runs that have not ended, the longest waiting first, filtered and paged",
+  summary: "Open signal waits of the runs that have not finished, the longest waiting first, filtered and paged",
   description:
     "Every `waitForSignal` with no signal received and no timeout yet, of runs that are pending, running or waiting, across the whole store: the oldest first (then by run id and position).",
   request: { query: ListSignalWaitsQuery },

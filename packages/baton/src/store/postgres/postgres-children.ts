@@ -4,7 +4,7 @@
  * write locks its own row and its parent's: the two never deadlock.
  */
 import { type RunRow, toRunRecord } from "../rows.js";
-import { terminalSql as terminal } from "../status-sql.js";
+import { finishedSql } from "../status-sql.js";
 import type { Store } from "../store.js";
 import type { PostgresContext } from "./postgres-context.js";
 
@@ -21,11 +21,11 @@ export function createPostgresChildren(
       linked AS (
         UPDATE ${t}.runs SET parent_id = $2, updated_at = $3::bigint
         WHERE id = $1 AND (parent_id IS NULL OR parent_id = $2) AND EXISTS (SELECT 1 FROM locked WHERE locked.id = $1)
-        RETURNING status IN ${terminal} AS ended
+        RETURNING status IN ${finishedSql} AS finished
       ),
       poked AS (
         UPDATE ${t}.runs SET poke_seq = poke_seq + 1, updated_at = $3::bigint
-        WHERE id = $2 AND status NOT IN ${terminal} AND EXISTS (SELECT 1 FROM linked WHERE ended)
+        WHERE id = $2 AND status NOT IN ${finishedSql} AND EXISTS (SELECT 1 FROM linked WHERE finished)
         RETURNING id, poke_seq
       ),
       note AS (SELECT pg_notify($4, 'k:' || poke_seq || ':' || id) FROM poked)

@@ -10,7 +10,7 @@ import {
   toSignalRecord,
   unreadableRun,
 } from "../rows.js";
-import { activeSql as active, terminalSql as terminal } from "../status-sql.js";
+import { activeSql as active, finishedSql } from "../status-sql.js";
 import type { ClaimedRun, ClaimResult, Store, UnreadableRun } from "../store.js";
 import { createPostgresBatcher } from "./postgres-batcher.js";
 import type { PostgresContext } from "./postgres-context.js";
@@ -72,7 +72,7 @@ function claimStatements(t: string) {
         (SELECT coalesce(json_agg(s ORDER BY s.id), '[]') FROM (
           SELECT id, run_id, name, payload, sent_at FROM ${t}.signals WHERE run_id = r.id AND consumed_seq IS NULL
         ) s) AS signals,
-        (SELECT coalesce(json_agg(c), '[]') FROM ${t}.runs c WHERE c.parent_id = r.id AND c.status IN ${terminal}) AS children,
+        (SELECT coalesce(json_agg(c), '[]') FROM ${t}.runs c WHERE c.parent_id = r.id AND c.status IN ${finishedSql}) AS children,
         (SELECT coalesce(json_agg(w ORDER BY w.position), '[]') FROM (
           SELECT position, name, match, due_at, event_id, payload, received_at FROM ${t}.event_waits WHERE run_id = r.id
         ) w) AS event_waits

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { encodeJson } from "../../json.js";
-import { isTerminal } from "../../types.js";
-import { terminalSql as terminal } from "../status-sql.js";
+import { isFinished } from "../../types.js";
+import { finishedSql } from "../status-sql.js";
 import type { Lease, RunWrite, RunWriteFields } from "../store.js";
 import type { PostgresContext } from "./postgres-context.js";
 import { eventColumns, insertRuns } from "./postgres-runs.js";
@@ -12,7 +12,7 @@ export function fullWriteStatements(t: string) {
     // $1 id, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status, $7 set output, $8 output,
     // $9 set error, $10 error, $11 set wake, $12 wake at, $13 seen poke seq, $14 finished at,
     // $15 release, $16 now, $17 events, $18 consumed signals, $19 child runs, $20 child events,
-    // $21 terminal, $22 channel, $23 event waits to register, $24 positions of event waits ended
+    // $21 finishing, $22 channel, $23 event waits to register, $24 positions of event waits ended
     // A run's last write pokes its parent: both rows are locked first, in id
     // order, as renewals and batched writes lock theirs (no deadlock between them).
     append: `WITH locked AS (
@@ -66,7 +66,7 @@ export function fullWriteStatements(t: string) {
       ),
       parent AS (
         UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = $16::bigint
-        FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${terminal}
+        FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${finishedSql}
         RETURNING p.id, p.poke_seq
       ),
       note_parent AS (SELECT pg_notify($22, 'k:' || poke_seq || ':' || id) FROM parent),
@@ -122,7 +122,7 @@ export function createPostgresFullWrites(
   const sql = fullWriteStatements(ctx.t);
   return async (lease, write, { previousSeq, lastSeq, history, children, eventWaits, on }) => {
     const fields: RunWriteFields = write;
-    const terminal = write.kind === "end" || (write.status !== undefined && isTerminal(write.status));
+    const finishing = write.kind === "finish" || (write.status !== undefined && isFinished(write.status));
     const output = encodeJson(fields.output, `output of run "${lease.runId}"`);
     const error = encodeJson(fields.error, "error");
     const [result] = await ctx.query<{ matched: number; existing: string[] | null }>(
@@ -138,17 +138,17 @@ export function createPostgresFullWrites(
         output ?? null,
         fields.error !== undefined,
         error ?? null,
-        fields.wakeAt !== undefined || terminal,
-        terminal ? null : (fields.wakeAt ?? null),
+        fields.wakeAt !== undefined || finishing,
+        finishing ? null : (fields.wakeAt ?? null),
         write.seenPokeSeq ?? null,
-        terminal ? write.now : null,
-        write.kind === "release" || terminal,
+        finishing ? write.now : null,
+        write.kind === "release" || finishing,
         write.now,
         JSON.stringify(history),
         fields.consumedSignals ?? [],
         children.runs,
         children.events,
-        terminal,
+        finishing,
         ctx.channel,
         eventWaits,
         fields.endedEventWaits ?? [],

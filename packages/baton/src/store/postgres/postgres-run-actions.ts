@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BatonError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
 import { type HistoryRow, type RunRow, runFinished, runNotFound, toHistoryColumns, toRunRecord } from "../rows.js";
-import { terminalSql as terminal } from "../status-sql.js";
+import { finishedSql } from "../status-sql.js";
 import type { HistoryRecord, Store } from "../store.js";
 import { answered, createPostgresBatcher } from "./postgres-batcher.js";
 import type { PostgresContext } from "./postgres-context.js";
@@ -22,7 +22,7 @@ export function actionStatements(t: string) {
     // $1 run, $2 name, $3 payload, $4 key, $5 now, $6 channel
     sendSignal: `WITH run AS (
         UPDATE ${t}.runs SET poke_seq = poke_seq + 1, updated_at = $5::bigint
-        WHERE id = $1 AND status NOT IN ${terminal} RETURNING id, poke_seq
+        WHERE id = $1 AND status NOT IN ${finishedSql} RETURNING id, poke_seq
       ),
       ins AS (
         INSERT INTO ${t}.signals (run_id, name, payload, sent_at, send_key)
@@ -42,13 +42,13 @@ export function actionStatements(t: string) {
       ),
       locked AS (
         SELECT r.id FROM ${t}.runs r
-        WHERE r.id = ANY (ARRAY(SELECT run_id FROM s)) AND r.status NOT IN ${terminal}
+        WHERE r.id = ANY (ARRAY(SELECT run_id FROM s)) AND r.status NOT IN ${finishedSql}
         ORDER BY r.id FOR UPDATE OF r
       ),
       run AS (
         UPDATE ${t}.runs r SET poke_seq = r.poke_seq + 1, updated_at = c.now
         FROM (SELECT run_id, max(now) AS now FROM s GROUP BY run_id) c
-        WHERE r.id = ANY (ARRAY(SELECT id FROM locked)) AND r.id = c.run_id AND r.status NOT IN ${terminal}
+        WHERE r.id = ANY (ARRAY(SELECT id FROM locked)) AND r.id = c.run_id AND r.status NOT IN ${finishedSql}
         RETURNING r.id, r.poke_seq
       ),
       ins AS (
@@ -65,7 +65,7 @@ export function actionStatements(t: string) {
     // $1 run, $2 now, $3 channel
     cancel: `WITH run AS (
         UPDATE ${t}.runs SET cancel_requested = true, poke_seq = poke_seq + 1, updated_at = $2::bigint
-        WHERE id = $1 AND status NOT IN ${terminal} RETURNING *
+        WHERE id = $1 AND status NOT IN ${finishedSql} RETURNING *
       ),
       note AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM run)
       SELECT run.*, (SELECT count(*) FROM note)::int AS notes FROM run`,

@@ -35,7 +35,7 @@ export function createPostgresSignalWaits({ t, query, run }: PostgresSignalWaits
       // The page's keys first, run by run from the index: the signal rows of
       // a run, by position, where only the wait is recorded. OFFSET 0 keeps
       // the planner from turning the lateral join into a scan of the whole
-      // history, whose size grows with ended runs rather than with open
+      // history, whose size grows with finished runs rather than with open
       // waits. Then the rows of that page.
       const text = `SELECT r.id, r.workflow, r.version, r.status, p.position, p.at, d.data
         FROM (

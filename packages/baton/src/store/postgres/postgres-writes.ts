@@ -1,6 +1,6 @@
 import { LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
-import { terminalSql as terminal } from "../status-sql.js";
+import { finishedSql } from "../status-sql.js";
 import type { AppendResult, Lease, RunWrite, RunWriteFields, Store } from "../store.js";
 import { isAmbiguousError } from "./internal/connection-errors.js";
 import { answered, createPostgresBatcher } from "./postgres-batcher.js";
@@ -181,7 +181,7 @@ export function writeStatements(t: string) {
       parent AS (
         UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = u.now
         FROM (SELECT parent_id, max(now) AS now FROM upd WHERE parent_id IS NOT NULL GROUP BY parent_id) u
-        WHERE p.id = u.parent_id AND p.status NOT IN ${terminal} AND p.id NOT IN (SELECT id FROM upd)
+        WHERE p.id = u.parent_id AND p.status NOT IN ${finishedSql} AND p.id NOT IN (SELECT id FROM upd)
         RETURNING p.id, p.poke_seq
       ),
       note_parent AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM parent)
@@ -306,7 +306,7 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
               alone,
             };
             if (await stepBatcher.add(step)) return undefined;
-          } else if (write.kind === "end") {
+          } else if (write.kind === "finish") {
             const end: EndBatchItem = {
               id: lease.runId,
               owner: lease.owner,

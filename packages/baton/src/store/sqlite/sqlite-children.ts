@@ -1,5 +1,5 @@
 import { type RunRow, toRunRecord } from "../rows.js";
-import { terminalSql as terminal } from "../status-sql.js";
+import { finishedSql } from "../status-sql.js";
 import type { Store } from "../store.js";
 import type { SqliteContext } from "./sqlite-context.js";
 
@@ -13,7 +13,7 @@ export function createSqliteChildren(
     ),
     link: db.prepare(
       `UPDATE runs SET parent_id = ?, updated_at = ? WHERE id = ? AND (parent_id IS NULL OR parent_id = ?)
-       RETURNING status IN ${terminal} AS ended`,
+       RETURNING status IN ${finishedSql} AS finished`,
     ),
     count: db.prepare("SELECT count(*) FROM runs WHERE parent_id = ?").pluck(),
   }));
@@ -22,8 +22,8 @@ export function createSqliteChildren(
       (sql().unlinked.all(JSON.stringify(ids), parentId) as RunRow[]).map((row) => toRunRecord(row)),
     linkChild: (childId, parentId, now) =>
       ctx.batcher.write(() => {
-        const row = sql().link.get(parentId, now, childId, parentId) as { ended: number } | undefined;
-        if (row?.ended) ctx.pokeRun(parentId, now);
+        const row = sql().link.get(parentId, now, childId, parentId) as { finished: number } | undefined;
+        if (row?.finished) ctx.pokeRun(parentId, now);
         return row !== undefined;
       }),
     countChildren: async (parentId) => Number(sql().count.get(parentId)),

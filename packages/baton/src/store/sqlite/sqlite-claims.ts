@@ -1,6 +1,6 @@
 import type { HistoryRow, RunRow } from "../rows.js";
 import { runNotFound, toRecordedEvent, toRunRecord, unreadableRun } from "../rows.js";
-import { activeSql, terminalSql } from "../status-sql.js";
+import { activeSql, finishedSql } from "../status-sql.js";
 import type { ClaimedRun, ClaimRequest, ClaimResult, RunInbox, Store, UnreadableRun } from "../store.js";
 import type { SqliteContext } from "./sqlite-context.js";
 
@@ -31,7 +31,7 @@ export function createSqliteClaims(
     renew: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? RETURNING id"),
     held: db.prepare("SELECT id FROM runs WHERE lease_owner = ?"),
     poked: db.prepare("SELECT id, poke_seq FROM runs WHERE lease_owner = ? AND poke_seq > seen_poke_seq"),
-    finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${terminalSql}`),
+    finishedChildren: db.prepare(`SELECT * FROM runs WHERE parent_id = ? AND status IN ${finishedSql}`),
   }));
 
   return {

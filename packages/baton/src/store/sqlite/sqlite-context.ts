@@ -1,10 +1,10 @@
 import type Database from "better-sqlite3";
 import { BatonError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
-import { isTerminal } from "../../types.js";
+import { isFinished } from "../../types.js";
 import { pokedPayload } from "../notice-payload.js";
 import { type RunRow, runFinished, runNotFound, type SignalRow, toRunRecord, toSignalRecord } from "../rows.js";
-import { terminalSql } from "../status-sql.js";
+import { finishedSql } from "../status-sql.js";
 import type { HistoryRecord, NewRun, RunRecord, SignalRecord } from "../store.js";
 import { createHistoryRows, type HistoryRows } from "./internal/history-rows.js";
 import { createRunNumbers, type RunNumbers } from "./internal/run-numbers.js";
@@ -33,11 +33,11 @@ export interface SqliteContext {
   /** The schema is migrated (statements may be prepared). */
   migrated(): void;
   loadRun(id: string): RunRecord | undefined;
-  /** The run, when it has not ended. @throws `RUN_NOT_FOUND`, `RUN_FINISHED` (naming `what`). */
+  /** The run, when it has not finished. @throws `RUN_NOT_FOUND`, `RUN_FINISHED` (naming `what`). */
   requireActive(runId: string, what: string): RunRecord;
   /** Inserts a run and its first history, with `input` as its input column; false when its id existed. */
   insertRun(run: NewRun, now: number, input?: string | null): boolean;
-  /** Raises the run's `poke_seq` (when it has not ended) and announces it. */
+  /** Raises the run's `poke_seq` (when it has not finished) and announces it. */
   pokeRun(runId: string, now: number): void;
   /** Adds history rows of a run, inserted before the commit. */
   insertEvents(runId: string, events: HistoryRecord[]): void;
@@ -89,7 +89,7 @@ export function createSqliteContext(
        ON CONFLICT (id) DO NOTHING`,
     ),
     poke: db.prepare(
-      `UPDATE runs SET poke_seq = poke_seq + 1, updated_at = ? WHERE id = ? AND status NOT IN ${terminalSql}
+      `UPDATE runs SET poke_seq = poke_seq + 1, updated_at = ? WHERE id = ? AND status NOT IN ${finishedSql}
        RETURNING poke_seq`,
     ),
     pendingSignals: db.prepare(
@@ -160,7 +160,7 @@ export function createSqliteContext(
     requireActive(runId, what) {
       const run = loadRun(runId);
       if (!run) throw runNotFound(runId);
-      if (isTerminal(run.status)) throw runFinished(runId, run.status, what);
+      if (isFinished(run.status)) throw runFinished(runId, run.status, what);
       return run;
     },
     insertRun,

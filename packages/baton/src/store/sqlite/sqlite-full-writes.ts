@@ -70,8 +70,8 @@ export function createSqliteFullWrites(
     const previousSeq = first ? first.seq - 1 : undefined;
     const lastSeq = write.events.length ? (write.events[write.events.length - 1] as HistoryRecord).seq : undefined;
     const current = previousSeq === undefined ? ctx.loadRun(lease.runId) : undefined;
-    const isTerminal =
-      write.kind === "end" ||
+    const finishing =
+      write.kind === "finish" ||
       (write.status !== undefined && ["completed", "failed", "compensated", "cancelled"].includes(write.status));
     const fence: WriteFence = {
       id: lease.runId,
@@ -101,17 +101,17 @@ export function createSqliteFullWrites(
         output: encodeJson(fields.output, `output of run "${lease.runId}"`),
         setError: fields.error !== undefined ? 1 : 0,
         error: encodeJson(fields.error, "error"),
-        setWake: fields.wakeAt !== undefined || isTerminal ? 1 : 0,
-        wakeAt: isTerminal ? null : (fields.wakeAt ?? null),
-        finishedAt: isTerminal ? write.now : null,
-        release: release || isTerminal ? 1 : 0,
+        setWake: fields.wakeAt !== undefined || finishing ? 1 : 0,
+        wakeAt: finishing ? null : (fields.wakeAt ?? null),
+        finishedAt: finishing ? write.now : null,
+        release: release || finishing ? 1 : 0,
       });
       if (changes === 0) throw new LeaseLostError(lease.runId);
     }
-    const updated = isTerminal || release ? (sql().progressed.get(lease.runId) as ProgressRow) : undefined;
+    const updated = finishing || release ? (sql().progressed.get(lease.runId) as ProgressRow) : undefined;
     ctx.insertEvents(lease.runId, write.events);
-    if (!isTerminal) ctx.events().register(lease.runId, fields.eventWaits ?? []);
-    ctx.events().end(lease.runId, isTerminal ? "all" : (fields.endedEventWaits ?? []));
+    if (!finishing) ctx.events().register(lease.runId, fields.eventWaits ?? []);
+    ctx.events().end(lease.runId, finishing ? "all" : (fields.endedEventWaits ?? []));
     for (const signalId of fields.consumedSignals ?? []) {
       sql().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
     }
@@ -119,9 +119,9 @@ export function createSqliteFullWrites(
     // A taken id leaves the run poked: should its holder die before it checks
     // that run (`ChildWaits`), whoever takes the run over checks it.
     if (existingChildren?.length) ctx.pokeRun(lease.runId, write.now);
-    if (isTerminal || release) ctx.runNumbers.forget(lease.runId);
-    if (isTerminal && updated?.parent_id) ctx.pokeRun(updated.parent_id, write.now);
-    else if (release && !isTerminal && updated) announceRelease(updated);
+    if (finishing || release) ctx.runNumbers.forget(lease.runId);
+    if (finishing && updated?.parent_id) ctx.pokeRun(updated.parent_id, write.now);
+    else if (release && !finishing && updated) announceRelease(updated);
     return existingChildren?.length ? { existingChildren } : undefined;
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The checks of the multi-worker test, once every run ended: each run's
+ * The checks of the multi-worker test, once every run finished: each run's
  * status, output and history, and the ledgers written by the step bodies
  * against the histories. Returns what is wrong (nothing, when all is well)
  * and figures on what the engine did (re-executions, attempts, takeovers).

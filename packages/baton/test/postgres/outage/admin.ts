@@ -14,7 +14,7 @@ export interface Cut {
   active: Record<string, number>;
   /** Of those, backends waiting for a lock at the cut. */
   waitingForLock: Record<string, number>;
-  /** Runs not yet ended, by `workflow:status`. */
+  /** Runs not yet finished, by `workflow:status`. */
   unfinished: Record<string, number>;
   /** Step attempts started and not completed. */
   stepsInFlight: number;

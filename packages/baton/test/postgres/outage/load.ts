@@ -1,7 +1,7 @@
 /**
  * Drives the load of the outage test through a client engine (one never
  * started): starts runs, sends signals one after another, and waits until
- * every run has ended.
+ * every run has finished.
  */
 import type { Engine } from "baton";
 import { payloadOf, type RunKind, signalName } from "./workflows.js";
