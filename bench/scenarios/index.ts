@@ -4,6 +4,7 @@
 import type { Scenario } from "../lib/scenario.js";
 import { concurrent } from "./concurrent.js";
 import { fanOutScenario } from "./fan-out.js";
+import { queues } from "./queues.js";
 import { recovery } from "./recovery.js";
 import { scale } from "./scale.js";
 import { sequential } from "./sequential.js";
@@ -19,6 +20,7 @@ export const scenarios: Scenario[] = [
   waiting,
   timers,
   recovery,
+  queues,
   startup,
   scale,
 ];

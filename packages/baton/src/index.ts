@@ -19,7 +19,9 @@ export {
   type WorkflowInfo,
 } from "./engine/engine.js";
 export { isApprovalSignal } from "./engine/list-signal-waits.js";
+export { defaultQueue, type QueueOptions } from "./engine/queue-options.js";
 export type { EventReceipt, SendEventOptions } from "./engine/send-event.js";
+export type { StartFlowOptions } from "./engine/start-flow.js";
 export {
   BatonError,
   ChildFailedError,
@@ -33,7 +35,7 @@ export {
   UnreadableRunError,
   ValidationError,
 } from "./errors.js";
-export { eventIdPattern, runIdPattern, workflowNamePattern } from "./names.js";
+export { eventIdPattern, flowKeyMaxLength, queueNamePattern, runIdPattern, workflowNamePattern } from "./names.js";
 export { defaultStore, type OpenStoreOptions, openStore } from "./store/open-store.js";
 export {
   createPostgresStore,
@@ -55,6 +57,7 @@ export {
   type HistoryEventType,
   historyEventTypes,
   isFinished,
+  type QueueInfo,
   type Run,
   type RunCount,
   type RunFilter,

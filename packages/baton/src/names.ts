@@ -11,3 +11,9 @@ export const workflowNamePattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** An event id: 1 to 64 printable ASCII characters without spaces (the runs it starts are `<event id>:<workflow>`). */
 export const eventIdPattern = /^[\x21-\x7e]{1,64}$/;
+
+/** A queue name: like a workflow name (a letter or digit, then letters, digits, `.`, `_`, `:` or `-`; at most 128). */
+export const queueNamePattern = workflowNamePattern;
+
+/** A concurrency or debounce key: 1 to 200 characters. */
+export const flowKeyMaxLength = 200;

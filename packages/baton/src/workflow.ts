@@ -175,6 +175,11 @@ export interface WorkflowOptions<I> {
    */
   // biome-ignore lint/suspicious/noExplicitAny: schemas of any signal payload
   signals?: Record<string, StandardSchemaV1<unknown, any>>;
+  /**
+   * Queue the runs of this workflow join (see `EngineOptions.queues`), unless
+   * a start names another. Default: `default`, without limits.
+   */
+  queue?: string;
 }
 
 /** A workflow definition, as returned by `defineWorkflow`. */

@@ -61,6 +61,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
     getRun: (id) => call("GET", run(id)),
     listSignalWaits: (query) => call("GET", `/api/signal-waits${queryString(query)}`),
     startRun: (request) => call("POST", "/api/runs", request),
+    listQueues: () => call("GET", "/api/queues"),
     signal: (id, name, payload) => call("POST", `${run(id)}/signals`, { name, payload }),
     cancel: (id) => call("POST", `${run(id)}/cancel`, {}),
     resume: (id) => call("POST", `${run(id)}/resume`, {}),

@@ -3,6 +3,7 @@ import type {
   EventRequest,
   ForkRequest,
   ForkResult,
+  QueueList,
   Run,
   RunAccepted,
   RunPage,
@@ -49,6 +50,8 @@ export interface BatonClient {
   /** Open signal waits of the runs not finished, the longest waiting first. */
   listSignalWaits(query: SignalWaitQuery): Promise<SignalWaitPage>;
   startRun(request: StartRunRequest): Promise<StartRunResult>;
+  /** The named queues: limits, pending and running runs, rate window. */
+  listQueues(): Promise<QueueList>;
   signal(id: string, name: string, payload?: unknown): Promise<SignalAccepted>;
   cancel(id: string): Promise<RunAccepted>;
   resume(id: string): Promise<RunAccepted>;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { isWorkflow, type Workflow } from "baton";
+import { type EngineOptions, isWorkflow, type Workflow } from "baton";
 import { register } from "tsx/esm/api";
 import { CliError } from "./cli-error.js";
 
@@ -24,6 +24,18 @@ let tsxRegistered = false;
  * @throws CliError naming the file when it is missing, fails to load, or exports no workflows.
  */
 export async function loadWorkflows(modulePath: string): Promise<AnyWorkflow[]> {
+  return (await loadWorkflowModule(modulePath)).workflows;
+}
+
+/**
+ * `loadWorkflows`, with the queues the module declares: its export `queues`
+ * (`createEngine`'s option of that name), which `baton worker` and `baton
+ * serve` give their engine.
+ * @throws CliError as `loadWorkflows`, or when `queues` is not an object.
+ */
+export async function loadWorkflowModule(
+  modulePath: string,
+): Promise<{ workflows: AnyWorkflow[]; queues?: EngineOptions["queues"] }> {
   const path = resolve(modulePath);
   if (!existsSync(path)) throw new CliError(`module not found: ${modulePath} (looked for ${path})`);
   if (typescriptFile.test(path) && !tsxRegistered) {
@@ -45,7 +57,11 @@ export async function loadWorkflows(modulePath: string): Promise<AnyWorkflow[]> 
       `${modulePath} exports no workflows: export the values made by defineWorkflow, or a default array of them`,
     );
   }
-  return workflows;
+  const { queues } = exports;
+  if (queues !== undefined && (typeof queues !== "object" || queues === null || Array.isArray(queues))) {
+    throw new CliError(`${modulePath}: its export "queues" must be an object of queue options, by queue name`);
+  }
+  return { workflows, ...(queues === undefined ? {} : { queues: queues as EngineOptions["queues"] }) };
 }
 
 function collectWorkflows(exports: Record<string, unknown>, modulePath: string): AnyWorkflow[] {

@@ -19,6 +19,7 @@ import { colorsFor } from "./colors.js";
 import { createDevCommand } from "./commands/dev.js";
 import { createEventsCommand } from "./commands/events.js";
 import { createMigrateCommand } from "./commands/migrate.js";
+import { createQueuesCommand } from "./commands/queues.js";
 import { createRunsCommand } from "./commands/runs.js";
 import { createServeCommand } from "./commands/serve.js";
 import { createWorkerCommand } from "./commands/worker.js";
@@ -35,7 +36,8 @@ const program = new Command("baton")
   .addCommand(createWorkerCommand())
   .addCommand(createMigrateCommand())
   .addCommand(createRunsCommand())
-  .addCommand(createEventsCommand());
+  .addCommand(createEventsCommand())
+  .addCommand(createQueuesCommand());
 
 const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
   command,

@@ -79,3 +79,9 @@ export function parseAllowedHost(value: string, previous: string[] = []): string
     throw new InvalidArgumentError((error as Error).message);
   }
 }
+
+/** An integer, negative allowed (`--priority -1`). */
+export function parseInteger(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError("expected a whole number, such as 5 or -1");
+  return Number(value);
+}

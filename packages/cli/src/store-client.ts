@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { toRunSummary } from "@baton/server";
 import type { RunSummary } from "@baton/server/wire-types";
 import { BatonError, createEngine, type Engine, isFinished, type Run } from "baton";
 import type { BatonClient, ClientWorkflows } from "./baton-client.js";
@@ -48,7 +49,7 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
       throw storeError(error, `store "${target}"`, options.store);
     }
   };
-  const summaryOf = async (id: string) => toSummary(await engine.getRun(id));
+  const summaryOf = async (id: string) => toRunSummary(await engine.getRun(id));
 
   return {
     listRuns: ({ createdAfter, createdBefore, idContains, ...query }) =>
@@ -61,10 +62,14 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
         }),
       ),
     getRun: (id) => attempt(() => engine.getRun(id)),
+    listQueues: () => attempt(async () => ({ queues: await engine.listQueues() })),
     listSignalWaits: (query) => attempt(() => engine.listSignalWaits(query)),
-    startRun: ({ workflow, input, id, timeout }) =>
+    startRun: ({ workflow, input, startAt, ...options }) =>
       attempt(async () => {
-        const handle = await engine.startRun(workflow, input, { id, timeout });
+        const handle = await engine.startRun(workflow, input, {
+          ...options,
+          ...(startAt === undefined ? {} : { startAt: new Date(startAt) }),
+        });
         return { created: handle.created, run: await summaryOf(handle.id) };
       }),
     signal: (id, name, payload) =>
@@ -99,9 +104,4 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
       await engine[Symbol.asyncDispose]();
     },
   };
-}
-
-function toSummary(run: Run) {
-  const { id, workflow, version, status, parentId, createdAt, updatedAt, finishedAt } = run;
-  return { id, workflow, version, status, parentId, createdAt, updatedAt, finishedAt };
 }

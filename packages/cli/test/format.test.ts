@@ -82,6 +82,8 @@ test("formatRun shows the header, steps with failed attempts, children and pendi
     status: "waiting",
     createdAt: at,
     updatedAt: later,
+    queue: "default",
+    priority: 0,
     input: { orderId: "A-1" },
     cancelRequested: false,
     steps: [
@@ -109,7 +111,16 @@ test("formatRun shows the header, steps with failed attempts, children and pendi
       },
     ],
     children: [
-      { id: "o-1-1", workflow: "receipt", version: "1", status: "running", createdAt: later, updatedAt: later },
+      {
+        id: "o-1-1",
+        workflow: "receipt",
+        version: "1",
+        status: "running",
+        createdAt: later,
+        updatedAt: later,
+        queue: "default",
+        priority: 0,
+      },
     ],
     childCount: 1,
     pendingSignals: [{ name: "approve", payload: true, sentAt: later }],
@@ -134,6 +145,8 @@ test("formatRun says when the run has more children than it lists, and how to li
     status: "completed" as const,
     createdAt: at,
     updatedAt: at,
+    queue: "default",
+    priority: 0,
   });
   const text = formatRun(c, {
     id: "fan",
@@ -142,6 +155,8 @@ test("formatRun says when the run has more children than it lists, and how to li
     status: "waiting",
     createdAt: at,
     updatedAt: at,
+    queue: "default",
+    priority: 0,
     input: {},
     cancelRequested: false,
     steps: [],

@@ -33,6 +33,8 @@ const statusOfCode: Record<string, ApiError["status"]> = {
   INVALID_CURSOR: 400,
   INVALID_MATCH: 400,
   INVALID_EVENT_ID: 400,
+  INVALID_START_OPTIONS: 400,
+  UNKNOWN_QUEUE: 400,
   NOT_SERIALIZABLE: 400,
   // The store's data, not the request, is at fault; the answer says which run and why.
   UNREADABLE_RUN: 500,

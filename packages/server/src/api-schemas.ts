@@ -4,7 +4,15 @@
  * of the library (run, step, attempt, signal, event, history).
  */
 import { z } from "@hono/zod-openapi";
-import { eventIdPattern, runIdPattern, runStatuses, type RunStatus as Status, workflowNamePattern } from "baton";
+import {
+  eventIdPattern,
+  flowKeyMaxLength,
+  queueNamePattern,
+  runIdPattern,
+  runStatuses,
+  type RunStatus as Status,
+  workflowNamePattern,
+} from "baton";
 import { DateTimeParam, integerParam } from "./query-params.js";
 
 /** A run id: 1 to 200 printable ASCII characters without spaces (the library's rule). */
@@ -47,6 +55,9 @@ export const Duration = z
   ])
   .openapi({ example: "1h" });
 
+/** A queue name (`names.ts`). */
+export const QueueName = z.string().regex(queueNamePattern).openapi({ example: "emails" });
+
 /** Any JSON value. */
 export const Json = z.unknown().openapi({ description: "any JSON value" });
 
@@ -80,6 +91,11 @@ export const RunSummary = z
     createdAt: Time,
     updatedAt: Time,
     finishedAt: Time.optional(),
+    queue: z.string().openapi({ description: "Queue of the run: `default` unless it joined a named one" }),
+    concurrencyKey: z.string().optional(),
+    priority: z.number().int().openapi({ description: "Higher first among the runnable runs of its queue" }),
+    startedAt: Time.optional().openapi({ description: "When a worker first took the run" }),
+    startAt: Time.optional().openapi({ description: "A pending run starts no earlier than this" }),
   })
   .openapi("RunSummary");
 
@@ -148,6 +164,31 @@ export const StartRunBody = z
     input: Json.optional(),
     id: RunId.optional(),
     timeout: Duration.optional(),
+    queue: QueueName.optional().openapi({ description: "queue of the run; default: the workflow's, else `default`" }),
+    concurrencyKey: z
+      .string()
+      .min(1)
+      .max(flowKeyMaxLength)
+      .optional()
+      .openapi({ description: "key of the queue's per-key limits, such as a customer id" }),
+    priority: z
+      .number()
+      .int()
+      .min(-1_000_000)
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: "higher first among the runnable runs of the queue; default 0" }),
+    startAt: DateTimeParam.optional().openapi({ description: "start no earlier than this time (not with `delay`)" }),
+    delay: Duration.optional().openapi({
+      description: "start no earlier than this long from now (not with `startAt`)",
+    }),
+    debounce: z
+      .object({ key: z.string().min(1).max(flowKeyMaxLength), period: Duration })
+      .optional()
+      .openapi({
+        description:
+          "start one run after `period` without another start of `key`, with the latest input (not with `id`, `startAt`, `delay`)",
+      }),
   })
   .openapi("StartRun");
 

@@ -9,6 +9,7 @@ import { addDashboard } from "./dashboard-routes.js";
 import { rejectUnknownMethods } from "./method-not-allowed.js";
 import { createRequestGuard, type RequestGuardOptions } from "./request-guard.js";
 import { addEventRoutes } from "./routes/event-routes.js";
+import { addQueueRoutes } from "./routes/queue-routes.js";
 import { addRunActionRoutes } from "./routes/run-action-routes.js";
 import { addRunRoutes } from "./routes/run-routes.js";
 import { addSignalWaitRoutes } from "./routes/signal-wait-routes.js";
@@ -118,6 +119,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   addRunRoutes(app, engine, options.watchIntervalMs ?? 500);
   addRunActionRoutes(app, engine);
   addSignalWaitRoutes(app, engine);
+  addQueueRoutes(app, engine);
   addEventRoutes(app, engine);
   if (options.dashboard) addDashboard(app, options.dashboard);
 

@@ -14,4 +14,5 @@ export { ApiError } from "./api-error.js";
 export type { ApiToken, Role } from "./auth.js";
 export { createApp, type ServerOptions } from "./create-app.js";
 export { checkAllowedHost, createRequestGuard, isLoopbackName, type RequestGuardOptions } from "./request-guard.js";
+export { toRunSummary } from "./run-summary.js";
 export { isLoopback, type RunningServer, type StartServerOptions, startServer } from "./start-server.js";

@@ -3,6 +3,7 @@ import type { Run, RunSummary } from "baton";
 /** The summary fields of a run (what listings and watch messages carry). */
 export function toRunSummary(run: Run): RunSummary {
   const { id, workflow, version, status, parentId, createdAt, updatedAt, finishedAt } = run;
+  const { queue, concurrencyKey, priority, startedAt, startAt } = run;
   return {
     id,
     workflow,
@@ -12,5 +13,10 @@ export function toRunSummary(run: Run): RunSummary {
     createdAt,
     updatedAt,
     ...(finishedAt !== undefined ? { finishedAt } : {}),
+    queue,
+    ...(concurrencyKey !== undefined ? { concurrencyKey } : {}),
+    priority,
+    ...(startedAt !== undefined ? { startedAt } : {}),
+    ...(startAt !== undefined ? { startAt } : {}),
   };
 }

@@ -72,6 +72,11 @@ export interface RunSummary {
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
+  queue: string;
+  concurrencyKey?: string;
+  priority: number;
+  startedAt?: string;
+  startAt?: string;
 }
 
 /** A signal sent to a run and not yet received by it. */
@@ -243,6 +248,12 @@ export interface StartRunRequest {
   input?: unknown;
   id?: string;
   timeout?: number | string;
+  queue?: string;
+  concurrencyKey?: string;
+  priority?: number;
+  startAt?: string;
+  delay?: number | string;
+  debounce?: { key: string; period: number | string };
 }
 
 /** Answer of `POST /api/runs`: `created` is false when a run with this id and input existed. */
@@ -307,3 +318,23 @@ export interface ErrorBody {
 export type WatchEvent =
   | { event: "run"; id: string; data: RunSummary }
   | { event: "error"; id: string; data: ErrorBody };
+
+/** A named queue: its limits and its runs now (`GET /api/queues`). */
+export interface Queue {
+  name: string;
+  concurrency?: number;
+  perKey?: number;
+  rateLimit?: { limit: number; periodMs: number; perKey: boolean };
+  holdWhileWaiting: boolean;
+  pending: number;
+  running: number;
+  startedInWindow: number;
+  oldestPendingAgeMs?: number;
+  registeredBy: string;
+  registeredAt: string;
+}
+
+/** Answer of `GET /api/queues`. */
+export interface QueueList {
+  queues: Queue[];
+}

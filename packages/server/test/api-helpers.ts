@@ -1,4 +1,4 @@
-import { type Clock, defineWorkflow, type Engine, FatalError, type Workflow } from "baton";
+import { type Clock, defineWorkflow, type Engine, type EngineOptions, FatalError, type Workflow } from "baton";
 import { z } from "zod";
 import { startEngine } from "../../baton/test/helpers.js";
 import { createApp } from "../src/index.js";
@@ -43,11 +43,13 @@ export async function startApi(
     // biome-ignore lint/suspicious/noExplicitAny: any workflow
     workflows?: Workflow<any, any>[];
     clock?: Clock;
+    queues?: EngineOptions["queues"];
   } = {},
 ) {
   const engine: Engine = await startEngine([...apiWorkflows(), ...(options.workflows ?? [])], {
     ...(options.store ? { store: options.store } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.queues ? { queues: options.queues } : {}),
   });
   const app = createApp({
     engine,

@@ -26,6 +26,7 @@ test("every answer of every route conforms to the OpenAPI document, and every de
     bodyLimit: 4096,
     workflows: conformanceWorkflows(),
     logError: () => {},
+    queues: { mail: { concurrency: 2, perKey: 1, rateLimit: { limit: 10, period: "1m" } } },
   });
   const doc: Doc = await (await api.call("/api/openapi.json", { token: null })).json();
   // Closed: an answer holds no field the document does not name.
@@ -215,6 +216,18 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/signal-waits?limit=2");
   await send("/api/signal-waits?limit=0");
   await send("/api/signal-waits", { token: null });
+  // Flow control: start options, and the queues.
+  const flow = { workflow: "greet", input: { name: "Queued" } };
+  await send("/api/runs", { json: { ...flow, queue: "mail", concurrencyKey: "c-1", priority: 3 } });
+  await send("/api/runs", { json: { ...flow, delay: "1h" } });
+  await send("/api/runs", { json: { ...flow, startAt: "2099-01-01T00:00:00Z" } });
+  await send("/api/runs", { json: { ...flow, debounce: { key: "k", period: "5s" } } });
+  await send("/api/runs", { json: { ...flow, debounce: { key: "k", period: "5s" } } });
+  await send("/api/runs", { json: { ...flow, queue: "unknown" } });
+  await send("/api/runs", { json: { ...flow, priority: 0.5 } });
+  await send("/api/queues");
+  await send("/api/queues", { token: readerToken });
+  await send("/api/queues", { token: null });
 
   // Methods a path does not have.
   await send("/api/runs/g-1", { method: "DELETE" });

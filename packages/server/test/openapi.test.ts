@@ -14,6 +14,7 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
   );
   assert.deepEqual(operations.sort(), [
     "GET /api/health",
+    "GET /api/queues",
     "GET /api/ready",
     "GET /api/runs",
     "GET /api/runs/{id}",

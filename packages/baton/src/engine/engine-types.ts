@@ -1,9 +1,20 @@
 import type { Clock } from "../clock.js";
 import type { Duration } from "../duration.js";
 import type { Store } from "../store/store.js";
-import type { HistoryEvent, Run, RunCount, RunFilter, RunPage, SignalWaitFilter, SignalWaitPage } from "../types.js";
+import type {
+  HistoryEvent,
+  QueueInfo,
+  Run,
+  RunCount,
+  RunFilter,
+  RunPage,
+  SignalWaitFilter,
+  SignalWaitPage,
+} from "../types.js";
 import type { Workflow } from "../workflow.js";
+import type { QueueOptions } from "./queue-options.js";
 import type { EventReceipt, SendEventOptions } from "./send-event.js";
+import type { StartFlowOptions } from "./start-flow.js";
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -33,12 +44,19 @@ export interface EngineOptions {
   maxRunsInMemory?: number;
   /** How long `stop()` waits for in-flight steps. Default `"10s"`. */
   stopTimeout?: Duration;
+  /**
+   * Named queues and their limits (see `QueueOptions`), which every worker
+   * sharing the store enforces together. A run joins one by its workflow's
+   * `queue` or its start's `queue`; the others join `default`, without
+   * limits. A worker takes runs of the queues it declares. Default: none.
+   */
+  queues?: Record<string, QueueOptions>;
   /** Where warnings go. Default: standard error. */
   logger?: { warn(message: string, error?: unknown): void };
 }
 
 /** Options of `startRun`. */
-export interface StartOptions {
+export interface StartOptions extends StartFlowOptions {
   /** Id of the run, and its idempotency key. Default: a new time-sortable id. */
   id?: string;
   /** Limit of the whole run. Default: the workflow's `timeout`. */
@@ -97,6 +115,11 @@ export interface Engine extends AsyncDisposable {
    * @throws BatonError `INVALID_LIMIT`, `INVALID_CURSOR`.
    */
   listSignalWaits(filter?: SignalWaitFilter): Promise<SignalWaitPage>;
+  /**
+   * The named queues in the store, by name: limits, pending and running runs,
+   * the rate window, and the age of the oldest pending run.
+   */
+  listQueues(): Promise<QueueInfo[]>;
   /** The ordered history of a run. @throws `RUN_NOT_FOUND`. */
   getHistory(runId: string): Promise<HistoryEvent[]>;
   /**

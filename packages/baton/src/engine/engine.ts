@@ -18,6 +18,9 @@ import type { Engine, EngineOptions, RunHandle, StartOptions } from "./engine-ty
 import { noteEngineWorker } from "./engine-worker.js";
 import { copyBefore, forkPosition } from "./fork-run.js";
 import { listSignalWaits } from "./list-signal-waits.js";
+import { reportReplacedLimits, toQueueInfo } from "./queue-info.js";
+import { toQueueLimits } from "./queue-options.js";
+import { toFlowFields } from "./start-flow.js";
 
 export type { Engine, EngineOptions, RunHandle, StartOptions, WorkflowInfo } from "./engine-types.js";
 
@@ -41,6 +44,7 @@ const maxChildrenShown = 1000;
  */
 export function createEngine(options: EngineOptions = {}): Engine {
   const logger = options.logger ?? { warn: (message, error) => console.warn(`[baton] ${message}`, error ?? "") };
+  const queues = toQueueLimits(options.queues); // checked before the store opens
   const store = openStore(options.store, { migrate: options.migrate, log: (m, e) => logger.warn(m, e) });
   const clock = options.clock ?? store.clock ?? systemClock;
   const workflows = new Map<string, Workflow>();
@@ -63,6 +67,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     leaseMs: toMilliseconds(options.lease ?? "15s"),
     pollIntervalMs,
     maxRunsInMemory: options.maxRunsInMemory ?? 10_000,
+    queues,
     log: (message, error) => logger.warn(message, error),
     onDetached(runId, end) {
       if (!end) return;
@@ -124,6 +129,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     get: () => engine.getRun(runId),
   });
 
+  /** @throws BatonError `UNKNOWN_QUEUE` when neither this engine nor the store knows the queue. */
+  const requireQueue = async (name: string) => {
+    if (queues.some((queue) => queue.name === name) || (await store.getQueue(name))) return;
+    const known = queues.map((queue) => queue.name).join(", ") || "none";
+    throw new BatonError("UNKNOWN_QUEUE", `unknown queue "${name}" (declared here: ${known}; and none in the store)`);
+  };
+
   const resolveWorkflow = (workflow: Workflow | string): Workflow => {
     if (typeof workflow !== "string") return workflow;
     const found = workflows.get(workflow);
@@ -146,6 +158,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
         await store.ready?.();
         // What senders without this code need: versions, subscriptions, schemas.
         if (workflows.size > 0) await store.registerWorkflows([...workflows.values()].map(toRegistration), clock.now());
+        // The limits every worker claims within; a mix of limits is reported.
+        if (queues.length > 0)
+          reportReplacedLimits(queues, await store.registerQueues(queues, workerId, clock.now()), logger);
       } catch (error) {
         started = false;
         throw error;
@@ -175,6 +190,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const timeoutMs = timeout === undefined ? undefined : toMilliseconds(timeout);
       await store.ready?.();
       const now = clock.now();
+      const flow = toFlowFields(startOptions, workflow.options.queue, now);
+      if (flow.queue !== undefined) await requireQueue(flow.queue);
       const newRun: NewRun = {
         id,
         workflow: workflow.name,
@@ -182,20 +199,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
         input: value,
         timeoutMs,
         history: [{ type: "run.started", at: now, input: value }],
+        ...flow,
       };
-      // This process's worker executes the run at once when it can (no claim,
-      // no wake-up), and the run's creation carries its first step's start.
-      const lease = worker.offer(id, workflow.name, workflow.version);
+      // This process's worker executes a run of the default queue at once
+      // when it can (no claim, no wake-up), and the run's creation carries
+      // its first step's start.
+      const direct = flow.queue === undefined && flow.startAt === undefined;
+      const lease = direct ? worker.offer(id, workflow.name, workflow.version) : undefined;
       if (lease) newRun.lease = { owner: lease.owner, expiresAt: lease.expiresAt };
-      const { run, created } = lease ? await worker.startHere(newRun, now, lease) : await store.createRun(newRun, now);
-      if (!created && (run.workflow !== workflow.name || !isDeepStrictEqual(run.input, value))) {
+      const result = lease ? await worker.startHere(newRun, now, lease) : await store.createRun(newRun, now);
+      const { run, created } = result;
+      if (!created && !result.debounced && (run.workflow !== workflow.name || !isDeepStrictEqual(run.input, value))) {
         throw new BatonError(
           "RUN_CONFLICT",
           `run "${id}" already exists with a different ${run.workflow !== workflow.name ? `workflow ("${run.workflow}")` : "input"}`,
         );
       }
       if (created && !lease) worker.claimSoon();
-      return handle<O>(id, created);
+      return handle<O>(run.id, created);
     },
 
     listWorkflows() {
@@ -239,6 +260,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     listSignalWaits: (filter) => listSignalWaits(store, filter),
+    listQueues: async () => (await store.listQueues(clock.now())).map((queue) => toQueueInfo(queue, clock.now())),
 
     async getHistory(runId) {
       await requireRun(runId);

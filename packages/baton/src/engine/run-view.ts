@@ -17,9 +17,14 @@ export function toRunSummary(run: RunRecord): RunSummary {
     status: run.status,
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
+    queue: run.queue,
+    priority: run.priority,
   };
   if (run.parentId !== undefined) summary.parentId = run.parentId;
   if (run.finishedAt !== undefined) summary.finishedAt = new Date(run.finishedAt);
+  if (run.concurrencyKey !== undefined) summary.concurrencyKey = run.concurrencyKey;
+  if (run.startedAt !== undefined) summary.startedAt = new Date(run.startedAt);
+  if (run.status === "pending" && run.wakeAt !== undefined) summary.startAt = new Date(run.wakeAt);
   return summary;
 }
 

@@ -58,6 +58,8 @@ interface Candidate {
   version: string;
   match?: EventMatch;
   timeoutMs?: number;
+  /** Queue of the runs, when not `default`. */
+  queue?: string;
   /** The code, when this process has it for that version. */
   code?: Workflow;
   inputSchema?: Record<string, unknown>;
@@ -123,6 +125,7 @@ export async function sendEvent(
       version: candidate.version,
       input,
       timeoutMs: candidate.timeoutMs,
+      ...(candidate.queue === undefined ? {} : { queue: candidate.queue }),
       history: [{ type: "run.started", at: now, input, eventId: id, ...(unchecked ? { unchecked: true } : {}) }],
     }),
   );
@@ -161,6 +164,7 @@ async function subscribed(sender: EventSender, name: string): Promise<Candidate[
       version: record.version,
       match: record.match,
       timeoutMs: record.timeoutMs,
+      queue: record.queue,
       inputSchema: record.inputSchema,
       code: local?.version === record.version ? local : undefined,
     });
@@ -174,6 +178,7 @@ async function subscribed(sender: EventSender, name: string): Promise<Candidate[
       version: workflow.version,
       match: subscription.match,
       timeoutMs: workflow.options.timeout === undefined ? undefined : toMilliseconds(workflow.options.timeout),
+      queue: workflow.options.queue === "default" ? undefined : workflow.options.queue,
       code: workflow,
     });
   }

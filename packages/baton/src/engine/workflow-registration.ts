@@ -18,6 +18,9 @@ export function toRegistration(workflow: Workflow): WorkflowRegistration {
     })),
   };
   if (workflow.options.timeout !== undefined) registration.timeoutMs = toMilliseconds(workflow.options.timeout);
+  if (workflow.options.queue !== undefined && workflow.options.queue !== "default") {
+    registration.queue = workflow.options.queue;
+  }
   const input = exportJsonSchema(workflow.options.input);
   if (input) registration.inputSchema = input;
   const signals: Record<string, Record<string, unknown>> = {};

@@ -25,7 +25,7 @@ export function newRunRecord(
     finishedAt: undefined,
     timeoutMs: run.timeoutMs,
     deadlineAt: run.timeoutMs === undefined ? undefined : now + run.timeoutMs,
-    wakeAt: undefined,
+    wakeAt: run.startAt,
     cancelRequested: false,
     pokeSeq: 0,
     seenPokeSeq: 0,
@@ -33,5 +33,9 @@ export function newRunRecord(
     leaseOwner: run.lease?.owner,
     leaseToken: run.lease ? 1 : 0,
     leaseExpiresAt: run.lease?.expiresAt,
+    queue: run.queue ?? "default",
+    concurrencyKey: run.concurrencyKey,
+    priority: run.priority ?? 0,
+    startedAt: run.lease ? now : undefined,
   };
 }

@@ -26,6 +26,14 @@ export interface RunRecord {
   /** Earliest time the run needs a worker again (a timer), when waiting. */
   wakeAt?: number;
   cancelRequested: boolean;
+  /** Queue of the run (`default`: no limits). */
+  queue: string;
+  /** Key of the run's per-key limits, when it has one. */
+  concurrencyKey?: string;
+  /** Higher first among runnable runs of a queue. */
+  priority: number;
+  /** When a worker first took the run. */
+  startedAt?: number;
   /** Raised by every external change (signal, cancel, child finished). */
   pokeSeq: number;
   /** `pokeSeq` the lease holder has handled. */
@@ -46,6 +54,20 @@ export interface NewRun {
   timeoutMs?: number;
   /** History to start with (a fork copies events of its origin). `run.started` comes first. */
   history: Omit<HistoryRecord, "seq">[];
+  /** Queue of the run. Default `default`. */
+  queue?: string;
+  /** Key of the run's per-key limits. */
+  concurrencyKey?: string;
+  /** Higher first; default 0. */
+  priority?: number;
+  /** No worker takes the run before this time (a delayed start or a debounce). */
+  startAt?: number;
+  /**
+   * Debounce key: when a run of the workflow with this key is pending and no
+   * worker took it yet, that run takes this input and `startAt` instead, and
+   * no run is created.
+   */
+  debounceKey?: string;
   /**
    * Created already leased to this owner (status `running`, lease token 1),
    * for a worker that executes the run at once: no claim, no notice.
@@ -155,6 +177,11 @@ export interface ClaimRequest {
   /** `name@version` of the workflows the worker has code for. */
   workflows: string[];
   /**
+   * Named queues the worker takes runs of, within the limits the store holds
+   * for them (see `registerQueues`). Runs of the `default` queue are always taken.
+   */
+  queues?: string[];
+  /**
    * Runs `owner` holds without executing them (their release failed, or an
    * earlier process of the same name held them): claimable by it again. The
    * other runs it holds are never returned.
@@ -239,6 +266,8 @@ export interface WorkflowRegistration {
   version: string;
   /** Limit of a run of it (ms), when it has one. */
   timeoutMs?: number;
+  /** Queue of its runs, when not `default`. */
+  queue?: string;
   /** JSON Schema of its input. */
   inputSchema?: Record<string, unknown>;
   /** JSON Schemas of its declared signals, by signal name. */
@@ -252,6 +281,7 @@ export interface SubscriptionRecord extends SubscriptionEntry {
   workflow: string;
   version: string;
   timeoutMs?: number;
+  queue?: string;
   inputSchema?: Record<string, unknown>;
 }
 
@@ -266,6 +296,38 @@ export interface SignalTarget {
 /** Result of `createRun`. */
 export interface CreateRunResult {
   run: RunRecord;
-  /** False when a run with that id existed already (nothing was written). */
+  /** False when a run with that id existed already (nothing was written), or a debounced run took the input. */
   created: boolean;
+  /** True when a pending run of the same debounce key took the input and start time. */
+  debounced?: boolean;
+}
+
+/** The limits of a named queue, as a worker declares them (`registerQueues`). */
+export interface QueueLimits {
+  name: string;
+  /** Runs of the queue executing at once, across every worker. */
+  concurrency?: number;
+  /** Runs of one concurrency key executing at once. */
+  perKey?: number;
+  /** Starts per `periodMs`, for the queue or (`perKey`) for each key. */
+  rateLimit?: { limit: number; periodMs: number; perKey: boolean };
+  /** A waiting run keeps its slot. */
+  holdWhileWaiting: boolean;
+}
+
+/** A registered queue, with who declared its limits last and when. */
+export interface QueueRecord extends QueueLimits {
+  registeredBy: string;
+  registeredAt: number;
+}
+
+/** A queue as `listQueues` reads it: its limits and its runs now. */
+export interface QueueStateRecord extends QueueRecord {
+  pending: number;
+  /** Runs holding a slot (executing, or waiting under `holdWhileWaiting`). */
+  running: number;
+  /** Runs started within the rate window that ends now. */
+  startedInWindow: number;
+  /** Creation time of the oldest pending run. */
+  oldestPendingAt?: number;
 }

@@ -13,6 +13,7 @@ export interface WorkflowRow {
   timeout_ms: number | null;
   input_schema: string | null;
   signal_schemas: string | null;
+  queue: string | null;
 }
 
 /** A `subscriptions` row. */
@@ -27,6 +28,7 @@ export interface SubscriptionRow {
 export interface SubscriptionReadRow extends SubscriptionRow {
   timeout_ms: number | string | null;
   input_schema: string | null;
+  queue: string | null;
 }
 
 /** What `getSignalTarget` reads. */
@@ -46,6 +48,7 @@ export function toRegistryRows(workflows: WorkflowRegistration[]): {
       name: w.workflow,
       version: w.version,
       timeout_ms: w.timeoutMs ?? null,
+      queue: w.queue ?? null,
       input_schema: w.inputSchema ? encodeJson(w.inputSchema, `input schema of "${w.workflow}"`) : null,
       signal_schemas:
         w.signalSchemas && Object.keys(w.signalSchemas).length > 0
@@ -68,6 +71,7 @@ export function toSubscriptionRecord(row: SubscriptionReadRow): SubscriptionReco
   const record: SubscriptionRecord = { event: row.event, workflow: row.workflow, version: row.version };
   if (row.match !== null) record.match = decodeJson(row.match) as EventMatch;
   if (row.timeout_ms !== null) record.timeoutMs = Number(row.timeout_ms);
+  if (row.queue !== null) record.queue = row.queue;
   if (row.input_schema !== null) record.inputSchema = decodeJson(row.input_schema) as Record<string, unknown>;
   return record;
 }

@@ -31,6 +31,10 @@ export interface RunRow {
   lease_owner: string | null;
   lease_token: number | string;
   lease_expires_at: number | string | null;
+  queue: string;
+  concurrency_key: string | null;
+  priority: number | string;
+  started_at: number | string | null;
 }
 
 const num = (v: number | string) => Number(v);
@@ -60,6 +64,10 @@ export function toRunRecord(row: RunRow): RunRecord {
     leaseOwner: row.lease_owner ?? undefined,
     leaseToken: num(row.lease_token),
     leaseExpiresAt: opt(row.lease_expires_at),
+    queue: row.queue,
+    concurrencyKey: row.concurrency_key ?? undefined,
+    priority: num(row.priority),
+    startedAt: opt(row.started_at),
   };
 }
 

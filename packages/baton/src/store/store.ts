@@ -19,6 +19,13 @@
  *   event, is not due, and belongs to a run that is pending, running or
  *   waiting; at most one event per wait, whatever publishers race.
  *   `closeEventWait` ends a timed-out wait unless an event reached it first.
+ * - Flow control: `claimRuns` takes a run of a named queue only within the
+ *   limits registered for it (concurrency, per key, rate), counting the runs
+ *   that hold a slot in the same transaction as it takes them, so workers
+ *   that claim at once never exceed a limit together. A run holds a slot
+ *   while it is running or compensating, or held by a worker, or (with
+ *   `holdWhileWaiting`) waiting. A pending run with a start time (`startAt`)
+ *   is not taken before it.
  * - All times are parameters (`now`). A store that many machines share
  *   offers its own `clock` (PostgreSQL: the database's clock), which the
  *   engine uses unless it was given one, so every worker agrees on when a
@@ -36,6 +43,9 @@ import type {
   NewEventRecord,
   NewRun,
   PokedRun,
+  QueueLimits,
+  QueueRecord,
+  QueueStateRecord,
   ReceivedEvent,
   RunInbox,
   RunRecord,
@@ -80,7 +90,12 @@ export interface Store {
    */
   ready?(): Promise<void>;
 
-  /** Creates a run in status `pending` with its first history, or returns the existing one. */
+  /**
+   * Creates a run in status `pending` with its first history, or returns the
+   * existing one. With `debounceKey`, a pending run of the workflow with that
+   * key that no worker took yet takes the new input (its `run.started` too)
+   * and start time instead (`debounced`).
+   */
   createRun(run: NewRun, now: number): Promise<CreateRunResult>;
   getRun(id: string): Promise<RunRecord | undefined>;
   listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }>;
@@ -186,6 +201,19 @@ export interface Store {
   hasSignalSchemas(): Promise<boolean>;
   /** The workflow version of run `runId` and the stored schema of its signal `name`; undefined when no such run. */
   getSignalTarget(runId: string, name: string): Promise<SignalTarget | undefined>;
+
+  // ---- Queues: the limits of named queues, enforced by `claimRuns` for every worker ----
+
+  /**
+   * Records the limits of each queue as `owner` declares them (the last
+   * registration wins). Answers the registrations it replaced whose limits
+   * differed, so that a worker can report a mix of limits.
+   */
+  registerQueues(queues: QueueLimits[], owner: string, now: number): Promise<QueueRecord[]>;
+  /** A registered queue, or undefined. */
+  getQueue(name: string): Promise<QueueRecord | undefined>;
+  /** Every registered queue with its pending and running runs and its rate window at `now`, by name. */
+  listQueues(now: number): Promise<QueueStateRecord[]>;
 
   /** Announces changes made by other processes, when the store can. Returns an unsubscribe function. */
   subscribe?(listener: (notice: StoreNotice) => void): () => void;

@@ -102,6 +102,9 @@ export class ChildWaits {
             input: childInput,
             parentId: this.host.runId,
             timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
+            ...(registered.options.queue === undefined || registered.options.queue === "default"
+              ? {}
+              : { queue: registered.options.queue }),
             history: [{ type: "run.started", at: this.host.clock.now(), input: childInput }],
           };
       this.host.started(event, child);

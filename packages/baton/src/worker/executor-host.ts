@@ -28,6 +28,8 @@ export interface ExecutorHost {
   detached(runId: string, end: RunEnd | undefined, error?: unknown): void;
   /** A child run was created: claim it soon. */
   childCreated(): void;
+  /** True when a waiting run of `queue` lets its lease go, so that it holds no slot of the queue while it waits. */
+  yieldsSlotWhileWaiting(queue: string): boolean;
   /** Cancels child run `childId` of `parentId` (ignoring runs that have finished, and a run of another parent). */
   cancelChild(childId: string, parentId: string): Promise<void>;
   log(message: string, error?: unknown): void;

@@ -31,6 +31,7 @@ import {
   RunJournal,
 } from "./run-journal.js";
 import { type SignalHost, SignalWaits } from "./signal-waits.js";
+import { type SlotYield, slotYieldOf } from "./slot-yield.js";
 import { InFlightAttempts } from "./step-attempts.js";
 
 type NewEvent = Omit<HistoryRecord, "seq" | "at">;
@@ -72,6 +73,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   protected refreshAgain = false;
   /** The highest `pokeSeq` a notice or `pokedRuns` announced. */
   protected wantedPokeSeq = 0;
+  private readonly slot?: SlotYield; // a run of a limited queue lets its lease go while it waits
   /** The run's id and the input its workflow function gets. */
   protected readonly runInput: { id: string; input: unknown };
 
@@ -88,6 +90,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.parentId = claimed.run.parentId;
     this.clock = host.clock;
     this.startsBeforeBody = host.store.sharedAcrossMachines;
+    this.slot = slotYieldOf(host, claimed.run.queue, this);
     this.waits = new ClockWaits(host.clock);
     this.lastActive = host.clock.now();
     this.state = foldHistory(claimed.history);
@@ -149,7 +152,9 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
 
   /** Status and next wake-up to write (`JournalHooks`). */
   snapshot(): { status: RunStatus | undefined; wakeAt: number | undefined } {
-    return { status: this.status(), wakeAt: this.waits.next() };
+    const status = this.status();
+    if (status === "waiting") this.slot?.waiting();
+    return { status, wakeAt: this.waits.next() };
   }
 
   /** A write failed (`JournalHooks`): the run leaves memory. */
@@ -356,8 +361,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
 
   /** Waits until every event recorded so far is committed; false when the run stopped instead. */
   protected async committed(): Promise<boolean> {
-    const pending = this.journal.uncommitted();
-    const ok = await pending?.then(
+    const ok = await this.journal.uncommitted()?.then(
       () => true,
       () => false,
     );

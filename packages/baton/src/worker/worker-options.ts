@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import type { Store } from "../store/store.js";
+import type { QueueLimits, Store } from "../store/store.js";
 import type { Workflow } from "../workflow.js";
 import type { RunEnd } from "./executor-host.js";
 
@@ -25,6 +25,8 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   /** Runs kept in memory; beyond it, waiting runs are evicted (and reloaded when they wake). */
   maxRunsInMemory: number;
+  /** Named queues this worker takes runs of, with their limits (registered by the engine). Default: none. */
+  queues?: QueueLimits[];
   /** A run finished or left this worker. */
   onDetached(runId: string, end: RunEnd | undefined): void;
   log(message: string, error?: unknown): void;

@@ -1,5 +1,6 @@
 import { BatonError } from "../errors.js";
 import { trackOpen } from "../open-resources.js";
+import { yieldsSlotWhileWaiting } from "../store/queue-picks.js";
 import type { ClaimedRun, CreateRunResult, NewRun, StoreNotice, UnreadableRun } from "../store/store.js";
 import { ErrorBackoff } from "./error-backoff.js";
 import { chooseEvictions } from "./evictions.js";
@@ -270,6 +271,7 @@ export class Worker {
           leaseMs: this.options.leaseMs,
           limit: Math.min(limit, 200),
           workflows: this.workflowKeys,
+          ...(this.options.queues?.length ? { queues: this.options.queues.map((queue) => queue.name) } : {}),
           // Claims run one at a time: a run in none of the executors is not being claimed either.
           // A run that stopped on an error waits its turn.
           reclaim: [...this.orphans].filter(
@@ -323,6 +325,7 @@ export class Worker {
         if (end?.parentId) this.runChanged(end.parentId);
       },
       childCreated: () => this.claimSoon(),
+      yieldsSlotWhileWaiting: (queue) => yieldsSlotWhileWaiting(this.options.queues?.find((q) => q.name === queue)),
       cancelChild: (childId, parentId) =>
         cancelChildRun(this.options.store, this.options.clock, childId, parentId, () => this.cancelRun(childId)),
       log: this.options.log,

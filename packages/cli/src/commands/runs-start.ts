@@ -4,7 +4,7 @@ import { CliError } from "../cli-error.js";
 import { clientOptions, withClient } from "../client-options.js";
 import { colorsFor } from "../colors.js";
 import { colorStatus } from "../format-run.js";
-import { parseJson, parseTimeout } from "../option-parsers.js";
+import { parseInteger, parseJson, parseTime, parseTimeout } from "../option-parsers.js";
 import { printJson } from "../print-json.js";
 
 /**
@@ -24,6 +24,17 @@ export function createRunsStartCommand() {
     .option("--input-file <path>", "read the input (JSON) from this file")
     .option("--id <id>", "the run's id, its idempotency key (default: a new id)")
     .addOption(new Option("--timeout <duration>", "limit of the whole run (30m, 2h, 3d)").argParser(parseTimeout))
+    .option("--queue <name>", "queue of the run (default: the workflow's, else default)")
+    .option("--concurrency-key <key>", "key of the queue's per-key limits, such as a customer id")
+    .addOption(new Option("--priority <n>", "higher first in its queue (default 0)").argParser(parseInteger))
+    .addOption(
+      new Option("--start-at <time>", "start no earlier than this ISO time").argParser(parseTime).conflicts("delay"),
+    )
+    .addOption(new Option("--delay <duration>", "start no earlier than this long from now").argParser(parseTimeout))
+    .option("--debounce-key <key>", "start one run per key after --debounce-period of quiet, with the latest input")
+    .addOption(
+      new Option("--debounce-period <duration>", "quiet period of --debounce-key (default 5s)").argParser(parseTimeout),
+    )
     .addOption(client.url)
     .addOption(client.token)
     .addOption(client.store)
@@ -33,7 +44,21 @@ export function createRunsStartCommand() {
       const input = options.inputFile === undefined ? options.input : readInputFile(options.inputFile);
       const answer = await withClient(
         command,
-        (baton) => baton.startRun({ workflow, input, id: options.id, timeout: options.timeout }),
+        (baton) =>
+          baton.startRun({
+            workflow,
+            input,
+            id: options.id,
+            timeout: options.timeout,
+            queue: options.queue,
+            concurrencyKey: options.concurrencyKey,
+            priority: options.priority,
+            startAt: options.startAt,
+            delay: options.delay,
+            ...(options.debounceKey === undefined
+              ? {}
+              : { debounce: { key: options.debounceKey, period: options.debouncePeriod ?? "5s" } }),
+          }),
         true,
       );
       if (options.json) return printJson(answer);

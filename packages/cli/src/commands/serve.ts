@@ -4,7 +4,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { BatonError, createEngine, type Engine } from "baton";
 import { CliError } from "../cli-error.js";
 import { colorsFor } from "../colors.js";
-import { loadWorkflows } from "../load-workflows.js";
+import { loadWorkflowModule } from "../load-workflows.js";
 import { maskPassword } from "../mask-password.js";
 import { parseAllowedHost, parsePort, parsePositiveInteger, parseTokens } from "../option-parsers.js";
 import { storeError } from "../store-error.js";
@@ -50,12 +50,12 @@ export function createServeCommand() {
         ...(options.readToken ?? []).map((token) => ({ token, role: "reader" as const })),
       ];
       if (!isLoopback(options.host) && tokens.length === 0) throw insecure(options.host);
-      const workflows = modulePath === undefined ? [] : await loadWorkflows(modulePath);
+      const { workflows, queues } = modulePath === undefined ? { workflows: [] } : await loadWorkflowModule(modulePath);
       const store = maskPassword(options.store);
       const failed = (error: unknown) => storeError(error, `cannot serve store "${store}"`, options.store);
       let engine: Engine;
       try {
-        engine = createEngine({ store: options.store, workflows, migrate: options.migrate });
+        engine = createEngine({ store: options.store, workflows, queues, migrate: options.migrate });
       } catch (error) {
         throw failed(error);
       }

@@ -1,7 +1,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { createEngine, type Engine } from "baton";
 import { colorsFor } from "../colors.js";
-import { loadWorkflows } from "../load-workflows.js";
+import { loadWorkflowModule } from "../load-workflows.js";
 import { maskPassword } from "../mask-password.js";
 import { parseDuration } from "../parse-duration.js";
 import { storeError } from "../store-error.js";
@@ -37,13 +37,14 @@ export function createWorkerCommand() {
     .option("--worker-id <id>", "name of this worker in leases (default <host>:<pid>:<random>)")
     .option("--no-migrate", "do not apply pending migrations on start (a deploy step runs `baton migrate`)")
     .action(async (modulePath, options) => {
-      const workflows = await loadWorkflows(modulePath);
+      const { workflows, queues } = await loadWorkflowModule(modulePath);
       const store = maskPassword(options.store);
       let engine: Engine;
       try {
         engine = createEngine({
           store: options.store,
           workflows,
+          queues,
           migrate: options.migrate,
           lease: options.lease,
           pollInterval: options.pollInterval,

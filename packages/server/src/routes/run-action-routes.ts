@@ -87,7 +87,8 @@ const fork = createRoute({
 export function addRunActionRoutes(app: OpenAPIHono<AppEnv>, engine: Engine): void {
   app.openapi(startRun, async (c) => {
     const body = c.req.valid("json");
-    const handle = await engine.startRun(body.workflow, body.input, { id: body.id, timeout: body.timeout });
+    const { workflow, input, ...options } = body;
+    const handle = await engine.startRun(workflow, input, options);
     const run = toRunSummary(await handle.get());
     return handle.created
       ? c.json({ created: true, run } as never, 201)

@@ -14,6 +14,7 @@ import { activeSql as active, finishedSql } from "../status-sql.js";
 import type { ClaimedRun, ClaimResult, Store, UnreadableRun } from "../store.js";
 import { createPostgresBatcher } from "./postgres-batcher.js";
 import type { PostgresContext } from "./postgres-context.js";
+import { createPostgresQueueClaims } from "./postgres-queue-claims.js";
 
 /** The row of the inbox statement: the run's poke, with its signals, finished children and event waits as JSON. */
 interface InboxRow {
@@ -29,26 +30,29 @@ interface InboxRow {
 function claimStatements(t: string) {
   return {
     // $1 owner, $2 now, $3 lease ms, $4 workflows, $5 reclaim, $6 limit
+    // The default queue only: named queues are claimed within their limits (postgres-queue-claims.ts).
     claim: `WITH picked AS (
         SELECT id FROM ${t}.runs
-        WHERE status IN ${active}
+        WHERE status IN ${active} AND queue = 'default'
           AND (lease_owner IS NULL OR (lease_owner <> $1 AND lease_expires_at < $2::bigint)
             OR (lease_owner = $1 AND id = ANY($5::text[])))
-          AND (status <> 'waiting' OR wake_at <= $2::bigint OR poke_seq > seen_poke_seq)
+          AND CASE status WHEN 'waiting' THEN wake_at <= $2::bigint OR poke_seq > seen_poke_seq
+            WHEN 'pending' THEN wake_at IS NULL OR wake_at <= $2::bigint ELSE true END
           AND (workflow || '@' || version) = ANY($4::text[])
-        ORDER BY created_at
+        ORDER BY priority DESC, created_at
         LIMIT $6
         FOR UPDATE SKIP LOCKED
       )
       UPDATE ${t}.runs r SET lease_owner = $1, lease_token = r.lease_token + 1,
         lease_expires_at = $2::bigint + $3::bigint,
-        status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END, updated_at = $2::bigint
+        status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END,
+        started_at = coalesce(r.started_at, $2::bigint), debounce_key = NULL, updated_at = $2::bigint
       FROM picked WHERE r.id = picked.id
       RETURNING r.*`,
 
     // $1 now, $2 workflows
     nextWake: `SELECT min(wake_at) AS at FROM ${t}.runs
-      WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > $1::bigint
+      WHERE status IN ('waiting', 'pending') AND lease_owner IS NULL AND wake_at > $1::bigint
         AND (workflow || '@' || version) = ANY($2::text[])`,
 
     historyOf: `SELECT run_id, seq, type, position, at, data FROM ${t}.history WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,
@@ -85,6 +89,7 @@ export function createPostgresClaims(
   ctx: PostgresContext,
 ): Pick<Store, "claimRuns" | "renewLeases" | "heldRuns" | "pokedRuns" | "readInbox"> {
   const sql = claimStatements(ctx.t);
+  const queueClaims = createPostgresQueueClaims(ctx);
   /** Reads the inboxes of runs poked at once in one statement. */
   const inboxBatcher = createPostgresBatcher<string, InboxRow | undefined>(async (runIds) => {
     const rows = await ctx.query<InboxRow>(sql.inboxes, [[...new Set(runIds)]]);
@@ -104,7 +109,12 @@ export function createPostgresClaims(
           request.limit,
         ]);
         const [next] = await ctx.query<{ at: string | null }>(sql.nextWake, [request.now, request.workflows]);
-        const nextWakeAt = next?.at == null ? undefined : Number(next.at);
+        let nextWakeAt = next?.at == null ? undefined : Number(next.at);
+        if (request.queues?.length) {
+          const taken = await queueClaims.claim(request, request.limit - rows.length);
+          rows.push(...taken.rows);
+          if (taken.nextAt !== undefined) nextWakeAt = Math.min(nextWakeAt ?? taken.nextAt, taken.nextAt);
+        }
         if (rows.length === 0) return { runs: [], nextWakeAt };
         const ids = rows.map((row) => row.id);
         const [historyRows, signalRows, eventWaits] = await Promise.all([

@@ -57,6 +57,11 @@ export interface PostgresContext {
   urgentQuery<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
   /** A statement whose text varies (a listing's filter): not prepared. */
   queryOnce<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
+  /**
+   * Runs `work` in one transaction on one connection (statements of fixed
+   * text, prepared): committed when it resolves, rolled back when it throws.
+   */
+  transaction<T>(work: (query: TransactionQuery) => Promise<T>): Promise<T>;
   /** Runs `operation` when ready, retrying through outages; `attempt` counts tries. */
   run<T>(operation: (attempt: number) => Promise<T>): Promise<T>;
   /** Connects, migrates (or checks the migrations) and syncs the clock, once. */
@@ -76,6 +81,9 @@ export interface PostgresContext {
   runsJson(runs: NewRunRows[]): { runs: string; events: string };
   newRunsJson(runs: NewRun[], now: number): { runs: string; events: string };
 }
+
+/** A statement inside `transaction`. */
+export type TransactionQuery = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
 
 /** Builds the context of a store; nothing connects until the first operation. */
 export function createPostgresContext(options: PostgresContextOptions): PostgresContext {
@@ -187,6 +195,27 @@ export function createPostgresContext(options: PostgresContextOptions): Postgres
   /** A statement that keeps leases: it goes ahead of the operations waiting for a connection. */
   const urgentQuery = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
     (await gated(pool, () => pool.query<R>({ name: statementName(text), text, values }), true)).rows;
+  const transaction = <T>(work: (query: TransactionQuery) => Promise<T>) =>
+    gated(pool, async () => {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query("BEGIN");
+        const result = await work(
+          async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+            (await client.query<R>({ name: statementName(text), text, values })).rows,
+        );
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
   /** A statement whose text varies (a listing's filter): not prepared. */
   const queryOnce = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
     (await gated(pool, () => pool.query<R>(text, values))).rows;
@@ -232,6 +261,11 @@ export function createPostgresContext(options: PostgresContextOptions): Postgres
       last_seq: run.history.length,
       lease_owner: run.lease?.owner ?? null,
       lease_expires_at: run.lease?.expiresAt ?? null,
+      queue: run.queue ?? "default",
+      concurrency_key: run.concurrencyKey ?? null,
+      priority: run.priority ?? 0,
+      wake_at: run.startAt ?? null,
+      debounce_key: run.debounceKey ?? null,
     },
     events: eventRows(
       run.history.map((event, i) => ({ ...event, seq: i + 1 }) as HistoryRecord),
@@ -261,6 +295,7 @@ export function createPostgresContext(options: PostgresContextOptions): Postgres
     query,
     urgentQuery,
     queryOnce,
+    transaction,
     run,
     ready,
     waitReady: () => withRetry(ready, retry, () => closed),

@@ -40,7 +40,7 @@ export function fullWriteStatements(t: string) {
           updated_at = $16::bigint
         WHERE id = $1 AND lease_owner = $2 AND lease_token = $3::bigint AND last_seq = $4::integer
           AND EXISTS (SELECT 1 FROM locked WHERE locked.id = $1)
-        RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq
+        RETURNING parent_id, status, wake_at, poke_seq, seen_poke_seq, queue
       ),
       hist AS (
         INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
@@ -77,10 +77,14 @@ export function fullWriteStatements(t: string) {
         FROM upd u
         WHERE $15::boolean AND NOT $21::boolean
           AND (u.status <> 'waiting' OR u.poke_seq > u.seen_poke_seq OR u.wake_at IS NOT NULL)
+      ),
+      -- A run of a named queue that finishes or lets go frees its slot: claimers look again.
+      note_queue AS (
+        SELECT pg_notify($22, 'r') FROM upd u WHERE ($15::boolean OR $21::boolean) AND u.queue <> 'default'
       )
       SELECT (SELECT count(*) FROM upd)::int AS matched,
         (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_children)::int
-          + (SELECT count(*) FROM note_release)::int AS notes,
+          + (SELECT count(*) FROM note_release)::int + (SELECT count(*) FROM note_queue)::int AS notes,
         -- Children not created because their id was taken (the caller decides whether that run is the child).
         (SELECT array_agg(c.id) FROM jsonb_to_recordset($19::jsonb) AS c(id text)
           WHERE EXISTS (SELECT 1 FROM upd) AND c.id NOT IN (SELECT id FROM new_runs)) AS existing`,

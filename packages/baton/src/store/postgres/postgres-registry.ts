@@ -28,13 +28,13 @@ function registrySql(t: string) {
     // $1 workflows rows, $2 subscription rows, $3 now
     register: `WITH w AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb)
-          AS x(name text, version text, timeout_ms bigint, input_schema text, signal_schemas text)
+          AS x(name text, version text, timeout_ms bigint, input_schema text, signal_schemas text, queue text)
       ),
       s AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(event text, workflow text, version text, match text)),
       registered AS (
-        INSERT INTO ${t}.workflows (name, version, timeout_ms, input_schema, signal_schemas, registered_at)
-        SELECT name, version, timeout_ms, input_schema, signal_schemas, $3::bigint FROM w
-        ON CONFLICT (name, version) DO UPDATE SET timeout_ms = EXCLUDED.timeout_ms,
+        INSERT INTO ${t}.workflows (name, version, timeout_ms, input_schema, signal_schemas, queue, registered_at)
+        SELECT name, version, timeout_ms, input_schema, signal_schemas, queue, $3::bigint FROM w
+        ON CONFLICT (name, version) DO UPDATE SET timeout_ms = EXCLUDED.timeout_ms, queue = EXCLUDED.queue,
           input_schema = EXCLUDED.input_schema, signal_schemas = EXCLUDED.signal_schemas,
           registered_at = GREATEST(${t}.workflows.registered_at, EXCLUDED.registered_at)
       ),
@@ -46,7 +46,7 @@ function registrySql(t: string) {
       INSERT INTO ${t}.subscriptions (event, workflow, version, match)
       SELECT event, workflow, version, match FROM s
       ON CONFLICT (event, workflow, version) DO UPDATE SET match = EXCLUDED.match`,
-    subscriptions: `SELECT s.event, s.workflow, s.version, s.match, w.timeout_ms, w.input_schema
+    subscriptions: `SELECT s.event, s.workflow, s.version, s.match, w.timeout_ms, w.input_schema, w.queue
       FROM ${t}.subscriptions s JOIN ${t}.workflows w ON w.name = s.workflow AND w.version = s.version
       WHERE s.event = $1 AND ${newestRegistration(`${t}.`)}
       ORDER BY s.workflow`,

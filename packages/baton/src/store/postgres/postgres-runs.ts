@@ -10,7 +10,7 @@ import {
   toSignalRecord,
 } from "../rows.js";
 import { runFilterSql } from "../run-filter-sql.js";
-import type { CreateRunResult, Store } from "../store.js";
+import type { CreateRunResult, NewRun, Store } from "../store.js";
 import { createPostgresBatcher } from "./postgres-batcher.js";
 import type { NewRunRows, PostgresContext } from "./postgres-context.js";
 
@@ -21,12 +21,15 @@ export const eventColumns = "seq integer, type text, position integer, at bigint
 export function insertRuns(t: string, runs: string, events: string, now: string, guard = "true"): string {
   return `new_runs AS (
     INSERT INTO ${t}.runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq,
-      lease_owner, lease_token, lease_expires_at)
+      lease_owner, lease_token, lease_expires_at, queue, concurrency_key, priority, wake_at, debounce_key, started_at)
     SELECT r.id, r.workflow, r.version, CASE WHEN r.lease_owner IS NULL THEN 'pending' ELSE 'running' END, r.input,
       r.parent_id, ${now}, ${now}, r.timeout_ms, r.deadline_at, r.last_seq,
-      r.lease_owner, CASE WHEN r.lease_owner IS NULL THEN 0 ELSE 1 END, r.lease_expires_at
+      r.lease_owner, CASE WHEN r.lease_owner IS NULL THEN 0 ELSE 1 END, r.lease_expires_at,
+      coalesce(r.queue, 'default'), r.concurrency_key, coalesce(r.priority, 0), r.wake_at, r.debounce_key,
+      CASE WHEN r.lease_owner IS NULL THEN NULL ELSE ${now} END
     FROM jsonb_to_recordset(${runs}::jsonb) AS r(id text, workflow text, version text, input text, parent_id text,
-      timeout_ms bigint, deadline_at bigint, last_seq integer, lease_owner text, lease_expires_at bigint)
+      timeout_ms bigint, deadline_at bigint, last_seq integer, lease_owner text, lease_expires_at bigint,
+      queue text, concurrency_key text, priority integer, wake_at bigint, debounce_key text)
     WHERE ${guard}
     ON CONFLICT (id) DO NOTHING
     RETURNING *
@@ -48,6 +51,19 @@ function runStatements(t: string) {
       SELECT new_runs.*, (SELECT count(*) FROM note)::int AS notes FROM new_runs`,
 
     history: `SELECT seq, type, position, at, data FROM ${t}.history WHERE run_id = $1 ORDER BY seq`,
+
+    // $1 workflow, $2 debounce key, $3 input, $4 start at, $5 now, $6 data of the new run.started (JSON text)
+    debounce: `WITH taken AS (
+        UPDATE ${t}.runs SET input = $3, wake_at = $4::bigint, updated_at = $5::bigint
+        WHERE id = (SELECT id FROM ${t}.runs WHERE workflow = $1 AND debounce_key = $2 AND status = 'pending'
+          AND lease_token = 0 FOR UPDATE)
+          AND status = 'pending' AND lease_token = 0
+        RETURNING *
+      ),
+      first AS (
+        UPDATE ${t}.history h SET data = $6::jsonb #>> '{}' FROM taken WHERE h.run_id = taken.id AND h.seq = 1
+      )
+      SELECT * FROM taken`,
 
     pendingSignals: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals
       WHERE run_id = $1 AND consumed_seq IS NULL ORDER BY id`,
@@ -76,9 +92,41 @@ export function createPostgresRuns(
     });
   }, ctx.batchesInFlight);
 
+  /**
+   * A debounced start: the pending run of its key that no worker took yet
+   * takes its input and start time, or it is created. Two starts racing to
+   * create it meet at the unique index: the one that lost tries again.
+   */
+  const createDebounced = async (newRun: NewRun, rows: NewRunRows, now: number): Promise<CreateRunResult> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await ctx.transaction(async (query) => {
+          const [taken] = await query<RunRow>(sql.debounce, [
+            newRun.workflow,
+            newRun.debounceKey,
+            rows.row.input,
+            newRun.startAt ?? null,
+            now,
+            JSON.stringify(rows.events[0] ? (rows.events[0] as { data: string | null }).data : null),
+          ]);
+          if (taken) return { run: toRunRecord(taken), created: false, debounced: true };
+          const json = ctx.runsJson([rows]);
+          const [row] = await query<RunRow>(sql.createRun, [json.runs, json.events, now, ctx.channel]);
+          if (!row) throw new BatonError("RUN_CONFLICT", `run "${newRun.id}" already exists`);
+          ctx.statistics.grew(1);
+          return { run: toRunRecord(row), created: true };
+        });
+      } catch (error) {
+        if (attempt === 0 && (error as { code?: string }).code === "23505") continue; // the other start created it
+        throw error;
+      }
+    }
+  };
+
   return {
     createRun(newRun, now): Promise<CreateRunResult> {
       const rows = ctx.newRunRows(newRun, now); // an input that is not JSON is refused before anything is sent
+      if (newRun.debounceKey !== undefined) return ctx.run(() => createDebounced(newRun, rows, now));
       return ctx.run(async () => {
         const row = await runBatcher.add({ rows, now });
         if (row) {

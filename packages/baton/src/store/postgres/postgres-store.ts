@@ -5,6 +5,7 @@ import type { DatabaseClock } from "./internal/database-clock.js";
 import { createPostgresChildren } from "./postgres-children.js";
 import { createPostgresClaims } from "./postgres-claims.js";
 import { createPostgresContext } from "./postgres-context.js";
+import { createPostgresQueues } from "./postgres-queues.js";
 import { createPostgresRegistry } from "./postgres-registry.js";
 import { createPostgresRunActions } from "./postgres-run-actions.js";
 import { createPostgresRuns } from "./postgres-runs.js";
@@ -120,6 +121,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresWrites(ctx),
     ...createPostgresChildren(ctx),
     ...createPostgresRegistry(ctx),
+    ...createPostgresQueues(ctx),
     listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
     sendEvent: ctx.events.sendEvent,
     closeEventWait: ctx.events.closeEventWait,

@@ -169,7 +169,7 @@ export function writeStatements(t: string) {
         FROM w
         WHERE r.id = ANY (ARRAY(SELECT id FROM locked)) AND r.id = w.id
           AND r.lease_owner = w.owner AND r.lease_token = w.token AND r.last_seq = w.previous_seq
-        RETURNING r.id, r.parent_id, w.now
+        RETURNING r.id, r.parent_id, w.now, r.queue
       ),
       hist AS (
         INSERT INTO ${t}.history (run_id, seq, type, position, at, data)
@@ -184,8 +184,10 @@ export function writeStatements(t: string) {
         WHERE p.id = u.parent_id AND p.status NOT IN ${finishedSql} AND p.id NOT IN (SELECT id FROM upd)
         RETURNING p.id, p.poke_seq
       ),
-      note_parent AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM parent)
-      SELECT id, (SELECT count(*) FROM note_parent)::int AS notes FROM upd`,
+      note_parent AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM parent),
+      -- A run of a named queue that finishes frees its slot: claimers look again.
+      note_queue AS (SELECT pg_notify($3, 'r') WHERE EXISTS (SELECT 1 FROM upd WHERE queue <> 'default'))
+      SELECT id, (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_queue)::int AS notes FROM upd`,
   };
 }
 

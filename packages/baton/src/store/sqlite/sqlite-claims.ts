@@ -3,28 +3,45 @@ import { runNotFound, toRecordedEvent, toRunRecord, unreadableRun } from "../row
 import { activeSql, finishedSql } from "../status-sql.js";
 import type { ClaimedRun, ClaimRequest, ClaimResult, RunInbox, Store, UnreadableRun } from "../store.js";
 import type { SqliteContext } from "./sqlite-context.js";
+import { createSqliteQueueClaims } from "./sqlite-queue-claims.js";
 
 /** What a worker asks of the store about the runs it executes: claim them, keep their leases, read their inboxes. */
 export function createSqliteClaims(
   ctx: SqliteContext,
 ): Pick<Store, "claimRuns" | "renewLeases" | "heldRuns" | "pokedRuns" | "readInbox"> {
+  const queueClaims = createSqliteQueueClaims(ctx);
   const sql = ctx.prepared((db) => ({
+    // The default queue, and runs of named queues that a worker holds already
+    // (a dead worker's, or this one's to reclaim): they hold their slot.
     claim: db.prepare(
       `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt,
-         status = CASE WHEN status = 'pending' THEN 'running' ELSE status END, updated_at = @now
+         status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
+         started_at = coalesce(started_at, @now), debounce_key = NULL, updated_at = @now
        WHERE id IN (
          SELECT id FROM runs
-         WHERE status IN ${activeSql}
+         WHERE status IN ${activeSql} AND queue = 'default'
            AND (lease_owner IS NULL OR (lease_owner <> @owner AND lease_expires_at < @now)
              OR (lease_owner = @owner AND id IN (SELECT value FROM json_each(@reclaim))))
-           AND (status <> 'waiting' OR wake_at <= @now OR poke_seq > seen_poke_seq)
+           AND CASE status WHEN 'waiting' THEN wake_at <= @now OR poke_seq > seen_poke_seq
+             WHEN 'pending' THEN wake_at IS NULL OR wake_at <= @now ELSE 1 END
            AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
-         ORDER BY created_at LIMIT @limit)
+         ORDER BY priority DESC, created_at LIMIT @limit)
+       RETURNING *`,
+    ),
+    takeOver: db.prepare(
+      `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt, updated_at = @now
+       WHERE id IN (
+         SELECT id FROM runs
+         WHERE lease_owner IS NOT NULL AND queue <> 'default' AND status IN ${activeSql}
+           AND ((lease_owner <> @owner AND lease_expires_at < @now)
+             OR (lease_owner = @owner AND id IN (SELECT value FROM json_each(@reclaim))))
+           AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
+         LIMIT @limit)
        RETURNING *`,
     ),
     nextWake: db.prepare(
       `SELECT min(wake_at) AS at FROM runs
-       WHERE status = 'waiting' AND lease_owner IS NULL AND wake_at > @now
+       WHERE status IN ('waiting', 'pending') AND lease_owner IS NULL AND wake_at > @now
          AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))`,
     ),
     historyOf: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_num = ? ORDER BY seq"),
@@ -38,15 +55,25 @@ export function createSqliteClaims(
     claimRuns(request: ClaimRequest): Promise<ClaimResult> {
       return ctx.batcher.write(() => {
         const workflows = JSON.stringify(request.workflows);
-        const rows = sql().claim.all({
+        const params = {
           owner: request.owner,
           expiresAt: request.now + request.leaseMs,
           now: request.now,
           workflows,
           reclaim: JSON.stringify(request.reclaim ?? []),
           limit: request.limit,
-        }) as RunRow[];
-        const next = sql().nextWake.get({ now: request.now, workflows }) as { at: number | null };
+        };
+        const rows = sql().claim.all(params) as RunRow[];
+        let nextAt = (sql().nextWake.get({ now: request.now, workflows }) as { at: number | null }).at ?? undefined;
+        if (request.queues?.length) {
+          rows.push(...(sql().takeOver.all({ ...params, limit: request.limit - rows.length }) as RunRow[]));
+          for (const queue of request.queues) {
+            if (rows.length >= request.limit) break;
+            const taken = queueClaims.claim(queue, { ...params, limit: request.limit - rows.length });
+            rows.push(...taken.rows);
+            if (taken.nextAt !== undefined) nextAt = Math.min(nextAt ?? taken.nextAt, taken.nextAt);
+          }
+        }
         const runs: ClaimedRun[] = [];
         const unreadable: UnreadableRun[] = [];
         for (const row of rows) {
@@ -66,7 +93,7 @@ export function createSqliteClaims(
             unreadable.push(unreadableRun(row, request.owner, error));
           }
         }
-        return { runs, ...(unreadable.length > 0 ? { unreadable } : {}), nextWakeAt: next.at ?? undefined };
+        return { runs, ...(unreadable.length > 0 ? { unreadable } : {}), nextWakeAt: nextAt };
       });
     },
 

@@ -10,6 +10,7 @@ interface ProgressRow {
   wake_at: number | null;
   poke_seq: number;
   seen_poke_seq: number;
+  queue: string;
 }
 
 /** The fence of a write: the run, its lease, the seqs it goes from and to. */
@@ -53,7 +54,7 @@ export function createSqliteFullWrites(
        WHERE id = @id AND lease_owner = @owner AND lease_token = @token AND last_seq = @previousSeq`,
     ),
     // Read after `progress` when the write ends or releases the run (RETURNING would cost more).
-    progressed: db.prepare("SELECT parent_id, status, wake_at, poke_seq, seen_poke_seq FROM runs WHERE id = ?"),
+    progressed: db.prepare("SELECT parent_id, status, wake_at, poke_seq, seen_poke_seq, queue FROM runs WHERE id = ?"),
     consumeSignal: db.prepare("UPDATE signals SET consumed_seq = ? WHERE id = ? AND run_id = ?"),
   }));
 
@@ -120,6 +121,8 @@ export function createSqliteFullWrites(
     // that run (`ChildWaits`), whoever takes the run over checks it.
     if (existingChildren?.length) ctx.pokeRun(lease.runId, write.now);
     if (finishing || release) ctx.runNumbers.forget(lease.runId);
+    // A run of a named queue that finishes or lets go frees its slot: claimers look again.
+    if (updated && updated.queue !== "default") ctx.notices.announce("r");
     if (finishing && updated?.parent_id) ctx.pokeRun(updated.parent_id, write.now);
     else if (release && !finishing && updated) announceRelease(updated);
     return existingChildren?.length ? { existingChildren } : undefined;

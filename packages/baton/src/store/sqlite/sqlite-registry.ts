@@ -22,9 +22,9 @@ export type SqliteRegistry = Pick<
 export function createSqliteRegistry(ctx: SqliteContext): SqliteRegistry {
   const statements = ctx.prepared((db) => ({
     upsert: db.prepare(
-      `INSERT INTO workflows (name, version, timeout_ms, input_schema, signal_schemas, registered_at)
-       VALUES (@name, @version, @timeout_ms, @input_schema, @signal_schemas, @now)
-       ON CONFLICT (name, version) DO UPDATE SET timeout_ms = excluded.timeout_ms,
+      `INSERT INTO workflows (name, version, timeout_ms, input_schema, signal_schemas, queue, registered_at)
+       VALUES (@name, @version, @timeout_ms, @input_schema, @signal_schemas, @queue, @now)
+       ON CONFLICT (name, version) DO UPDATE SET timeout_ms = excluded.timeout_ms, queue = excluded.queue,
          input_schema = excluded.input_schema, signal_schemas = excluded.signal_schemas,
          registered_at = max(registered_at, excluded.registered_at)`,
     ),
@@ -33,7 +33,7 @@ export function createSqliteRegistry(ctx: SqliteContext): SqliteRegistry {
       "INSERT INTO subscriptions (event, workflow, version, match) VALUES (@event, @workflow, @version, @match)",
     ),
     subscriptions: db.prepare(
-      `SELECT s.event, s.workflow, s.version, s.match, w.timeout_ms, w.input_schema
+      `SELECT s.event, s.workflow, s.version, s.match, w.timeout_ms, w.input_schema, w.queue
        FROM subscriptions s JOIN workflows w ON w.name = s.workflow AND w.version = s.version
        WHERE s.event = ? AND ${newestRegistration("")}
        ORDER BY s.workflow`,

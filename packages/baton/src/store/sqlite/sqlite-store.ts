@@ -5,6 +5,7 @@ import { createSqliteClaims } from "./sqlite-claims.js";
 import { createSqliteContext } from "./sqlite-context.js";
 import { openSqliteDatabase } from "./sqlite-driver.js";
 import { createSqliteMigrator } from "./sqlite-migrate.js";
+import { createSqliteQueues } from "./sqlite-queues.js";
 import { createSqliteRegistry } from "./sqlite-registry.js";
 import { createSqliteRunActions } from "./sqlite-run-actions.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
@@ -75,6 +76,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteWrites(ctx),
     ...createSqliteChildren(ctx),
     ...createSqliteRegistry(ctx),
+    ...createSqliteQueues(ctx),
 
     async listSignalWaits(filter) {
       return signalWaits().list(filter);

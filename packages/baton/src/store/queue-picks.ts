@@ -1,0 +1,116 @@
+/**
+ * The choice of runs a claim takes from a named queue within its limits,
+ * shared by every backend: the backend counts, in the transaction that takes
+ * the runs, the runs holding a slot and the starts within the rate window
+ * (by concurrency key), and lists the runnable runs of the queue in claim
+ * order (priority, then oldest first); this picks those the limits admit.
+ *
+ * Invariants: never more than `concurrency` runs of the queue hold a slot,
+ * never more than `perKey` of one key, and never more than `rateLimit.limit`
+ * starts in a window (of the queue, or of each key with `perKey`). A run that
+ * already started (it waited without its slot) needs a slot, not a start.
+ */
+import type { QueueLimits } from "./records.js";
+
+/** Runs counted by concurrency key (`null`: runs without one). */
+export type KeyCounts = Map<string | null, number>;
+
+/** A runnable run of a queue, in claim order. */
+export interface QueueCandidate {
+  id: string;
+  concurrencyKey: string | null;
+  /** True when the run never started (pending): it counts against the rate limit. */
+  starts: boolean;
+}
+
+/** What a claim of one queue knows before it picks. */
+export interface QueueCounts {
+  /** Runs holding a slot, by key. */
+  busy: KeyCounts;
+  /** Starts within the rate window, by key. */
+  started: KeyCounts;
+}
+
+const total = (counts: KeyCounts) => [...counts.values()].reduce((sum, n) => sum + n, 0);
+
+/** The state of one claim of a queue: what it may still take, updated as it picks. */
+export class QueuePicker {
+  private readonly busy: KeyCounts;
+  private readonly started: KeyCounts;
+  private busyTotal: number;
+  private startedTotal: number;
+  private taken = 0;
+
+  constructor(
+    private readonly limits: QueueLimits,
+    counts: QueueCounts,
+    private readonly limit: number,
+  ) {
+    this.busy = new Map(counts.busy);
+    this.started = new Map(counts.started);
+    this.busyTotal = total(counts.busy);
+    this.startedTotal = total(counts.started);
+  }
+
+  /** True while the claim may take more runs of the queue. */
+  get open(): boolean {
+    if (this.taken >= this.limit) return false;
+    if (this.limits.concurrency !== undefined && this.busyTotal >= this.limits.concurrency) return false;
+    const rate = this.limits.rateLimit;
+    if (rate && !rate.perKey && this.startedTotal >= rate.limit) return false;
+    return true;
+  }
+
+  /**
+   * The keys no run may be taken of now (at their per-key limit), for the
+   * backend to leave out of its listing.
+   */
+  fullKeys(): string[] {
+    const full = new Set<string>();
+    const { perKey, rateLimit } = this.limits;
+    if (perKey !== undefined) for (const [key, n] of this.busy) if (key !== null && n >= perKey) full.add(key);
+    if (rateLimit?.perKey) for (const [key, n] of this.started) if (key !== null && n >= rateLimit.limit) full.add(key);
+    return [...full];
+  }
+
+  /** Takes `candidate` when the limits admit it (and counts it); false otherwise. */
+  take(candidate: QueueCandidate): boolean {
+    if (!this.open) return false;
+    const key = candidate.concurrencyKey;
+    const { perKey, rateLimit } = this.limits;
+    if (key !== null && perKey !== undefined && (this.busy.get(key) ?? 0) >= perKey) return false;
+    const countsStart = candidate.starts && rateLimit !== undefined;
+    if (countsStart && rateLimit.perKey && key !== null && (this.started.get(key) ?? 0) >= rateLimit.limit) {
+      return false;
+    }
+    if (countsStart && !rateLimit.perKey && this.startedTotal >= rateLimit.limit) return false;
+    this.busy.set(key, (this.busy.get(key) ?? 0) + 1);
+    this.busyTotal++;
+    if (candidate.starts) {
+      this.started.set(key, (this.started.get(key) ?? 0) + 1);
+      this.startedTotal++;
+    }
+    this.taken++;
+    return true;
+  }
+}
+
+/**
+ * When the rate window next lets a start through, given the start times in
+ * the window (oldest first) and the limit: the oldest start that must leave
+ * it, plus the period. Undefined when the window is not full.
+ */
+export function nextRateSlot(startsInWindow: number[], limit: number, periodMs: number): number | undefined {
+  if (startsInWindow.length < limit) return undefined;
+  const leaving = startsInWindow[startsInWindow.length - limit];
+  return leaving === undefined ? undefined : leaving + periodMs;
+}
+
+/** True when runs of a queue with these limits give their slot up while they wait (the worker lets them go). */
+export function yieldsSlotWhileWaiting(limits: QueueLimits | undefined): boolean {
+  return (
+    limits !== undefined &&
+    !limits.holdWhileWaiting &&
+    (limits.concurrency !== undefined || limits.perKey !== undefined)
+  );
+}

@@ -1,0 +1,113 @@
+import { type KeyCounts, QueuePicker } from "../queue-picks.js";
+import { type QueueRow, toQueueRecord } from "../queue-rows.js";
+import type { RunRow } from "../rows.js";
+import type { SqliteContext } from "./sqlite-context.js";
+
+/** What a claim of one queue needs from the claim as a whole. */
+export interface QueueClaimParams {
+  owner: string;
+  expiresAt: number;
+  now: number;
+  /** JSON array of `name@version`. */
+  workflows: string;
+  limit: number;
+}
+
+/** The runs a claim took of one queue, and when the queue's rate window lets the next one start. */
+export interface QueueClaim {
+  rows: RunRow[];
+  nextAt?: number;
+}
+
+/**
+ * Claims of the runs of named queues within their limits (see
+ * `QueuePicker`). Runs inside the claim's write transaction: the counts and
+ * the runs taken are one consistent view, whatever other processes do.
+ */
+export function createSqliteQueueClaims(ctx: SqliteContext): {
+  claim(queue: string, params: QueueClaimParams): QueueClaim;
+} {
+  const sql = ctx.prepared((db) => ({
+    limits: db.prepare("SELECT * FROM queues WHERE name = ?"),
+    busy: db.prepare(
+      `SELECT concurrency_key AS key, count(*) AS n FROM runs
+       WHERE queue = @queue AND status IN ('running', 'waiting', 'compensating')
+         AND (status <> 'waiting' OR lease_owner IS NOT NULL OR @hold)
+       GROUP BY concurrency_key`,
+    ),
+    started: db.prepare(
+      `SELECT concurrency_key AS key, count(*) AS n, min(started_at) AS oldest FROM runs
+       WHERE queue = @queue AND started_at > @since GROUP BY concurrency_key`,
+    ),
+    // Runnable runs of the queue that no worker holds, in claim order, but
+    // those of keys at their limit.
+    candidates: db.prepare(
+      `SELECT id, concurrency_key, status FROM runs
+       WHERE queue = @queue AND status IN ('pending', 'waiting') AND lease_owner IS NULL
+         AND CASE status WHEN 'waiting' THEN NOT @hold AND (wake_at <= @now OR poke_seq > seen_poke_seq)
+           ELSE wake_at IS NULL OR wake_at <= @now END
+         AND (concurrency_key IS NULL OR concurrency_key NOT IN (SELECT value FROM json_each(@fullKeys)))
+         AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
+       ORDER BY priority DESC, created_at`,
+    ),
+    take: db.prepare(
+      `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt,
+         status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
+         started_at = coalesce(started_at, @now), debounce_key = NULL, updated_at = @now
+       WHERE id IN (SELECT value FROM json_each(@ids))
+       RETURNING *`,
+    ),
+  }));
+  const counts = (rows: { key: string | null; n: number }[]): KeyCounts => new Map(rows.map((row) => [row.key, row.n]));
+
+  return {
+    claim(queue, params) {
+      const row = sql().limits.get(queue);
+      if (!row || params.limit <= 0) return { rows: [] };
+      const limits = toQueueRecord(row as QueueRow);
+      const hold = limits.holdWhileWaiting ? 1 : 0;
+      const rate = limits.rateLimit;
+      const started = rate
+        ? (sql().started.all({ queue, since: params.now - rate.periodMs }) as {
+            key: string | null;
+            n: number;
+            oldest: number;
+          }[])
+        : [];
+      const picker = new QueuePicker(
+        limits,
+        { busy: counts(sql().busy.all({ queue, hold }) as never), started: counts(started) },
+        params.limit,
+      );
+      const ids: string[] = [];
+      let refusedByRate = false;
+      if (picker.open) {
+        const listed = sql().candidates.iterate({
+          queue,
+          hold,
+          now: params.now,
+          fullKeys: JSON.stringify(picker.fullKeys()),
+          workflows: params.workflows,
+        }) as IterableIterator<{ id: string; concurrency_key: string | null; status: string }>;
+        for (const candidate of listed) {
+          const starts = candidate.status === "pending";
+          if (picker.take({ id: candidate.id, concurrencyKey: candidate.concurrency_key, starts }))
+            ids.push(candidate.id);
+          else if (starts && rate) refusedByRate = true;
+          if (!picker.open) {
+            refusedByRate ||= rate !== undefined;
+            listed.return?.();
+            break;
+          }
+        }
+      }
+      const rows = ids.length > 0 ? (sql().take.all({ ...params, ids: JSON.stringify(ids) }) as RunRow[]) : [];
+      // A run the rate window holds back starts when the oldest start leaves it.
+      // (the runs this claim starts count from now)
+      const startsNow = rows.some((row) => Number(row.started_at) === params.now && row.status === "running");
+      const oldest = Math.min(...started.map((s) => s.oldest), startsNow ? params.now : Number.POSITIVE_INFINITY);
+      const nextAt = refusedByRate && rate && Number.isFinite(oldest) ? oldest + rate.periodMs : undefined;
+      return { rows, nextAt };
+    },
+  };
+}
