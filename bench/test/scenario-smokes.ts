@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { runConcurrent } from "../scenarios/concurrent.js";
 import { runFanOut } from "../scenarios/fan-out.js";
+import { runQueues } from "../scenarios/queues.js";
 import { runRecovery } from "../scenarios/recovery.js";
 import { runSequential } from "../scenarios/sequential.js";
 import { runStartup } from "../scenarios/startup.js";
@@ -134,4 +135,24 @@ export async function smokeStartup(t: TestContext): Promise<void> {
     result.rows.map((row) => row.runs),
     [null, 0, 30],
   );
+}
+
+/** `queues`: 30 runs of 2 steps unlimited, limited and per key; claims with 20 and 60 pending runs over 5 keys. */
+export async function smokeQueues(t: TestContext): Promise<void> {
+  const result = await runQueues(t.context, {
+    rounds: 1,
+    runs: 30,
+    options: { steps: [2], keys: [5], pending: [20, 60] },
+  });
+  assertShape(
+    result,
+    ["unlimited (baseline)", "concurrency 100", "perKey 1, 5 keys", "claim, 20 pending", "claim, 60 pending"],
+    ["runsPerSecond", "claimMs", "ratio"],
+  );
+  assert.deepEqual(
+    result.rows.map((row) => row.runs),
+    [30, 30, 30, null, null],
+  );
+  assert.equal(result.rows[0]?.ratio, 1);
+  assert.equal(result.rows[3]?.ratio, 1);
 }

@@ -317,7 +317,7 @@ export class Worker {
             error,
           );
         }
-        if (this.full) {
+        if (this.full || this.options.queues?.length) {
           this.full = false;
           this.claimSoon();
         }

@@ -39,19 +39,20 @@ function queueClaimStatements(t: string) {
 
     // $1 queue, $2 hold while waiting
     busy: `SELECT concurrency_key AS key, count(*)::int AS n FROM ${t}.runs
-      WHERE queue = $1 AND status IN ('running', 'waiting', 'compensating')
+      WHERE queue = $1 AND queue <> 'default' AND status IN ('running', 'waiting', 'compensating')
         AND (status <> 'waiting' OR lease_owner IS NOT NULL OR $2::boolean)
       GROUP BY concurrency_key`,
 
     // $1 queue, $2 window start
     started: `SELECT concurrency_key AS key, count(*)::int AS n, min(started_at) AS oldest FROM ${t}.runs
-      WHERE queue = $1 AND started_at > $2::bigint GROUP BY concurrency_key`,
+      WHERE queue = $1 AND queue <> 'default' AND started_at > $2::bigint GROUP BY concurrency_key`,
 
     // Runnable runs of the queue that no worker holds, in claim order, but
-    // those of keys at their limit. $1 queue, $2 hold, $3 now, $4 full keys,
+    // those of keys at their limit. (Each statement repeats the condition of
+    // the partial index it reads, which a generic plan can then use.) $1 queue, $2 hold, $3 now, $4 full keys,
     // $5 workflows, $6 after (priority, created_at, id), $7 page size
     candidates: `SELECT id, concurrency_key, status, priority, created_at FROM ${t}.runs
-      WHERE queue = $1 AND status IN ('pending', 'waiting') AND lease_owner IS NULL
+      WHERE queue = $1 AND status IN ${active} AND status IN ('pending', 'waiting') AND lease_owner IS NULL
         AND CASE status WHEN 'waiting' THEN NOT $2::boolean AND (wake_at <= $3::bigint OR poke_seq > seen_poke_seq)
           ELSE wake_at IS NULL OR wake_at <= $3::bigint END
         AND (concurrency_key IS NULL OR NOT (concurrency_key = ANY($4::text[])))
@@ -65,7 +66,7 @@ function queueClaimStatements(t: string) {
         lease_expires_at = $3::bigint + $4::bigint,
         status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
         started_at = coalesce(started_at, $3::bigint), debounce_key = NULL, updated_at = $3::bigint
-      WHERE id = ANY($1::text[])
+      WHERE id = ANY($1::text[]) AND lease_owner IS NULL
       RETURNING *`,
   };
 }

@@ -1,4 +1,5 @@
 import { type QueueRow, sameLimits, toQueueRecord } from "../queue-rows.js";
+import { activeSql } from "../status-sql.js";
 import type { QueueRecord, Store } from "../store.js";
 import type { PostgresContext } from "./postgres-context.js";
 
@@ -21,11 +22,14 @@ function queueStatements(t: string) {
         registered_by = excluded.registered_by, registered_at = excluded.registered_at`,
     // $1 now: every queue with its runs now
     all: `SELECT q.*,
-        (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.status = 'pending')::int AS pending,
-        (SELECT min(created_at) FROM ${t}.runs r WHERE r.queue = q.name AND r.status = 'pending') AS oldest,
-        (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.status IN ('running', 'waiting', 'compensating')
+        (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.status IN ${activeSql}
+          AND r.status = 'pending')::int AS pending,
+        (SELECT min(created_at) FROM ${t}.runs r WHERE r.queue = q.name AND r.status IN ${activeSql}
+          AND r.status = 'pending') AS oldest,
+        (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.queue <> 'default'
+          AND r.status IN ('running', 'waiting', 'compensating')
           AND (r.status <> 'waiting' OR r.lease_owner IS NOT NULL OR q.hold_while_waiting))::int AS running,
-        (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND q.rate_limit IS NOT NULL
+        (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.queue <> 'default' AND q.rate_limit IS NOT NULL
           AND r.started_at > $1::bigint - q.rate_period_ms)::int AS started
       FROM ${t}.queues q ORDER BY q.name`,
   };

@@ -1,6 +1,7 @@
 import { type KeyCounts, QueuePicker } from "../queue-picks.js";
 import { type QueueRow, toQueueRecord } from "../queue-rows.js";
 import type { RunRow } from "../rows.js";
+import { activeSql } from "../status-sql.js";
 import type { SqliteContext } from "./sqlite-context.js";
 
 /** What a claim of one queue needs from the claim as a whole. */
@@ -31,19 +32,20 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
     limits: db.prepare("SELECT * FROM queues WHERE name = ?"),
     busy: db.prepare(
       `SELECT concurrency_key AS key, count(*) AS n FROM runs
-       WHERE queue = @queue AND status IN ('running', 'waiting', 'compensating')
+       WHERE queue = @queue AND queue <> 'default' AND status IN ('running', 'waiting', 'compensating')
          AND (status <> 'waiting' OR lease_owner IS NOT NULL OR @hold)
        GROUP BY concurrency_key`,
     ),
     started: db.prepare(
       `SELECT concurrency_key AS key, count(*) AS n, min(started_at) AS oldest FROM runs
-       WHERE queue = @queue AND started_at > @since GROUP BY concurrency_key`,
+       WHERE queue = @queue AND queue <> 'default' AND started_at > @since GROUP BY concurrency_key`,
     ),
     // Runnable runs of the queue that no worker holds, in claim order, but
-    // those of keys at their limit.
+    // those of keys at their limit. (Each statement repeats the condition of
+    // the partial index it reads: SQLite uses one only then.)
     candidates: db.prepare(
       `SELECT id, concurrency_key, status FROM runs
-       WHERE queue = @queue AND status IN ('pending', 'waiting') AND lease_owner IS NULL
+       WHERE queue = @queue AND status IN ${activeSql} AND status IN ('pending', 'waiting') AND lease_owner IS NULL
          AND CASE status WHEN 'waiting' THEN NOT @hold AND (wake_at <= @now OR poke_seq > seen_poke_seq)
            ELSE wake_at IS NULL OR wake_at <= @now END
          AND (concurrency_key IS NULL OR concurrency_key NOT IN (SELECT value FROM json_each(@fullKeys)))
@@ -54,7 +56,7 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
       `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt,
          status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
          started_at = coalesce(started_at, @now), debounce_key = NULL, updated_at = @now
-       WHERE id IN (SELECT value FROM json_each(@ids))
+       WHERE id IN (SELECT value FROM json_each(@ids)) AND lease_owner IS NULL
        RETURNING *`,
     ),
   }));

@@ -1,4 +1,5 @@
 import { type QueueRow, sameLimits, toQueueRecord } from "../queue-rows.js";
+import { activeSql } from "../status-sql.js";
 import type { QueueRecord, QueueStateRecord, Store } from "../store.js";
 import type { SqliteContext } from "./sqlite-context.js";
 
@@ -19,11 +20,13 @@ export function createSqliteQueues(ctx: SqliteContext): Pick<Store, "registerQue
     // The runs of the queue now: pending (and the oldest), holding a slot, started in the window.
     state: db.prepare(
       `SELECT
-         (SELECT count(*) FROM runs WHERE queue = @queue AND status = 'pending') AS pending,
-         (SELECT min(created_at) FROM runs WHERE queue = @queue AND status = 'pending') AS oldest,
-         (SELECT count(*) FROM runs WHERE queue = @queue AND status IN ('running', 'waiting', 'compensating')
+         (SELECT count(*) FROM runs WHERE queue = @queue AND status IN ${activeSql} AND status = 'pending') AS pending,
+         (SELECT min(created_at) FROM runs WHERE queue = @queue AND status IN ${activeSql} AND status = 'pending')
+           AS oldest,
+         (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default'
+           AND status IN ('running', 'waiting', 'compensating')
            AND (status <> 'waiting' OR lease_owner IS NOT NULL OR @hold)) AS running,
-         (SELECT count(*) FROM runs WHERE queue = @queue AND started_at > @since) AS started`,
+         (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default' AND started_at > @since) AS started`,
     ),
   }));
 
