@@ -73,6 +73,18 @@ export class QueuePicker {
     return [...full];
   }
 
+  /**
+   * How many runs of `key` to list for this claim: the room its per-key
+   * limit leaves, and at least one while only its rate window is full (a run
+   * that already started needs no start). `take` decides.
+   */
+  roomOf(key: string): number {
+    const { perKey, rateLimit } = this.limits;
+    let room = perKey === undefined ? this.limit : perKey - (this.busy.get(key) ?? 0);
+    if (rateLimit?.perKey) room = Math.min(room, Math.max(1, rateLimit.limit - (this.started.get(key) ?? 0)));
+    return room;
+  }
+
   /** Takes `candidate` when the limits admit it (and counts it); false otherwise. */
   take(candidate: QueueCandidate): boolean {
     if (!this.open) return false;
@@ -112,5 +124,22 @@ export function yieldsSlotWhileWaiting(limits: QueueLimits | undefined): boolean
     limits !== undefined &&
     !limits.holdWhileWaiting &&
     (limits.concurrency !== undefined || limits.perKey !== undefined)
+  );
+}
+
+/** True when the queue limits runs per concurrency key (its claims then read the runs key by key). */
+export function hasKeyLimits(limits: QueueLimits): boolean {
+  return limits.perKey !== undefined || limits.rateLimit?.perKey === true;
+}
+
+/** Claim order of runnable runs: higher priority first, then the oldest, then by id. */
+export function byClaimOrder(
+  a: { priority: number | string; created_at: number | string; id: string },
+  b: { priority: number | string; created_at: number | string; id: string },
+): number {
+  return (
+    Number(b.priority) - Number(a.priority) ||
+    Number(a.created_at) - Number(b.created_at) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }

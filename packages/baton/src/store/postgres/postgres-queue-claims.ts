@@ -1,4 +1,4 @@
-import { type KeyCounts, QueuePicker } from "../queue-picks.js";
+import { byClaimOrder, hasKeyLimits, type KeyCounts, QueuePicker } from "../queue-picks.js";
 import { type QueueRow, toQueueRecord } from "../queue-rows.js";
 import type { RunRow } from "../rows.js";
 import { activeSql as active } from "../status-sql.js";
@@ -13,6 +13,13 @@ export interface QueueClaim {
 
 /** Runnable runs of a queue listed at a time while a claim picks among them. */
 const page = 500;
+
+/** The runs of queue $1 no worker holds (the condition of the index `runs_queue_keys`). */
+const unheld = "queue = $1 AND queue <> 'default' AND status IN ('pending', 'waiting') AND lease_owner IS NULL";
+/** Of those, the runs a worker may take now ($2 hold while waiting, $3 now, $5 workflows). */
+const runnable = `CASE status WHEN 'waiting' THEN NOT $2::boolean AND (wake_at <= $3::bigint OR poke_seq > seen_poke_seq)
+    ELSE wake_at IS NULL OR wake_at <= $3::bigint END
+  AND (workflow || '@' || version) = ANY($5::text[])`;
 
 /** The statements of the queue claims, for tables in schema `t` (quoted). */
 function queueClaimStatements(t: string) {
@@ -60,6 +67,30 @@ function queueClaimStatements(t: string) {
         AND ($6::jsonb IS NULL OR (-priority, created_at, id) > ((-($6::jsonb->>0)::integer), ($6::jsonb->>1)::bigint, $6::jsonb->>2))
       ORDER BY priority DESC, created_at, id
       LIMIT $7`,
+
+    // Queues with per-key limits: the keys with runs no worker holds (from
+    // one to the next along runs_queue_keys), the first runs of each key
+    // with room, and the first runs without a key: what it reads follows the
+    // keys, not the runs pending. $1 queue, $2 hold, $3 now, $4 full keys,
+    // $5 workflows, $6 room of each key, $7 limit
+    keyHeads: `WITH RECURSIVE keys(key) AS (
+        SELECT (SELECT concurrency_key FROM ${t}.runs WHERE ${unheld} AND concurrency_key IS NOT NULL
+           ORDER BY concurrency_key LIMIT 1)
+        UNION ALL
+        SELECT (SELECT concurrency_key FROM ${t}.runs WHERE ${unheld} AND concurrency_key > keys.key
+           ORDER BY concurrency_key LIMIT 1)
+        FROM keys WHERE keys.key IS NOT NULL
+      )
+      SELECT h.* FROM keys CROSS JOIN LATERAL (
+        SELECT id, concurrency_key, status, priority, created_at FROM ${t}.runs
+        WHERE ${unheld} AND concurrency_key = keys.key AND ${runnable}
+        ORDER BY priority DESC, created_at, id LIMIT $6
+      ) h
+      WHERE keys.key IS NOT NULL AND NOT (keys.key = ANY($4::text[]))
+      UNION ALL
+      (SELECT id, concurrency_key, status, priority, created_at FROM ${t}.runs
+        WHERE ${unheld} AND concurrency_key IS NULL AND ${runnable}
+        ORDER BY priority DESC, created_at, id LIMIT $7)`,
 
     // $1 ids, $2 owner, $3 now, $4 lease ms
     take: `UPDATE ${t}.runs SET lease_owner = $2, lease_token = lease_token + 1,
@@ -109,7 +140,31 @@ export function createPostgresQueueClaims(ctx: PostgresContext): {
       const ids: string[] = [];
       let refusedByRate = false;
       let after: string | null = null;
-      while (picker.open) {
+      /** Offers `listed` to the picker in order; false once the picker is full. */
+      const offer = (listed: CandidateRow[]) => {
+        for (const candidate of listed) {
+          const starts = candidate.status === "pending";
+          if (picker.take({ id: candidate.id, concurrencyKey: candidate.concurrency_key, starts }))
+            ids.push(candidate.id);
+          else if (starts && rate) refusedByRate = true;
+          if (!picker.open) return false;
+        }
+        return true;
+      };
+      if (picker.open && hasKeyLimits(limits)) {
+        const room = Math.min(limits.perKey ?? limits.rateLimit?.limit ?? limit, limit);
+        const listed = await query<CandidateRow>(sql.keyHeads, [
+          queue,
+          limits.holdWhileWaiting,
+          request.now,
+          fullKeys,
+          request.workflows,
+          room,
+          limit,
+        ]);
+        offer(listed.sort(byClaimOrder));
+      }
+      while (picker.open && !hasKeyLimits(limits)) {
         const listed: CandidateRow[] = await query<CandidateRow>(sql.candidates, [
           queue,
           limits.holdWhileWaiting,
@@ -119,13 +174,7 @@ export function createPostgresQueueClaims(ctx: PostgresContext): {
           after,
           page,
         ]);
-        for (const candidate of listed) {
-          const starts = candidate.status === "pending";
-          if (picker.take({ id: candidate.id, concurrencyKey: candidate.concurrency_key, starts }))
-            ids.push(candidate.id);
-          else if (starts && rate) refusedByRate = true;
-          if (!picker.open) break;
-        }
+        offer(listed);
         const last: CandidateRow | undefined = listed[listed.length - 1];
         if (listed.length < page || !last) break;
         after = JSON.stringify([last.priority, last.created_at, last.id]);

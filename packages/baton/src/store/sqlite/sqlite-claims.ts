@@ -28,10 +28,11 @@ export function createSqliteClaims(
          ORDER BY priority DESC, created_at LIMIT @limit)
        RETURNING *`,
     ),
+    // (SQLite, which keeps no statistics, would otherwise read the runs by status, pending ones included.)
     takeOver: db.prepare(
       `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt, updated_at = @now
        WHERE id IN (
-         SELECT id FROM runs
+         SELECT id FROM runs INDEXED BY runs_lease_owner
          WHERE lease_owner IS NOT NULL AND queue <> 'default' AND status IN ${activeSql}
            AND ((lease_owner <> @owner AND lease_expires_at < @now)
              OR (lease_owner = @owner AND id IN (SELECT value FROM json_each(@reclaim))))
@@ -40,7 +41,7 @@ export function createSqliteClaims(
        RETURNING *`,
     ),
     nextWake: db.prepare(
-      `SELECT min(wake_at) AS at FROM runs
+      `SELECT min(wake_at) AS at FROM runs INDEXED BY runs_wake
        WHERE status IN ('waiting', 'pending') AND lease_owner IS NULL AND wake_at > @now
          AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))`,
     ),

@@ -1,4 +1,4 @@
-import { type KeyCounts, QueuePicker } from "../queue-picks.js";
+import { byClaimOrder, hasKeyLimits, type KeyCounts, QueuePicker } from "../queue-picks.js";
 import { type QueueRow, toQueueRecord } from "../queue-rows.js";
 import type { RunRow } from "../rows.js";
 import { activeSql } from "../status-sql.js";
@@ -25,6 +25,22 @@ export interface QueueClaim {
  * `QueuePicker`). Runs inside the claim's write transaction: the counts and
  * the runs taken are one consistent view, whatever other processes do.
  */
+/** The runs of the queue no worker holds (the condition of the index `runs_queue_keys`). */
+const unheld = "queue = @queue AND queue <> 'default' AND status IN ('pending', 'waiting') AND lease_owner IS NULL";
+/** Of those, the runs a worker may take now. */
+const runnable = `CASE status WHEN 'waiting' THEN NOT @hold AND (wake_at <= @now OR poke_seq > seen_poke_seq)
+    ELSE wake_at IS NULL OR wake_at <= @now END
+  AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))`;
+
+/** A runnable run as the statements list it. */
+interface CandidateRow {
+  id: string;
+  concurrency_key: string | null;
+  status: string;
+  priority: number;
+  created_at: number;
+}
+
 export function createSqliteQueueClaims(ctx: SqliteContext): {
   claim(queue: string, params: QueueClaimParams): QueueClaim;
 } {
@@ -52,6 +68,23 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
          AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
        ORDER BY priority DESC, created_at`,
     ),
+    // Queues with per-key limits: the keys with runs no worker holds (from
+    // one to the next along runs_queue_keys), then the first runs of each.
+    keys: db.prepare(
+      `WITH RECURSIVE keys(key) AS (
+         SELECT (SELECT concurrency_key FROM runs WHERE ${unheld} AND concurrency_key IS NOT NULL
+           ORDER BY concurrency_key LIMIT 1)
+         UNION ALL
+         SELECT (SELECT concurrency_key FROM runs WHERE ${unheld} AND concurrency_key > keys.key
+           ORDER BY concurrency_key LIMIT 1)
+         FROM keys WHERE keys.key IS NOT NULL)
+       SELECT key FROM keys WHERE key IS NOT NULL`,
+    ),
+    heads: db.prepare(
+      `SELECT id, concurrency_key, status, priority, created_at FROM runs
+       WHERE ${unheld} AND concurrency_key IS @key AND ${runnable}
+       ORDER BY priority DESC, created_at, id LIMIT @room`,
+    ),
     take: db.prepare(
       `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt,
          status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
@@ -61,6 +94,20 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
     ),
   }));
   const counts = (rows: { key: string | null; n: number }[]): KeyCounts => new Map(rows.map((row) => [row.key, row.n]));
+
+  /**
+   * The runnable runs of a queue with per-key limits, in claim order: the
+   * first runs of each key with room (as many as its room), and the first
+   * runs without a key; what it reads follows the keys, not the runs pending.
+   */
+  const keyHeads = (listing: Record<string, unknown>, picker: QueuePicker, limit: number): CandidateRow[] => {
+    const rows = sql().heads.all({ ...listing, key: null, room: limit }) as CandidateRow[];
+    for (const { key } of sql().keys.all(listing) as { key: string }[]) {
+      const room = Math.min(picker.roomOf(key), limit);
+      if (room > 0) rows.push(...(sql().heads.all({ ...listing, key, room }) as CandidateRow[]));
+    }
+    return rows.sort(byClaimOrder);
+  };
 
   return {
     claim(queue, params) {
@@ -84,13 +131,13 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
       const ids: string[] = [];
       let refusedByRate = false;
       if (picker.open) {
-        const listed = sql().candidates.iterate({
-          queue,
-          hold,
-          now: params.now,
-          fullKeys: JSON.stringify(picker.fullKeys()),
-          workflows: params.workflows,
-        }) as IterableIterator<{ id: string; concurrency_key: string | null; status: string }>;
+        const listing = { queue, hold, now: params.now, workflows: params.workflows };
+        const listed: Iterable<CandidateRow> & { return?: () => unknown } = hasKeyLimits(limits)
+          ? keyHeads(listing, picker, params.limit)
+          : (sql().candidates.iterate({
+              ...listing,
+              fullKeys: JSON.stringify(picker.fullKeys()),
+            }) as IterableIterator<CandidateRow>);
         for (const candidate of listed) {
           const starts = candidate.status === "pending";
           if (picker.take({ id: candidate.id, concurrencyKey: candidate.concurrency_key, starts }))
