@@ -303,6 +303,8 @@ export interface RunFilter {
   workflow?: string;
   status?: RunStatus | RunStatus[];
   parentId?: string;
+  /** Only runs of this queue (`default` for the runs of no named queue). */
+  queue?: string;
   /** Only runs whose id contains this text (case-insensitive). */
   idContains?: string;
   /** Only runs created at or after this time. */

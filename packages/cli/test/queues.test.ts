@@ -37,6 +37,12 @@ test("a worker takes the queues its module exports; runs start takes flow option
       (({ queue, concurrencyKey, priority }) => ({ queue, concurrencyKey, priority }))(JSON.parse(shown.stdout)),
       { queue: "mail", concurrencyKey: "a", priority: -2 },
     );
+    const byQueue = async (queue: string) =>
+      JSON.parse((await baton(["runs", "list", "--queue", queue, "--json"])).stdout).runs.map(
+        (r: { id: string }) => r.id,
+      );
+    assert.deepEqual(await byQueue("mail"), ["m-2", "m-1"]);
+    assert.deepEqual(await byQueue("default"), []);
     const listed = await baton(["queues", "list"]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, /^QUEUE +RUNNING +PER KEY +RATE +PENDING +OLDEST PENDING\n/);
