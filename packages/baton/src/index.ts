@@ -19,6 +19,7 @@ export {
   type WorkflowInfo,
 } from "./engine/engine.js";
 export { isApprovalSignal } from "./engine/list-signal-waits.js";
+export type { QueueInfo } from "./engine/queue-info.js";
 export { defaultQueue, type QueueOptions } from "./engine/queue-options.js";
 export type { EventReceipt, SendEventOptions } from "./engine/send-event.js";
 export type { StartFlowOptions } from "./engine/start-flow.js";
@@ -57,7 +58,6 @@ export {
   type HistoryEventType,
   historyEventTypes,
   isFinished,
-  type QueueInfo,
   type Run,
   type RunCount,
   type RunFilter,

@@ -303,6 +303,8 @@ export interface RunFilter {
   workflow?: string;
   status?: RunStatus | RunStatus[];
   parentId?: string;
+  /** Only runs of this queue (`default` for the runs of no named queue). */
+  queue?: string;
   /** Only runs whose id contains this text (case-insensitive). */
   idContains?: string;
   /** Only runs created at or after this time. */
@@ -369,31 +371,4 @@ export interface SignalWaitPage {
   waits: SignalWait[];
   /** Pass as `cursor` to get the next page; absent on the last page. */
   nextCursor?: string;
-}
-
-/**
- * A named queue: its limits, as the worker started last declared them, and
- * its runs now (`engine.listQueues`).
- */
-export interface QueueInfo {
-  name: string;
-  /** Runs of the queue executing at once, at most. */
-  concurrency?: number;
-  /** Runs of one concurrency key executing at once, at most. */
-  perKey?: number;
-  /** At most `limit` starts per `periodMs`, for the queue or (`perKey`) for each key. */
-  rateLimit?: { limit: number; periodMs: number; perKey: boolean };
-  /** A waiting run keeps its slot. */
-  holdWhileWaiting: boolean;
-  /** Runs waiting for their first start (delayed ones included). */
-  pending: number;
-  /** Runs holding a slot: executing, or waiting under `holdWhileWaiting`. */
-  running: number;
-  /** Starts within the rate window that ends now (0 without `rateLimit`). */
-  startedInWindow: number;
-  /** How long the oldest pending run has waited, when there is one. */
-  oldestPendingAgeMs?: number;
-  /** The worker whose limits hold, and when it registered them. */
-  registeredBy: string;
-  registeredAt: Date;
 }

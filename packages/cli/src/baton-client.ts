@@ -21,6 +21,8 @@ export interface RunQuery {
   workflow?: string;
   status?: RunStatus[];
   parentId?: string;
+  /** The run's queue (`default` for runs of no named queue). */
+  queue?: string;
   /** A part of the run id (any case). */
   idContains?: string;
   createdAfter?: string;

@@ -37,10 +37,16 @@ test("a worker takes the queues its module exports; runs start takes flow option
       (({ queue, concurrencyKey, priority }) => ({ queue, concurrencyKey, priority }))(JSON.parse(shown.stdout)),
       { queue: "mail", concurrencyKey: "a", priority: -2 },
     );
+    const byQueue = async (queue: string) =>
+      JSON.parse((await baton(["runs", "list", "--queue", queue, "--json"])).stdout).runs.map(
+        (r: { id: string }) => r.id,
+      );
+    assert.deepEqual(await byQueue("mail"), ["m-2", "m-1"]);
+    assert.deepEqual(await byQueue("default"), []);
     const listed = await baton(["queues", "list"]);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, /^QUEUE +RUNNING +PER KEY +RATE +PENDING +OLDEST PENDING\n/);
-    assert.match(listed.stdout, /\nmail +[01]\/1 +1 +\d\/100 per 1m +1 +\S+\n$/);
+    assert.match(listed.stdout, /^QUEUE +RUNNING +PER KEY +RATE +PENDING +OLDEST PENDING +FINISHED\/MIN\n/);
+    assert.match(listed.stdout, /\nmail +[01]\/1 +1 +\d\/100 per 1m +1 +\S+ +0\n$/);
     const json = JSON.parse((await baton(["queues", "list", "--json"])).stdout);
     assert.equal(json.queues[0].name, "mail");
     assert.equal(json.queues[0].pending, 1, "the delayed run");

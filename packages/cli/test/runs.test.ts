@@ -99,6 +99,9 @@ test("runs start, show, signal, cancel, resume, fork, list and events send print
     );
     const searched = await json(["runs", "list", "--id-contains", "R-1"], url);
     assert.deepEqual(searched.runs.map((run: { id: string }) => run.id).sort(), ["r-1", "r-1b"]);
+    const byQueue = await json(["runs", "list", "--queue", "default", "--workflow", "greet"], url);
+    assert.deepEqual(byQueue.runs.map((run: { id: string }) => run.id).sort(), ["r-1", "r-1b", "r-2"]);
+    assert.deepEqual((await json(["runs", "list", "--queue", "mail"], url)).runs, []);
     const table = await runBaton(["runs", "list", "--workflow", "check", "--url", url]);
     assert.match(
       table.stdout,

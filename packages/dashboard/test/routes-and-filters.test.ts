@@ -17,16 +17,18 @@ test("routes", () => {
   assert.equal(parseRoute("#/runs?status=failed").name, "runs");
   assert.equal(parseRoute("#/waiting").name, "waiting");
   assert.equal(parseRoute("#/workflows").name, "workflows");
+  assert.equal(parseRoute("#/queues").name, "queues");
   assert.equal(parseRoute("#/runs/%E0%A4%A").name, "not-found");
   assert.equal(parseRoute("#/elsewhere").name, "not-found");
 });
 
 test("filters read from the hash drop what is not valid, and ask the API for one page", () => {
   const filters = readFilters(
-    new URLSearchParams("workflow=order&status=failed,bogus,waiting&range=1h&idContains=A-1&limit=7"),
+    new URLSearchParams("workflow=order&queue=emails&status=failed,bogus,waiting&range=1h&idContains=A-1&limit=7"),
   );
   assert.deepEqual(filters, {
     workflow: "order",
+    queue: "emails",
     status: "failed,waiting",
     range: "1h",
     from: "",
@@ -38,6 +40,7 @@ test("filters read from the hash drop what is not valid, and ask the API for one
   const path = listRunsPath(filters, "cursor/1", anchor);
   const query = new URL(path, "http://x").searchParams;
   assert.equal(query.get("workflow"), "order");
+  assert.equal(query.get("queue"), "emails");
   assert.equal(query.get("status"), "failed,waiting");
   assert.equal(query.get("idContains"), "A-1");
   assert.equal(query.get("createdAfter"), "2026-01-01T11:00:00.000Z");
@@ -45,7 +48,7 @@ test("filters read from the hash drop what is not valid, and ask the API for one
   assert.equal(query.get("cursor"), "cursor/1");
   assert.equal(
     runsHref(filterValues(filters)),
-    "#/runs?workflow=order&status=failed%2Cwaiting&range=1h&idContains=A-1",
+    "#/runs?workflow=order&queue=emails&status=failed%2Cwaiting&range=1h&idContains=A-1",
   );
 });
 

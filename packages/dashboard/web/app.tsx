@@ -2,6 +2,7 @@ import { useApi } from "./api/api-context.js";
 import { TokenPrompt } from "./components/token-prompt.js";
 import { useRoute } from "./hooks/use-route.js";
 import { AppHeader } from "./views/app-header.js";
+import { QueuesView } from "./views/queues-view.js";
 import { RunView } from "./views/run-view.js";
 import { RunsView } from "./views/runs-view.js";
 import { WaitingView } from "./views/waiting-view.js";
@@ -19,6 +20,7 @@ export function App() {
         {route.name === "run" && <RunView key={route.id} id={route.id} />}
         {route.name === "waiting" && <WaitingView />}
         {route.name === "workflows" && <WorkflowsView />}
+        {route.name === "queues" && <QueuesView />}
         {route.name === "not-found" && (
           <p className="empty">
             Nothing here. <a href="#/runs">See the runs</a>.

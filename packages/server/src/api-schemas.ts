@@ -204,6 +204,9 @@ export const ListRunsQuery = z.object({
     .optional()
     .openapi({ example: "failed,waiting" }),
   parentId: RunId.optional(),
+  queue: QueueName.optional().openapi({
+    description: "only runs of this queue (`default`: the runs of no named queue)",
+  }),
   idContains: z
     .string()
     .max(200)

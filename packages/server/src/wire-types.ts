@@ -329,6 +329,7 @@ export interface Queue {
   pending: number;
   running: number;
   startedInWindow: number;
+  finishedLastMinute: number;
   oldestPendingAgeMs?: number;
   registeredBy: string;
   registeredAt: string;

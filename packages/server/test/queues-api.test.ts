@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock } from "baton";
-import { statusOf } from "../../baton/test/helpers.js";
+import { eventually, statusOf } from "../../baton/test/helpers.js";
 import { readerToken, startApi } from "./api-helpers.js";
 
 type Json = Record<string, unknown> & { error?: { code: string; message: string } };
@@ -26,9 +26,27 @@ test("flow control over HTTP: start options, the run's queue fields, and the que
   assert.equal((delayed.body.run as Json).startAt, new Date(clock.now() + 3_600_000).toISOString());
   assert.equal((delayed.body.run as Json).status, "pending");
 
-  const queues = await api.call("/api/queues", { token: readerToken });
-  assert.equal(queues.status, 200);
-  const [mail] = ((await queues.json()) as { queues: Json[] }).queues;
+  const listed = async (query: string) => {
+    const response = await api.call(`/api/runs?${query}`, { token: readerToken });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+  const ids = (page: { body: Json }) => (page.body.runs as Json[]).map((run) => run.id);
+  assert.deepEqual(ids(await listed("queue=mail")), ["m-2", "m-1"]);
+  assert.deepEqual(ids(await listed("queue=mail&status=waiting&limit=1")), ["m-2"]);
+  assert.deepEqual(ids(await listed("queue=default")), ["later"]);
+  assert.deepEqual(ids(await listed("queue=elsewhere")), []);
+  const badQueue = await listed("queue=bad%20name");
+  assert.equal(badQueue.status, 400);
+  assert.equal(badQueue.body.error?.code, "INVALID_REQUEST");
+  assert.match(JSON.stringify(badQueue.body.error), /queue/);
+
+  // A waiting run's worker lets its slot go once the run's writes are committed, just after its status reads "waiting".
+  const mail = await eventually(async () => {
+    const queues = await api.call("/api/queues", { token: readerToken });
+    assert.equal(queues.status, 200);
+    const [queue] = ((await queues.json()) as { queues: Json[] }).queues;
+    return queue?.running === 0 ? queue : undefined;
+  });
   assert.deepEqual(
     (({ name, concurrency, perKey, holdWhileWaiting, pending, running }) => ({
       name,

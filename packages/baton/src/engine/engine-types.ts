@@ -1,17 +1,9 @@
 import type { Clock } from "../clock.js";
 import type { Duration } from "../duration.js";
 import type { Store } from "../store/store.js";
-import type {
-  HistoryEvent,
-  QueueInfo,
-  Run,
-  RunCount,
-  RunFilter,
-  RunPage,
-  SignalWaitFilter,
-  SignalWaitPage,
-} from "../types.js";
+import type { HistoryEvent, Run, RunCount, RunFilter, RunPage, SignalWaitFilter, SignalWaitPage } from "../types.js";
 import type { Workflow } from "../workflow.js";
+import type { QueueInfo } from "./queue-info.js";
 import type { QueueOptions } from "./queue-options.js";
 import type { EventReceipt, SendEventOptions } from "./send-event.js";
 import type { StartFlowOptions } from "./start-flow.js";

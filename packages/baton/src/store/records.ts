@@ -328,6 +328,8 @@ export interface QueueStateRecord extends QueueRecord {
   running: number;
   /** Runs started within the rate window that ends now. */
   startedInWindow: number;
+  /** Runs of the queue that finished in the minute that ends now. */
+  finishedLastMinute: number;
   /** Creation time of the oldest pending run. */
   oldestPendingAt?: number;
 }

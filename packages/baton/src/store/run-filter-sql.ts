@@ -28,6 +28,11 @@ export function runFilterSql(filter: RunFilter, placeholder: (n: number) => stri
     where.push(`status IN (${statuses.map((status) => param(status)).join(", ")})`);
   }
   if (filter.parentId !== undefined) where.push(`parent_id = ${param(filter.parentId)}`);
+  if (filter.queue !== undefined) {
+    where.push(`queue = ${param(filter.queue)}`);
+    // Implied by the line above, written out so that both databases may use the partial index runs_queue_created.
+    if (filter.queue !== "default") where.push("queue <> 'default'");
+  }
   if (filter.idContains !== undefined && !/^[\x21-\x7e]*$/.test(filter.idContains)) {
     // Run ids are printable ASCII: no run matches other text (which PostgreSQL may not even accept, e.g. NUL).
     where.push("1 = 0");

@@ -45,6 +45,24 @@ export const storeReadCases: StoreCase[] = [
     },
   },
   {
+    name: "listRuns by queue: the runs of one named queue, or of default, newest first and paged",
+    async run(store) {
+      await store.createRun({ ...suiteRun("mail-1"), queue: "emails" }, 10);
+      await store.createRun(suiteRun("plain-1"), 20);
+      await store.createRun({ ...suiteRun("mail-2"), queue: "emails", priority: 5 }, 30);
+      await store.createRun({ ...suiteRun("bill-1"), queue: "billing" }, 40);
+      await store.createRun({ ...suiteRun("mail-3"), queue: "emails" }, 50);
+      const ids = (page: { runs: { id: string }[] }) => page.runs.map((run) => run.id);
+      assert.deepEqual(ids(await store.listRuns({ queue: "emails" })), ["mail-3", "mail-2", "mail-1"]);
+      assert.deepEqual(ids(await store.listRuns({ queue: "default" })), ["plain-1"]);
+      assert.deepEqual(ids(await store.listRuns({ queue: "billing", status: "pending" })), ["bill-1"]);
+      assert.deepEqual(ids(await store.listRuns({ queue: "nowhere" })), []);
+      const first = await store.listRuns({ queue: "emails", limit: 2 });
+      assert.deepEqual(ids(first), ["mail-3", "mail-2"]);
+      assert.deepEqual(ids(await store.listRuns({ queue: "emails", limit: 2, cursor: first.nextCursor })), ["mail-1"]);
+    },
+  },
+  {
     name: "history keeps every field of an event and reads back in seq order",
     async run(store) {
       await store.createRun(suiteRun("h"), 1);

@@ -88,6 +88,8 @@ test("a rate limit lets `limit` runs start per period; the others start as the w
   await clock.advance("1m");
   await eventually(() => starts.length === 5);
   for (const run of runs) await run.result();
+  const after = (await engine.listQueues())[0];
+  assert.equal(after?.finishedLastMinute, 1, "the minute that ends now saw the last run finish");
   assert.deepEqual(
     starts.sort((a, b) => a - b),
     [0, 1, 2, 3, 4],

@@ -13,9 +13,11 @@ function formatRate(queue: Queue): string {
   return `${queue.startedInWindow}/${rate.limit} per ${formatDuration(rate.periodMs)}${rate.perKey ? " per key" : ""}`;
 }
 
-/** A table of queues: name, running against the limit, per key, rate window, pending, oldest pending. */
+/** A table of queues: name, running against the limit, per key, rate window, pending, oldest pending, finished in the last minute. */
 export function formatQueueTable(c: Colors, queues: Queue[]): string[] {
-  const header = ["QUEUE", "RUNNING", "PER KEY", "RATE", "PENDING", "OLDEST PENDING"].map((title) => c.dim(title));
+  const header = ["QUEUE", "RUNNING", "PER KEY", "RATE", "PENDING", "OLDEST PENDING", "FINISHED/MIN"].map((title) =>
+    c.dim(title),
+  );
   const rows = queues.map((queue) => [
     c.bold(queue.name),
     `${queue.running}/${queue.concurrency ?? "∞"}${queue.holdWhileWaiting ? c.dim(" (waits hold)") : ""}`,
@@ -23,6 +25,7 @@ export function formatQueueTable(c: Colors, queues: Queue[]): string[] {
     queue.rateLimit ? formatRate(queue) : c.dim("none"),
     String(queue.pending),
     queue.oldestPendingAgeMs === undefined ? c.dim("-") : formatDuration(queue.oldestPendingAgeMs),
+    String(queue.finishedLastMinute),
   ]);
   return formatTable([header, ...rows]);
 }

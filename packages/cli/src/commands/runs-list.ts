@@ -23,6 +23,7 @@ export function createRunsListCommand() {
       ),
     )
     .option("--parent <id>", "only the children of this run")
+    .option("--queue <name>", "only runs of this queue (default: the runs of no named queue)")
     .option("--id-contains <text>", "only runs whose id contains this text (any case)")
     .addOption(
       new Option(
@@ -43,6 +44,7 @@ export function createRunsListCommand() {
           workflow: options.workflow,
           status: options.status,
           parentId: options.parent,
+          queue: options.queue,
           idContains: options.idContains,
           createdAfter: options.since,
           createdBefore: options.until,

@@ -4,7 +4,7 @@
  * on a free loopback port.
  */
 import { startServer } from "@baton/server";
-import type { Engine, Workflow } from "baton";
+import type { Engine, EngineOptions, Workflow } from "baton";
 import { startEngine } from "../../../baton/test/helpers.js";
 import { dashboardDir } from "../../src/index.js";
 import { ensureDashboardBuilt } from "./ensure-dashboard-built.js";
@@ -22,15 +22,16 @@ export interface DashboardServer extends AsyncDisposable {
 
 /**
  * Builds the dashboard when needed, then starts an engine with `workflows`
- * and a server with tokens (an operator's and a reader's) unless `tokens: false`.
+ * (and the engine options `engine`, such as queues) and a server with tokens
+ * (an operator's and a reader's) unless `tokens: false`.
  */
 export async function startDashboard(
   // biome-ignore lint/suspicious/noExplicitAny: any workflow
   workflows: Workflow<any, any>[],
-  options: { tokens?: boolean } = {},
+  options: { tokens?: boolean; engine?: Omit<EngineOptions, "workflows"> } = {},
 ): Promise<DashboardServer> {
   await ensureDashboardBuilt();
-  const engine = await startEngine(workflows);
+  const engine = await startEngine(workflows, options.engine);
   const server = await startServer({
     engine,
     port: 0,

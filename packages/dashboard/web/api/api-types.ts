@@ -14,6 +14,8 @@ export type {
   ErrorInfo,
   ForkRequest,
   ForkResult,
+  Queue,
+  QueueList,
   Run,
   RunPage,
   RunStatus,

@@ -19,6 +19,8 @@ export const pageSizes = [50, 100, 500, 1000] as const;
 /** The filters of the runs view. Empty strings mean "any". */
 export interface RunFilters {
   workflow: string;
+  /** A queue name (`default` for the runs of no named queue). */
+  queue: string;
   /** Statuses separated by commas. */
   status: string;
   /** A key of `timeRanges`, `custom` (then `from`/`to`), or empty. */
@@ -43,6 +45,7 @@ export function readFilters(query: URLSearchParams): RunFilters {
   const limit = Number(query.get("limit"));
   return {
     workflow: query.get("workflow") ?? "",
+    queue: query.get("queue") ?? "",
     status,
     range: range === "custom" || range in timeRanges ? range : "",
     from: query.get("from") ?? "",
@@ -57,6 +60,7 @@ export function filterValues(filters: RunFilters): Record<string, string | undef
   const custom = filters.range === "custom";
   return {
     workflow: filters.workflow,
+    queue: filters.queue,
     status: filters.status,
     range: filters.range,
     from: custom ? filters.from : "",
@@ -79,6 +83,7 @@ const isoOf = (local: string) => {
 export function listRunsPath(filters: RunFilters, cursor: string | undefined, anchor: number): string {
   const query = new URLSearchParams();
   if (filters.workflow) query.set("workflow", filters.workflow);
+  if (filters.queue) query.set("queue", filters.queue);
   if (filters.status) query.set("status", filters.status);
   if (filters.idContains) query.set("idContains", filters.idContains);
   const preset = timeRanges[filters.range];

@@ -1,4 +1,5 @@
 import type { Run } from "../api/api-types.js";
+import { QueueFacts, StartsAt } from "../components/queue-facts.js";
 import { StatusBadge } from "../components/status-badge.js";
 import type { WatchState } from "../hooks/use-watch-run.js";
 import { formatSpan, formatTime } from "../lib/format.js";
@@ -11,7 +12,7 @@ const watchWords: Record<WatchState, string> = {
   reconnecting: "reconnecting…",
 };
 
-/** A run's id, status, workflow, times, parent and whether the page follows it live. */
+/** A run's id, status, workflow, queue (key, priority), times, parent and whether the page follows it live. */
 export function RunHeader({ run, watch, now }: { run: Run; watch: WatchState; now: number }) {
   return (
     <header className="run-header">
@@ -24,8 +25,24 @@ export function RunHeader({ run, watch, now }: { run: Run; watch: WatchState; no
         <dd>
           {run.workflow} <span className="muted">v{run.version}</span>
         </dd>
+        {(run.queue !== "default" || run.concurrencyKey !== undefined || run.priority !== 0) && (
+          <>
+            <dt>Queue</dt>
+            <dd>
+              <QueueFacts run={run} />
+            </dd>
+          </>
+        )}
         <dt>Started</dt>
         <dd>{formatTime(run.createdAt, true)}</dd>
+        {run.status === "pending" && run.startAt && (
+          <>
+            <dt>Delayed</dt>
+            <dd>
+              <StartsAt run={run} />
+            </dd>
+          </>
+        )}
         <dt>Finished</dt>
         <dd>{formatTime(run.finishedAt, true)}</dd>
         <dt>Duration</dt>

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from "react";
-import { runStatuses, type WorkflowList } from "../api/api-types.js";
+import { type QueueList, runStatuses, type WorkflowList } from "../api/api-types.js";
 import { useApiData } from "../hooks/use-api-data.js";
 import { pageSizes, type RunFilters, timeRanges } from "../lib/runs-query.js";
 
@@ -16,6 +16,9 @@ export function RunsFiltersForm({ filters, onChange }: { filters: RunFilters; on
   const workflows = useApiData<WorkflowList>("/api/workflows");
   const names = [...new Set((workflows.data?.workflows ?? []).map((w) => w.name))].sort();
   if (filters.workflow && !names.includes(filters.workflow)) names.unshift(filters.workflow);
+  const queues = useApiData<QueueList>("/api/queues");
+  const queueNames = ["default", ...(queues.data?.queues ?? []).map((q) => q.name).sort()];
+  if (filters.queue && !queueNames.includes(filters.queue)) queueNames.push(filters.queue);
   const statuses = statusChoices.some((c) => c.value === filters.status)
     ? statusChoices
     : [...statusChoices, { value: filters.status, label: filters.status }];
@@ -34,6 +37,15 @@ export function RunsFiltersForm({ filters, onChange }: { filters: RunFilters; on
       <select id={`${ids}-workflow`} value={filters.workflow} onChange={(e) => set({ workflow: e.target.value })}>
         <option value="">any workflow</option>
         {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${ids}-queue`}>Queue</label>
+      <select id={`${ids}-queue`} value={filters.queue} onChange={(e) => set({ queue: e.target.value })}>
+        <option value="">any queue</option>
+        {queueNames.map((name) => (
           <option key={name} value={name}>
             {name}
           </option>

@@ -1,11 +1,13 @@
 import type { RunSummary } from "../api/api-types.js";
+import { QueueFacts, StartsAt } from "../components/queue-facts.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { useIncrementalCount } from "../hooks/use-incremental-count.js";
 import { formatSpan, formatTime } from "../lib/format.js";
 import { runHref } from "../lib/route.js";
 
 /**
- * Runs as a table: status, workflow, id (a link to the run), start time and
+ * Runs as a table: status, workflow, id (a link to the run), queue (with
+ * key and priority), start time (and when a pending run starts) and
  * duration. Long pages are added to the page 100 rows at a time.
  */
 export function RunsTable({ runs }: { runs: readonly RunSummary[] }) {
@@ -19,6 +21,7 @@ export function RunsTable({ runs }: { runs: readonly RunSummary[] }) {
           <th>Status</th>
           <th>Workflow</th>
           <th>Run id</th>
+          <th>Queue</th>
           <th>Started</th>
           <th>Duration</th>
         </tr>
@@ -36,7 +39,17 @@ export function RunsTable({ runs }: { runs: readonly RunSummary[] }) {
               <a href={runHref(run.id)}>{run.id}</a>
               {run.parentId && <span className="tag">child</span>}
             </td>
-            <td>{formatTime(run.createdAt)}</td>
+            <td className="run-queue">
+              <QueueFacts run={run} />
+            </td>
+            <td>
+              {formatTime(run.createdAt)}
+              {run.status === "pending" && run.startAt && (
+                <div className="muted">
+                  <StartsAt run={run} />
+                </div>
+              )}
+            </td>
             <td>{formatSpan(run.createdAt, run.finishedAt, now)}</td>
           </tr>
         ))}

@@ -24,6 +24,10 @@ export const Queue = z
     pending: z.number().int().openapi({ description: "runs waiting for their first start (delayed ones included)" }),
     running: z.number().int().openapi({ description: "runs holding a slot" }),
     startedInWindow: z.number().int().openapi({ description: "starts within the rate window that ends now" }),
+    finishedLastMinute: z
+      .number()
+      .int()
+      .openapi({ description: "runs of the queue that finished in the minute that ends now: its throughput" }),
     oldestPendingAgeMs: z
       .number()
       .int()

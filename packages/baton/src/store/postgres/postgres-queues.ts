@@ -30,7 +30,9 @@ function queueStatements(t: string) {
           AND r.status IN ('running', 'waiting', 'compensating')
           AND (r.status <> 'waiting' OR r.lease_owner IS NOT NULL OR q.hold_while_waiting))::int AS running,
         (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.queue <> 'default' AND q.rate_limit IS NOT NULL
-          AND r.started_at > $1::bigint - q.rate_period_ms)::int AS started
+          AND r.started_at > $1::bigint - q.rate_period_ms)::int AS started,
+        (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.queue <> 'default'
+          AND r.finished_at > $1::bigint - 60000)::int AS finished
       FROM ${t}.queues q ORDER BY q.name`,
   };
 }
@@ -74,15 +76,15 @@ export function createPostgresQueues(ctx: PostgresContext): Pick<Store, "registe
     listQueues(now) {
       return ctx.run(async () =>
         (
-          await ctx.query<QueueRow & { pending: number; oldest: string | null; running: number; started: number }>(
-            sql.all,
-            [now],
-          )
+          await ctx.query<
+            QueueRow & { pending: number; oldest: string | null; running: number; started: number; finished: number }
+          >(sql.all, [now])
         ).map((row) => ({
           ...toQueueRecord(row),
           pending: row.pending,
           running: row.running,
           startedInWindow: row.started,
+          finishedLastMinute: row.finished,
           ...(row.oldest === null ? {} : { oldestPendingAt: Number(row.oldest) }),
         })),
       );

@@ -26,7 +26,8 @@ export function createSqliteQueues(ctx: SqliteContext): Pick<Store, "registerQue
          (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default'
            AND status IN ('running', 'waiting', 'compensating')
            AND (status <> 'waiting' OR lease_owner IS NOT NULL OR @hold)) AS running,
-         (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default' AND started_at > @since) AS started`,
+         (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default' AND started_at > @since) AS started,
+         (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default' AND finished_at > @minuteAgo) AS finished`,
     ),
   }));
 
@@ -65,12 +66,14 @@ export function createSqliteQueues(ctx: SqliteContext): Pick<Store, "registerQue
           queue: queue.name,
           hold: queue.holdWhileWaiting ? 1 : 0,
           since: now - (queue.rateLimit?.periodMs ?? 0),
-        }) as { pending: number; oldest: number | null; running: number; started: number };
+          minuteAgo: now - 60_000,
+        }) as { pending: number; oldest: number | null; running: number; started: number; finished: number };
         return {
           ...queue,
           pending: state.pending,
           running: state.running,
           startedInWindow: queue.rateLimit ? state.started : 0,
+          finishedLastMinute: state.finished,
           ...(state.oldest === null ? {} : { oldestPendingAt: state.oldest }),
         };
       });

@@ -1,6 +1,0 @@
--- The runnable runs of a named queue by concurrency key: a claim of a queue
--- with per-key limits reads the keys that have such runs (skipping from one
--- key to the next) and the first runs of each key not at its limit, so its
--- cost follows the keys and the runs it takes, not the runs pending.
-CREATE INDEX runs_queue_keys ON runs (queue, concurrency_key, priority DESC, created_at)
-  WHERE queue <> 'default' AND status IN ('pending', 'waiting') AND lease_owner IS NULL;
