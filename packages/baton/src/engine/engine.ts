@@ -12,14 +12,26 @@ import type { NewRun, RunRecord } from "../store/store.js";
 import { isFinished } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import type { RunEnd } from "../worker/run-executor.js";
+import { ScheduleFiring } from "../worker/schedule-firing.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
 import type { Engine, EngineOptions, RunHandle, StartOptions } from "./engine-types.js";
 import { noteEngineWorker } from "./engine-worker.js";
 import { copyBefore, forkPosition } from "./fork-run.js";
 import { listSignalWaits } from "./list-signal-waits.js";
+import { createSchedulesApi, type SchedulesApiDeps, syncCodeSchedules } from "./schedules-api.js";
 
-export type { Engine, EngineOptions, RunHandle, StartOptions, WorkflowInfo } from "./engine-types.js";
+export type {
+  BackfillResult,
+  Engine,
+  EngineOptions,
+  EngineSchedules,
+  RunHandle,
+  ScheduleOptions,
+  SchedulePatch,
+  StartOptions,
+  WorkflowInfo,
+} from "./engine-types.js";
 
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { sendEvent } from "./send-event.js";
@@ -66,8 +78,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
     log: (message, error) => logger.warn(message, error),
     onDetached(runId, end) {
       if (!end) return;
+      firing.runFinished(runId);
       for (const wake of endWaiters.get(runId) ?? []) wake(end);
     },
+  });
+  const firing = new ScheduleFiring({
+    store,
+    clock,
+    workflows,
+    pollIntervalMs,
+    log: (message, error) => logger.warn(message, error),
+    created: () => worker.claimSoon(),
+    cancelled: (runId) => worker.cancelRun(runId),
   });
   let started = false;
   let untrack = () => {};
@@ -134,6 +156,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return found;
   };
 
+  const scheduleDeps: SchedulesApiDeps = {
+    store,
+    clock,
+    workflows,
+    firing,
+    created: () => worker.claimSoon(),
+    handle: (runId, created) => handle(runId, created),
+  };
+
   const engine: Engine = {
     store,
     workerId,
@@ -146,17 +177,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
         await store.ready?.();
         // What senders without this code need: versions, subscriptions, schemas.
         if (workflows.size > 0) await store.registerWorkflows([...workflows.values()].map(toRegistration), clock.now());
+        if (workflows.size > 0) await syncCodeSchedules(scheduleDeps);
       } catch (error) {
         started = false;
         throw error;
       }
       untrack = trackOpen("engine", workerId);
       worker.start();
+      firing.start();
     },
 
     async stop() {
       if (!started) return;
       started = false;
+      await firing.stop();
       await worker.stop(stopTimeoutMs);
       untrack();
     },
@@ -316,6 +350,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       worker.claimSoon();
       return handle(newId, true);
     },
+
+    schedules: createSchedulesApi(scheduleDeps),
 
     async [Symbol.asyncDispose]() {
       await engine.stop();

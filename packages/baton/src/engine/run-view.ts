@@ -20,6 +20,8 @@ export function toRunSummary(run: RunRecord): RunSummary {
   };
   if (run.parentId !== undefined) summary.parentId = run.parentId;
   if (run.finishedAt !== undefined) summary.finishedAt = new Date(run.finishedAt);
+  if (run.scheduleId !== undefined) summary.scheduleId = run.scheduleId;
+  if (run.scheduledAt !== undefined) summary.scheduledAt = new Date(run.scheduledAt);
   return summary;
 }
 

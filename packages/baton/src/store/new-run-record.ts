@@ -33,5 +33,7 @@ export function newRunRecord(
     leaseOwner: run.lease?.owner,
     leaseToken: run.lease ? 1 : 0,
     leaseExpiresAt: run.lease?.expiresAt,
+    scheduleId: run.scheduleId,
+    scheduledAt: run.scheduledAt,
   };
 }

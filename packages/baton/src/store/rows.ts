@@ -31,6 +31,8 @@ export interface RunRow {
   lease_owner: string | null;
   lease_token: number | string;
   lease_expires_at: number | string | null;
+  schedule_id?: string | null;
+  scheduled_at?: number | string | null;
 }
 
 const num = (v: number | string) => Number(v);
@@ -60,6 +62,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     leaseOwner: row.lease_owner ?? undefined,
     leaseToken: num(row.lease_token),
     leaseExpiresAt: opt(row.lease_expires_at),
+    scheduleId: row.schedule_id ?? undefined,
+    scheduledAt: opt(row.scheduled_at ?? null),
   };
 }
 

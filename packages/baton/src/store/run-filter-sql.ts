@@ -28,6 +28,7 @@ export function runFilterSql(filter: RunFilter, placeholder: (n: number) => stri
     where.push(`status IN (${statuses.map((status) => param(status)).join(", ")})`);
   }
   if (filter.parentId !== undefined) where.push(`parent_id = ${param(filter.parentId)}`);
+  if (filter.scheduleId !== undefined) where.push(`schedule_id = ${param(filter.scheduleId)}`);
   if (filter.idContains !== undefined && !/^[\x21-\x7e]*$/.test(filter.idContains)) {
     // Run ids are printable ASCII: no run matches other text (which PostgreSQL may not even accept, e.g. NUL).
     where.push("1 = 0");

@@ -73,7 +73,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   /** The highest `pokeSeq` a notice or `pokedRuns` announced. */
   protected wantedPokeSeq = 0;
   /** The run's id and the input its workflow function gets. */
-  protected readonly runInput: { id: string; input: unknown };
+  protected readonly runInput: { id: string; input: unknown; scheduledAt?: number };
 
   constructor(
     protected readonly host: ExecutorHost,
@@ -100,7 +100,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.journal = new RunJournal(host.store, this.lease, host.clock, claimed.run, this, creation);
     // The executor is the host of its journal, runtime and signal matcher
     // (rather than objects of closures: a run in memory keeps fewer objects).
-    this.runInput = { id: claimed.run.id, input: claimed.run.input };
+    this.runInput = { id: claimed.run.id, input: claimed.run.input, scheduledAt: claimed.run.scheduledAt };
     this.runtime = new WorkflowRuntime(workflow, this.runInput, this.state, this);
     this.signals = new SignalWaits(this.state.consumedSignals, this, workflow.options.signals);
     this.signals.add(claimed.signals);

@@ -232,6 +232,8 @@ export function createPostgresContext(options: PostgresContextOptions): Postgres
       last_seq: run.history.length,
       lease_owner: run.lease?.owner ?? null,
       lease_expires_at: run.lease?.expiresAt ?? null,
+      schedule_id: run.scheduleId ?? null,
+      scheduled_at: run.scheduledAt ?? null,
     },
     events: eventRows(
       run.history.map((event, i) => ({ ...event, seq: i + 1 }) as HistoryRecord),

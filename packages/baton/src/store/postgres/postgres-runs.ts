@@ -21,12 +21,13 @@ export const eventColumns = "seq integer, type text, position integer, at bigint
 export function insertRuns(t: string, runs: string, events: string, now: string, guard = "true"): string {
   return `new_runs AS (
     INSERT INTO ${t}.runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq,
-      lease_owner, lease_token, lease_expires_at)
+      lease_owner, lease_token, lease_expires_at, schedule_id, scheduled_at)
     SELECT r.id, r.workflow, r.version, CASE WHEN r.lease_owner IS NULL THEN 'pending' ELSE 'running' END, r.input,
       r.parent_id, ${now}, ${now}, r.timeout_ms, r.deadline_at, r.last_seq,
-      r.lease_owner, CASE WHEN r.lease_owner IS NULL THEN 0 ELSE 1 END, r.lease_expires_at
+      r.lease_owner, CASE WHEN r.lease_owner IS NULL THEN 0 ELSE 1 END, r.lease_expires_at, r.schedule_id, r.scheduled_at
     FROM jsonb_to_recordset(${runs}::jsonb) AS r(id text, workflow text, version text, input text, parent_id text,
-      timeout_ms bigint, deadline_at bigint, last_seq integer, lease_owner text, lease_expires_at bigint)
+      timeout_ms bigint, deadline_at bigint, last_seq integer, lease_owner text, lease_expires_at bigint,
+      schedule_id text, scheduled_at bigint)
     WHERE ${guard}
     ON CONFLICT (id) DO NOTHING
     RETURNING *

@@ -8,6 +8,7 @@ import { createPostgresContext } from "./postgres-context.js";
 import { createPostgresRegistry } from "./postgres-registry.js";
 import { createPostgresRunActions } from "./postgres-run-actions.js";
 import { createPostgresRuns } from "./postgres-runs.js";
+import { createPostgresSchedules } from "./postgres-schedules.js";
 import { createPostgresSignalWaits } from "./postgres-signal-waits.js";
 import { createPostgresWrites } from "./postgres-writes.js";
 
@@ -120,6 +121,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresWrites(ctx),
     ...createPostgresChildren(ctx),
     ...createPostgresRegistry(ctx),
+    ...createPostgresSchedules(ctx),
     listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
     sendEvent: ctx.events.sendEvent,
     closeEventWait: ctx.events.closeEventWait,

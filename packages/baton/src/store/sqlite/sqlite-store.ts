@@ -8,6 +8,7 @@ import { createSqliteMigrator } from "./sqlite-migrate.js";
 import { createSqliteRegistry } from "./sqlite-registry.js";
 import { createSqliteRunActions } from "./sqlite-run-actions.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
+import { createSqliteSchedules } from "./sqlite-schedules.js";
 import { createSqliteSignalWaits } from "./sqlite-signal-waits.js";
 import { createSqliteWrites } from "./sqlite-writes.js";
 
@@ -75,6 +76,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteWrites(ctx),
     ...createSqliteChildren(ctx),
     ...createSqliteRegistry(ctx),
+    ...createSqliteSchedules(ctx),
 
     async listSignalWaits(filter) {
       return signalWaits().list(filter);
