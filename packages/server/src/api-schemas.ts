@@ -80,6 +80,8 @@ export const RunSummary = z
     createdAt: Time,
     updatedAt: Time,
     finishedAt: Time.optional(),
+    scheduleId: z.string().optional().openapi({ description: "the schedule that started the run" }),
+    scheduledAt: Time.optional().openapi({ description: "the fire time the run is for" }),
   })
   .openapi("RunSummary");
 
@@ -163,6 +165,11 @@ export const ListRunsQuery = z.object({
     .optional()
     .openapi({ example: "failed,waiting" }),
   parentId: RunId.optional(),
+  scheduleId: z
+    .string()
+    .regex(workflowNamePattern, "expected a schedule id: letters, digits, '.', '_', ':' or '-' (at most 128)")
+    .optional()
+    .openapi({ description: "only runs of this schedule" }),
   idContains: z
     .string()
     .max(200)

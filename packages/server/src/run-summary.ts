@@ -2,7 +2,7 @@ import type { Run, RunSummary } from "baton";
 
 /** The summary fields of a run (what listings and watch messages carry). */
 export function toRunSummary(run: Run): RunSummary {
-  const { id, workflow, version, status, parentId, createdAt, updatedAt, finishedAt } = run;
+  const { id, workflow, version, status, parentId, createdAt, updatedAt, finishedAt, scheduleId, scheduledAt } = run;
   return {
     id,
     workflow,
@@ -12,5 +12,7 @@ export function toRunSummary(run: Run): RunSummary {
     createdAt,
     updatedAt,
     ...(finishedAt !== undefined ? { finishedAt } : {}),
+    ...(scheduleId !== undefined ? { scheduleId } : {}),
+    ...(scheduledAt !== undefined ? { scheduledAt } : {}),
   };
 }

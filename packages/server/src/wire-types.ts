@@ -11,6 +11,8 @@
  * document) infers: see wire-types-check.ts.
  */
 
+export type * from "./schedule-wire-types.js";
+
 /** Status of a run. */
 export type RunStatus =
   | "pending"
@@ -72,6 +74,10 @@ export interface RunSummary {
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /** The schedule that started the run. */
+  scheduleId?: string;
+  /** The fire time the run is for. */
+  scheduledAt?: string;
 }
 
 /** A signal sent to a run and not yet received by it. */
@@ -307,3 +313,9 @@ export interface ErrorBody {
 export type WatchEvent =
   | { event: "run"; id: string; data: RunSummary }
   | { event: "error"; id: string; data: ErrorBody };
+
+/** Answer of `POST /api/schedules/{id}/trigger`: the run started now. */
+export interface TriggerResult {
+  created: boolean;
+  run: RunSummary;
+}

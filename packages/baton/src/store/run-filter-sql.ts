@@ -1,3 +1,4 @@
+import { workflowNamePattern } from "../names.js";
 import type { RunFilter } from "../types.js";
 import { decodeCursor, pageSize } from "./rows.js";
 
@@ -28,7 +29,10 @@ export function runFilterSql(filter: RunFilter, placeholder: (n: number) => stri
     where.push(`status IN (${statuses.map((status) => param(status)).join(", ")})`);
   }
   if (filter.parentId !== undefined) where.push(`parent_id = ${param(filter.parentId)}`);
-  if (filter.scheduleId !== undefined) where.push(`schedule_id = ${param(filter.scheduleId)}`);
+  if (filter.scheduleId !== undefined) {
+    // Schedule ids are names (letters, digits, . _ : -): no run matches other text (which PostgreSQL may refuse, e.g. NUL).
+    where.push(workflowNamePattern.test(filter.scheduleId) ? `schedule_id = ${param(filter.scheduleId)}` : "1 = 0");
+  }
   if (filter.idContains !== undefined && !/^[\x21-\x7e]*$/.test(filter.idContains)) {
     // Run ids are printable ASCII: no run matches other text (which PostgreSQL may not even accept, e.g. NUL).
     where.push("1 = 0");

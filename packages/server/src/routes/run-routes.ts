@@ -83,6 +83,7 @@ export function addRunRoutes(app: OpenAPIHono<AppEnv>, engine: Engine, watchInte
       workflow: query.workflow,
       status: query.status?.split(",") as RunStatus[] | undefined,
       parentId: query.parentId,
+      scheduleId: query.scheduleId,
       idContains: query.idContains,
       createdAfter: query.createdAfter,
       createdBefore: query.createdBefore,
