@@ -20,6 +20,7 @@ import { createDevCommand } from "./commands/dev.js";
 import { createEventsCommand } from "./commands/events.js";
 import { createMigrateCommand } from "./commands/migrate.js";
 import { createRunsCommand } from "./commands/runs.js";
+import { createSchedulesCommand } from "./commands/schedules.js";
 import { createServeCommand } from "./commands/serve.js";
 import { createWorkerCommand } from "./commands/worker.js";
 
@@ -35,7 +36,8 @@ const program = new Command("baton")
   .addCommand(createWorkerCommand())
   .addCommand(createMigrateCommand())
   .addCommand(createRunsCommand())
-  .addCommand(createEventsCommand());
+  .addCommand(createEventsCommand())
+  .addCommand(createSchedulesCommand());
 
 const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
   command,

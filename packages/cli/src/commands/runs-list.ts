@@ -23,6 +23,7 @@ export function createRunsListCommand() {
       ),
     )
     .option("--parent <id>", "only the children of this run")
+    .option("--schedule <id>", "only runs of this schedule")
     .option("--id-contains <text>", "only runs whose id contains this text (any case)")
     .addOption(
       new Option(
@@ -43,6 +44,7 @@ export function createRunsListCommand() {
           workflow: options.workflow,
           status: options.status,
           parentId: options.parent,
+          scheduleId: options.schedule,
           idContains: options.idContains,
           createdAfter: options.since,
           createdBefore: options.until,
