@@ -4,6 +4,7 @@ import { useRoute } from "./hooks/use-route.js";
 import { AppHeader } from "./views/app-header.js";
 import { RunView } from "./views/run-view.js";
 import { RunsView } from "./views/runs-view.js";
+import { SchedulesView } from "./views/schedules-view.js";
 import { WaitingView } from "./views/waiting-view.js";
 import { WorkflowsView } from "./views/workflows-view.js";
 
@@ -19,6 +20,7 @@ export function App() {
         {route.name === "run" && <RunView key={route.id} id={route.id} />}
         {route.name === "waiting" && <WaitingView />}
         {route.name === "workflows" && <WorkflowsView />}
+        {route.name === "schedules" && <SchedulesView />}
         {route.name === "not-found" && (
           <p className="empty">
             Nothing here. <a href="#/runs">See the runs</a>.

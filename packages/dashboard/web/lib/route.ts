@@ -6,6 +6,7 @@
  * - `#/runs/<encoded run id>` : one run
  * - `#/waiting` : runs waiting for a person
  * - `#/workflows` : workflows with counts and recent failures
+ * - `#/schedules` : schedules with their next fire times and last runs
  *
  * Links to runs are only ever built by `runHref`, which encodes the id.
  */
@@ -16,6 +17,7 @@ export type Route =
   | { name: "run"; id: string }
   | { name: "waiting" }
   | { name: "workflows" }
+  | { name: "schedules" }
   | { name: "not-found"; path: string };
 
 /** Reads a route from a location hash (`#/runs/abc`). */
@@ -27,6 +29,7 @@ export function parseRoute(hash: string): Route {
   if (path === "" || path === "/" || path === "/runs") return { name: "runs", query };
   if (path === "/waiting") return { name: "waiting" };
   if (path === "/workflows") return { name: "workflows" };
+  if (path === "/schedules") return { name: "schedules" };
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run?.[1]) {
     try {

@@ -5,6 +5,7 @@ const links = [
   { name: "runs", href: "#/runs", label: "Runs" },
   { name: "waiting", href: "#/waiting", label: "Waiting for people" },
   { name: "workflows", href: "#/workflows", label: "Workflows" },
+  { name: "schedules", href: "#/schedules", label: "Schedules" },
 ] as const;
 
 /** The top bar: the views, the caller's role and the token controls. */

@@ -35,6 +35,11 @@ export function RunsTable({ runs }: { runs: readonly RunSummary[] }) {
             <td className="mono">
               <a href={runHref(run.id)}>{run.id}</a>
               {run.parentId && <span className="tag">child</span>}
+              {run.scheduleId && (
+                <span className="tag" title={`started by schedule ${run.scheduleId}`}>
+                  schedule {run.scheduleId}
+                </span>
+              )}
             </td>
             <td>{formatTime(run.createdAt)}</td>
             <td>{formatSpan(run.createdAt, run.finishedAt, now)}</td>
