@@ -358,6 +358,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await store.close();
     },
   };
-  noteEngineWorker(engine, worker);
+  noteEngineWorker(engine, worker, firing);
   return engine;
 }

@@ -83,6 +83,11 @@ export class ScheduleFiring {
 
   constructor(private readonly options: ScheduleFiringOptions) {}
 
+  /** True when no firing is under way (the test kit skips time only then). */
+  get idle(): boolean {
+    return this.ticking === undefined;
+  }
+
   /** Begins firing. */
   start(): void {
     if (this.running) return;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTestClock, defineWorkflow, type Engine } from "baton";
+import { createTestEngine } from "baton/testing";
 import { z } from "zod";
 import { eventually, startEngine, tempStore } from "../helpers.js";
 
@@ -160,7 +161,7 @@ test("trigger starts a run now; backfill creates one run per fire time, and agai
 });
 
 test("schedules declared in code are stored on start, rewritten when changed, removed when no longer declared", async () => {
-  const clock = createTestClock(at("2026-06-01T00:00:00Z"));
+  const clock = createTestClock(at("2026-06-01T00:30:00Z")); // no fire time comes while the test runs
   const store = tempStore();
   const v1 = defineWorkflow("coded", echo.fn, {
     schedules: [
@@ -192,4 +193,19 @@ test("schedules declared in code are stored on start, rewritten when changed, re
   assert.equal(change.every, "3h");
   assert.deepEqual(change.input, { n: 2 });
   assert.equal(change.paused, true, "a pause survives a change of the code");
+});
+
+test("the time-skipping test engine fires schedules as it skips", async () => {
+  const daily = defineWorkflow("daily", async (ctx) => ctx.scheduledAt?.toISOString(), {
+    schedules: [{ id: "every-day", cron: "0 6 * * *", timezone: "UTC", catchup: "none" }],
+  });
+  await using engine = await createTestEngine({
+    workflows: [daily],
+    store: tempStore(),
+    startTime: at("2026-06-01T12:00:00Z"),
+  });
+  await engine.skip("3d");
+  const ids = ["02", "03", "04"].map((d) => `every-day@2026-06-${d}T06:00:00.000Z`);
+  for (const id of ids) assert.equal(await engine.handle(id).result(), id.slice("every-day@".length));
+  assert.deepEqual(await runIdsOf(engine, "every-day"), ids);
 });

@@ -69,13 +69,17 @@ function scheduleSql(t: string) {
           AND d.id NOT IN (SELECT id FROM x) RETURNING d.id
       )
       SELECT pg_notify($4, 's'), (SELECT count(*) FROM up)::int AS upserted, (SELECT count(*) FROM gone)::int AS gone`,
-    // $1 now, $2 limit, $3 workflows
-    due: `${withLastRun} WHERE NOT s.paused AND s.workflow = ANY ($3::text[])
+    // $1 now, $2 limit, $3 workflows; each branch of the IN reads its partial index.
+    due: `${withLastRun} WHERE s.id IN (SELECT id FROM ${t}.schedules WHERE next_fire_at <= $1::bigint
+          UNION ALL SELECT id FROM ${t}.schedules WHERE buffered_at IS NOT NULL)
+        AND NOT s.paused AND s.workflow = ANY ($3::text[])
         AND (s.next_fire_at <= $1::bigint OR (s.buffered_at IS NOT NULL AND (r.status IS NULL OR r.status IN ${finishedSql})))
       ORDER BY coalesce(s.next_fire_at, s.buffered_at) LIMIT $2 FOR UPDATE OF s SKIP LOCKED`,
-    next: `SELECT min(next_fire_at) FILTER (WHERE next_fire_at > $2::bigint) AS next_at,
-        bool_or(buffered_at IS NOT NULL) AS buffered
-      FROM ${t}.schedules WHERE NOT paused AND workflow = ANY ($1::text[])`,
+    // $1 workflows, $2 now
+    next: `SELECT (SELECT min(next_fire_at) FROM ${t}.schedules WHERE next_fire_at > $2::bigint AND NOT paused
+          AND workflow = ANY ($1::text[])) AS next_at,
+        EXISTS (SELECT 1 FROM ${t}.schedules WHERE buffered_at IS NOT NULL AND NOT paused
+          AND workflow = ANY ($1::text[])) AS buffered`,
     // $1 id, $2 revision, $3 next, $4 last fire, $5 last run, $6 skipped, $7 last skipped, $8 buffered, $9 now,
     // $10 run to cancel, $11 runs, $12 events, $13 channel
     fire: `WITH s AS (

@@ -52,14 +52,23 @@ export function createSqliteSchedules(ctx: SqliteContext): ScheduleVerbs {
        WHERE id = @id AND revision = @revision`,
     ),
     delete: db.prepare("DELETE FROM schedules WHERE id = ?"),
+    deleteUndeclared: db.prepare(
+      `DELETE FROM schedules WHERE source = 'code' AND workflow IN (SELECT value FROM json_each(?))
+         AND id NOT IN (SELECT value FROM json_each(?))`,
+    ),
+    // Each branch reads its partial index (due fire times, waiting runs).
     due: db.prepare(
-      `${withLastRun} WHERE s.paused = 0 AND s.workflow IN (SELECT value FROM json_each(@workflows))
+      `${withLastRun} WHERE s.id IN (SELECT id FROM schedules WHERE next_fire_at <= @now
+           UNION SELECT id FROM schedules WHERE buffered_at IS NOT NULL)
+         AND s.paused = 0 AND s.workflow IN (SELECT value FROM json_each(@workflows))
          AND (s.next_fire_at <= @now OR (s.buffered_at IS NOT NULL AND (r.status IS NULL OR r.status IN ${finishedSql})))
        ORDER BY coalesce(s.next_fire_at, s.buffered_at) LIMIT @limit`,
     ),
     next: db.prepare(
-      `SELECT min(CASE WHEN next_fire_at > ? THEN next_fire_at END) AS next_at, max(buffered_at IS NOT NULL) AS buffered
-       FROM schedules WHERE paused = 0 AND workflow IN (SELECT value FROM json_each(?))`,
+      `SELECT (SELECT min(next_fire_at) FROM schedules WHERE next_fire_at > @now AND paused = 0
+           AND workflow IN (SELECT value FROM json_each(@workflows))) AS next_at,
+         EXISTS (SELECT 1 FROM schedules WHERE buffered_at IS NOT NULL AND paused = 0
+           AND workflow IN (SELECT value FROM json_each(@workflows))) AS buffered`,
     ),
     fire: db.prepare(
       `UPDATE schedules SET next_fire_at = @next_fire_at, last_fire_at = coalesce(@last_fire_at, last_fire_at),
@@ -128,13 +137,7 @@ export function createSqliteSchedules(ctx: SqliteContext): ScheduleVerbs {
       const rows = schedules.map((schedule) => toScheduleColumns(schedule));
       return ctx.batcher.write(() => {
         for (const row of rows) sql().upsertCode.run({ ...row, now });
-        const keep = JSON.stringify(rows.map((row) => row.id));
-        ctx.db
-          .prepare(
-            `DELETE FROM schedules WHERE source = 'code' AND workflow IN (SELECT value FROM json_each(?))
-               AND id NOT IN (SELECT value FROM json_each(?))`,
-          )
-          .run(JSON.stringify(workflows), keep);
+        sql().deleteUndeclared.run(JSON.stringify(workflows), JSON.stringify(rows.map((row) => row.id)));
         ctx.notices.announce("s");
       });
     },
@@ -142,7 +145,7 @@ export function createSqliteSchedules(ctx: SqliteContext): ScheduleVerbs {
     async listDueSchedules(now, limit, workflows) {
       const names = JSON.stringify(workflows);
       const rows = sql().due.all({ now, limit, workflows: names }) as ScheduleRow[];
-      const next = sql().next.get(now, names) as { next_at: number | null; buffered: number | null };
+      const next = sql().next.get({ now, workflows: names }) as { next_at: number | null; buffered: number | null };
       return {
         schedules: rows.map(toScheduleRecord),
         ...(next.next_at === null ? {} : { nextFireAt: next.next_at }),
