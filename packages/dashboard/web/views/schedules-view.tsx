@@ -82,36 +82,38 @@ function ScheduleRow({ schedule, onChanged }: { schedule: Schedule; onChanged: (
         <LastRuns schedule={schedule} version={version} />
       </td>
       {canAct && (
-        <td className="action-row">
-          {schedule.paused ? (
+        <td>
+          <div className="action-row">
+            {schedule.paused ? (
+              <ActionButton
+                label="Resume"
+                tone="primary"
+                perform={async () => {
+                  await api.post(`${path}/resume`);
+                  return `Schedule ${schedule.id} resumed.`;
+                }}
+                onDone={changed}
+              />
+            ) : (
+              <ActionButton
+                label="Pause"
+                perform={async () => {
+                  await api.post(`${path}/pause`);
+                  return `Schedule ${schedule.id} paused.`;
+                }}
+                onDone={changed}
+              />
+            )}
             <ActionButton
-              label="Resume"
-              tone="primary"
+              label="Trigger now"
+              question={`Start a run of ${schedule.workflow} now?`}
               perform={async () => {
-                await api.post(`${path}/resume`);
-                return `Schedule ${schedule.id} resumed.`;
+                const { run } = await api.post<TriggerResult>(`${path}/trigger`);
+                return `Started run ${run.id}.`;
               }}
               onDone={changed}
             />
-          ) : (
-            <ActionButton
-              label="Pause"
-              perform={async () => {
-                await api.post(`${path}/pause`);
-                return `Schedule ${schedule.id} paused.`;
-              }}
-              onDone={changed}
-            />
-          )}
-          <ActionButton
-            label="Trigger now"
-            question={`Start a run of ${schedule.workflow} now?`}
-            perform={async () => {
-              const { run } = await api.post<TriggerResult>(`${path}/trigger`);
-              return `Started run ${run.id}.`;
-            }}
-            onDone={changed}
-          />
+          </div>
         </td>
       )}
     </tr>
