@@ -103,7 +103,7 @@ function toRecord(spec: ScheduleSpec, workflow: string, source: "code" | "api", 
   return record;
 }
 
-/** The definition fields of a stored schedule, to compare with a new one. */
+/** The definition fields of a stored schedule, to compare with a new one (its pause is state, not definition). */
 const definitionOf = (r: NewScheduleRecord) => [
   r.workflow,
   r.cron,
@@ -114,7 +114,6 @@ const definitionOf = (r: NewScheduleRecord) => [
   r.catchup,
   r.startAt,
   r.endAt,
-  r.paused,
 ];
 
 /** The stored schedules of the workflows an engine has code for, in step with their `schedules`, at `now`. */

@@ -57,6 +57,15 @@ test("create, get, list, update, pause, resume and delete a schedule", async () 
 
   const paused = await engine.schedules.pause("nightly");
   assert.equal(paused.paused, true);
+  const again = await engine.schedules.create({
+    id: "nightly",
+    workflow: echo,
+    every: "30m",
+    timezone: "Europe/Paris",
+    input: { n: 2 },
+    overlap: "allow",
+  });
+  assert.equal(again.paused, true, "a create of the same definition answers the schedule as it is, paused");
   assert.equal(paused.nextFireAt, undefined);
   assert.deepEqual(paused.nextFireTimes, []);
   await clock.advance("2h");
