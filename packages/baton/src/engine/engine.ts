@@ -184,7 +184,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       untrack = trackOpen("engine", workerId);
       worker.start();
-      firing.start();
+      await firing.start();
     },
 
     async stop() {

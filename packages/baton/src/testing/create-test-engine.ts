@@ -112,6 +112,8 @@ export async function createTestEngine(options: TestEngineOptions): Promise<Test
   const skipper = new TimeSkipper(clock, {
     idle: () => started && calls === 0 && (worker?.idle ?? false) && (firing?.idle ?? true),
     bodyRunning: () => worker?.bodyRunning ?? false,
+    storeWork: () =>
+      started && (!(firing?.idle ?? true) || (!(worker?.idle ?? true) && !(worker?.bodyRunning ?? false))),
     allowed: () => autoSkip === "always" || (autoSkip === "result" && awaited > 0),
     beforeJump: async (to) => {
       // Leases are times on this clock: extended past the jump, they hold across it.

@@ -6,6 +6,8 @@ export interface SkipperHost {
   idle(): boolean;
   /** A step body is running: time goes by as real time does. */
   bodyRunning(): boolean;
+  /** Work other than a step body is under way (a write, a claim, a firing of schedules): a manual skip waits for it. */
+  storeWork(): boolean;
   /** Time may skip by itself now (see `TestEngineOptions.autoSkip`). */
   allowed(): boolean;
   /** Called before time jumps to `to` (the engine extends its leases past it). */
@@ -70,6 +72,7 @@ export class TimeSkipper {
   skip(ms: number): Promise<void> {
     const previous = this.manual ?? Promise.resolve();
     const run = previous.then(async () => {
+      await this.settle(); // what the test started before (a run, a schedule) sets its timers first
       const target = this.clock.now() + ms;
       await this.host.beforeJump(target);
       for (let next = this.clock.next(); next !== undefined && next <= target; next = this.clock.next()) {
@@ -148,7 +151,7 @@ export class TimeSkipper {
     let quiet = 0;
     const until = Date.now() + settleMs;
     for (let i = 0; quiet < quietTurns; i++) {
-      if (i >= settleTurns && (this.host.bodyRunning() || Date.now() > until)) return;
+      if (i >= settleTurns && !(this.host.storeWork() && Date.now() <= until)) return;
       quiet = this.host.idle() ? quiet + 1 : 0;
       await turn();
     }

@@ -88,14 +88,15 @@ export class ScheduleFiring {
     return this.ticking === undefined;
   }
 
-  /** Begins firing. */
-  start(): void {
+  /** Begins firing; resolves once the first look at the store is done (its timer armed). */
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.options.store.subscribe?.((notice) => {
       if (notice.kind === "schedules" || notice.kind === "reconnected") this.changed();
     });
     this.changed();
+    await this.ticking;
   }
 
   /** Stops firing; resolves once a firing under way is done. */
