@@ -9,7 +9,8 @@
  *   back) fires once, at its first occurrence.
  * - An interval fires at `startAt` (default: the Unix epoch) plus whole
  *   intervals, so every worker computes the same instants.
- * - A fire time is at or after `startAt` and before `endAt`.
+ * - A fire time is at or after `startAt` and before `endAt`, and no later
+ *   than the end of year 9999 (`lastFireTime`).
  */
 import { Cron } from "croner";
 import { toMilliseconds } from "./duration.js";
@@ -27,6 +28,9 @@ export interface ScheduleTiming {
 
 /** The shortest interval of `every`, in ms. */
 export const minimumEveryMs = 1000;
+
+/** The last instant a fire time may be: the end of year 9999 (UTC), as ISO 8601 writes without a sign. */
+export const lastFireTime = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** An `INVALID_SCHEDULE` error naming what is wrong. */
 export function invalidSchedule(message: string): BatonError {
@@ -121,6 +125,7 @@ function instant(name: string, value: Date | number | undefined): number | undef
 
 /** The first fire time strictly after `after`, if there is one before `endAt`. */
 export function nextFireTime(timing: ScheduleTiming, after: number): number | undefined {
+  if (after >= lastFireTime) return undefined;
   const from = timing.startAt !== undefined && timing.startAt - 1 > after ? timing.startAt - 1 : after;
   let next: number | undefined;
   if (timing.everyMs !== undefined) {
@@ -131,7 +136,8 @@ export function nextFireTime(timing: ScheduleTiming, after: number): number | un
       .nextRun(new Date(from))
       ?.getTime();
   }
-  return next !== undefined && (timing.endAt === undefined || next < timing.endAt) ? next : undefined;
+  if (next === undefined || !Number.isFinite(next) || next > lastFireTime) return undefined;
+  return timing.endAt === undefined || next < timing.endAt ? next : undefined;
 }
 
 /** The first fire time at or after `at`. */

@@ -51,6 +51,13 @@ test("an interval fires at whole intervals from startAt (else the epoch); fire t
     "2026-01-01T01:10:00.000Z",
     "2026-01-01T02:10:00.000Z",
   ]);
+  const huge = toTiming({ every: 2_733_295_158_689_791 });
+  assert.equal(nextFireTime(huge, at("2026-01-01T00:00:00Z")), undefined, "no fire time after the year 9999");
+  const yearly = toTiming({ every: "365d", startAt: at("9998-06-01T00:00:00Z") });
+  assert.deepEqual(iso(nextFireTimes(yearly, at("9997-06-01T00:00:00Z"), 5)), [
+    "9998-06-01T00:00:00.000Z",
+    "9999-06-01T00:00:00.000Z",
+  ]);
   const cron = toTiming({ cron: "0 * * * *", startAt: at("2026-01-01T05:00:00Z") });
   assert.equal(nextFireTime(cron, 0), at("2026-01-01T05:00:00Z"), "startAt is inclusive");
   assert.deepEqual(iso(latestFireTimes(cron, at("2026-01-01T06:00:00Z"), at("2026-01-01T08:00:00Z"), 5)), [
