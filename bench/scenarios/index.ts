@@ -7,6 +7,7 @@ import { fanOutScenario } from "./fan-out.js";
 import { queues } from "./queues.js";
 import { recovery } from "./recovery.js";
 import { scale } from "./scale.js";
+import { schedules } from "./schedules.js";
 import { sequential } from "./sequential.js";
 import { startup } from "./startup.js";
 import { timers } from "./timers.js";
@@ -21,6 +22,7 @@ export const scenarios: Scenario[] = [
   timers,
   recovery,
   queues,
+  schedules,
   startup,
   scale,
 ];

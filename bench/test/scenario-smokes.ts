@@ -10,6 +10,7 @@ import { runConcurrent } from "../scenarios/concurrent.js";
 import { runFanOut } from "../scenarios/fan-out.js";
 import { runQueues } from "../scenarios/queues.js";
 import { runRecovery } from "../scenarios/recovery.js";
+import { runSchedules } from "../scenarios/schedules.js";
 import { runSequential } from "../scenarios/sequential.js";
 import { runStartup } from "../scenarios/startup.js";
 import { runTimers } from "../scenarios/timers.js";
@@ -155,4 +156,20 @@ export async function smokeQueues(t: TestContext): Promise<void> {
   );
   assert.equal(result.rows[0]?.ratio, 1);
   assert.equal(result.rows[3]?.ratio, 1);
+}
+
+/** `schedules`: 20 schedules every 2 s, 2 fire times, 2 workers: none missing, none not due. */
+export async function smokeSchedules(t: TestContext): Promise<void> {
+  const result = await runSchedules(t.context, {
+    rounds: 1,
+    runs: 20,
+    options: { minutes: [2], period: [2], workers: [2] },
+  });
+  assertShape(
+    result,
+    ["baseline: INSERT+COMMITs at the turn", "engine, 2 workers"],
+    ["createdP50Ms", "createdP99Ms", "startedP50Ms", "startedP99Ms", "startedMaxMs"],
+  );
+  const engine = result.rows[1];
+  assert.deepEqual([engine?.runs, engine?.missing, engine?.extra], [40, 0, 0]);
 }

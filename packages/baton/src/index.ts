@@ -11,10 +11,14 @@
 export { type Clock, systemClock } from "./clock.js";
 export { type Duration, toMilliseconds } from "./duration.js";
 export {
+  type BackfillResult,
   createEngine,
   type Engine,
   type EngineOptions,
+  type EngineSchedules,
   type RunHandle,
+  type ScheduleOptions,
+  type SchedulePatch,
   type StartOptions,
   type WorkflowInfo,
 } from "./engine/engine.js";
@@ -65,9 +69,15 @@ export {
   type RunStatus,
   type RunSummary,
   runStatuses,
+  type Schedule,
+  type ScheduleCatchup,
+  type ScheduleDefinition,
+  type ScheduleOverlap,
   type SignalWait,
   type SignalWaitFilter,
   type SignalWaitPage,
+  scheduleCatchups,
+  scheduleOverlaps,
 } from "./types.js";
 export {
   defineWorkflow,

@@ -41,6 +41,10 @@
  * - **lease**: a worker's time-limited claim on a run, renewed while it works.
  *   Every write of a run's progress carries the lease token; a write with a
  *   stale token is rejected (fencing).
+ * - **schedule**: a workflow started at fire times (a cron expression or a
+ *   fixed interval), with one input; stored, so every worker shares it.
+ * - **fire time**: one instant a schedule names; it gets at most one run,
+ *   whose id is `<schedule id>@<ISO fire time>` (`Run.scheduledAt`).
  *
  * Internal nouns (the engine's own machinery; see docs/architecture.md):
  *
@@ -67,6 +71,8 @@
  * - **run number**: SQLite's `runs.num`, the row id of a run in order of
  *   creation, which keys its history rows; never shown.
  */
+
+export * from "./schedule-types.js";
 
 /** Status of a run. `waiting` means blocked on a timer, a signal, an event or a child. */
 export type RunStatus =
@@ -273,6 +279,10 @@ export interface RunSummary {
   startedAt?: Date;
   /** A pending run starts no earlier than this (a delayed start or a debounce). */
   startAt?: Date;
+  /** The schedule that started the run. */
+  scheduleId?: string;
+  /** The fire time the run is for (a triggered run: the time of the trigger). */
+  scheduledAt?: Date;
 }
 
 /** A run with everything known about it (`engine.getRun`). */
@@ -305,6 +315,8 @@ export interface RunFilter {
   parentId?: string;
   /** Only runs of this queue (`default` for the runs of no named queue). */
   queue?: string;
+  /** Only runs of this schedule. */
+  scheduleId?: string;
   /** Only runs whose id contains this text (case-insensitive). */
   idContains?: string;
   /** Only runs created at or after this time. */

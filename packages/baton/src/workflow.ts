@@ -4,7 +4,8 @@ import { BatonError } from "./errors.js";
 import { checkEventMatch } from "./event-match.js";
 import { workflowNamePattern } from "./names.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
-import type { EventMatch } from "./types.js";
+import { checkScheduleDefinition } from "./schedule-definition.js";
+import type { EventMatch, ScheduleDefinition } from "./types.js";
 
 /**
  * Retry policy of a step or compensation. Attempt n (n >= 2) starts
@@ -93,6 +94,8 @@ export interface WorkflowContext {
   readonly runId: string;
   /** Name of this workflow. */
   readonly workflow: string;
+  /** The fire time this run is for, when a schedule started it (`undefined` otherwise). */
+  readonly scheduledAt?: Date;
   /**
    * Runs `fn` once and records its JSON result; on re-execution returns the
    * recorded result without calling `fn`. The result is returned as it reads
@@ -180,6 +183,12 @@ export interface WorkflowOptions<I> {
    * a start names another. Default: `default`, without limits.
    */
   queue?: string;
+  /**
+   * Schedules that start runs of this workflow (cron or interval), stored on
+   * `engine.start()`: a schedule declared here and changed is rewritten, one
+   * no longer declared is deleted (see `ScheduleDefinition`). Default: none.
+   */
+  schedules?: ScheduleDefinition[];
 }
 
 /** A workflow definition, as returned by `defineWorkflow`. */
@@ -255,6 +264,13 @@ export function defineWorkflow<I, O>(
         `invalid schema of signal "${signal}" in workflow "${name}": expected a Standard Schema (zod, valibot, arktype...)`,
       );
     }
+  }
+  const scheduleIds = new Set<string>();
+  for (const schedule of options.schedules ?? []) {
+    const { id } = checkScheduleDefinition(schedule);
+    if (scheduleIds.has(id))
+      throw new BatonError("INVALID_SCHEDULE", `schedule "${id}" is declared twice in workflow "${name}"`);
+    scheduleIds.add(id);
   }
   try {
     checkStepOptions(options);

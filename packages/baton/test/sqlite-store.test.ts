@@ -27,6 +27,7 @@ test("the SQLite store runs in WAL mode with synchronous=FULL and records its mi
     { version: 7, name: "registry" },
     { version: 8, name: "signal-waits-index" },
     { version: 9, name: "queues" },
+    { version: 10, name: "schedules" },
     { version: 11, name: "queue-indexes" },
   ]);
   db.close();
@@ -70,7 +71,7 @@ test("group commit: writes of one turn share a transaction, and a rejected write
 test("with migrations off, a new file fails with MIGRATIONS_PENDING until migrate() applies them", async () => {
   const store = createSqliteStore(join(tempDir(), "m.db"), { migrate: false });
   await assert.rejects(store.getRun("x"), { code: "MIGRATIONS_PENDING", message: /1, 2, 3.*baton migrate/ });
-  assert.deepEqual(await store.migrate(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
+  assert.deepEqual(await store.migrate(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   assert.equal(await store.getRun("x"), undefined);
   assert.deepEqual(await store.migrate(), []);
   await store.close();
@@ -274,6 +275,7 @@ test("migration 6 numbers the runs in order of creation and keys their history b
       "runs_queue_finished",
       "runs_queue_keys",
       "runs_queue_started",
+      "runs_schedule_created",
       "runs_status_created",
       "runs_wake",
       "runs_workflow_created",

@@ -55,6 +55,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
     }
   };
   const run = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
+  const schedule = (id: string) => `/api/schedules/${encodeURIComponent(id)}`;
 
   return {
     listRuns: (query) => call("GET", `/api/runs${queryString(query)}`),
@@ -67,6 +68,13 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
     resume: (id) => call("POST", `${run(id)}/resume`, {}),
     fork: (id, request) => call("POST", `${run(id)}/fork`, request),
     sendEvent: (request) => call("POST", "/api/events", request),
+    listSchedules: (query) => call("GET", `/api/schedules${queryString(query)}`),
+    createSchedule: (request) => call("POST", "/api/schedules", request),
+    pauseSchedule: (id) => call("POST", `${schedule(id)}/pause`, {}),
+    resumeSchedule: (id) => call("POST", `${schedule(id)}/resume`, {}),
+    triggerSchedule: (id) => call("POST", `${schedule(id)}/trigger`, {}),
+    deleteSchedule: (id) => call("DELETE", schedule(id), {}),
+    backfillSchedule: (id, request) => call("POST", `${schedule(id)}/backfill`, request),
     async watchRun(id, onChange) {
       // A stream cut short (a server restarting under `baton dev`) is opened
       // again; after 30 s without a message, the last failure is reported.
@@ -103,7 +111,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
   };
 }
 
-function queryString(query: RunQuery | SignalWaitQuery): string {
+function queryString(query: RunQuery | SignalWaitQuery | { workflow?: string }): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;

@@ -1,4 +1,7 @@
 import type {
+  BackfillRequest,
+  BackfillResult,
+  CreateScheduleRequest,
   EventReceipt,
   EventRequest,
   ForkRequest,
@@ -9,10 +12,14 @@ import type {
   RunPage,
   RunStatus,
   RunSummary,
+  Schedule,
+  ScheduleDeleted,
+  ScheduleList,
   SignalAccepted,
   SignalWaitPage,
   StartRunRequest,
   StartRunResult,
+  TriggerResult,
 } from "@baton/server/wire-types";
 import type { EngineOptions } from "baton";
 
@@ -23,6 +30,7 @@ export interface RunQuery {
   parentId?: string;
   /** The run's queue (`default` for runs of no named queue). */
   queue?: string;
+  scheduleId?: string;
   /** A part of the run id (any case). */
   idContains?: string;
   createdAfter?: string;
@@ -41,7 +49,7 @@ export interface SignalWaitQuery {
 }
 
 /**
- * What the `baton runs` and `baton events` commands need, answered in the
+ * What the `baton runs`, `baton events` and `baton schedules` commands need, answered in the
  * shapes of the HTTP API (the wire types of `@baton/server/wire-types`). Two implementations: `createApiClient` (a server
  * at a URL) and `createStoreClient` (a store opened in this process).
  * Failures are `CliError`s whose message is `CODE: message`.
@@ -59,6 +67,16 @@ export interface BatonClient {
   resume(id: string): Promise<RunAccepted>;
   fork(id: string, request: ForkRequest): Promise<ForkResult>;
   sendEvent(request: EventRequest): Promise<EventReceipt>;
+  /** Every schedule (of `workflow`, when given), by id. */
+  listSchedules(query: { workflow?: string }): Promise<ScheduleList>;
+  createSchedule(request: CreateScheduleRequest): Promise<Schedule>;
+  pauseSchedule(id: string): Promise<Schedule>;
+  resumeSchedule(id: string): Promise<Schedule>;
+  /** Starts a run of the schedule now. */
+  triggerSchedule(id: string): Promise<TriggerResult>;
+  deleteSchedule(id: string): Promise<ScheduleDeleted>;
+  /** Creates the run of every fire time in `[from, to)`. */
+  backfillSchedule(id: string, request: BackfillRequest): Promise<BackfillResult>;
   /**
    * Calls `onChange` with the run's summary now and at every change, and
    * resolves once the run has finished.

@@ -21,6 +21,7 @@ import { createEventsCommand } from "./commands/events.js";
 import { createMigrateCommand } from "./commands/migrate.js";
 import { createQueuesCommand } from "./commands/queues.js";
 import { createRunsCommand } from "./commands/runs.js";
+import { createSchedulesCommand } from "./commands/schedules.js";
 import { createServeCommand } from "./commands/serve.js";
 import { createWorkerCommand } from "./commands/worker.js";
 
@@ -37,7 +38,8 @@ const program = new Command("baton")
   .addCommand(createMigrateCommand())
   .addCommand(createRunsCommand())
   .addCommand(createEventsCommand())
-  .addCommand(createQueuesCommand());
+  .addCommand(createQueuesCommand())
+  .addCommand(createSchedulesCommand());
 
 const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
   command,

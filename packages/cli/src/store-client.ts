@@ -89,6 +89,28 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
       }),
     fork: (id, request) => attempt(async () => ({ run: await summaryOf((await engine.fork(id, request)).id) })),
     sendEvent: ({ name, payload, id }) => attempt(() => engine.sendEvent(name, payload, { id })),
+    listSchedules: (query) => attempt(async () => ({ schedules: await engine.schedules.list(query) })),
+    createSchedule: ({ startAt, endAt, ...request }) =>
+      attempt(() =>
+        engine.schedules.create({
+          ...request,
+          ...(startAt === undefined ? {} : { startAt: new Date(startAt) }),
+          ...(endAt === undefined ? {} : { endAt: new Date(endAt) }),
+        }),
+      ),
+    pauseSchedule: (id) => attempt(() => engine.schedules.pause(id)),
+    resumeSchedule: (id) => attempt(() => engine.schedules.resume(id)),
+    triggerSchedule: (id) =>
+      attempt(async () => {
+        const handle = await engine.schedules.trigger(id);
+        return { created: handle.created, run: await summaryOf(handle.id) };
+      }),
+    deleteSchedule: (id) =>
+      attempt(async () => {
+        await engine.schedules.delete(id);
+        return { scheduleId: id };
+      }),
+    backfillSchedule: (id, { from, to }) => attempt(() => engine.schedules.backfill(id, new Date(from), new Date(to))),
     async watchRun(id, onChange) {
       let last = "";
       for (;;) {

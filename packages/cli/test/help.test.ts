@@ -12,10 +12,15 @@ test("baton --help lists the commands", async () => {
   assert.match(result.stdout, /^\s+serve\b.*\[module\]/m);
   assert.match(result.stdout, /^\s+runs\b/m);
   assert.match(result.stdout, /^\s+events\b/m);
+  assert.match(result.stdout, /^\s+schedules\b/m);
 
   const runs = await runBaton(["runs", "--help"]);
   for (const command of ["list", "waiting", "show", "start", "signal", "cancel", "resume", "fork"]) {
     assert.match(runs.stdout, new RegExp(`^\\s+${command}\\b`, "m"));
+  }
+  const schedules = await runBaton(["schedules", "--help"]);
+  for (const command of ["list", "create", "pause", "resume", "trigger", "delete", "backfill"]) {
+    assert.match(schedules.stdout, new RegExp(`^\\s+${command}\\b`, "m"));
   }
 });
 

@@ -18,6 +18,7 @@ test("routes", () => {
   assert.equal(parseRoute("#/waiting").name, "waiting");
   assert.equal(parseRoute("#/workflows").name, "workflows");
   assert.equal(parseRoute("#/queues").name, "queues");
+  assert.equal(parseRoute("#/schedules").name, "schedules");
   assert.equal(parseRoute("#/runs/%E0%A4%A").name, "not-found");
   assert.equal(parseRoute("#/elsewhere").name, "not-found");
 });
@@ -34,6 +35,7 @@ test("filters read from the hash drop what is not valid, and ask the API for one
     from: "",
     to: "",
     idContains: "A-1",
+    scheduleId: "",
     limit: 50,
   });
   const anchor = Date.parse("2026-01-01T12:00:00.000Z");
@@ -46,6 +48,13 @@ test("filters read from the hash drop what is not valid, and ask the API for one
   assert.equal(query.get("createdAfter"), "2026-01-01T11:00:00.000Z");
   assert.equal(query.get("limit"), "50");
   assert.equal(query.get("cursor"), "cursor/1");
+  assert.equal(query.get("scheduleId"), null);
+  const ofSchedule = readFilters(new URLSearchParams("scheduleId=nightly"));
+  assert.equal(
+    new URL(listRunsPath(ofSchedule, undefined, anchor), "http://x").searchParams.get("scheduleId"),
+    "nightly",
+  );
+  assert.equal(runsHref(filterValues(ofSchedule)), "#/runs?scheduleId=nightly");
   assert.equal(
     runsHref(filterValues(filters)),
     "#/runs?workflow=order&queue=emails&status=failed%2Cwaiting&range=1h&idContains=A-1",

@@ -1,6 +1,6 @@
 /**
  * Saves a screenshot of each view of the dashboard to docs/screenshots/
- * (runs, run detail, waiting, workflows), with runs of the example
+ * (runs, run detail, waiting, workflows, schedules), with runs of the example
  * workflows: orders approved (one after a failed charge attempt), waiting
  * and rejected, sign-ups in parallel (one compensated), a research run
  * with parallel child runs and a scope change, and a failed invoice.
@@ -68,6 +68,23 @@ await startShowcaseRuns(
   (region) => signup.provisioning.failRegion(region),
 );
 await statusOf(server.engine, "invoice-INV-2041", "failed", 20_000);
+await server.engine.schedules.create({
+  id: "nightly-invoices",
+  workflow: "invoice",
+  cron: "30 2 * * 1-5",
+  timezone: "Europe/Paris",
+  input: { invoice: "INV-NIGHTLY", amount: 0 },
+});
+await server.engine.schedules.create({ id: "hourly-sweep", workflow: "sleeper", every: "1h", overlap: "buffer-one" });
+await server.engine.schedules.create({
+  id: "tokyo-intake",
+  workflow: "intake",
+  cron: "0 9 * * *",
+  timezone: "Asia/Tokyo",
+  input: { ticket: "T-DAILY" },
+  paused: true,
+});
+await server.engine.schedules.trigger("hourly-sweep");
 
 mkdirSync(outDir, { recursive: true });
 const browser = await launchBrowser();
@@ -84,6 +101,7 @@ try {
     ["run-parallel", "#/runs/research-heat-pumps", (page) => page.locator(".react-flow__node").first().waitFor()],
     ["waiting", "#/waiting", (page) => page.getByRole("button", { name: "Approve" }).first().waitFor()],
     ["workflows", "#/workflows", (page) => page.getByText("recent failures", { exact: false }).first().waitFor()],
+    ["schedules", "#/schedules", (page) => page.locator(".schedule-runs a").first().waitFor()],
   ];
   for (const [name, route, ready] of shots) {
     const dashboard = await openDashboard(browser, `${server.url}/${route}`, {

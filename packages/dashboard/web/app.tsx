@@ -5,6 +5,7 @@ import { AppHeader } from "./views/app-header.js";
 import { QueuesView } from "./views/queues-view.js";
 import { RunView } from "./views/run-view.js";
 import { RunsView } from "./views/runs-view.js";
+import { SchedulesView } from "./views/schedules-view.js";
 import { WaitingView } from "./views/waiting-view.js";
 import { WorkflowsView } from "./views/workflows-view.js";
 
@@ -21,6 +22,7 @@ export function App() {
         {route.name === "waiting" && <WaitingView />}
         {route.name === "workflows" && <WorkflowsView />}
         {route.name === "queues" && <QueuesView />}
+        {route.name === "schedules" && <SchedulesView />}
         {route.name === "not-found" && (
           <p className="empty">
             Nothing here. <a href="#/runs">See the runs</a>.

@@ -36,6 +36,10 @@ const statusOfCode: Record<string, ApiError["status"]> = {
   INVALID_START_OPTIONS: 400,
   UNKNOWN_QUEUE: 400,
   NOT_SERIALIZABLE: 400,
+  INVALID_SCHEDULE: 400,
+  INVALID_BACKFILL: 400,
+  SCHEDULE_NOT_FOUND: 404,
+  SCHEDULE_EXISTS: 409,
   // The store's data, not the request, is at fault; the answer says which run and why.
   UNREADABLE_RUN: 500,
 };

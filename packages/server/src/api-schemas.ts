@@ -96,6 +96,8 @@ export const RunSummary = z
     priority: z.number().int().openapi({ description: "Higher first among the runnable runs of its queue" }),
     startedAt: Time.optional().openapi({ description: "When a worker first took the run" }),
     startAt: Time.optional().openapi({ description: "A pending run starts no earlier than this" }),
+    scheduleId: z.string().optional().openapi({ description: "the schedule that started the run" }),
+    scheduledAt: Time.optional().openapi({ description: "the fire time the run is for" }),
   })
   .openapi("RunSummary");
 
@@ -207,6 +209,11 @@ export const ListRunsQuery = z.object({
   queue: QueueName.optional().openapi({
     description: "only runs of this queue (`default`: the runs of no named queue)",
   }),
+  scheduleId: z
+    .string()
+    .regex(workflowNamePattern, "expected a schedule id: letters, digits, '.', '_', ':' or '-' (at most 128)")
+    .optional()
+    .openapi({ description: "only runs of this schedule" }),
   idContains: z
     .string()
     .max(200)

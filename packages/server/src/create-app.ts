@@ -12,6 +12,7 @@ import { addEventRoutes } from "./routes/event-routes.js";
 import { addQueueRoutes } from "./routes/queue-routes.js";
 import { addRunActionRoutes } from "./routes/run-action-routes.js";
 import { addRunRoutes } from "./routes/run-routes.js";
+import { addScheduleRoutes } from "./routes/schedule-routes.js";
 import { addSignalWaitRoutes } from "./routes/signal-wait-routes.js";
 import { addSystemRoutes } from "./routes/system-routes.js";
 import { addWhoamiRoute } from "./routes/whoami-route.js";
@@ -121,6 +122,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   addSignalWaitRoutes(app, engine);
   addQueueRoutes(app, engine);
   addEventRoutes(app, engine);
+  addScheduleRoutes(app, engine);
   if (options.dashboard) addDashboard(app, options.dashboard);
 
   app.doc31("/api/openapi.json", {

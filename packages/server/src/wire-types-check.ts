@@ -14,6 +14,7 @@ import type * as actions from "./routes/run-action-routes.js";
 import type * as reads from "./routes/run-routes.js";
 import type * as waits from "./routes/signal-wait-routes.js";
 import type * as whoami from "./routes/whoami-route.js";
+import type * as schedules from "./schedule-schemas.js";
 import type { WatchEvent } from "./watch-events-schema.js";
 import type * as wire from "./wire-types.js";
 
@@ -63,6 +64,11 @@ export const signalAcceptedMatches: Equal<wire.SignalAccepted, Out<typeof action
 export const forkResultMatches: Equal<wire.ForkResult, Out<typeof actions.ForkResult>> = true;
 export const eventReceiptMatches: Equal<wire.EventReceipt, Out<typeof schema.EventReceipt>> = true;
 export const errorBodyMatches: Equal<wire.ErrorBody, Out<typeof schema.ErrorBody>> = true;
+export const scheduleMatches: Equal<wire.Schedule, Out<typeof schedules.Schedule>> = true;
+export const scheduleListMatches: Equal<wire.ScheduleList, Out<typeof schedules.ScheduleList>> = true;
+export const backfillResultMatches: Equal<wire.BackfillResult, Out<typeof schedules.BackfillResult>> = true;
+export const triggerResultMatches: Equal<wire.TriggerResult, Out<typeof schedules.TriggerResult>> = true;
+export const scheduleDeletedMatches: Equal<wire.ScheduleDeleted, Out<typeof schedules.ScheduleDeleted>> = true;
 export const watchEventMatches: Equal<Flat<wire.WatchEvent>, Out<typeof WatchEvent>> = true;
 
 // History: the union the schema is built from, member by member. The inferred
@@ -78,3 +84,12 @@ export const startRunRequestMatches: Equal<wire.StartRunRequest, In<typeof schem
 export const signalRequestMatches: Equal<wire.SignalRequest, In<typeof schema.SignalBody>> = true;
 export const forkRequestMatches: Equal<wire.ForkRequest, In<typeof schema.ForkBody>> = true;
 export const eventRequestMatches: Equal<wire.EventRequest, In<typeof schema.EventBody>> = true;
+export const createScheduleRequestMatches: Equal<
+  wire.CreateScheduleRequest,
+  In<typeof schedules.CreateScheduleBody>
+> = true;
+export const updateScheduleRequestMatches: Equal<
+  wire.UpdateScheduleRequest,
+  In<typeof schedules.UpdateScheduleBody>
+> = true;
+export const backfillRequestMatches: Equal<wire.BackfillRequest, In<typeof schedules.BackfillBody>> = true;

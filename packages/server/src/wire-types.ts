@@ -11,6 +11,8 @@
  * document) infers: see wire-types-check.ts.
  */
 
+export type * from "./schedule-wire-types.js";
+
 /** Status of a run. */
 export type RunStatus =
   | "pending"
@@ -77,6 +79,10 @@ export interface RunSummary {
   priority: number;
   startedAt?: string;
   startAt?: string;
+  /** The schedule that started the run. */
+  scheduleId?: string;
+  /** The fire time the run is for. */
+  scheduledAt?: string;
 }
 
 /** A signal sent to a run and not yet received by it. */
@@ -338,4 +344,10 @@ export interface Queue {
 /** Answer of `GET /api/queues`. */
 export interface QueueList {
   queues: Queue[];
+}
+
+/** Answer of `POST /api/schedules/{id}/trigger`: the run started now. */
+export interface TriggerResult {
+  created: boolean;
+  run: RunSummary;
 }

@@ -17,6 +17,13 @@ async function operations(api: Awaited<ReturnType<typeof startApi>>, runId: stri
     "post /api/events": { name: "nobody-listens", payload: {} },
     "post /api/runs/{id}/cancel": {},
     "post /api/runs/{id}/resume": {},
+    "post /api/schedules": { id: "auth-new", workflow: "greet", every: "1h", input: { name: "Bob" } },
+    "patch /api/schedules/{id}": { paused: true },
+    "delete /api/schedules/{id}": {},
+    "post /api/schedules/{id}/pause": {},
+    "post /api/schedules/{id}/resume": {},
+    "post /api/schedules/{id}/trigger": {},
+    "post /api/schedules/{id}/backfill": { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" },
   };
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method) => ({
@@ -32,6 +39,14 @@ test("every route: no token and a wrong token get 401; a read-only token reads b
   await using api = await startApi();
   const run = await api.engine.startRun("approval", { item: "laptop" }, { id: "auth-run" });
   await api.engine.handle(run.id).get();
+  // A schedule of the same id, for the schedule routes.
+  await api.engine.schedules.create({
+    id: run.id,
+    workflow: "greet",
+    every: "1d",
+    input: { name: "Ann" },
+    paused: true,
+  });
   const ops = await operations(api, run.id);
   assert.ok(ops.length >= 13, `the document lists ${ops.length} operations`);
   const before = await api.engine.getHistory(run.id);

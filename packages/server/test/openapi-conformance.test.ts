@@ -229,6 +229,57 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/queues", { token: readerToken });
   await send("/api/queues", { token: null });
 
+  // Schedules: created, the same again, conflicting, bad, changed, paused, resumed, triggered, backfilled, deleted.
+  const daily = { id: "daily", workflow: "greet", cron: "0 6 * * *", timezone: "Europe/Paris", input: { name: "Ada" } };
+  assert.equal((await send("/api/schedules", { json: daily })).status, 201);
+  await send("/api/schedules", { json: daily });
+  assert.equal((await send("/api/schedules", { json: { ...daily, cron: "0 7 * * *" } })).status, 409);
+  await send("/api/schedules", { json: { ...daily, id: "bad", cron: "not a cron" } });
+  await send("/api/schedules?workflow=greet");
+  await send("/api/schedules?workflow=-bad");
+  await send("/api/schedules/daily");
+  await send("/api/schedules/daily", {
+    method: "PATCH",
+    json: { every: "1h", endAt: null, startAt: "2026-01-01T00:00:00Z" },
+  });
+  await send("/api/schedules/daily", { method: "PATCH", json: { every: "1ms" } });
+  for (const action of ["pause", "resume"])
+    await send(`/api/schedules/daily/${action}`, { method: "POST", headers: jsonHeader });
+  const triggered = await send("/api/schedules/daily/trigger", { method: "POST", headers: jsonHeader });
+  assert.equal(triggered.status, 201);
+  await settled(triggered.json.run.id);
+  await send(`/api/runs?scheduleId=daily`);
+  await send(`/api/runs/${encodeURIComponent(triggered.json.run.id)}`);
+  const range = { from: "2026-03-01T00:00:00Z", to: "2026-03-03T00:00:00Z" };
+  assert.equal((await send("/api/schedules/daily/backfill", { json: range })).status, 200);
+  await send("/api/schedules/daily/backfill", { json: { from: range.to, to: range.from } });
+  const scheduleOps: [string, string, unknown][] = [
+    ["PATCH", "", { paused: false }],
+    ["DELETE", "", undefined],
+    ["POST", "/pause", undefined],
+    ["POST", "/resume", undefined],
+    ["POST", "/trigger", undefined],
+    ["POST", "/backfill", range],
+  ];
+  for (const [method, suffix, json] of scheduleOps) {
+    const init = json === undefined ? { method, headers: jsonHeader } : { method, json };
+    await send(`/api/schedules/unknown${suffix}`, init);
+    await send(`/api/schedules/a@b${suffix}`, init);
+    await send(`/api/schedules/daily${suffix}`, { ...init, token: readerToken });
+    await send(`/api/schedules/daily${suffix}`, { ...init, token: null });
+    await send(`/api/schedules/daily${suffix}`, { method, body: "{}", headers: { "content-type": "text/plain" } });
+    await send(`/api/schedules/daily${suffix}`, { method, json: { pad: "x".repeat(5000) } });
+  }
+  await send("/api/schedules/unknown");
+  await send("/api/schedules/a@b");
+  await send("/api/schedules/daily", { token: null });
+  await send("/api/schedules", { token: null });
+  await send("/api/schedules", { json: daily, token: readerToken });
+  await send("/api/schedules", { json: daily, token: null });
+  await send("/api/schedules", { json: { ...daily, input: "x".repeat(5000) } });
+  await send("/api/schedules", { body: "{}", headers: { "content-type": "text/plain" } });
+  assert.equal((await send("/api/schedules/daily", { method: "DELETE", headers: jsonHeader })).status, 200);
+
   // Methods a path does not have.
   await send("/api/runs/g-1", { method: "DELETE" });
   await send("/api/health", { method: "PUT", token: null });
@@ -245,13 +296,16 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   for (const suffix of ["", "/history", "/watch"]) await send(`/api/runs/g-1${suffix}`);
 
   // A store that fails: 500 from every route that reads or writes it, 503 from readiness.
+  const down = () => {
+    throw new Error("the store is down");
+  };
   const failing = new Proxy(api.engine, {
     get: (target, key) =>
-      typeof (target as never)[key] === "function"
-        ? () => {
-            throw new Error("the store is down");
-          }
-        : (target as never)[key],
+      key === "schedules"
+        ? new Proxy({}, { get: () => down })
+        : typeof (target as never)[key] === "function"
+          ? down
+          : (target as never)[key],
   });
   const broken = createApp({
     engine: failing,
@@ -271,6 +325,16 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/runs/x/resume", { method: "POST", headers: jsonHeader }, viaBroken);
   await send("/api/runs/x/fork", { json: { fromStep: 0 } }, viaBroken);
   await send("/api/events", { json: { name: "x" } }, viaBroken);
+  await send("/api/schedules", {}, viaBroken);
+  await send("/api/schedules", { json: daily }, viaBroken);
+  await send("/api/schedules/x", {}, viaBroken);
+  for (const [method, suffix, json] of scheduleOps) {
+    await send(
+      `/api/schedules/x${suffix}`,
+      json === undefined ? { method, headers: jsonHeader } : { method, json },
+      viaBroken,
+    );
+  }
 
   assert.deepEqual(problems, []);
   const missing: string[] = [];

@@ -13,6 +13,7 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
     Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
   );
   assert.deepEqual(operations.sort(), [
+    "DELETE /api/schedules/{id}",
     "GET /api/health",
     "GET /api/queues",
     "GET /api/ready",
@@ -20,15 +21,23 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
     "GET /api/runs/{id}",
     "GET /api/runs/{id}/history",
     "GET /api/runs/{id}/watch",
+    "GET /api/schedules",
+    "GET /api/schedules/{id}",
     "GET /api/signal-waits",
     "GET /api/whoami",
     "GET /api/workflows",
+    "PATCH /api/schedules/{id}",
     "POST /api/events",
     "POST /api/runs",
     "POST /api/runs/{id}/cancel",
     "POST /api/runs/{id}/fork",
     "POST /api/runs/{id}/resume",
     "POST /api/runs/{id}/signals",
+    "POST /api/schedules",
+    "POST /api/schedules/{id}/backfill",
+    "POST /api/schedules/{id}/pause",
+    "POST /api/schedules/{id}/resume",
+    "POST /api/schedules/{id}/trigger",
   ]);
   const start = doc.components.schemas.StartRun;
   assert.deepEqual(start.required, ["workflow"]);

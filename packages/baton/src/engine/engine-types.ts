@@ -1,7 +1,17 @@
 import type { Clock } from "../clock.js";
 import type { Duration } from "../duration.js";
 import type { Store } from "../store/store.js";
-import type { HistoryEvent, Run, RunCount, RunFilter, RunPage, SignalWaitFilter, SignalWaitPage } from "../types.js";
+import type {
+  HistoryEvent,
+  Run,
+  RunCount,
+  RunFilter,
+  RunPage,
+  Schedule,
+  ScheduleDefinition,
+  SignalWaitFilter,
+  SignalWaitPage,
+} from "../types.js";
 import type { Workflow } from "../workflow.js";
 import type { QueueInfo } from "./queue-info.js";
 import type { QueueOptions } from "./queue-options.js";
@@ -135,4 +145,63 @@ export interface Engine extends AsyncDisposable {
   resume(runId: string): Promise<RunHandle>;
   /** Starts a new run that reuses the recorded results of `runId` before position `fromStep` (or the step of that name). */
   fork(runId: string, options: { fromStep: number | string; id?: string }): Promise<RunHandle>;
+  /**
+   * Schedules: workflows started at fire times, shared by every worker on the store.
+   * @example
+   * await engine.schedules.create({ id: "nightly", workflow: report, cron: "0 9 * * 1-5", timezone: "Europe/Paris" });
+   */
+  readonly schedules: EngineSchedules;
+}
+
+/** Options of `engine.schedules.create`: a schedule definition, its workflow, and whether it starts paused. */
+export interface ScheduleOptions extends ScheduleDefinition {
+  // biome-ignore lint/suspicious/noExplicitAny: a workflow of any input and output
+  workflow: Workflow<any, any> | string;
+  /** Created paused (no fire time until resumed). Default false. */
+  paused?: boolean;
+}
+
+/**
+ * Changes of `engine.schedules.update`: the fields given replace the stored
+ * ones (`cron` replaces `every` and the other way round; `null` clears
+ * `startAt` or `endAt`).
+ */
+export type SchedulePatch = {
+  [K in keyof Omit<ScheduleOptions, "id">]?: ScheduleOptions[K] | null;
+};
+
+/** Result of `engine.schedules.backfill`. */
+export interface BackfillResult {
+  /** The run of each fire time in the range, in order (created now or before). */
+  runIds: string[];
+  /** Those created by this call. */
+  created: string[];
+}
+
+/**
+ * `engine.schedules`. Errors: `INVALID_SCHEDULE` naming the bad value
+ * (nothing is stored), `SCHEDULE_NOT_FOUND`, `SCHEDULE_EXISTS`.
+ */
+export interface EngineSchedules {
+  /** Creates a schedule (its first fire time is the first at or after now); the same definition again returns it. */
+  create(options: ScheduleOptions): Promise<Schedule>;
+  /** Changes a schedule; its next fire time is computed again when when it fires changed. */
+  update(id: string, patch: SchedulePatch): Promise<Schedule>;
+  /** Pauses a schedule: no fire time (nor waiting run) until resumed. */
+  pause(id: string): Promise<Schedule>;
+  /** Resumes a schedule from its first fire time at or after now (those of the pause are not caught up). */
+  resume(id: string): Promise<Schedule>;
+  /** Starts a run now, id `<schedule id>@<ISO now>`, recorded as the schedule's latest run. */
+  trigger(id: string): Promise<RunHandle>;
+  /** Deletes a schedule; its runs stay. */
+  delete(id: string): Promise<void>;
+  get(id: string): Promise<Schedule>;
+  /** Every schedule (of `workflow`, when given), by id. */
+  list(filter?: { workflow?: string }): Promise<Schedule[]>;
+  /**
+   * Creates the run of every fire time in `[from, to)` (at most 1,000), with
+   * the ids the schedule would have given them, whatever the overlap policy:
+   * a second backfill of the range creates nothing. @throws `INVALID_BACKFILL`.
+   */
+  backfill(id: string, from: Date | number, to: Date | number): Promise<BackfillResult>;
 }

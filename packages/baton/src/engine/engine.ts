@@ -12,6 +12,7 @@ import type { NewRun, RunRecord } from "../store/store.js";
 import { isFinished } from "../types.js";
 import { validateInput } from "../validate-input.js";
 import type { RunEnd } from "../worker/run-executor.js";
+import { ScheduleFiring } from "../worker/schedule-firing.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
 import type { Engine, EngineOptions, RunHandle, StartOptions } from "./engine-types.js";
@@ -20,9 +21,20 @@ import { copyBefore, forkPosition } from "./fork-run.js";
 import { listSignalWaits } from "./list-signal-waits.js";
 import { reportReplacedLimits, toQueueInfo } from "./queue-info.js";
 import { toQueueLimits } from "./queue-options.js";
+import { createSchedulesApi, type SchedulesApiDeps, syncCodeSchedules } from "./schedules-api.js";
 import { toFlowFields } from "./start-flow.js";
 
-export type { Engine, EngineOptions, RunHandle, StartOptions, WorkflowInfo } from "./engine-types.js";
+export type {
+  BackfillResult,
+  Engine,
+  EngineOptions,
+  EngineSchedules,
+  RunHandle,
+  ScheduleOptions,
+  SchedulePatch,
+  StartOptions,
+  WorkflowInfo,
+} from "./engine-types.js";
 
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { sendEvent } from "./send-event.js";
@@ -71,8 +83,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
     log: (message, error) => logger.warn(message, error),
     onDetached(runId, end) {
       if (!end) return;
+      firing.runFinished(runId);
       for (const wake of endWaiters.get(runId) ?? []) wake(end);
     },
+  });
+  const firing = new ScheduleFiring({
+    store,
+    clock,
+    workflows,
+    pollIntervalMs,
+    log: (message, error) => logger.warn(message, error),
+    created: () => worker.claimSoon(),
+    cancelled: (runId) => worker.cancelRun(runId),
   });
   let started = false;
   let untrack = () => {};
@@ -146,6 +168,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return found;
   };
 
+  const scheduleDeps: SchedulesApiDeps = {
+    store,
+    clock,
+    workflows,
+    firing,
+    created: () => worker.claimSoon(),
+    handle: (runId, created) => handle(runId, created),
+  };
+
   const engine: Engine = {
     store,
     workerId,
@@ -161,17 +192,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
         // The limits every worker claims within; a mix of limits is reported.
         if (queues.length > 0)
           reportReplacedLimits(queues, await store.registerQueues(queues, workerId, clock.now()), logger);
+        if (workflows.size > 0) await syncCodeSchedules(scheduleDeps);
       } catch (error) {
         started = false;
         throw error;
       }
       untrack = trackOpen("engine", workerId);
       worker.start();
+      await firing.start();
     },
 
     async stop() {
       if (!started) return;
       started = false;
+      await firing.stop();
       await worker.stop(stopTimeoutMs);
       untrack();
     },
@@ -339,11 +373,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return handle(newId, true);
     },
 
+    schedules: createSchedulesApi(scheduleDeps),
+
     async [Symbol.asyncDispose]() {
       await engine.stop();
       await store.close();
     },
   };
-  noteEngineWorker(engine, worker);
+  noteEngineWorker(engine, worker, firing);
   return engine;
 }

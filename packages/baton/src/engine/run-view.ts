@@ -25,6 +25,8 @@ export function toRunSummary(run: RunRecord): RunSummary {
   if (run.concurrencyKey !== undefined) summary.concurrencyKey = run.concurrencyKey;
   if (run.startedAt !== undefined) summary.startedAt = new Date(run.startedAt);
   if (run.status === "pending" && run.wakeAt !== undefined) summary.startAt = new Date(run.wakeAt);
+  if (run.scheduleId !== undefined) summary.scheduleId = run.scheduleId;
+  if (run.scheduledAt !== undefined) summary.scheduledAt = new Date(run.scheduledAt);
   return summary;
 }
 

@@ -114,7 +114,7 @@ export class WorkflowRuntime {
 
   constructor(
     private readonly workflow: Workflow,
-    private readonly run: { id: string; input: unknown },
+    private readonly run: { id: string; input: unknown; scheduledAt?: number },
     private readonly state: HistoryState,
     private readonly host: RuntimeHost,
   ) {
@@ -306,6 +306,7 @@ export class WorkflowRuntime {
     return {
       runId: this.run.id,
       workflow: this.workflow.name,
+      scheduledAt: this.run.scheduledAt === undefined ? undefined : new Date(this.run.scheduledAt),
       step(name, fn, options) {
         if (options !== undefined) {
           try {

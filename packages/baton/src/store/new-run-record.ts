@@ -37,5 +37,7 @@ export function newRunRecord(
     concurrencyKey: run.concurrencyKey,
     priority: run.priority ?? 0,
     startedAt: run.lease ? now : undefined,
+    scheduleId: run.scheduleId,
+    scheduledAt: run.scheduledAt,
   };
 }

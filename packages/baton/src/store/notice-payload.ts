@@ -2,9 +2,10 @@ import type { StoreNotice } from "./store.js";
 
 /**
  * The text of a notice, as PostgreSQL's NOTIFY and SQLite's `notices` table
- * carry it: `r` runnable, `k:<pokeSeq>:<runId>` poked, `w:<epoch ms>` wake.
+ * carry it: `r` runnable, `k:<pokeSeq>:<runId>` poked, `w:<epoch ms>` wake,
+ * `s` schedules changed.
  */
-export type NoticePayload = "r" | `k:${number}:${string}` | `w:${number}`;
+export type NoticePayload = "r" | "s" | `k:${number}:${string}` | `w:${number}`;
 
 /** The payload announcing a poke of `runId` that raised its `poke_seq` to `pokeSeq`. */
 export function pokedPayload(runId: string, pokeSeq: number): NoticePayload {
@@ -14,6 +15,7 @@ export function pokedPayload(runId: string, pokeSeq: number): NoticePayload {
 /** Reads a notice's payload; `p:<runId>` (a poke without its seq) is read too. Unknown text gives undefined. */
 export function parseNotice(payload: string | undefined): StoreNotice | undefined {
   if (payload === "r") return { kind: "runnable" };
+  if (payload === "s") return { kind: "schedules" };
   if (payload?.startsWith("k:")) {
     const colon = payload.indexOf(":", 2);
     const pokeSeq = Number(payload.slice(2, colon));

@@ -42,6 +42,10 @@ export interface RunRecord {
   leaseOwner?: string;
   leaseToken: number;
   leaseExpiresAt?: number;
+  /** The schedule that started the run. */
+  scheduleId?: string;
+  /** The fire time the run is for. */
+  scheduledAt?: number;
 }
 
 /** What `createRun` needs. */
@@ -73,6 +77,9 @@ export interface NewRun {
    * for a worker that executes the run at once: no claim, no notice.
    */
   lease?: { owner: string; expiresAt: number };
+  /** The schedule that starts the run, and the fire time it is for. */
+  scheduleId?: string;
+  scheduledAt?: number;
 }
 
 /** A worker's hold on a run. */
@@ -217,10 +224,11 @@ export interface ClaimResult {
  * LISTEN/NOTIFY): `runnable` (a run was created, resumed or given up),
  * `poked` (a signal, event, cancel or finished child for `runId`), `wake` (a run
  * left memory with a timer due at `at`), `reconnected` (notices may have been
- * missed: look again).
+ * missed: look again), `schedules` (a schedule was created, changed or deleted).
  */
 export type StoreNotice =
   | { kind: "runnable" }
+  | { kind: "schedules" }
   | { kind: "poked"; runId: string; pokeSeq?: number }
   | { kind: "wake"; at: number }
   | { kind: "reconnected" };

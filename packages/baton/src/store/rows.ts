@@ -35,6 +35,8 @@ export interface RunRow {
   concurrency_key: string | null;
   priority: number | string;
   started_at: number | string | null;
+  schedule_id?: string | null;
+  scheduled_at?: number | string | null;
 }
 
 const num = (v: number | string) => Number(v);
@@ -68,6 +70,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     concurrencyKey: row.concurrency_key ?? undefined,
     priority: num(row.priority),
     startedAt: opt(row.started_at),
+    scheduleId: row.schedule_id ?? undefined,
+    scheduledAt: opt(row.scheduled_at ?? null),
   };
 }
 

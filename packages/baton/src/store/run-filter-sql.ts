@@ -1,3 +1,4 @@
+import { workflowNamePattern } from "../names.js";
 import type { RunFilter } from "../types.js";
 import { decodeCursor, pageSize } from "./rows.js";
 
@@ -32,6 +33,10 @@ export function runFilterSql(filter: RunFilter, placeholder: (n: number) => stri
     where.push(`queue = ${param(filter.queue)}`);
     // Implied by the line above, written out so that both databases may use the partial index runs_queue_created.
     if (filter.queue !== "default") where.push("queue <> 'default'");
+  }
+  if (filter.scheduleId !== undefined) {
+    // Schedule ids are names (letters, digits, . _ : -): no run matches other text (which PostgreSQL may refuse, e.g. NUL).
+    where.push(workflowNamePattern.test(filter.scheduleId) ? `schedule_id = ${param(filter.scheduleId)}` : "1 = 0");
   }
   if (filter.idContains !== undefined && !/^[\x21-\x7e]*$/.test(filter.idContains)) {
     // Run ids are printable ASCII: no run matches other text (which PostgreSQL may not even accept, e.g. NUL).

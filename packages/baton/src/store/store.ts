@@ -58,10 +58,19 @@ import type {
   WorkflowRegistration,
 } from "./records.js";
 import type { RunWrite } from "./run-write.js";
+import type {
+  DueSchedules,
+  NewScheduleRecord,
+  ScheduleFire,
+  ScheduleFireResult,
+  ScheduleRecord,
+  ScheduleUpdate,
+} from "./schedule-records.js";
 
 export type { HistoryRecord } from "../history-record.js";
 export type * from "./records.js";
 export type * from "./run-write.js";
+export type * from "./schedule-records.js";
 
 /** Storage of runs, history, signals and events. See the invariants above. */
 export interface Store {
@@ -215,6 +224,75 @@ export interface Store {
   /** Every registered queue with its pending and running runs and its rate window at `now`, by name. */
   listQueues(now: number): Promise<QueueStateRecord[]>;
 
+  // ---- Schedules: definitions shared by every worker; each fire time gets at most one run,
+  // whose id is `<schedule id>@<ISO fire time>`, created with the schedule's advance.
+
+  /**
+   * Creates a schedule (revision 1), or answers the existing one of that id
+   * (`created` false, nothing written). Announces a `schedules` notice.
+   */
+  createSchedule(schedule: NewScheduleRecord, now: number): Promise<{ schedule: ScheduleRecord; created: boolean }>;
+  /**
+   * Writes a schedule's definition, pause state and next fire time if its
+   * revision is still `revision` (then raised); undefined when it is not, or
+   * there is no such schedule. Announces a `schedules` notice.
+   */
+  updateSchedule(update: ScheduleUpdate, revision: number, now: number): Promise<ScheduleRecord | undefined>;
+  /** Deletes a schedule (its runs stay); false when there was none. Announces a `schedules` notice. */
+  deleteSchedule(id: string): Promise<boolean>;
+  getSchedule(id: string): Promise<ScheduleRecord | undefined>;
+  /** Every schedule (of `workflow`, when given), by id. */
+  listSchedules(filter?: { workflow?: string }): Promise<ScheduleRecord[]>;
+  /**
+   * Keeps the code-declared schedules (`source` code) of `workflows` in step
+   * with `schedules`: creates those missing, rewrites those whose definition
+   * changed (with their `nextFireAt`; the pause state is kept), leaves the
+   * unchanged ones as they are, and deletes the code-declared schedules of
+   * `workflows` not listed. One transaction; announces a `schedules` notice.
+   */
+  upsertCodeSchedules(workflows: string[], schedules: NewScheduleRecord[], now: number): Promise<void>;
+  /**
+   * Unpaused schedules of `workflows` whose next fire time is at or before
+   * `now`, or whose waiting run (buffer-one) may start as their latest run
+   * finished: at most `limit`, the most overdue first, with the status of
+   * their latest run. PostgreSQL skips schedules another worker is firing.
+   */
+  listDueSchedules(now: number, limit: number, workflows: string[]): Promise<DueSchedules>;
+  /**
+   * Fires a schedule in one transaction, if its revision is still
+   * `fire.revision` (on PostgreSQL: and no other worker holds it, `SKIP
+   * LOCKED`): advances its fire state, asks `cancelRunId` to cancel (a poke),
+   * and creates `fire.runs` (an id that exists is left). Undefined when the
+   * revision moved on: another worker fired it, or it changed.
+   */
+  fireSchedule(fire: ScheduleFire, now: number): Promise<ScheduleFireResult | undefined>;
+  /**
+   * Creates runs of schedule `scheduleId` outside its fire times (trigger,
+   * backfill); an id that exists is left. With `lastRunId`, records it as the
+   * schedule's latest run. Answers the ids created.
+   * @throws BatonError `SCHEDULE_NOT_FOUND`.
+   */
+  createScheduledRuns(
+    scheduleId: string,
+    runs: NewRun[],
+    lastRunId: string | undefined,
+    now: number,
+  ): Promise<string[]>;
+
   /** Announces changes made by other processes, when the store can. Returns an unsubscribe function. */
   subscribe?(listener: (notice: StoreNotice) => void): () => void;
 }
+
+/** The schedule verbs of a store (each backend's `<backend>-schedules.ts`). */
+export type ScheduleVerbs = Pick<
+  Store,
+  | "createSchedule"
+  | "updateSchedule"
+  | "deleteSchedule"
+  | "getSchedule"
+  | "listSchedules"
+  | "upsertCodeSchedules"
+  | "listDueSchedules"
+  | "fireSchedule"
+  | "createScheduledRuns"
+>;

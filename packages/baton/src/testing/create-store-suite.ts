@@ -3,6 +3,7 @@ import type { Store } from "../store/store.js";
 import { storeInboxCases } from "./store-inbox-cases.js";
 import { storeLeaseCases } from "./store-lease-cases.js";
 import { storeReadCases } from "./store-read-cases.js";
+import { storeScheduleCases } from "./store-schedule-cases.js";
 
 /**
  * A test runner's `test` function: node:test's, vitest's, jest's...
@@ -46,7 +47,7 @@ export interface StoreSuiteOptions {
 export function createStoreSuite(makeStore: () => Store | Promise<Store>, options: StoreSuiteOptions = {}): string[] {
   const register = options.test ?? nodeTest;
   const prefix = options.prefix ?? "store: ";
-  const cases = [...storeLeaseCases, ...storeInboxCases, ...storeReadCases];
+  const cases = [...storeLeaseCases, ...storeInboxCases, ...storeReadCases, ...storeScheduleCases];
   for (const storeCase of cases) {
     register(`${prefix}${storeCase.name}`, async () => {
       const store = await makeStore();

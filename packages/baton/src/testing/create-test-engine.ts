@@ -1,6 +1,6 @@
 import { type Duration, toMilliseconds } from "../duration.js";
 import { createEngine, type Engine, type EngineOptions, type RunHandle } from "../engine/engine.js";
-import { engineWorker } from "../engine/engine-worker.js";
+import { engineFiring, engineWorker } from "../engine/engine-worker.js";
 import { BatonError } from "../errors.js";
 import type { Workflow } from "../workflow.js";
 import { SkippingClock } from "./skipping-clock.js";
@@ -101,6 +101,7 @@ export async function createTestEngine(options: TestEngineOptions): Promise<Test
     workflows: workflows.map((workflow) => mocks.wrap(workflow)),
   });
   const worker = engineWorker(base);
+  const firing = engineFiring(base);
   const leaseMs = toMilliseconds(engineOptions.lease ?? "15s");
   let started = false;
   /** Calls of the test to the engine under way. */
@@ -109,8 +110,10 @@ export async function createTestEngine(options: TestEngineOptions): Promise<Test
   let awaited = 0;
 
   const skipper = new TimeSkipper(clock, {
-    idle: () => started && calls === 0 && (worker?.idle ?? false),
+    idle: () => started && calls === 0 && (worker?.idle ?? false) && (firing?.idle ?? true),
     bodyRunning: () => worker?.bodyRunning ?? false,
+    storeWork: () =>
+      started && (!(firing?.idle ?? true) || (!(worker?.idle ?? true) && !(worker?.bodyRunning ?? false))),
     allowed: () => autoSkip === "always" || (autoSkip === "result" && awaited > 0),
     beforeJump: async (to) => {
       // Leases are times on this clock: extended past the jump, they hold across it.

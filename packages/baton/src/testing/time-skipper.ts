@@ -6,6 +6,8 @@ export interface SkipperHost {
   idle(): boolean;
   /** A step body is running: time goes by as real time does. */
   bodyRunning(): boolean;
+  /** Work other than a step body is under way (a write, a claim, a firing of schedules): a manual skip waits for it. */
+  storeWork(): boolean;
   /** Time may skip by itself now (see `TestEngineOptions.autoSkip`). */
   allowed(): boolean;
   /** Called before time jumps to `to` (the engine extends its leases past it). */
@@ -14,8 +16,10 @@ export interface SkipperHost {
 
 /** Turns of the event loop the engine must stay idle before time skips. */
 const quietTurns = 5;
-/** Turns a manual skip waits at most, after each timer it fires, for the work it started. */
+/** Turns a manual skip waits at most, after each timer it fires, for a step body it started. */
 const settleTurns = 200;
+/** Real time a manual skip waits at most, after each timer it fires, for the other work it started. */
+const settleMs = 2000;
 /** How often a busy engine is looked at again while a timer is pending, in ms. */
 const busyPollMs = 2;
 
@@ -68,6 +72,7 @@ export class TimeSkipper {
   skip(ms: number): Promise<void> {
     const previous = this.manual ?? Promise.resolve();
     const run = previous.then(async () => {
+      await this.settle(); // what the test started before (a run, a schedule) sets its timers first
       const target = this.clock.now() + ms;
       await this.host.beforeJump(target);
       for (let next = this.clock.next(); next !== undefined && next <= target; next = this.clock.next()) {
@@ -136,10 +141,17 @@ export class TimeSkipper {
     return this.host.idle();
   }
 
-  /** Waits until the engine is quiet, or `settleTurns` turns (a step body may run on). */
+  /**
+   * Waits until the engine is quiet. A step body may run on: after
+   * `settleTurns` turns it is not waited for. Other work (a write, a claim,
+   * a firing of schedules: each a round trip to the store, which a turn of
+   * the event loop may not cover) is, for up to `settleMs` of real time.
+   */
   private async settle(): Promise<void> {
     let quiet = 0;
-    for (let i = 0; i < settleTurns && quiet < quietTurns; i++) {
+    const until = Date.now() + settleMs;
+    for (let i = 0; quiet < quietTurns; i++) {
+      if (i >= settleTurns && !(this.host.storeWork() && Date.now() <= until)) return;
       quiet = this.host.idle() ? quiet + 1 : 0;
       await turn();
     }

@@ -75,7 +75,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   protected wantedPokeSeq = 0;
   private readonly slot?: SlotYield; // a run of a limited queue lets its lease go while it waits
   /** The run's id and the input its workflow function gets. */
-  protected readonly runInput: { id: string; input: unknown };
+  protected readonly runInput: { id: string; input: unknown; scheduledAt?: number };
 
   constructor(
     protected readonly host: ExecutorHost,
@@ -103,7 +103,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.journal = new RunJournal(host.store, this.lease, host.clock, claimed.run, this, creation);
     // The executor is the host of its journal, runtime and signal matcher
     // (rather than objects of closures: a run in memory keeps fewer objects).
-    this.runInput = { id: claimed.run.id, input: claimed.run.input };
+    this.runInput = { id: claimed.run.id, input: claimed.run.input, scheduledAt: claimed.run.scheduledAt };
     this.runtime = new WorkflowRuntime(workflow, this.runInput, this.state, this);
     this.signals = new SignalWaits(this.state.consumedSignals, this, workflow.options.signals);
     this.signals.add(claimed.signals);

@@ -24,6 +24,7 @@ export function createRunsListCommand() {
     )
     .option("--parent <id>", "only the children of this run")
     .option("--queue <name>", "only runs of this queue (default: the runs of no named queue)")
+    .option("--schedule <id>", "only runs of this schedule")
     .option("--id-contains <text>", "only runs whose id contains this text (any case)")
     .addOption(
       new Option(
@@ -45,6 +46,7 @@ export function createRunsListCommand() {
           status: options.status,
           parentId: options.parent,
           queue: options.queue,
+          scheduleId: options.schedule,
           idContains: options.idContains,
           createdAfter: options.since,
           createdBefore: options.until,

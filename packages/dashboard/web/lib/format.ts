@@ -45,3 +45,33 @@ export function previewJson(value: unknown, max = 80): string {
   }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/**
+ * A time read in an IANA time zone, with the zone: `2026-12-08 09:00 Europe/Paris`
+ * (a schedule's fire times are shown in its own zone); `-` for none.
+ */
+export function formatZonedTime(iso: string | undefined, timezone: string): string {
+  const ms = toMillis(iso);
+  if (ms === undefined) return "-";
+  let parts: Record<string, string>;
+  try {
+    parts = Object.fromEntries(
+      new Intl.DateTimeFormat("en-CA", {
+        timeZone: timezone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+        hourCycle: "h23",
+      })
+        .formatToParts(new Date(ms))
+        .map((part) => [part.type, part.value]),
+    );
+  } catch {
+    return formatTime(iso);
+  }
+  const seconds = parts.second === "00" ? "" : `:${parts.second}`;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}${seconds} ${timezone}`;
+}

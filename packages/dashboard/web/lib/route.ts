@@ -7,6 +7,7 @@
  * - `#/waiting` : runs waiting for a person
  * - `#/workflows` : workflows with counts and recent failures
  * - `#/queues` : the named queues, their limits and depth
+ * - `#/schedules` : schedules with their next fire times and last runs
  *
  * Links to runs are only ever built by `runHref`, which encodes the id.
  */
@@ -18,6 +19,7 @@ export type Route =
   | { name: "waiting" }
   | { name: "workflows" }
   | { name: "queues" }
+  | { name: "schedules" }
   | { name: "not-found"; path: string };
 
 /** Reads a route from a location hash (`#/runs/abc`). */
@@ -30,6 +32,7 @@ export function parseRoute(hash: string): Route {
   if (path === "/waiting") return { name: "waiting" };
   if (path === "/workflows") return { name: "workflows" };
   if (path === "/queues") return { name: "queues" };
+  if (path === "/schedules") return { name: "schedules" };
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run?.[1]) {
     try {

@@ -30,6 +30,8 @@ export interface RunFilters {
   to: string;
   /** Text the run id contains. */
   idContains: string;
+  /** Only runs of this schedule. */
+  scheduleId: string;
   limit: number;
 }
 
@@ -51,6 +53,7 @@ export function readFilters(query: URLSearchParams): RunFilters {
     from: query.get("from") ?? "",
     to: query.get("to") ?? "",
     idContains: query.get("idContains") ?? "",
+    scheduleId: query.get("scheduleId") ?? "",
     limit: (pageSizes as readonly number[]).includes(limit) ? limit : 50,
   };
 }
@@ -66,6 +69,7 @@ export function filterValues(filters: RunFilters): Record<string, string | undef
     from: custom ? filters.from : "",
     to: custom ? filters.to : "",
     idContains: filters.idContains,
+    scheduleId: filters.scheduleId,
     limit: filters.limit === 50 ? "" : String(filters.limit),
   };
 }
@@ -86,6 +90,7 @@ export function listRunsPath(filters: RunFilters, cursor: string | undefined, an
   if (filters.queue) query.set("queue", filters.queue);
   if (filters.status) query.set("status", filters.status);
   if (filters.idContains) query.set("idContains", filters.idContains);
+  if (filters.scheduleId) query.set("scheduleId", filters.scheduleId);
   const preset = timeRanges[filters.range];
   if (preset) query.set("createdAfter", new Date(anchor - preset.ms).toISOString());
   if (filters.range === "custom") {

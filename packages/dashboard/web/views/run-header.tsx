@@ -3,7 +3,7 @@ import { QueueFacts, StartsAt } from "../components/queue-facts.js";
 import { StatusBadge } from "../components/status-badge.js";
 import type { WatchState } from "../hooks/use-watch-run.js";
 import { formatSpan, formatTime } from "../lib/format.js";
-import { runHref } from "../lib/route.js";
+import { runHref, runsHref } from "../lib/route.js";
 
 const watchWords: Record<WatchState, string> = {
   off: "",
@@ -56,6 +56,18 @@ export function RunHeader({ run, watch, now }: { run: Run; watch: WatchState; no
               <a href={runHref(run.parentId)} aria-label="Parent run">
                 {run.parentId}
               </a>
+            </dd>
+          </>
+        )}
+        {run.scheduleId && (
+          <>
+            <dt>Schedule</dt>
+            <dd>
+              <a href="#/schedules" aria-label="Schedule">
+                {run.scheduleId}
+              </a>{" "}
+              <span className="muted">fire time {formatTime(run.scheduledAt)}</span>{" "}
+              <a href={runsHref({ scheduleId: run.scheduleId })}>its runs</a>
             </dd>
           </>
         )}

@@ -38,6 +38,11 @@ export function RunsTable({ runs }: { runs: readonly RunSummary[] }) {
             <td className="mono">
               <a href={runHref(run.id)}>{run.id}</a>
               {run.parentId && <span className="tag">child</span>}
+              {run.scheduleId && (
+                <span className="tag" title={`started by schedule ${run.scheduleId}`}>
+                  schedule {run.scheduleId}
+                </span>
+              )}
             </td>
             <td className="run-queue">
               <QueueFacts run={run} />

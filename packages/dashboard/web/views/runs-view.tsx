@@ -34,7 +34,7 @@ function RunsPages({ filters }: { filters: RunFilters }) {
   );
 }
 
-/** The runs view: filters (workflow, status, time range, id text) and a paged, live table. */
+/** The runs view: filters (workflow, status, time range, id text, schedule) and a paged, live table. */
 export function RunsView({ query }: { query: URLSearchParams }) {
   const filters = readFilters(query);
   const change = (next: RunFilters) => navigate(runsHref(filterValues(next)), true);
@@ -42,6 +42,14 @@ export function RunsView({ query }: { query: URLSearchParams }) {
     <>
       <h1>Runs</h1>
       <RunsFiltersForm filters={filters} onChange={change} />
+      {filters.scheduleId && (
+        <p className="schedule-filter">
+          Runs of schedule <strong className="mono">{filters.scheduleId}</strong>{" "}
+          <button type="button" className="link-button" onClick={() => change({ ...filters, scheduleId: "" })}>
+            show every run
+          </button>
+        </p>
+      )}
       <RunsPages key={JSON.stringify(filters)} filters={filters} />
     </>
   );

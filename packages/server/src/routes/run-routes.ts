@@ -84,6 +84,7 @@ export function addRunRoutes(app: OpenAPIHono<AppEnv>, engine: Engine, watchInte
       status: query.status?.split(",") as RunStatus[] | undefined,
       parentId: query.parentId,
       queue: query.queue,
+      scheduleId: query.scheduleId,
       idContains: query.idContains,
       createdAfter: query.createdAfter,
       createdBefore: query.createdBefore,

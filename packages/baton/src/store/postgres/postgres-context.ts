@@ -266,6 +266,8 @@ export function createPostgresContext(options: PostgresContextOptions): Postgres
       priority: run.priority ?? 0,
       wake_at: run.startAt ?? null,
       debounce_key: run.debounceKey ?? null,
+      schedule_id: run.scheduleId ?? null,
+      scheduled_at: run.scheduledAt ?? null,
     },
     events: eventRows(
       run.history.map((event, i) => ({ ...event, seq: i + 1 }) as HistoryRecord),

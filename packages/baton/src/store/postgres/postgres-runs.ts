@@ -21,15 +21,17 @@ export const eventColumns = "seq integer, type text, position integer, at bigint
 export function insertRuns(t: string, runs: string, events: string, now: string, guard = "true"): string {
   return `new_runs AS (
     INSERT INTO ${t}.runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq,
-      lease_owner, lease_token, lease_expires_at, queue, concurrency_key, priority, wake_at, debounce_key, started_at)
+      lease_owner, lease_token, lease_expires_at, queue, concurrency_key, priority, wake_at, debounce_key, started_at,
+      schedule_id, scheduled_at)
     SELECT r.id, r.workflow, r.version, CASE WHEN r.lease_owner IS NULL THEN 'pending' ELSE 'running' END, r.input,
       r.parent_id, ${now}, ${now}, r.timeout_ms, r.deadline_at, r.last_seq,
       r.lease_owner, CASE WHEN r.lease_owner IS NULL THEN 0 ELSE 1 END, r.lease_expires_at,
       coalesce(r.queue, 'default'), r.concurrency_key, coalesce(r.priority, 0), r.wake_at, r.debounce_key,
-      CASE WHEN r.lease_owner IS NULL THEN NULL ELSE ${now} END
+      CASE WHEN r.lease_owner IS NULL THEN NULL ELSE ${now} END, r.schedule_id, r.scheduled_at
     FROM jsonb_to_recordset(${runs}::jsonb) AS r(id text, workflow text, version text, input text, parent_id text,
       timeout_ms bigint, deadline_at bigint, last_seq integer, lease_owner text, lease_expires_at bigint,
-      queue text, concurrency_key text, priority integer, wake_at bigint, debounce_key text)
+      queue text, concurrency_key text, priority integer, wake_at bigint, debounce_key text,
+      schedule_id text, scheduled_at bigint)
     WHERE ${guard}
     ON CONFLICT (id) DO NOTHING
     RETURNING *

@@ -9,6 +9,7 @@ import { createPostgresQueues } from "./postgres-queues.js";
 import { createPostgresRegistry } from "./postgres-registry.js";
 import { createPostgresRunActions } from "./postgres-run-actions.js";
 import { createPostgresRuns } from "./postgres-runs.js";
+import { createPostgresSchedules } from "./postgres-schedules.js";
 import { createPostgresSignalWaits } from "./postgres-signal-waits.js";
 import { createPostgresWrites } from "./postgres-writes.js";
 
@@ -122,6 +123,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresChildren(ctx),
     ...createPostgresRegistry(ctx),
     ...createPostgresQueues(ctx),
+    ...createPostgresSchedules(ctx),
     listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
     sendEvent: ctx.events.sendEvent,
     closeEventWait: ctx.events.closeEventWait,

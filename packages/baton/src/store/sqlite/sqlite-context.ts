@@ -84,8 +84,9 @@ export function createSqliteContext(
     // answers the run as it wrote it (`newRunRecord`).
     insertRun: db.prepare(
       `INSERT INTO runs (id, workflow, version, status, input, parent_id, created_at, updated_at, timeout_ms, deadline_at, last_seq,
-         lease_owner, lease_token, lease_expires_at, queue, concurrency_key, priority, wake_at, debounce_key, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         lease_owner, lease_token, lease_expires_at, queue, concurrency_key, priority, wake_at, debounce_key, started_at,
+         schedule_id, scheduled_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     poke: db.prepare(
@@ -139,6 +140,8 @@ export function createSqliteContext(
       run.startAt ?? null,
       run.debounceKey ?? null,
       run.lease ? now : null,
+      run.scheduleId ?? null,
+      run.scheduledAt ?? null,
     );
     if (changes === 0) return false;
     const num = Number(lastInsertRowid);

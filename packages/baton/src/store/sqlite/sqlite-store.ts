@@ -9,6 +9,7 @@ import { createSqliteQueues } from "./sqlite-queues.js";
 import { createSqliteRegistry } from "./sqlite-registry.js";
 import { createSqliteRunActions } from "./sqlite-run-actions.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
+import { createSqliteSchedules } from "./sqlite-schedules.js";
 import { createSqliteSignalWaits } from "./sqlite-signal-waits.js";
 import { createSqliteWrites } from "./sqlite-writes.js";
 
@@ -77,6 +78,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteChildren(ctx),
     ...createSqliteRegistry(ctx),
     ...createSqliteQueues(ctx),
+    ...createSqliteSchedules(ctx),
 
     async listSignalWaits(filter) {
       return signalWaits().list(filter);
