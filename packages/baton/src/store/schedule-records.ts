@@ -32,7 +32,7 @@ export interface ScheduleRecord extends NewScheduleRecord {
   lastSkippedAt?: number;
   /** A fire time waiting for the previous run to finish (buffer-one). */
   bufferedAt?: number;
-  /** Raised by every write of the schedule: the compare-and-set of `fireSchedule` and `updateSchedule`. */
+  /** Raised by every write of the schedule: the compare-and-set of `fireSchedules` and `updateSchedule`. */
   revision: number;
   createdAt: number;
   updatedAt: number;
@@ -56,7 +56,7 @@ export interface DueSchedules {
   buffered: boolean;
 }
 
-/** What one firing of a schedule writes (see `Store.fireSchedule`). */
+/** What one firing of a schedule writes (see `Store.fireSchedules`). */
 export interface ScheduleFire {
   id: string;
   /** The schedule's revision as read: the write applies only if it is unchanged. */
@@ -74,9 +74,8 @@ export interface ScheduleFire {
   runs: NewRun[];
 }
 
-/** Result of `fireSchedule`. */
+/** What one firing of `fireSchedules` did, when it applied. */
 export interface ScheduleFireResult {
-  schedule: ScheduleRecord;
   /** Ids of the runs created (not those that existed). */
   created: string[];
   /** True when `cancelRunId` was asked to cancel (it had not finished). */

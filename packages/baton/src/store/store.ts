@@ -259,13 +259,14 @@ export interface Store {
    */
   listDueSchedules(now: number, limit: number, workflows: string[]): Promise<DueSchedules>;
   /**
-   * Fires a schedule in one transaction, if its revision is still
-   * `fire.revision` (on PostgreSQL: and no other worker holds it, `SKIP
-   * LOCKED`): advances its fire state, asks `cancelRunId` to cancel (a poke),
-   * and creates `fire.runs` (an id that exists is left). Undefined when the
-   * revision moved on: another worker fired it, or it changed.
+   * Fires schedules in one transaction: each one whose revision is still
+   * `fire.revision` (on PostgreSQL: and that no other worker holds, `SKIP
+   * LOCKED`) has its fire state advanced, `cancelRunId` asked to cancel (a
+   * poke), and `fire.runs` created (an id that exists is left). Answers, in
+   * the order of `fires`, what each did: undefined when its revision moved
+   * on (another worker fired it, or it changed) and nothing was written.
    */
-  fireSchedule(fire: ScheduleFire, now: number): Promise<ScheduleFireResult | undefined>;
+  fireSchedules(fires: ScheduleFire[], now: number): Promise<(ScheduleFireResult | undefined)[]>;
   /**
    * Creates runs of schedule `scheduleId` outside its fire times (trigger,
    * backfill); an id that exists is left. With `lastRunId`, records it as the
@@ -293,6 +294,6 @@ export type ScheduleVerbs = Pick<
   | "listSchedules"
   | "upsertCodeSchedules"
   | "listDueSchedules"
-  | "fireSchedule"
+  | "fireSchedules"
   | "createScheduledRuns"
 >;

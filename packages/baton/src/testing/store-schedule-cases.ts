@@ -60,7 +60,7 @@ export const storeScheduleCases: StoreCase[] = [
     },
   },
   {
-    name: "fireSchedule advances a schedule and creates its runs once; a stale revision fires nothing",
+    name: "fireSchedules advances schedules and creates their runs once; a stale revision fires nothing",
     async run(store) {
       await store.createSchedule(schedule("s"), 1);
       await store.createSchedule({ ...schedule("later"), nextFireAt: 500_000 }, 1);
@@ -82,11 +82,11 @@ export const storeScheduleCases: StoreCase[] = [
         skipped: 0,
         runs: [scheduled("s", 60_000)],
       };
-      const fired = await store.fireSchedule(fire, 60_001);
-      assert.deepEqual(fired?.created, [scheduled("s", 60_000).id]);
-      assert.equal(fired?.schedule.nextFireAt, 120_000);
-      assert.equal(fired?.schedule.lastRunStatus, "pending");
-      assert.equal(await store.fireSchedule(fire, 60_002), undefined, "the same revision twice: nothing");
+      const [fired] = await store.fireSchedules([fire], 60_001);
+      assert.deepEqual(fired, { created: [scheduled("s", 60_000).id], cancelled: false });
+      assert.equal((await store.getSchedule("s"))?.nextFireAt, 120_000);
+      assert.equal((await store.getSchedule("s"))?.lastRunStatus, "pending");
+      assert.deepEqual(await store.fireSchedules([fire], 60_002), [undefined], "the same revision twice: nothing");
       const run = await store.getRun(scheduled("s", 60_000).id);
       assert.equal(run?.scheduleId, "s");
       assert.equal(run?.scheduledAt, 60_000);
@@ -94,25 +94,56 @@ export const storeScheduleCases: StoreCase[] = [
         (await store.listRuns({ scheduleId: "s" })).runs.map((r) => r.id),
         [scheduled("s", 60_000).id],
       );
-      const next = await store.fireSchedule(
-        {
-          id: "s",
-          revision: s.revision + 1,
-          nextFireAt: 180_000,
-          skipped: 1,
-          lastSkippedAt: 120_000,
-          bufferedAt: 120_000,
-          runs: [scheduled("s", 60_000)],
-          cancelRunId: scheduled("s", 60_000).id,
-        },
+      const [next] = await store.fireSchedules(
+        [
+          {
+            id: "s",
+            revision: s.revision + 1,
+            nextFireAt: 180_000,
+            skipped: 1,
+            lastSkippedAt: 120_000,
+            bufferedAt: 120_000,
+            runs: [scheduled("s", 60_000)],
+            cancelRunId: scheduled("s", 60_000).id,
+          },
+        ],
         120_001,
       );
       assert.deepEqual(next?.created, [], "a run that exists is left as it is");
       assert.equal(next?.cancelled, true);
       assert.equal((await store.getRun(scheduled("s", 60_000).id))?.cancelRequested, true);
-      assert.equal(next?.schedule.skippedCount, 1);
-      assert.equal(next?.schedule.bufferedAt, 120_000);
+      assert.equal((await store.getSchedule("s"))?.skippedCount, 1);
+      assert.equal((await store.getSchedule("s"))?.bufferedAt, 120_000);
       assert.equal((await store.listDueSchedules(120_001, 10, ["w"])).buffered, true);
+    },
+  },
+  {
+    name: "fireSchedules fires many schedules in one write, each on its own revision, in the order given",
+    async run(store) {
+      for (const id of ["b1", "b2", "b3"]) await store.createSchedule(schedule(id), 1);
+      const due = (await store.listDueSchedules(60_000, 10, ["w"])).schedules;
+      const fireOf = (id: string, revision: number) => ({
+        id,
+        revision,
+        nextFireAt: 120_000,
+        lastFireAt: 60_000,
+        lastRunId: scheduled(id, 60_000).id,
+        skipped: 0,
+        runs: [scheduled(id, 60_000)],
+      });
+      const revision = (id: string) => due.find((s) => s.id === id)?.revision ?? 0;
+      const results = await store.fireSchedules(
+        [fireOf("b3", revision("b3")), fireOf("b1", revision("b1") + 7), fireOf("b2", revision("b2"))],
+        60_001,
+      );
+      assert.deepEqual(results, [
+        { created: [scheduled("b3", 60_000).id], cancelled: false },
+        undefined,
+        { created: [scheduled("b2", 60_000).id], cancelled: false },
+      ]);
+      assert.equal(await store.getRun(scheduled("b1", 60_000).id), undefined, "a stale revision created no run");
+      assert.equal((await store.getSchedule("b1"))?.nextFireAt, 60_000, "nor advanced its schedule");
+      assert.deepEqual(await store.fireSchedules([], 60_002), []);
     },
   },
   {

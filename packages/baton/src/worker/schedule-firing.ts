@@ -16,18 +16,18 @@
  *
  * Exactly one run per fire time, however many schedulers race: the run's id
  * is `<schedule id>@<ISO fire time>`, and a firing applies only under a
- * compare-and-set on the schedule's revision (see `Store.fireSchedule`).
+ * compare-and-set on the schedule's revision (see `Store.fireSchedules`).
  */
 import type { Clock } from "../clock.js";
 import { toMilliseconds } from "../duration.js";
 import { planFire } from "../schedule-plan.js";
 import { type ScheduleTiming, toTiming } from "../schedule-times.js";
-import type { NewRun, ScheduleRecord, Store } from "../store/store.js";
+import type { NewRun, ScheduleFire, ScheduleRecord, Store } from "../store/store.js";
 import { isFinished } from "../types.js";
 import type { Workflow } from "../workflow.js";
 
-/** Schedules fired per store read; more due ones are read at once after. */
-const batchSize = 100;
+/** Schedules fired per store read and write (one statement on PostgreSQL); more due ones are read at once after. */
+const batchSize = 500;
 
 /** What the scheduler needs of its engine. */
 export interface ScheduleFiringOptions {
@@ -142,16 +142,23 @@ export class ScheduleFiring {
         const now = clock.now();
         const due = await store.listDueSchedules(now, batchSize, names);
         let earliest = due.nextFireAt;
-        let progress = false;
+        if (!this.running) return;
+        const fires = due.schedules.map((schedule) => this.plan(schedule, now)).filter((fire) => fire !== undefined);
+        const results = await store.fireSchedules(fires, now);
+        const progress = fires.length > 0;
         let reread = false;
-        for (const schedule of due.schedules) {
-          if (!this.running) return;
-          const fired = await this.fire(schedule, now);
-          if (fired === "unreadable") continue;
-          progress = true;
-          if (fired === "lost") reread = true;
-          else if (fired !== undefined && (earliest === undefined || fired < earliest)) earliest = fired;
-        }
+        fires.forEach((fire, i) => {
+          const result = results[i];
+          if (!result) {
+            reread = true; // another worker fired it, or it changed
+            return;
+          }
+          if (result.cancelled && fire.cancelRunId !== undefined) this.options.cancelled(fire.cancelRunId);
+          if (fire.nextFireAt !== undefined && (earliest === undefined || fire.nextFireAt < earliest)) {
+            earliest = fire.nextFireAt;
+          }
+        });
+        if (results.some((result) => result && result.created.length > 0)) this.options.created();
         // A full page, or a schedule another worker fired or changed meanwhile: read again.
         if (progress && (reread || due.schedules.length === batchSize)) continue;
         this.buffered = due.buffered;
@@ -166,19 +173,19 @@ export class ScheduleFiring {
   }
 
   /**
-   * Fires one due schedule, answering its next fire time; `lost` when
-   * another worker fired it or it changed (nothing done), `unreadable` when
-   * its stored definition cannot be read (it is left as it is).
+   * What firing a due schedule writes now (see `planFire`); undefined when
+   * its stored definition cannot be read (it is left as it is) or this
+   * engine lacks its workflow.
    */
-  private async fire(schedule: ScheduleRecord, now: number): Promise<number | undefined | "lost" | "unreadable"> {
+  private plan(schedule: ScheduleRecord, now: number): ScheduleFire | undefined {
     const workflow = this.options.workflows.get(schedule.workflow);
-    if (!workflow) return "unreadable";
+    if (!workflow) return undefined;
     let timing: ScheduleTiming;
     try {
       timing = timingOf(schedule);
     } catch (error) {
       this.options.log(`schedule "${schedule.id}" cannot be read; it is not fired`, error);
-      return "unreadable";
+      return undefined;
     }
     const previousOpen = schedule.lastRunStatus !== undefined && !isFinished(schedule.lastRunStatus);
     const plan = planFire(
@@ -194,25 +201,18 @@ export class ScheduleFiring {
     );
     const runs = plan.runs.map((at) => scheduledRun(schedule, workflow, at, now));
     const last = runs[runs.length - 1];
-    const result = await this.options.store.fireSchedule(
-      {
-        id: schedule.id,
-        revision: schedule.revision,
-        nextFireAt: plan.nextFireAt,
-        lastFireAt: plan.lastFireAt,
-        lastRunId: last?.id,
-        skipped: plan.skipped.length,
-        lastSkippedAt: plan.skipped[plan.skipped.length - 1],
-        bufferedAt: plan.bufferedAt,
-        cancelRunId: plan.cancelPrevious ? schedule.lastRunId : undefined,
-        runs,
-      },
-      now,
-    );
-    if (!result) return "lost";
-    if (result.cancelled && schedule.lastRunId !== undefined) this.options.cancelled(schedule.lastRunId);
-    if (result.created.length > 0) this.options.created();
-    return result.schedule.nextFireAt;
+    return {
+      id: schedule.id,
+      revision: schedule.revision,
+      nextFireAt: plan.nextFireAt,
+      lastFireAt: plan.lastFireAt,
+      lastRunId: last?.id,
+      skipped: plan.skipped.length,
+      lastSkippedAt: plan.skipped[plan.skipped.length - 1],
+      bufferedAt: plan.bufferedAt,
+      cancelRunId: plan.cancelPrevious ? schedule.lastRunId : undefined,
+      runs,
+    };
   }
 
   /** Looks again at the next fire time, on the clock. */

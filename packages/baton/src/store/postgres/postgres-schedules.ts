@@ -80,27 +80,35 @@ function scheduleSql(t: string) {
           AND workflow = ANY ($1::text[])) AS next_at,
         EXISTS (SELECT 1 FROM ${t}.schedules WHERE buffered_at IS NOT NULL AND NOT paused
           AND workflow = ANY ($1::text[])) AS buffered`,
-    // $1 id, $2 revision, $3 next, $4 last fire, $5 last run, $6 skipped, $7 last skipped, $8 buffered, $9 now,
-    // $10 run to cancel, $11 runs, $12 events, $13 channel
-    fire: `WITH s AS (
-        SELECT id FROM ${t}.schedules WHERE id = $1 AND revision = $2::integer FOR UPDATE SKIP LOCKED
+    // Fires many schedules in one statement: those whose revision is as read
+    // and that no other worker holds. $1 fires (jsonb), $2 now, $3 runs, $4 events, $5 channel
+    fire: `WITH f AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS f(id text, revision integer, next_fire_at bigint,
+          last_fire_at bigint, last_run_id text, skipped integer, last_skipped_at bigint, buffered_at bigint,
+          cancel_run_id text)
+      ),
+      s AS (
+        SELECT sc.id FROM ${t}.schedules sc JOIN f ON f.id = sc.id AND sc.revision = f.revision
+        ORDER BY sc.id FOR UPDATE OF sc SKIP LOCKED
       ),
       upd AS (
-        UPDATE ${t}.schedules SET next_fire_at = $3::bigint, last_fire_at = coalesce($4::bigint, last_fire_at),
-          last_run_id = coalesce($5::text, last_run_id), skipped_count = skipped_count + $6::integer,
-          last_skipped_at = coalesce($7::bigint, last_skipped_at), buffered_at = $8::bigint,
-          revision = revision + 1, updated_at = $9::bigint
-        WHERE id IN (SELECT id FROM s) RETURNING id
+        UPDATE ${t}.schedules sc SET next_fire_at = f.next_fire_at, last_fire_at = coalesce(f.last_fire_at, sc.last_fire_at),
+          last_run_id = coalesce(f.last_run_id, sc.last_run_id), skipped_count = sc.skipped_count + f.skipped,
+          last_skipped_at = coalesce(f.last_skipped_at, sc.last_skipped_at), buffered_at = f.buffered_at,
+          revision = sc.revision + 1, updated_at = $2::bigint
+        FROM f WHERE sc.id = f.id AND sc.id IN (SELECT id FROM s) RETURNING sc.id
       ),
       cancelled AS (
-        UPDATE ${t}.runs SET cancel_requested = true, poke_seq = poke_seq + 1, updated_at = $9::bigint
-        WHERE id = $10::text AND status NOT IN ${finishedSql} AND EXISTS (SELECT 1 FROM upd) RETURNING id, poke_seq
+        UPDATE ${t}.runs r SET cancel_requested = true, poke_seq = r.poke_seq + 1, updated_at = $2::bigint
+        FROM f WHERE r.id = f.cancel_run_id AND f.id IN (SELECT id FROM upd) AND r.status NOT IN ${finishedSql}
+        RETURNING r.id, r.poke_seq
       ),
-      ${insertRuns(t, "$11", "$12", "$9::bigint", "EXISTS (SELECT 1 FROM upd)")},
-      note AS (SELECT pg_notify($13, 'r') FROM (SELECT 1 FROM new_runs LIMIT 1) n),
-      poke AS (SELECT pg_notify($13, 'k:' || poke_seq || ':' || id) FROM cancelled)
-      SELECT (SELECT count(*) FROM upd)::int AS fired, (SELECT count(*) FROM cancelled)::int AS cancelled,
-        coalesce((SELECT json_agg(id) FROM new_runs), '[]'::json) AS created,
+      ${insertRuns(t, "$3", "$4", "$2::bigint", "r.schedule_id IN (SELECT id FROM upd)")},
+      note AS (SELECT pg_notify($5, 'r') FROM (SELECT 1 FROM new_runs LIMIT 1) n),
+      poke AS (SELECT pg_notify($5, 'k:' || poke_seq || ':' || id) FROM cancelled)
+      SELECT coalesce((SELECT json_agg(id) FROM upd), '[]'::json) AS fired,
+        coalesce((SELECT json_agg(id) FROM cancelled), '[]'::json) AS cancelled,
+        coalesce((SELECT json_agg(json_build_array(id, schedule_id)) FROM new_runs), '[]'::json) AS created,
         (SELECT count(*) FROM note)::int + (SELECT count(*) FROM poke)::int AS notes`,
     // $1 schedule, $2 runs, $3 events, $4 now, $5 last run id, $6 channel
     createRuns: `WITH s AS (SELECT id FROM ${t}.schedules WHERE id = $1 FOR UPDATE),
@@ -173,29 +181,48 @@ export function createPostgresSchedules(ctx: PostgresContext): ScheduleVerbs {
         };
       });
     },
-    fireSchedule(fire, now) {
-      const json = ctx.newRunsJson(fire.runs, now);
+    fireSchedules(fires, now) {
+      if (fires.length === 0) return Promise.resolve([]);
+      const rows = JSON.stringify(
+        fires.map((fire) => ({
+          id: fire.id,
+          revision: fire.revision,
+          next_fire_at: fire.nextFireAt ?? null,
+          last_fire_at: fire.lastFireAt ?? null,
+          last_run_id: fire.lastRunId ?? null,
+          skipped: fire.skipped,
+          last_skipped_at: fire.lastSkippedAt ?? null,
+          buffered_at: fire.bufferedAt ?? null,
+          cancel_run_id: fire.cancelRunId ?? null,
+        })),
+      );
+      const json = ctx.newRunsJson(
+        fires.flatMap((fire) => fire.runs),
+        now,
+      );
       return run(async () => {
-        const [result] = await query<{ fired: number; cancelled: number; created: string[] }>(sql.fire, [
-          fire.id,
-          fire.revision,
-          fire.nextFireAt ?? null,
-          fire.lastFireAt ?? null,
-          fire.lastRunId ?? null,
-          fire.skipped,
-          fire.lastSkippedAt ?? null,
-          fire.bufferedAt ?? null,
+        const [result] = await query<{ fired: string[]; cancelled: string[]; created: [string, string][] }>(sql.fire, [
+          rows,
           now,
-          fire.cancelRunId ?? null,
           json.runs,
           json.events,
           channel,
         ]);
-        if (!result?.fired) return undefined;
-        if (result.created.length > 0) ctx.statistics.grew(result.created.length);
-        const schedule = await load(fire.id);
-        if (!schedule) return undefined;
-        return { schedule, created: result.created, cancelled: result.cancelled > 0 };
+        const fired = new Set(result?.fired ?? []);
+        const cancelled = new Set(result?.cancelled ?? []);
+        const created = new Map<string, string[]>();
+        for (const [runId, scheduleId] of result?.created ?? []) {
+          created.set(scheduleId, [...(created.get(scheduleId) ?? []), runId]);
+        }
+        if (created.size > 0) ctx.statistics.grew((result?.created ?? []).length);
+        return fires.map((fire) =>
+          fired.has(fire.id)
+            ? {
+                created: created.get(fire.id) ?? [],
+                cancelled: fire.cancelRunId !== undefined && cancelled.has(fire.cancelRunId),
+              }
+            : undefined,
+        );
       });
     },
     createScheduledRuns(scheduleId, runs, lastRunId, now) {

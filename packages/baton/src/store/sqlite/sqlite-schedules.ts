@@ -1,7 +1,7 @@
 import { pokedPayload } from "../notice-payload.js";
 import { type ScheduleRow, scheduleNotFound, toScheduleColumns, toScheduleRecord } from "../schedule-rows.js";
 import { finishedSql } from "../status-sql.js";
-import type { ScheduleRecord, ScheduleVerbs } from "../store.js";
+import type { ScheduleFire, ScheduleFireResult, ScheduleRecord, ScheduleVerbs } from "../store.js";
 import type { SqliteContext } from "./sqlite-context.js";
 
 /** A schedule with the status of its latest run. */
@@ -91,6 +91,31 @@ export function createSqliteSchedules(ctx: SqliteContext): ScheduleVerbs {
     return row ? toScheduleRecord(row) : undefined;
   };
 
+  /** One firing of `fireSchedules`, inside its write. */
+  const fireOne = (fire: ScheduleFire, now: number): ScheduleFireResult | undefined => {
+    const s = sql();
+    const changes = s.fire.run({
+      id: fire.id,
+      revision: fire.revision,
+      next_fire_at: fire.nextFireAt ?? null,
+      last_fire_at: fire.lastFireAt ?? null,
+      last_run_id: fire.lastRunId ?? null,
+      skipped: fire.skipped,
+      last_skipped_at: fire.lastSkippedAt ?? null,
+      buffered_at: fire.bufferedAt ?? null,
+      now,
+    }).changes;
+    if (changes === 0) return undefined;
+    let cancelled = false;
+    if (fire.cancelRunId !== undefined) {
+      const poked = s.cancel.get(now, fire.cancelRunId) as { poke_seq: number } | undefined;
+      if (poked) ctx.notices.announce(pokedPayload(fire.cancelRunId, poked.poke_seq));
+      cancelled = poked !== undefined;
+    }
+    const created = fire.runs.filter((run) => ctx.insertRun(run, now)).map((run) => run.id);
+    return { created, cancelled };
+  };
+
   return {
     createSchedule(schedule, now) {
       const columns = toScheduleColumns(schedule);
@@ -153,30 +178,8 @@ export function createSqliteSchedules(ctx: SqliteContext): ScheduleVerbs {
       };
     },
 
-    fireSchedule(fire, now) {
-      return ctx.batcher.write(() => {
-        const s = sql();
-        const changes = s.fire.run({
-          id: fire.id,
-          revision: fire.revision,
-          next_fire_at: fire.nextFireAt ?? null,
-          last_fire_at: fire.lastFireAt ?? null,
-          last_run_id: fire.lastRunId ?? null,
-          skipped: fire.skipped,
-          last_skipped_at: fire.lastSkippedAt ?? null,
-          buffered_at: fire.bufferedAt ?? null,
-          now,
-        }).changes;
-        if (changes === 0) return undefined;
-        let cancelled = false;
-        if (fire.cancelRunId !== undefined) {
-          const poked = s.cancel.get(now, fire.cancelRunId) as { poke_seq: number } | undefined;
-          if (poked) ctx.notices.announce(pokedPayload(fire.cancelRunId, poked.poke_seq));
-          cancelled = poked !== undefined;
-        }
-        const created = fire.runs.filter((run) => ctx.insertRun(run, now)).map((run) => run.id);
-        return { schedule: load(fire.id) as ScheduleRecord, created, cancelled };
-      });
+    fireSchedules(fires, now) {
+      return ctx.batcher.write(() => fires.map((fire) => fireOne(fire, now)));
     },
 
     createScheduledRuns(scheduleId, runs, lastRunId, now) {
