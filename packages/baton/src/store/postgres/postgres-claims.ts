@@ -52,7 +52,8 @@ function claimStatements(t: string) {
 
     // $1 now, $2 workflows
     nextWake: `SELECT min(wake_at) AS at FROM ${t}.runs
-      WHERE status IN ('waiting', 'pending') AND lease_owner IS NULL AND wake_at > $1::bigint
+      WHERE lease_owner IS NULL AND (status = 'waiting' OR (status = 'pending' AND wake_at IS NOT NULL))
+        AND wake_at > $1::bigint
         AND (workflow || '@' || version) = ANY($2::text[])`,
 
     historyOf: `SELECT run_id, seq, type, position, at, data FROM ${t}.history WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,

@@ -42,7 +42,8 @@ export function createSqliteClaims(
     ),
     nextWake: db.prepare(
       `SELECT min(wake_at) AS at FROM runs INDEXED BY runs_wake
-       WHERE status IN ('waiting', 'pending') AND lease_owner IS NULL AND wake_at > @now
+       WHERE lease_owner IS NULL AND (status = 'waiting' OR (status = 'pending' AND wake_at IS NOT NULL))
+         AND wake_at > @now
          AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))`,
     ),
     historyOf: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_num = ? ORDER BY seq"),
