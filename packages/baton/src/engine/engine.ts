@@ -56,9 +56,8 @@ const maxChildrenShown = 1000;
  */
 export function createEngine(options: EngineOptions = {}): Engine {
   const logger = options.logger ?? { warn: (message, error) => console.warn(`[baton] ${message}`, error ?? "") };
-  const queues = toQueueLimits(options.queues); // checked before the store opens
-  const store = openStore(options.store, { migrate: options.migrate, log: (m, e) => logger.warn(m, e) });
-  const clock = options.clock ?? store.clock ?? systemClock;
+  // Options are checked before the store opens: a refused option leaves nothing open.
+  const queues = toQueueLimits(options.queues);
   const workflows = new Map<string, Workflow>();
   for (const workflow of options.workflows ?? []) {
     if (workflows.has(workflow.name)) {
@@ -68,6 +67,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
   const pollIntervalMs = toMilliseconds(options.pollInterval ?? "500ms");
   const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
+  const store = openStore(options.store, { migrate: options.migrate, log: (m, e) => logger.warn(m, e) });
+  const clock = options.clock ?? store.clock ?? systemClock;
   const endWaiters = new Map<string, Set<(end?: RunEnd) => void>>();
 
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { defineWorkflow } from "baton";
+import { createEngine, defineWorkflow } from "baton";
 import { z } from "zod";
-import { eventually, startEngine } from "../helpers.js";
+import { eventually, startEngine, tempStore } from "../helpers.js";
 
 const wf = defineWorkflow("idem", async (ctx, input: { n: number }) => ctx.step("n", () => input.n));
 
@@ -106,4 +106,17 @@ test("startRun calls racing with one id create one run; the others get it as exi
   assert.deepEqual(handles.map((h) => h.created).filter(Boolean), [true]);
   assert.deepEqual(await Promise.all(handles.map((h) => h.result())), [7, 7, 7]);
   assert.equal((await engine.listRuns()).runs.length, 1);
+});
+
+test("createEngine refuses two workflows of one name, or a bad poll interval, before it opens anything", () => {
+  const a = defineWorkflow("twice", async () => 1);
+  const b = defineWorkflow("twice", async () => 2);
+  assert.throws(() => createEngine({ store: tempStore(), workflows: [a, b] }), {
+    code: "DUPLICATE_WORKFLOW",
+    message: 'workflow "twice" is registered twice',
+  });
+  assert.throws(() => createEngine({ store: tempStore(), workflows: [a], pollInterval: "often" }), {
+    code: "INVALID_DURATION",
+  });
+  // The open-resources check fails this file if either left a store open.
 });
