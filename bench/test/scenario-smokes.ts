@@ -158,12 +158,12 @@ export async function smokeQueues(t: TestContext): Promise<void> {
   assert.equal(result.rows[3]?.ratio, 1);
 }
 
-/** `schedules`: 20 schedules every 2 s, 2 fire times, 2 workers: none missing, none not due. */
+/** `schedules`: 20 schedules every 3 s, 2 fire times, 2 workers: none missing, none not due. */
 export async function smokeSchedules(t: TestContext): Promise<void> {
   const result = await runSchedules(t.context, {
     rounds: 1,
     runs: 20,
-    options: { minutes: [2], period: [2], workers: [2] },
+    options: { minutes: [2], period: [3], workers: [2] },
   });
   assertShape(
     result,

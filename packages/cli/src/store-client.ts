@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { toRunSummary } from "@baton/server";
 import type { RunSummary } from "@baton/server/wire-types";
-import { BatonError, createEngine, type Engine, isFinished, type Run } from "baton";
+import { BatonError, createEngine, type Engine, isFinished } from "baton";
 import type { BatonClient, ClientWorkflows } from "./baton-client.js";
 import { CliError } from "./cli-error.js";
 import { maskPassword } from "./mask-password.js";
