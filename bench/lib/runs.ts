@@ -7,7 +7,7 @@
  * last `finishedAt` (on PostgreSQL both are the database's clock, whichever
  * process wrote them).
  */
-import { type Engine, finishedStatuses, type Workflow } from "baton";
+import { type Engine, finishedStatuses, type StartOptions, type Workflow } from "baton";
 
 /** What a batch of runs took. */
 export interface BatchTimings {
@@ -26,6 +26,8 @@ export interface BatchOptions {
   timeoutMs?: number;
   /** Pause between two polls. Default 100 ms. */
   pollMs?: number;
+  /** Start options of run `n` (queue, key...). Default none. */
+  startOptions?: (n: number) => StartOptions;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -57,10 +59,10 @@ export async function runBatch<I>(
   workflow: Workflow<I, unknown>,
   input: (n: number) => I,
   count: number,
-  { timeoutMs = 300_000, pollMs = 100 }: BatchOptions = {},
+  { timeoutMs = 300_000, pollMs = 100, startOptions }: BatchOptions = {},
 ): Promise<BatchTimings> {
   const began = performance.now();
-  await Promise.all(Array.from({ length: count }, (_, n) => client.startRun(workflow, input(n))));
+  await Promise.all(Array.from({ length: count }, (_, n) => client.startRun(workflow, input(n), startOptions?.(n))));
   const startsMs = performance.now() - began;
   const deadline = began + timeoutMs;
   const finishedSet = new Set<string>(finishedStatuses);

@@ -18,7 +18,7 @@
  * store: a claim whose cost followed the pending runs would take about ten
  * times as long on the larger.
  */
-import { createEngine, type Engine, type Store } from "baton";
+import { createEngine, type Store } from "baton";
 import { collectWarnings, type EngineWarnings, type RoundWarnings, warningNotes } from "../lib/engine-warnings.js";
 import { runBatch } from "../lib/runs.js";
 import type { Column, Row, Scenario, ScenarioContext, ScenarioResult } from "../lib/scenario.js";
@@ -59,17 +59,11 @@ async function measureThroughput(
   await engine.start();
   const options = (n: number) =>
     queue ? { queue: queue.name, ...(queue.keys ? { concurrencyKey: `k-${n % queue.keys}` } : {}) } : {};
-  const timings = await runBatchWith(engine, runs, steps, options);
+  const timings = await runBatch(engine, stepsWorkflow, () => ({ steps }), runs, {
+    timeoutMs: 600_000,
+    startOptions: options,
+  });
   return runs / (timings.spanMs / 1000);
-}
-
-/** `runBatch` with start options per run. */
-async function runBatchWith(engine: Engine, runs: number, steps: number, options: (n: number) => object) {
-  const start = engine.startRun.bind(engine);
-  const client = Object.create(engine) as Engine;
-  let n = 0;
-  client.startRun = ((workflow: never, input: never) => start(workflow, input, options(n++))) as Engine["startRun"];
-  return runBatch(client, stepsWorkflow, () => ({ steps }), runs, { timeoutMs: 600_000 });
 }
 
 /**

@@ -152,9 +152,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     get: () => engine.getRun(runId),
   });
 
+  const knownQueues = new Set(queues.map((queue) => queue.name)); // and those found in the store (never removed)
   /** @throws BatonError `UNKNOWN_QUEUE` when neither this engine nor the store knows the queue. */
   const requireQueue = async (name: string) => {
-    if (queues.some((queue) => queue.name === name) || (await store.getQueue(name))) return;
+    if (knownQueues.has(name)) return;
+    if (await store.getQueue(name)) {
+      knownQueues.add(name);
+      return;
+    }
     const known = queues.map((queue) => queue.name).join(", ") || "none";
     throw new BatonError("UNKNOWN_QUEUE", `unknown queue "${name}" (declared here: ${known}; and none in the store)`);
   };

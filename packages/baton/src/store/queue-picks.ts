@@ -40,6 +40,10 @@ export class QueuePicker {
   private busyTotal: number;
   private startedTotal: number;
   private taken = 0;
+  /** A run that would have started was refused (a rate window may have held it back). */
+  private refusedStart = false;
+  /** This claim took a run that starts now. */
+  private tookStart = false;
 
   constructor(
     private readonly limits: QueueLimits,
@@ -87,6 +91,26 @@ export class QueuePicker {
 
   /** Takes `candidate` when the limits admit it (and counts it); false otherwise. */
   take(candidate: QueueCandidate): boolean {
+    const taken = this.admit(candidate);
+    if (!taken && candidate.starts) this.refusedStart = true;
+    if (taken && candidate.starts) this.tookStart = true;
+    return taken;
+  }
+
+  /**
+   * When the queue's rate window next lets a start through, if this claim
+   * may have been held back by it (a start refused, or the claim full): the
+   * oldest start in the window (`oldestStart`, or now for a run this claim
+   * started) plus the period. Undefined otherwise.
+   */
+  nextRateStartAt(oldestStart: number | undefined, now: number): number | undefined {
+    const rate = this.limits.rateLimit;
+    if (!rate || !(this.refusedStart || !this.open)) return undefined;
+    const oldest = Math.min(oldestStart ?? Number.POSITIVE_INFINITY, this.tookStart ? now : Number.POSITIVE_INFINITY);
+    return Number.isFinite(oldest) ? oldest + rate.periodMs : undefined;
+  }
+
+  private admit(candidate: QueueCandidate): boolean {
     if (!this.open) return false;
     const key = candidate.concurrencyKey;
     const { perKey, rateLimit } = this.limits;
@@ -105,17 +129,6 @@ export class QueuePicker {
     this.taken++;
     return true;
   }
-}
-
-/**
- * When the rate window next lets a start through, given the start times in
- * the window (oldest first) and the limit: the oldest start that must leave
- * it, plus the period. Undefined when the window is not full.
- */
-export function nextRateSlot(startsInWindow: number[], limit: number, periodMs: number): number | undefined {
-  if (startsInWindow.length < limit) return undefined;
-  const leaving = startsInWindow[startsInWindow.length - limit];
-  return leaving === undefined ? undefined : leaving + periodMs;
 }
 
 /** True when runs of a queue with these limits give their slot up while they wait (the worker lets them go). */

@@ -138,57 +138,34 @@ export function createPostgresQueueClaims(ctx: PostgresContext): {
       const picker = new QueuePicker(limits, { busy: counts(busy), started: counts(started) }, limit);
       const fullKeys = picker.fullKeys();
       const ids: string[] = [];
-      let refusedByRate = false;
-      let after: string | null = null;
-      /** Offers `listed` to the picker in order; false once the picker is full. */
+      /** Offers `listed` to the picker in order, until it is full. */
       const offer = (listed: CandidateRow[]) => {
         for (const candidate of listed) {
+          if (!picker.open) return;
           const starts = candidate.status === "pending";
           if (picker.take({ id: candidate.id, concurrencyKey: candidate.concurrency_key, starts }))
             ids.push(candidate.id);
-          else if (starts && rate) refusedByRate = true;
-          if (!picker.open) return false;
         }
-        return true;
       };
+      const listing = [queue, limits.holdWhileWaiting, request.now, fullKeys, request.workflows];
       if (picker.open && hasKeyLimits(limits)) {
         const room = Math.min(limits.perKey ?? limits.rateLimit?.limit ?? limit, limit);
-        const listed = await query<CandidateRow>(sql.keyHeads, [
-          queue,
-          limits.holdWhileWaiting,
-          request.now,
-          fullKeys,
-          request.workflows,
-          room,
-          limit,
-        ]);
-        offer(listed.sort(byClaimOrder));
+        offer((await query<CandidateRow>(sql.keyHeads, [...listing, room, limit])).sort(byClaimOrder));
+      } else if (picker.open) {
+        // Pages in claim order until the picker is full or the runnable runs are all read.
+        for (let after: string | null = null; picker.open; ) {
+          const listed: CandidateRow[] = await query<CandidateRow>(sql.candidates, [...listing, after, page]);
+          offer(listed);
+          const last: CandidateRow | undefined = listed[listed.length - 1];
+          if (listed.length < page || !last) break;
+          after = JSON.stringify([last.priority, last.created_at, last.id]);
+        }
       }
-      while (picker.open && !hasKeyLimits(limits)) {
-        const listed: CandidateRow[] = await query<CandidateRow>(sql.candidates, [
-          queue,
-          limits.holdWhileWaiting,
-          request.now,
-          fullKeys,
-          request.workflows,
-          after,
-          page,
-        ]);
-        offer(listed);
-        const last: CandidateRow | undefined = listed[listed.length - 1];
-        if (listed.length < page || !last) break;
-        after = JSON.stringify([last.priority, last.created_at, last.id]);
-      }
-      if (!picker.open && rate) refusedByRate = true;
       const rows =
         ids.length > 0 ? await query<RunRow>(sql.take, [ids, request.owner, request.now, request.leaseMs]) : [];
-      // (the runs this claim starts count from now)
-      const startsNow = rows.some((row) => Number(row.started_at) === request.now);
-      const oldest = Math.min(
-        ...started.map((s) => Number(s.oldest)),
-        startsNow ? request.now : Number.POSITIVE_INFINITY,
-      );
-      return { rows, nextAt: refusedByRate && rate && Number.isFinite(oldest) ? oldest + rate.periodMs : undefined };
+      // A run the rate window holds back starts when the oldest start leaves it.
+      const oldest = started.length > 0 ? Math.min(...started.map((s) => Number(s.oldest))) : undefined;
+      return { rows, nextAt: picker.nextRateStartAt(oldest, request.now) };
     });
 
   return {

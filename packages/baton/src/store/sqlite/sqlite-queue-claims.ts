@@ -129,7 +129,6 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
         params.limit,
       );
       const ids: string[] = [];
-      let refusedByRate = false;
       if (picker.open) {
         const listing = { queue, hold, now: params.now, workflows: params.workflows };
         const listed: Iterable<CandidateRow> & { return?: () => unknown } = hasKeyLimits(limits)
@@ -142,9 +141,7 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
           const starts = candidate.status === "pending";
           if (picker.take({ id: candidate.id, concurrencyKey: candidate.concurrency_key, starts }))
             ids.push(candidate.id);
-          else if (starts && rate) refusedByRate = true;
           if (!picker.open) {
-            refusedByRate ||= rate !== undefined;
             listed.return?.();
             break;
           }
@@ -152,10 +149,8 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
       }
       const rows = ids.length > 0 ? (sql().take.all({ ...params, ids: JSON.stringify(ids) }) as RunRow[]) : [];
       // A run the rate window holds back starts when the oldest start leaves it.
-      // (the runs this claim starts count from now)
-      const startsNow = rows.some((row) => Number(row.started_at) === params.now && row.status === "running");
-      const oldest = Math.min(...started.map((s) => s.oldest), startsNow ? params.now : Number.POSITIVE_INFINITY);
-      const nextAt = refusedByRate && rate && Number.isFinite(oldest) ? oldest + rate.periodMs : undefined;
+      const oldest = started.length > 0 ? Math.min(...started.map((s) => s.oldest)) : undefined;
+      const nextAt = picker.nextRateStartAt(oldest, params.now);
       return { rows, nextAt };
     },
   };
