@@ -6,6 +6,9 @@
  * start to the last end, in each configuration of the same round on the same
  * store kind:
  * - `unlimited`: the `default` queue (the baseline);
+ * - `default queue, 100 in memory`: the same with `maxRunsInMemory: 100`,
+ *   the worker's own bound: 100 runs at once without flow control (what a
+ *   limit of 100 costs by itself, whoever enforces it);
  * - `concurrency 100`: a queue with `concurrency: 100`;
  * - `perKey 1, 1000 keys`: a queue with `perKey: 1`, the runs spread over
  *   1,000 concurrency keys.
@@ -49,12 +52,14 @@ async function measureThroughput(
   steps: number,
   queue: { name: string; options: Record<string, unknown>; keys?: number } | undefined,
   warnings: EngineWarnings,
+  maxRunsInMemory?: number,
 ): Promise<number> {
   await using engine = createEngine({
     store: context.newStore(name),
     workflows: [stepsWorkflow],
     logger: warnings.logger,
     ...(queue ? { queues: { [queue.name]: queue.options } } : {}),
+    ...(maxRunsInMemory ? { maxRunsInMemory } : {}),
   });
   await engine.start();
   const options = (n: number) =>
@@ -139,8 +144,11 @@ export async function runQueues(
   const all: QueuesRound[] = [];
   for (let round = 1; round <= rounds; round++) {
     const warnings = collectWarnings(context, `round ${round}`);
-    context.log(`round ${round}: unlimited, concurrency 100, perKey 1 over ${keys} keys (${runs} runs each)`);
+    context.log(
+      `round ${round}: unlimited, 100 in memory, concurrency 100, perKey 1 over ${keys} keys (${runs} runs each)`,
+    );
     const unlimited = await measureThroughput(context, `q_base_${round}`, runs, steps, undefined, warnings);
+    const hundred = await measureThroughput(context, `q_mem_${round}`, runs, steps, undefined, warnings, 100);
     const limited = await measureThroughput(
       context,
       `q_limit_${round}`,
@@ -166,6 +174,7 @@ export async function runQueues(
     });
     const rows = [
       row("unlimited (baseline)", unlimited),
+      row("default queue, 100 in memory", hundred),
       row("concurrency 100", limited),
       row(`perKey 1, ${keys} keys`, perKey),
     ];

@@ -147,15 +147,22 @@ export async function smokeQueues(t: TestContext): Promise<void> {
   });
   assertShape(
     result,
-    ["unlimited (baseline)", "concurrency 100", "perKey 1, 5 keys", "claim, 20 pending", "claim, 60 pending"],
+    [
+      "unlimited (baseline)",
+      "default queue, 100 in memory",
+      "concurrency 100",
+      "perKey 1, 5 keys",
+      "claim, 20 pending",
+      "claim, 60 pending",
+    ],
     ["runsPerSecond", "claimMs", "ratio"],
   );
   assert.deepEqual(
     result.rows.map((row) => row.runs),
-    [30, 30, 30, null, null],
+    [30, 30, 30, 30, null, null],
   );
   assert.equal(result.rows[0]?.ratio, 1);
-  assert.equal(result.rows[3]?.ratio, 1);
+  assert.equal(result.rows[4]?.ratio, 1);
 }
 
 /** `schedules`: 20 schedules every 3 s, 2 fire times, 2 workers: none missing, none not due. */

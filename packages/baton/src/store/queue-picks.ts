@@ -140,6 +140,15 @@ export function yieldsSlotWhileWaiting(limits: QueueLimits | undefined): boolean
   );
 }
 
+/**
+ * True when a finishing run of a queue with these limits hands its slot on
+ * (see `SlotHandoff`): a queue limited by its concurrency alone, without
+ * per-key or rate limits (whose counts a handoff would have to read).
+ */
+export function handsSlotsOn(limits: QueueLimits | undefined): boolean {
+  return limits !== undefined && limits.perKey === undefined && limits.rateLimit === undefined;
+}
+
 /** True when the queue limits runs per concurrency key (its claims then read the runs key by key). */
 export function hasKeyLimits(limits: QueueLimits): boolean {
   return limits.perKey !== undefined || limits.rateLimit?.perKey === true;

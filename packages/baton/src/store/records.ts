@@ -241,6 +241,8 @@ export interface AppendResult {
    * (an ambiguous failure), every child id of the write is listed.
    */
   existingChildren?: string[];
+  /** The run a finish handed its queue slot on to (see `SlotHandoff`), now leased to the writer. */
+  handedOff?: ClaimResult;
 }
 
 /** An open signal wait of a run, as `listSignalWaits` reads it (times in epoch milliseconds). */

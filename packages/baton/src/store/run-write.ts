@@ -51,6 +51,29 @@ export interface FinishWrite extends RunWriteBase {
   status: RunStatus;
   output?: unknown;
   error?: ErrorInfo;
+  /** Hands the slot the run frees in its named queue on to the queue's next run (see `SlotHandoff`). */
+  handoff?: SlotHandoff;
+}
+
+/**
+ * A finishing run of a named queue passes its slot on, in the same
+ * transaction, to the queue's next runnable run (in claim order, of the
+ * workflows given), leased to the same holder: the queue's count of runs
+ * holding a slot does not change, so no claim has to count it, and the slot
+ * is never idle between two runs. A backend hands on only within the
+ * queue's limits, for queues without per-key or rate limits, and none
+ * while the queue holds more runs than its concurrency (say after its limit
+ * was lowered); it answers the run it handed on in
+ * `AppendResult.handedOff`. Otherwise, and on a backend that does not hand
+ * slots on, the slot is freed for any claim. (PostgreSQL hands slots on;
+ * SQLite does not: its claims are reads of one local writer, and measured
+ * side by side a claim after the write cost less there than a handoff.)
+ */
+export interface SlotHandoff {
+  /** `name@version` of the workflows the holder executes. */
+  workflows: string[];
+  /** Length of the new run's lease, in ms (from the write's `now`). */
+  leaseMs: number;
 }
 
 /** Gives the lease up (the run leaves the worker's memory, resumable by any worker), with its status and next timer. */

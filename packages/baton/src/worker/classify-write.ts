@@ -1,8 +1,8 @@
-import type { RunWrite, RunWriteFields } from "../store/store.js";
+import type { RunWrite, RunWriteFields, SlotHandoff } from "../store/store.js";
 import { isFinished } from "../types.js";
 
 /** What the journal gathered for one write, before it is classified. */
-export type JournalWrite = Omit<RunWriteFields, "now" | "seenPokeSeq"> & { release?: boolean };
+export type JournalWrite = Omit<RunWriteFields, "now" | "seenPokeSeq"> & { release?: boolean; handoff?: SlotHandoff };
 
 const isStart = (event: { type: string }) => event.type === "step.started" || event.type === "compensation.started";
 
@@ -24,6 +24,7 @@ export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefi
     write.wakeAt ??= null;
   } else if (finished && !withOthers && !consumes) {
     write.kind = "finish";
+    return write as RunWrite;
   } else if (
     !finished &&
     !withOthers &&
@@ -35,5 +36,6 @@ export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefi
   } else {
     write.kind = "full";
   }
+  delete write.handoff; // a slot is handed on by a finish only
   return write as RunWrite;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import { BatonError } from "../errors.js";
-import type { Store } from "../store/store.js";
+import type { ClaimResult, SlotHandoff, Store } from "../store/store.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
 import type { Workflow } from "../workflow.js";
 
@@ -10,6 +10,8 @@ export interface RunEnd {
   output?: unknown;
   error?: ErrorInfo;
   parentId?: string;
+  /** Its finish handed its queue slot on to another run (no claim is needed for it). */
+  handedOn?: boolean;
 }
 
 /** What an executor needs from its worker. */
@@ -28,6 +30,10 @@ export interface ExecutorHost {
   detached(runId: string, end: RunEnd | undefined, error?: unknown): void;
   /** A child run was created: claim it soon. */
   childCreated(): void;
+  /** How a finishing run of named queue `queue` hands its slot on (see `SlotHandoff`); undefined: it does not. */
+  slotHandoff(queue: string): SlotHandoff | undefined;
+  /** A finish handed its slot on to these runs, leased from `sentAt` (`performance.now()` time): execute them. */
+  handedOff(runs: ClaimResult, sentAt: number): void;
   /** True when a waiting run of `queue` lets its lease go, so that it holds no slot of the queue while it waits. */
   yieldsSlotWhileWaiting(queue: string): boolean;
   /** Cancels child run `childId` of `parentId` (ignoring runs that have finished, and a run of another parent). */

@@ -47,6 +47,16 @@ const noExtras: JournalExtras = Object.freeze({});
  * state and lifecycle are `RunLifecycle`'s.
  */
 export class RunExecutor extends RunLifecycle {
+  /** Enters the compensating phase (the next write records the status). */
+  beginCompensation(): void {
+    this.phase = "compensating";
+  }
+
+  /** Records a compensation event; resolves once committed. */
+  recordCompensation(event: NewEvent): Promise<void> {
+    return this.record(event).committed;
+  }
+
   /** `ctx.onSignal` was registered (`RuntimeHost`): pending signals may go to it now. */
   override handlerRegistered(): void {
     this.signals.match();

@@ -11,7 +11,17 @@
 import type { Clock } from "../clock.js";
 import { LeaseLostError } from "../errors.js";
 import { afterTurn } from "../next-turn.js";
-import type { AppendResult, HistoryRecord, Lease, RunRecord, RunWrite, RunWriteFields, Store } from "../store/store.js";
+import type {
+  AppendResult,
+  ClaimResult,
+  HistoryRecord,
+  Lease,
+  RunRecord,
+  RunWrite,
+  RunWriteFields,
+  SlotHandoff,
+  Store,
+} from "../store/store.js";
 import type { RunStatus } from "../types.js";
 import { classifyWrite, type JournalWrite } from "./classify-write.js";
 
@@ -19,7 +29,7 @@ import { classifyWrite, type JournalWrite } from "./classify-write.js";
 export type JournalExtras = Pick<
   RunWriteFields,
   "status" | "output" | "error" | "consumedSignals" | "children" | "eventWaits" | "endedEventWaits"
->;
+> & { handoff?: SlotHandoff };
 
 /** What the journal asks of its run. */
 export interface JournalHooks {
@@ -29,6 +39,8 @@ export interface JournalHooks {
   writeFailed(error: unknown): void;
   /** A committed write did not create these children: a run with their id existed. */
   childrenExisted(ids: string[]): void;
+  /** The run's finish handed its queue slot on to these runs, leased from `sentAt` (`performance.now()` time). */
+  handedOff(runs: ClaimResult, sentAt: number): void;
 }
 
 /** An event the journal has taken. */
@@ -127,6 +139,7 @@ export class RunJournal {
     if (extras.status) this.extras.status = extras.status;
     if ("output" in extras) this.extras.output = extras.output;
     if (extras.error) this.extras.error = extras.error;
+    if (extras.handoff) this.extras.handoff = extras.handoff;
     return this.flush();
   }
 
@@ -212,6 +225,7 @@ export class RunJournal {
     this.creation = undefined;
     let written: Promise<AppendResult | undefined>;
     let write: RunWrite | undefined;
+    const sentAt = performance.now();
     try {
       write = classifyWrite(fields, seenPokeSeq, this.clock.now());
       written = creation ? creation.create(write) : this.store.appendHistory(this.lease, write);
@@ -225,6 +239,7 @@ export class RunJournal {
         if (status) this.written.status = status;
         if (wakeAt !== undefined) this.written.wakeAt = wakeAt ?? undefined;
         if (result?.existingChildren?.length) this.hooks.childrenExisted(result.existingChildren);
+        if (result?.handedOff) this.hooks.handedOff(result.handedOff, sentAt);
       },
       (error: unknown) => {
         this.closed = true;

@@ -16,13 +16,14 @@ import {
   WorkflowRuntime,
 } from "../runtime/workflow-runtime.js";
 import type { SchemaIssue } from "../schema-check.js";
-import type { ClaimedRun, HistoryRecord, Lease, SignalRecord } from "../store/store.js";
+import type { ClaimedRun, ClaimResult, HistoryRecord, Lease, SignalRecord } from "../store/store.js";
 import type { RunStatus } from "../types.js";
 import type { Workflow } from "../workflow.js";
 import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
 import { EventWaits } from "./event-waits.js";
 import type { ExecutorHost } from "./executor-host.js";
+import { type QueueSlot, queueSlotOf } from "./queue-slot.js";
 import {
   type JournalCreation,
   type JournalExtras,
@@ -31,7 +32,6 @@ import {
   RunJournal,
 } from "./run-journal.js";
 import { type SignalHost, SignalWaits } from "./signal-waits.js";
-import { type SlotYield, slotYieldOf } from "./slot-yield.js";
 import { InFlightAttempts } from "./step-attempts.js";
 
 type NewEvent = Omit<HistoryRecord, "seq" | "at">;
@@ -73,7 +73,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   protected refreshAgain = false;
   /** The highest `pokeSeq` a notice or `pokedRuns` announced. */
   protected wantedPokeSeq = 0;
-  private readonly slot?: SlotYield; // a run of a limited queue lets its lease go while it waits
+  private readonly slot?: QueueSlot; // of a named queue: let go while waiting, handed on at the finish
   /** The run's id and the input its workflow function gets. */
   protected readonly runInput: { id: string; input: unknown; scheduledAt?: number };
 
@@ -90,7 +90,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.parentId = claimed.run.parentId;
     this.clock = host.clock;
     this.startsBeforeBody = host.store.sharedAcrossMachines;
-    this.slot = slotYieldOf(host, claimed.run.queue, this);
+    this.slot = queueSlotOf(host, claimed.run.queue, this);
     this.waits = new ClockWaits(host.clock);
     this.lastActive = host.clock.now();
     this.state = foldHistory(claimed.history);
@@ -166,6 +166,11 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   childrenExisted(ids: string[]): void {
     this.children.check(ids);
     void this.refresh(); // a child this run asked for again (same id) may have finished already
+  }
+
+  /** The run's finish handed its queue slot on (`JournalHooks`). */
+  handedOff(runs: ClaimResult, sentAt: number): void {
+    this.slot?.handedOff(runs, sentAt);
   }
 
   /** True when the run only waits (nothing running): it may leave memory. */
@@ -306,24 +311,16 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.runtime.deliver({ kind: "cancel", seq, at });
   }
 
-  /** Enters the compensating phase (the next write records the status). */
-  beginCompensation(): void {
-    this.phase = "compensating";
-  }
-
-  /** Records a compensation event; resolves once committed. */
-  recordCompensation(event: NewEvent): Promise<void> {
-    return this.record(event).committed;
-  }
-
   /** Records the run's last event and status, then leaves memory. */
   async finish(status: RunStatus, event: NewEvent, fields: JournalExtras = {}): Promise<void> {
     if (this.isStopped) return;
     this.phase = "finished";
-    await this.record(event, { ...fields, status }).committed;
+    const handoff = this.slot?.handoff();
+    await this.record(event, { ...fields, status, ...(handoff ? { handoff } : {}) }).committed;
     this.journal.close();
     this.isStopped = true;
-    this.host.detached(this.runId, { status, output: fields.output, error: fields.error, parentId: this.parentId });
+    const { output, error } = fields;
+    this.host.detached(this.runId, { status, output, error, parentId: this.parentId, handedOn: this.slot?.handedOn });
   }
 
   // ---- state ------------------------------------------------------------------

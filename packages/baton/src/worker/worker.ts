@@ -1,12 +1,13 @@
 import { BatonError } from "../errors.js";
 import { trackOpen } from "../open-resources.js";
-import { yieldsSlotWhileWaiting } from "../store/queue-picks.js";
+import { handsSlotsOn, yieldsSlotWhileWaiting } from "../store/queue-picks.js";
 import type { ClaimedRun, CreateRunResult, NewRun, StoreNotice, UnreadableRun } from "../store/store.js";
 import { ErrorBackoff } from "./error-backoff.js";
 import { chooseEvictions } from "./evictions.js";
 import { cancelChildRun } from "./executor-host.js";
 import { failUnreadableRun } from "./fail-unreadable.js";
 import { type LagProbe, startLagProbe } from "./lag-probe.js";
+import { renewHeldLeases } from "./lease-renewal.js";
 import { createLeasedCreation, leasedRun } from "./leased-creation.js";
 import { type ExecutorHost, RunExecutor } from "./run-executor.js";
 import type { JournalCreation } from "./run-journal.js";
@@ -224,7 +225,13 @@ export class Worker {
     await this.claiming;
     const deadline = Date.now() + timeoutMs;
     try {
-      await Promise.all([...this.executors.values()].map((executor) => executor.release(deadline)));
+      // Each once, then those that came meanwhile: a finishing run may hand its queue slot on to another.
+      const released = new Set<RunExecutor>();
+      const rest = () => [...this.executors.values()].filter((executor) => !released.has(executor));
+      for (let executors = rest(); executors.length > 0; executors = rest()) {
+        for (const executor of executors) released.add(executor);
+        await Promise.all(executors.map((executor) => executor.release(deadline)));
+      }
     } finally {
       this.untrack();
     }
@@ -317,7 +324,8 @@ export class Worker {
             error,
           );
         }
-        if (this.full || this.options.queues?.length) {
+        // A slot a run frees (unless handed on), or room in a full memory: claim.
+        if (!end?.handedOn && (this.full || this.options.queues?.length)) {
           this.full = false;
           this.claimSoon();
         }
@@ -325,6 +333,14 @@ export class Worker {
         if (end?.parentId) this.runChanged(end.parentId);
       },
       childCreated: () => this.claimSoon(),
+      slotHandoff: (queue) =>
+        this.running && handsSlotsOn(this.options.queues?.find((q) => q.name === queue))
+          ? { workflows: this.workflowKeys, leaseMs: this.options.leaseMs }
+          : undefined,
+      handedOff: (runs, sentAt) => {
+        for (const run of runs.unreadable ?? []) this.failUnreadable(run);
+        for (const run of runs.runs) this.execute(run, sentAt + this.options.leaseMs);
+      },
       yieldsSlotWhileWaiting: (queue) => yieldsSlotWhileWaiting(this.options.queues?.find((q) => q.name === queue)),
       cancelChild: (childId, parentId) =>
         cancelChildRun(this.options.store, this.options.clock, childId, parentId, () => this.cancelRun(childId)),
@@ -353,32 +369,13 @@ export class Worker {
     await Promise.all(chosen.map((executor) => executor.release()));
   }
 
-  /**
-   * Extends the leases. Only the runs the store says it extended get a later
-   * `leaseUntil`; a run it no longer holds (another worker took it while this
-   * one was frozen or cut off) is dropped at once, before any further step
-   * body of it can start. It runs with no run in memory too: a claim whose
-   * commit was cut off and retried holds runs this worker never heard of,
-   * and the renewal is how it finds them (one statement per third of a lease).
-   */
+  /** Extends the leases (see `renewHeldLeases`), one renewal at a time. */
   private async renew(): Promise<void> {
     if (!this.running || this.renewing) return;
     this.renewing = true;
     try {
-      const { store, owner, clock, leaseMs } = this.options;
-      // A run still being created is not in the store yet: its creation gives it its lease.
-      const covered = [...this.executors.entries()].filter(([runId]) => !this.starting.has(runId));
-      const sentAt = performance.now();
-      const held = new Set(await store.renewLeases(owner, clock.now(), leaseMs));
-      for (const [runId, executor] of covered) {
-        if (held.has(runId)) executor.leaseUntil = Math.max(executor.leaseUntil, sentAt + leaseMs);
-        else if (this.executors.get(runId) === executor) executor.leaseLost();
-      }
-      for (const runId of this.orphans) if (!held.has(runId)) this.orphans.delete(runId);
-      this.backoff.keepOnly(held);
-      // A run a claim under way has just taken looks like one too; the next
-      // claim leaves it out, and its executor takes it off the list.
-      for (const runId of held) if (!this.executors.has(runId)) this.orphans.add(runId);
+      const { executors, starting, orphans, backoff } = this;
+      await renewHeldLeases(this.options, { executors, starting, orphans, backoff });
     } catch (error) {
       this.options.log("renewing leases failed", error);
     } finally {

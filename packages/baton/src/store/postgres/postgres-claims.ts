@@ -1,18 +1,16 @@
 import {
   type EventWaitRow,
-  type HistoryRow,
   type RunRow,
   runNotFound,
   type SignalRow,
   toEventWaitRecord,
-  toRecordedEvent,
   toRunRecord,
   toSignalRecord,
-  unreadableRun,
 } from "../rows.js";
 import { activeSql as active, finishedSql } from "../status-sql.js";
-import type { ClaimedRun, ClaimResult, Store, UnreadableRun } from "../store.js";
+import type { ClaimResult, Store } from "../store.js";
 import { createPostgresBatcher } from "./postgres-batcher.js";
+import { createPostgresClaimedRuns } from "./postgres-claimed-runs.js";
 import type { PostgresContext } from "./postgres-context.js";
 import { createPostgresQueueClaims } from "./postgres-queue-claims.js";
 
@@ -56,11 +54,6 @@ function claimStatements(t: string) {
         AND wake_at > $1::bigint
         AND (workflow || '@' || version) = ANY($2::text[])`,
 
-    historyOf: `SELECT run_id, seq, type, position, at, data FROM ${t}.history WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,
-
-    pendingSignalsOf: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals
-      WHERE run_id = ANY($1::text[]) AND consumed_seq IS NULL ORDER BY id`,
-
     // Locks in id order, as appendStepsBatch does.
     renew: `UPDATE ${t}.runs SET lease_expires_at = $2::bigint
       WHERE id IN (SELECT id FROM ${t}.runs WHERE lease_owner = $1 ORDER BY id FOR UPDATE)
@@ -91,6 +84,7 @@ export function createPostgresClaims(
 ): Pick<Store, "claimRuns" | "renewLeases" | "heldRuns" | "pokedRuns" | "readInbox"> {
   const sql = claimStatements(ctx.t);
   const queueClaims = createPostgresQueueClaims(ctx);
+  const readClaimed = createPostgresClaimedRuns(ctx);
   /** Reads the inboxes of runs poked at once in one statement. */
   const inboxBatcher = createPostgresBatcher<string, InboxRow | undefined>(async (runIds) => {
     const rows = await ctx.query<InboxRow>(sql.inboxes, [[...new Set(runIds)]]);
@@ -116,38 +110,7 @@ export function createPostgresClaims(
           rows.push(...taken.rows);
           if (taken.nextAt !== undefined) nextWakeAt = Math.min(nextWakeAt ?? taken.nextAt, taken.nextAt);
         }
-        if (rows.length === 0) return { runs: [], nextWakeAt };
-        const ids = rows.map((row) => row.id);
-        const [historyRows, signalRows, eventWaits] = await Promise.all([
-          ctx.query<HistoryRow & { run_id: string }>(sql.historyOf, [ids]),
-          ctx.query<SignalRow>(sql.pendingSignalsOf, [ids]),
-          ctx.events.waitsOf(ids),
-        ]);
-        // Rows are decoded per run, so that one that cannot be decoded holds up no other.
-        const histories = new Map<string, HistoryRow[]>();
-        for (const row of historyRows) {
-          const list = histories.get(row.run_id) ?? [];
-          list.push(row);
-          histories.set(row.run_id, list);
-        }
-        const runs: ClaimedRun[] = [];
-        const unreadable: UnreadableRun[] = [];
-        for (const row of rows) {
-          try {
-            const claimed = toRunRecord(row);
-            runs.push({
-              run: claimed,
-              lease: { runId: claimed.id, owner: request.owner, token: claimed.leaseToken },
-              history: (histories.get(claimed.id) ?? []).map(toRecordedEvent),
-              signals: signalRows.filter((signal) => signal.run_id === claimed.id).map(toSignalRecord),
-              eventWaits: eventWaits.get(claimed.id) ?? [],
-            });
-          } catch (error) {
-            if (!(error instanceof SyntaxError)) throw error; // a value that is not JSON; anything else fails the claim
-            unreadable.push(unreadableRun(row, request.owner, error));
-          }
-        }
-        return { runs, ...(unreadable.length > 0 ? { unreadable } : {}), nextWakeAt };
+        return { ...(await readClaimed(rows, request.owner)), nextWakeAt };
       });
     },
 

@@ -1,9 +1,12 @@
 import { LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
+import type { RunRow } from "../rows.js";
 import { finishedSql } from "../status-sql.js";
-import type { AppendResult, Lease, RunWrite, RunWriteFields, Store } from "../store.js";
+import type { AppendResult, ClaimResult, Lease, RunWrite, RunWriteFields, Store } from "../store.js";
 import { isAmbiguousError } from "./internal/connection-errors.js";
+import { handOutSlots, slotHandoffCtes } from "./internal/slot-handoffs.js";
 import { answered, createPostgresBatcher } from "./postgres-batcher.js";
+import { createPostgresClaimedRuns } from "./postgres-claimed-runs.js";
 import type { PostgresContext } from "./postgres-context.js";
 import { createPostgresFullWrites } from "./postgres-full-writes.js";
 import { eventColumns } from "./postgres-runs.js";
@@ -42,10 +45,15 @@ interface EndBatchItem {
   error: string | null;
   seen_poke_seq: number | null;
   now: number;
+  /** A slot to hand on (see `SlotHandoff`): the new lease's length and the holder's workflows; null for none. */
+  lease_ms: number | null;
+  workflows: string[] | null;
   /** History rows (`run_id` set). */
   events: object[];
   /** Sends the write as a statement of its own: true when its fence matched. */
   alone: () => Promise<boolean>;
+  /** The run the write handed its slot on to, read for its holder. */
+  handedOff?: ClaimResult;
 }
 
 /**
@@ -139,11 +147,13 @@ export function writeStatements(t: string) {
     // its parent's are locked first, all in id order, as renewals and the
     // other batched writes lock theirs. A parent ending in the same statement
     // is not poked (one row is never updated twice in a statement).
-    // $1 writes (id, owner, token, previous_seq, last_seq, status, output, error, seen_poke_seq, now),
-    // $2 events (with run_id), $3 channel; returns the ids whose fence matched
+    // $1 writes (id, owner, token, previous_seq, last_seq, status, output, error, seen_poke_seq, now,
+    // lease_ms and workflows of a slot handoff), $2 events (with run_id), $3 channel; returns the ids whose
+    // fence matched, and the runs handed a slot (`handed`, as JSON)
     appendEndsBatch: `WITH w AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
-          last_seq integer, status text, output text, error text, seen_poke_seq bigint, now bigint)
+          last_seq integer, status text, output text, error text, seen_poke_seq bigint, now bigint,
+          lease_ms bigint, workflows text[])
       ),
       locked AS (
         SELECT r.id FROM ${t}.runs r
@@ -185,9 +195,15 @@ export function writeStatements(t: string) {
         RETURNING p.id, p.poke_seq
       ),
       note_parent AS (SELECT pg_notify($3, 'k:' || poke_seq || ':' || id) FROM parent),
-      -- A run of a named queue that finishes frees its slot: claimers look again.
-      note_queue AS (SELECT pg_notify($3, 'r') WHERE EXISTS (SELECT 1 FROM upd WHERE queue <> 'default'))
-      SELECT id, (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_queue)::int AS notes FROM upd`,
+      ${slotHandoffCtes(t)},
+      -- A run of a named queue that finishes frees its slot, unless it handed it on: claimers look again.
+      note_queue AS (SELECT pg_notify($3, 'r')
+        WHERE (SELECT count(*) FROM upd WHERE queue <> 'default') > (SELECT count(*) FROM handed))
+      SELECT id, (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_queue)::int AS notes,
+        NULL::json AS handed
+      FROM upd
+      UNION ALL
+      SELECT NULL, 0, row_to_json(handed) FROM handed`,
   };
 }
 
@@ -201,6 +217,7 @@ export function writeStatements(t: string) {
 export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendHistory"> {
   const sql = writeStatements(ctx.t);
   const writeAlone = createPostgresFullWrites(ctx);
+  const readClaimed = createPostgresClaimedRuns(ctx);
   /** The parameters of `appendSteps` for one run's lean write. */
   const stepValues = (w: StepBatchItem) => [
     w.id,
@@ -235,14 +252,26 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
   }, ctx.batchesInFlight);
   /** Last writes of concurrent runs (no children, signals or event waits in them) share statements. */
   const endBatcher = createPostgresBatcher<EndBatchItem, boolean>(async (writes) => {
-    // One alone takes the single-run statement, cheaper than the batch's.
-    if (writes.length === 1) return [await (writes[0] as EndBatchItem).alone()];
-    const rows = await ctx.query<{ id: string }>(sql.appendEndsBatch, [
+    // One alone takes the single-run statement, cheaper than the batch's (which alone hands slots on).
+    const [only] = writes;
+    if (only && writes.length === 1 && only.lease_ms === null) return [await only.alone()];
+    const rows = await ctx.query<{ id: string | null; handed: RunRow | null }>(sql.appendEndsBatch, [
       JSON.stringify(writes.map(({ events: _events, alone: _alone, ...write }) => write)),
       JSON.stringify(writes.flatMap((write) => write.events)),
       ctx.channel,
     ]);
-    return answered(rows, writes, (write) => write.id);
+    const matched = answered(
+      rows.filter((row): row is { id: string; handed: null } => row.id !== null),
+      writes,
+      (write) => write.id,
+    );
+    await handOutSlots(
+      rows.flatMap((row) => (row.handed ? [row.handed] : [])),
+      writes,
+      matched,
+      readClaimed,
+    );
+    return matched;
   }, ctx.batchesInFlight);
 
   /** After an ambiguous failure: did this write commit? */
@@ -269,7 +298,8 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
       const eventWaits = ctx.events.waitsJson(fields.eventWaits ?? []);
       // Attempt starts alone need not wait for the disk: the run's next write makes them durable.
       const on = write.kind === "starts" ? ctx.startsPool : undefined;
-      return ctx.run(async (attempt) => {
+      let handedOff: ClaimResult | undefined;
+      const written = ctx.run(async (attempt): Promise<AppendResult | undefined> => {
         const output = encodeJson(fields.output, `output of run "${lease.runId}"`);
         const error = encodeJson(fields.error, "error");
         let previousSeq = first ? first.seq - 1 : undefined;
@@ -320,10 +350,15 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
               error: error ?? null,
               seen_poke_seq: write.seenPokeSeq ?? null,
               now: write.now,
+              lease_ms: write.handoff?.leaseMs ?? null,
+              workflows: write.handoff?.workflows ?? null,
               events: history,
               alone,
             };
-            if (await endBatcher.add(end)) return undefined;
+            if (await endBatcher.add(end)) {
+              handedOff = end.handedOff;
+              return undefined;
+            }
           } else if (await alone()) {
             ctx.statistics.grew(fields.children?.length ?? 0);
             return existingChildren ? { existingChildren } : undefined;
@@ -338,6 +373,8 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
         if (attempt > 1 && (await committedAlready(lease, write, previousSeq, lastSeq))) return unsure();
         throw new LeaseLostError(lease.runId);
       });
+      if (write.kind !== "finish" || !write.handoff) return written;
+      return written.then((result) => (handedOff ? { ...result, handedOff } : result));
     },
   };
 }

@@ -1,7 +1,8 @@
-import type { HistoryRow, RunRow } from "../rows.js";
-import { runNotFound, toRecordedEvent, toRunRecord, unreadableRun } from "../rows.js";
+import type { RunRow } from "../rows.js";
+import { runNotFound, toRunRecord } from "../rows.js";
 import { activeSql, finishedSql } from "../status-sql.js";
-import type { ClaimedRun, ClaimRequest, ClaimResult, RunInbox, Store, UnreadableRun } from "../store.js";
+import type { ClaimRequest, ClaimResult, RunInbox, Store } from "../store.js";
+import { createSqliteClaimedRuns } from "./sqlite-claimed-runs.js";
 import type { SqliteContext } from "./sqlite-context.js";
 import { createSqliteQueueClaims } from "./sqlite-queue-claims.js";
 
@@ -10,6 +11,7 @@ export function createSqliteClaims(
   ctx: SqliteContext,
 ): Pick<Store, "claimRuns" | "renewLeases" | "heldRuns" | "pokedRuns" | "readInbox"> {
   const queueClaims = createSqliteQueueClaims(ctx);
+  const readClaimed = createSqliteClaimedRuns(ctx);
   const sql = ctx.prepared((db) => ({
     // The default queue, and runs of named queues that a worker holds already
     // (a dead worker's, or this one's to reclaim): they hold their slot.
@@ -46,7 +48,6 @@ export function createSqliteClaims(
          AND wake_at > @now
          AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))`,
     ),
-    historyOf: db.prepare("SELECT seq, type, position, at, data FROM history WHERE run_num = ? ORDER BY seq"),
     renew: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? RETURNING id"),
     held: db.prepare("SELECT id FROM runs WHERE lease_owner = ?"),
     poked: db.prepare("SELECT id, poke_seq FROM runs WHERE lease_owner = ? AND poke_seq > seen_poke_seq"),
@@ -76,26 +77,7 @@ export function createSqliteClaims(
             if (taken.nextAt !== undefined) nextAt = Math.min(nextAt ?? taken.nextAt, taken.nextAt);
           }
         }
-        const runs: ClaimedRun[] = [];
-        const unreadable: UnreadableRun[] = [];
-        for (const row of rows) {
-          const { num } = row as RunRow & { num: number };
-          ctx.runNumbers.remember(row.id, num);
-          try {
-            const run = toRunRecord(row);
-            runs.push({
-              run,
-              lease: { runId: run.id, owner: request.owner, token: run.leaseToken },
-              history: (sql().historyOf.all(num) as HistoryRow[]).map(toRecordedEvent),
-              signals: ctx.signalsOf(run.id),
-              eventWaits: ctx.events().waitsOf(run.id),
-            });
-          } catch (error) {
-            if (!(error instanceof SyntaxError)) throw error; // a value that is not JSON; anything else fails the claim
-            unreadable.push(unreadableRun(row, request.owner, error));
-          }
-        }
-        return { runs, ...(unreadable.length > 0 ? { unreadable } : {}), nextWakeAt: nextAt };
+        return { ...readClaimed(rows, request.owner), nextWakeAt: nextAt };
       });
     },
 
