@@ -67,6 +67,8 @@ function runStatements(t: string) {
       )
       SELECT * FROM taken`,
 
+    runsOf: `SELECT * FROM ${t}.runs WHERE id = ANY($1::text[])`,
+
     pendingSignals: `SELECT id, run_id, name, payload, sent_at FROM ${t}.signals
       WHERE run_id = $1 AND consumed_seq IS NULL ORDER BY id`,
   };
@@ -92,6 +94,17 @@ export function createPostgresRuns(
       answered.add(item.rows.id);
       return created.get(item.rows.id);
     });
+  }, ctx.batchesInFlight);
+  /**
+   * Reads of runs by id issued in one turn share a statement: thousands of
+   * callers waiting for runs to finish (each `result()` reads its run at
+   * each poll) cost a few statements, not one each. Rows are decoded per
+   * caller, so one that cannot be decoded fails no other read.
+   */
+  const readBatcher = createPostgresBatcher<string, RunRow | undefined>(async (ids) => {
+    const rows = await ctx.query<RunRow>(sql.runsOf, [[...new Set(ids)]]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
   }, ctx.batchesInFlight);
 
   /**
@@ -142,7 +155,10 @@ export function createPostgresRuns(
     },
 
     getRun(id) {
-      return ctx.run(() => ctx.loadRun(id));
+      return ctx.run(async () => {
+        const row = await readBatcher.add(id);
+        return row ? toRunRecord(row) : undefined;
+      });
     },
 
     listRuns(filter: RunFilter) {
