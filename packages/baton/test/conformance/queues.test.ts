@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createEngine, defineWorkflow, type Engine } from "baton";
-import { eventually, startEngine, statusOf, tempStore } from "../helpers.js";
+import { createEngine, defineWorkflow, type Engine, openStore } from "baton";
+import { eventually, startEngine, statusOf, tempStore, testStoreKind, wrapStore } from "../helpers.js";
 
 /** Bodies running now and the most seen at once, overall and by key; gates opened by the test. */
 function createLedger() {
@@ -119,6 +119,77 @@ test("a run waiting for a signal gives its slot up, and takes one again when the
   assert.equal(await waiting.result(), "yes");
   const [queue] = await engine.listQueues();
   assert.deepEqual([queue?.running, queue?.pending], [0, 0]);
+});
+
+test("a worker that stops while a finish hands its slot on lets the run it got go, for any worker to complete", async () => {
+  const job = defineWorkflow("handed-job", async (ctx, n: number) => ctx.step("work", () => n), { queue: "one" });
+  const address = tempStore();
+  const inner = openStore(address);
+  const queues = { one: { concurrency: 1 } };
+  let engine: Engine | undefined;
+  let stopping: Promise<void> | undefined;
+  let handedOn = 0;
+  // The store as the worker sees it: the engine stops as soon as a finish that hands its slot on is sent.
+  const store = wrapStore(inner, {
+    async appendHistory(lease, write) {
+      const written = inner.appendHistory(lease, write);
+      if (write.kind === "finish" && write.handoff && !stopping) stopping = engine?.stop();
+      const result = await written;
+      handedOn += result?.handedOff?.runs.length ?? 0;
+      return result;
+    },
+  });
+  engine = await startEngine([job], { store, queues, start: false });
+  try {
+    await engine.startRun(job, 1, { id: "first" });
+    await engine.startRun(job, 2, { id: "second" });
+    await engine.start();
+    await eventually(() => stopping !== undefined);
+    await stopping;
+    assert.equal((await inner.getRun("first"))?.status, "completed");
+    // PostgreSQL handed the slot on to "second", SQLite left it to claims: either way nothing holds it now.
+    assert.equal(handedOn, testStoreKind === "postgres" ? 1 : 0);
+    assert.equal((await inner.getRun("second"))?.leaseOwner, undefined, "the stopped worker holds no run");
+    await using next = await startEngine([job], { store: address, queues });
+    assert.equal(await next.handle<number>("second").result(), 2);
+  } finally {
+    await engine[Symbol.asyncDispose]();
+    await inner.close();
+  }
+});
+
+test("a run of a limited queue let go mid-way by a stopping worker is taken up by the next one", async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const twoSteps = defineWorkflow(
+    "two-steps-queued",
+    async (ctx) => {
+      await ctx.step("first", () => gate.then(() => 1));
+      return ctx.step("second", () => 2);
+    },
+    { queue: "one" },
+  );
+  const address = tempStore();
+  const queues = { one: { concurrency: 1 } };
+  const engine = await startEngine([twoSteps], { store: address, queues });
+  try {
+    const run = await engine.startRun(twoSteps, {}, { id: "mid-way" });
+    await eventually(async () => (await engine.getHistory(run.id)).some((e) => e.type === "step.started"));
+    const stopped = engine.stop(); // lets the step in flight end, starts no other, lets the run go
+    open();
+    await stopped;
+    const left = await engine.store.getRun("mid-way");
+    assert.equal(left?.leaseOwner, undefined);
+    assert.equal(left?.status, "running", "it had started: let go as it was");
+    const [queue] = await engine.listQueues();
+    assert.equal(queue?.running, 0, "a run no worker holds holds no slot");
+  } finally {
+    await engine[Symbol.asyncDispose]();
+  }
+  await using next = await startEngine([twoSteps], { store: address, queues });
+  assert.equal(await next.handle<number>("mid-way").result(), 2);
 });
 
 test("holdWhileWaiting: a waiting run keeps its slot", async () => {

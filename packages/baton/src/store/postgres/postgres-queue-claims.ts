@@ -47,7 +47,7 @@ function queueClaimStatements(t: string) {
     // $1 queue, $2 hold while waiting
     busy: `SELECT concurrency_key AS key, count(*)::int AS n FROM ${t}.runs
       WHERE queue = $1 AND queue <> 'default' AND status IN ('running', 'waiting', 'compensating')
-        AND (status <> 'waiting' OR lease_owner IS NOT NULL OR $2::boolean)
+        AND (lease_owner IS NOT NULL OR (status = 'waiting' AND $2::boolean))
       GROUP BY concurrency_key`,
 
     // $1 queue, $2 window start
@@ -91,6 +91,13 @@ function queueClaimStatements(t: string) {
       (SELECT id, concurrency_key, status, priority, created_at FROM ${t}.runs
         WHERE ${unheld} AND concurrency_key IS NULL AND ${runnable}
         ORDER BY priority DESC, created_at, id LIMIT $7)`,
+
+    // Runs of the queue a worker let go while running or compensating (it stopped): they hold no
+    // slot, and are taken before new ones. $1 queue, $2 workflows, $3 limit
+    stranded: `SELECT id, concurrency_key, status, priority, created_at FROM ${t}.runs
+      WHERE queue = $1 AND queue <> 'default' AND status IN ('running', 'compensating') AND lease_owner IS NULL
+        AND (workflow || '@' || version) = ANY($2::text[])
+      ORDER BY priority DESC, created_at, id LIMIT $3`,
 
     // $1 ids, $2 owner, $3 now, $4 lease ms
     take: `UPDATE ${t}.runs SET lease_owner = $2, lease_token = lease_token + 1,
@@ -147,6 +154,7 @@ export function createPostgresQueueClaims(ctx: PostgresContext): {
             ids.push(candidate.id);
         }
       };
+      if (picker.open) offer(await query<CandidateRow>(sql.stranded, [queue, request.workflows, limit]));
       const listing = [queue, limits.holdWhileWaiting, request.now, fullKeys, request.workflows];
       if (picker.open && hasKeyLimits(limits)) {
         const room = Math.min(limits.perKey ?? limits.rateLimit?.limit ?? limit, limit);

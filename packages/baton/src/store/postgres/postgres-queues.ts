@@ -28,7 +28,7 @@ function queueStatements(t: string) {
           AND r.status = 'pending') AS oldest,
         (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.queue <> 'default'
           AND r.status IN ('running', 'waiting', 'compensating')
-          AND (r.status <> 'waiting' OR r.lease_owner IS NOT NULL OR q.hold_while_waiting))::int AS running,
+          AND (r.lease_owner IS NOT NULL OR (r.status = 'waiting' AND q.hold_while_waiting)))::int AS running,
         (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.queue <> 'default' AND q.rate_limit IS NOT NULL
           AND r.started_at > $1::bigint - q.rate_period_ms)::int AS started,
         (SELECT count(*) FROM ${t}.runs r WHERE r.queue = q.name AND r.queue <> 'default'

@@ -49,7 +49,7 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
     busy: db.prepare(
       `SELECT concurrency_key AS key, count(*) AS n FROM runs
        WHERE queue = @queue AND queue <> 'default' AND status IN ('running', 'waiting', 'compensating')
-         AND (status <> 'waiting' OR lease_owner IS NOT NULL OR @hold)
+         AND (lease_owner IS NOT NULL OR (status = 'waiting' AND @hold))
        GROUP BY concurrency_key`,
     ),
     started: db.prepare(
@@ -84,6 +84,14 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
       `SELECT id, concurrency_key, status, priority, created_at FROM runs
        WHERE ${unheld} AND concurrency_key IS @key AND ${runnable}
        ORDER BY priority DESC, created_at, id LIMIT @room`,
+    ),
+    // Runs of the queue a worker let go while running or compensating (it stopped): they hold no
+    // slot, and are taken before new ones.
+    stranded: db.prepare(
+      `SELECT id, concurrency_key, status FROM runs
+       WHERE queue = @queue AND queue <> 'default' AND status IN ('running', 'compensating') AND lease_owner IS NULL
+         AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
+       ORDER BY priority DESC, created_at, id`,
     ),
     take: db.prepare(
       `UPDATE runs SET lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expiresAt,
@@ -129,6 +137,12 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
         params.limit,
       );
       const ids: string[] = [];
+      const stranded = sql().stranded.all({ queue, workflows: params.workflows }) as CandidateRow[];
+      for (const candidate of stranded) {
+        if (!picker.open) break;
+        if (picker.take({ id: candidate.id, concurrencyKey: candidate.concurrency_key, starts: false }))
+          ids.push(candidate.id);
+      }
       if (picker.open) {
         const listing = { queue, hold, now: params.now, workflows: params.workflows };
         const listed: Iterable<CandidateRow> & { return?: () => unknown } = hasKeyLimits(limits)

@@ -25,7 +25,7 @@ export function createSqliteQueues(ctx: SqliteContext): Pick<Store, "registerQue
            AS oldest,
          (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default'
            AND status IN ('running', 'waiting', 'compensating')
-           AND (status <> 'waiting' OR lease_owner IS NOT NULL OR @hold)) AS running,
+           AND (lease_owner IS NOT NULL OR (status = 'waiting' AND @hold))) AS running,
          (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default' AND started_at > @since) AS started,
          (SELECT count(*) FROM runs WHERE queue = @queue AND queue <> 'default' AND finished_at > @minuteAgo) AS finished`,
     ),

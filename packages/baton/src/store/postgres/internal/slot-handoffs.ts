@@ -43,7 +43,7 @@ export function slotHandoffCtes(t: string): string {
         WHERE q.concurrency IS NULL OR q.concurrency >= (
           SELECT count(*) FROM ${t}.runs b
           WHERE b.queue = h.queue AND b.queue <> 'default' AND b.status IN ('running', 'waiting', 'compensating')
-            AND (b.status <> 'waiting' OR b.lease_owner IS NOT NULL OR q.hold_while_waiting))
+            AND (b.lease_owner IS NOT NULL OR (b.status = 'waiting' AND q.hold_while_waiting)))
       ),
       handed AS (
         UPDATE ${t}.runs r SET lease_owner = p.owner, lease_token = r.lease_token + 1,
