@@ -95,7 +95,8 @@ function queueClaimStatements(t: string) {
     // Runs of the queue a worker let go while running or compensating (it stopped): they hold no
     // slot, and are taken before new ones. $1 queue, $2 workflows, $3 limit
     stranded: `SELECT id, concurrency_key, status, priority, created_at FROM ${t}.runs
-      WHERE queue = $1 AND queue <> 'default' AND status IN ('running', 'compensating') AND lease_owner IS NULL
+      WHERE queue = $1 AND queue <> 'default' AND status IN ('running', 'waiting', 'compensating')
+        AND status IN ('running', 'compensating') AND lease_owner IS NULL
         AND (workflow || '@' || version) = ANY($2::text[])
       ORDER BY priority DESC, created_at, id LIMIT $3`,
 

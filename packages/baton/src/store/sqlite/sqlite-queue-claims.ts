@@ -86,10 +86,12 @@ export function createSqliteQueueClaims(ctx: SqliteContext): {
        ORDER BY priority DESC, created_at, id LIMIT @room`,
     ),
     // Runs of the queue a worker let go while running or compensating (it stopped): they hold no
-    // slot, and are taken before new ones.
+    // slot, and are taken before new ones. (From runs_queue_busy, whose condition is repeated:
+    // not every run the queue ever had.)
     stranded: db.prepare(
-      `SELECT id, concurrency_key, status FROM runs
-       WHERE queue = @queue AND queue <> 'default' AND status IN ('running', 'compensating') AND lease_owner IS NULL
+      `SELECT id, concurrency_key, status FROM runs INDEXED BY runs_queue_busy
+       WHERE queue = @queue AND queue <> 'default' AND status IN ('running', 'waiting', 'compensating')
+         AND status IN ('running', 'compensating') AND lease_owner IS NULL
          AND (workflow || '@' || version) IN (SELECT value FROM json_each(@workflows))
        ORDER BY priority DESC, created_at, id`,
     ),
