@@ -24,7 +24,6 @@ export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefi
     write.wakeAt ??= null;
   } else if (finished && !withOthers && !consumes) {
     write.kind = "finish";
-    return write as RunWrite;
   } else if (
     !finished &&
     !withOthers &&
@@ -36,6 +35,6 @@ export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefi
   } else {
     write.kind = "full";
   }
-  delete write.handoff; // a slot is handed on by a finish only
+  if (write.handoff && write.kind !== "finish") delete write.handoff; // a slot is handed on by a finish only
   return write as RunWrite;
 }

@@ -225,7 +225,7 @@ export class RunJournal {
     this.creation = undefined;
     let written: Promise<AppendResult | undefined>;
     let write: RunWrite | undefined;
-    const sentAt = performance.now();
+    const sentAt = fields.handoff ? performance.now() : 0; // where a lease handed on starts
     try {
       write = classifyWrite(fields, seenPokeSeq, this.clock.now());
       written = creation ? creation.create(write) : this.store.appendHistory(this.lease, write);
