@@ -79,6 +79,18 @@ export class StepFailedError extends BatonError {
   }
 }
 
+/** A task failed for good (its last attempt failed, lapsed or was not retryable); thrown by `await ctx.task(...)`. */
+export class TaskFailedError extends BatonError {
+  readonly task: string;
+  readonly position: number;
+  constructor(task: string, position: number, message: string, options?: { cause?: unknown }) {
+    super("TASK_FAILED", message, options);
+    this.name = "TaskFailedError";
+    this.task = task;
+    this.position = position;
+  }
+}
+
 /** A child run finished without completing; thrown by `await ctx.child(...)`. */
 export class ChildFailedError extends BatonError {
   readonly childId: string;

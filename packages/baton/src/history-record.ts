@@ -29,4 +29,19 @@ export interface HistoryRecord {
   childId?: string;
   positions?: number[];
   forkedFrom?: { runId: string; position: number };
+  /** Task queue (`task.scheduled`). */
+  queue?: string;
+  /** Task worker of the last attempt (`task.completed`, `task.failed`). */
+  workerId?: string;
+  /** Every attempt of a task, the last one included (`task.completed`, `task.failed`). */
+  attempts?: TaskAttemptRecord[];
+}
+
+/** One finished attempt of a task (times in epoch milliseconds). */
+export interface TaskAttemptRecord {
+  attempt: number;
+  workerId: string;
+  startedAt: number;
+  finishedAt: number;
+  error?: ErrorInfo;
 }

@@ -27,6 +27,8 @@ export type { QueueInfo } from "./engine/queue-info.js";
 export { defaultQueue, type QueueOptions } from "./engine/queue-options.js";
 export type { EventReceipt, SendEventOptions } from "./engine/send-event.js";
 export type { StartFlowOptions } from "./engine/start-flow.js";
+export { parseTaskToken } from "./engine/task-tokens.js";
+export type { EngineTasks } from "./engine/tasks-api.js";
 export {
   BatonError,
   ChildFailedError,
@@ -36,6 +38,7 @@ export {
   RunConflictError,
   RunFailedError,
   StepFailedError,
+  TaskFailedError,
   TimeoutError,
   UnreadableRunError,
   ValidationError,
@@ -62,6 +65,7 @@ export {
   type HistoryEventType,
   historyEventTypes,
   isFinished,
+  type LeasedTask,
   type Run,
   type RunCount,
   type RunFilter,
@@ -78,6 +82,17 @@ export {
   type SignalWaitPage,
   scheduleCatchups,
   scheduleOverlaps,
+  type Task,
+  type TaskAttempt,
+  type TaskFailResult,
+  type TaskFailure,
+  type TaskFilter,
+  type TaskHeartbeatResult,
+  type TaskOptions,
+  type TaskPage,
+  type TaskPollRequest,
+  type TaskStatus,
+  taskStatuses,
 } from "./types.js";
 export {
   defineWorkflow,

@@ -5,6 +5,7 @@ import {
   RetryableError,
   RunConflictError,
   StepFailedError,
+  TaskFailedError,
   TimeoutError,
 } from "./errors.js";
 import type { ErrorInfo } from "./types.js";
@@ -86,6 +87,13 @@ export function fromErrorInfo(info: ErrorInfo): Error {
 /** The error a workflow sees when a step fails for good. */
 export function stepFailure(name: string, position: number, info: ErrorInfo): StepFailedError {
   return new StepFailedError(name, position, `step "${name}" failed: ${info.message}`, {
+    cause: fromErrorInfo(info),
+  });
+}
+
+/** The error a workflow sees when a task failed for good. */
+export function taskFailure(name: string, position: number, info: ErrorInfo): TaskFailedError {
+  return new TaskFailedError(name, position, `task "${name}" failed: ${info.message}`, {
     cause: fromErrorInfo(info),
   });
 }

@@ -45,6 +45,16 @@
  *   fixed interval), with one input; stored, so every worker shares it.
  * - **fire time**: one instant a schedule names; it gets at most one run,
  *   whose id is `<schedule id>@<ISO fire time>` (`Run.scheduledAt`).
+ * - **task**: a unit of work a run hands to a task worker (`ctx.task`): a
+ *   durable call like a step, whose attempts run outside the engine.
+ *   Identified by `<run id>:<position>`.
+ * - **task worker**: a program, in any language, that polls task queues over
+ *   HTTP (`POST /api/tasks/poll`), does the work and reports it. Not a worker.
+ * - **task queue**: the name a task is put under and task workers poll
+ *   (`ctx.task(name, input, { queue })`); unrelated to a run's queue.
+ * - **task token**: the lease of one attempt of a task, given by the poll that
+ *   took it; a heartbeat, completion or failure carries it, and a token of an
+ *   earlier attempt is refused.
  *
  * Internal nouns (the engine's own machinery; see docs/architecture.md):
  *
@@ -73,6 +83,10 @@
  */
 
 export * from "./schedule-types.js";
+export * from "./signal-wait-types.js";
+export * from "./task-types.js";
+
+import type { TaskAttempt } from "./task-types.js";
 
 /** Status of a run. `waiting` means blocked on a timer, a signal, an event or a child. */
 export type RunStatus =
@@ -120,7 +134,7 @@ export interface ErrorInfo {
 }
 
 /** The kind of durable call made at a position. */
-export type CallKind = "step" | "timer" | "signal" | "event" | "child";
+export type CallKind = "step" | "timer" | "signal" | "event" | "child" | "task";
 
 /**
  * Top-level payload fields an event must have, each with the value it must
@@ -147,6 +161,9 @@ export type HistoryEventType =
   | "child.started"
   | "child.completed"
   | "child.failed"
+  | "task.scheduled"
+  | "task.completed"
+  | "task.failed"
   | "run.cancel_requested"
   | "run.timed_out"
   | "compensation.started"
@@ -176,6 +193,9 @@ export const historyEventTypes: readonly HistoryEventType[] = [
   "child.started",
   "child.completed",
   "child.failed",
+  "task.scheduled",
+  "task.completed",
+  "task.failed",
   "run.cancel_requested",
   "run.timed_out",
   "compensation.started",
@@ -202,7 +222,7 @@ export interface HistoryEvent {
   position?: number;
   name?: string;
   attempt?: number;
-  /** Input of the run (`run.started`) or of a child (`child.started`). */
+  /** Input of the run (`run.started`), of a child (`child.started`) or of a task (`task.scheduled`). */
   input?: unknown;
   output?: unknown;
   error?: ErrorInfo;
@@ -226,6 +246,12 @@ export interface HistoryEvent {
   positions?: number[];
   /** Where a forked run came from (`run.started` of a fork). */
   forkedFrom?: { runId: string; position: number };
+  /** Task queue of a task (`task.scheduled`). */
+  queue?: string;
+  /** The task worker that completed or failed a task (`task.completed`, `task.failed`). */
+  workerId?: string;
+  /** Every attempt of a task, the last one included (`task.completed`, `task.failed`). */
+  attempts?: TaskAttempt[];
 }
 
 /** One attempt of a step or compensation. */
@@ -243,7 +269,7 @@ export interface AttemptInfo {
 export interface CallInfo {
   position: number;
   kind: CallKind;
-  /** Step name, signal name, event name, child workflow name, or `sleep`. */
+  /** Step name, signal name, event name, child workflow name, task name, or `sleep`. */
   name: string;
   status: "running" | "waiting" | "completed" | "failed";
   startedAt: Date;
@@ -255,6 +281,8 @@ export interface CallInfo {
   dueAt?: Date;
   /** Child run id, for `child`. */
   childId?: string;
+  /** Task queue, for `task`. */
+  queue?: string;
   /** Compensation of this step, once it started. */
   compensation?: { status: "running" | "completed" | "failed"; attempts: AttemptInfo[] };
 }
@@ -340,47 +368,6 @@ export interface RunCount {
 /** One page of runs, newest first. */
 export interface RunPage {
   runs: RunSummary[];
-  /** Pass as `cursor` to get the next page; absent on the last page. */
-  nextCursor?: string;
-}
-
-/** Filter and page of `engine.listSignalWaits`. */
-export interface SignalWaitFilter {
-  /** Only waits of runs of this workflow. */
-  workflow?: string;
-  /** Only waits for the signal of this name (exact). */
-  name?: string;
-  /** Page size, 1 to 1000. Default 50. */
-  limit?: number;
-  /** The `nextCursor` of the previous page. */
-  cursor?: string;
-}
-
-/**
- * An open signal wait: a run that has not finished (`pending`, `running` or
- * `waiting`) waits at `position` for the signal `name` (`ctx.waitForSignal`),
- * which has not come and not timed out.
- */
-export interface SignalWait {
-  runId: string;
-  workflow: string;
-  version: string;
-  /** Status of the run: `running` when another branch of it runs meanwhile. */
-  runStatus: RunStatus;
-  position: number;
-  /** Name of the signal awaited. */
-  name: string;
-  /** When the run began to wait. */
-  since: Date;
-  /** When the wait times out, if it has a timeout. */
-  dueAt?: Date;
-  /** True when the signal's name asks a person for an approval (it contains "approv", in any case). */
-  approval: boolean;
-}
-
-/** One page of open signal waits, the longest waiting first. */
-export interface SignalWaitPage {
-  waits: SignalWait[];
   /** Pass as `cursor` to get the next page; absent on the last page. */
   nextCursor?: string;
 }

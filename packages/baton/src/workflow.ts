@@ -5,7 +5,7 @@ import { checkEventMatch } from "./event-match.js";
 import { workflowNamePattern } from "./names.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
 import { checkScheduleDefinition } from "./schedule-definition.js";
-import type { EventMatch, ScheduleDefinition } from "./types.js";
+import type { EventMatch, ScheduleDefinition, TaskOptions } from "./types.js";
 
 /**
  * Retry policy of a step or compensation. Attempt n (n >= 2) starts
@@ -139,6 +139,18 @@ export interface WorkflowContext {
    * a run works ("the user changed the scope").
    */
   onSignal<T = unknown>(name: string, handler: (payload: T) => void): void;
+  /**
+   * Hands a task to the task workers polling `options.queue` (in any
+   * language, over HTTP: `POST /api/tasks/poll`) and waits for its output.
+   * Durable like a step: recorded once done, never handed out again; a failed
+   * or lapsed attempt is retried per `options.retry`, and the last failure
+   * rejects with a `TaskFailedError`. The input must be JSON.
+   *
+   * @example
+   * const thumb = await ctx.task<{ url: string }>("resize-image", { url }, { queue: "media", timeout: "2m" });
+   * @throws BatonError `INVALID_NAME`, `INVALID_DURATION`, `INVALID_RETRY_POLICY` (the returned promise rejects).
+   */
+  task<T = unknown>(name: string, input?: unknown, options?: TaskOptions): Promise<T>;
   /** Starts a child run and waits for its output. Id defaults to `<run id>-<position>`. */
   child<I, O>(workflow: Workflow<I, O>, input: I, options?: { id?: string }): Promise<O>;
   /** Replay-safe current time: the time of the latest history event the run has seen. */

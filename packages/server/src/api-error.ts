@@ -40,6 +40,14 @@ const statusOfCode: Record<string, ApiError["status"]> = {
   INVALID_BACKFILL: 400,
   SCHEDULE_NOT_FOUND: 404,
   SCHEDULE_EXISTS: 409,
+  TASK_NOT_FOUND: 404,
+  TASK_LEASE_LOST: 409,
+  TASK_CANCELLED: 409,
+  INVALID_TASK_TOKEN: 400,
+  INVALID_TASK_ID: 400,
+  INVALID_POLL: 400,
+  INVALID_FAILURE: 400,
+  INVALID_STATUS: 400,
   // The store's data, not the request, is at fault; the answer says which run and why.
   UNREADABLE_RUN: 500,
 };

@@ -117,7 +117,7 @@ export const Attempt = z
 export const Step = z
   .object({
     position: z.number().int(),
-    kind: z.enum(["step", "timer", "signal", "child", "event"]),
+    kind: z.enum(["step", "timer", "signal", "child", "event", "task"]),
     name: z.string(),
     status: z.enum(["running", "waiting", "completed", "failed"]),
     startedAt: Time,
@@ -127,6 +127,7 @@ export const Step = z
     attempts: z.array(Attempt),
     dueAt: Time.optional(),
     childId: z.string().optional(),
+    queue: z.string().optional().openapi({ description: "task queue, for a task" }),
     compensation: z
       .object({ status: z.enum(["running", "completed", "failed"]), attempts: z.array(Attempt) })
       .optional(),

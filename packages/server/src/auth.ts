@@ -1,8 +1,15 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ApiError } from "./api-error.js";
 
-/** What a token may do: `reader` reads, `operator` also starts, signals, cancels, resumes, forks and posts events. */
-export type Role = "reader" | "operator";
+/**
+ * What a token may do: `reader` reads, `operator` also starts, signals,
+ * cancels, resumes, forks and posts events (and may act as a task worker);
+ * `worker` polls and reports tasks (`POST /api/tasks/...`) and nothing else.
+ */
+export type Role = "reader" | "operator" | "worker";
+
+/** Every role. */
+export const roles: readonly Role[] = ["reader", "operator", "worker"];
 
 /** A bearer token and its role. */
 export interface ApiToken {
@@ -22,7 +29,7 @@ const digest = (text: string) => createHash("sha256").update(text).digest();
 export function createAuthenticator(tokens: readonly ApiToken[]) {
   for (const { token, role } of tokens) {
     if (typeof token !== "string" || token.length === 0) throw new Error("an API token must be a non-empty string");
-    if (role !== "reader" && role !== "operator") throw new Error(`unknown role ${JSON.stringify(role)}`);
+    if (!roles.includes(role)) throw new Error(`unknown role ${JSON.stringify(role)}`);
   }
   const known = tokens.map(({ token, role }) => ({ digest: digest(token), role }));
   return (authorization: string | undefined): Role => {

@@ -15,6 +15,7 @@ import { addRunRoutes } from "./routes/run-routes.js";
 import { addScheduleRoutes } from "./routes/schedule-routes.js";
 import { addSignalWaitRoutes } from "./routes/signal-wait-routes.js";
 import { addSystemRoutes } from "./routes/system-routes.js";
+import { addTaskRoutes } from "./routes/task-routes.js";
 import { addWhoamiRoute } from "./routes/whoami-route.js";
 import { validationHook } from "./validation-hook.js";
 
@@ -38,6 +39,8 @@ export interface ServerOptions extends RequestGuardOptions {
 }
 
 const publicPaths = new Set(["/api/health", "/api/ready", "/api/openapi.json"]);
+/** What a `worker` token may do: poll tasks and report them. */
+const taskWorkPath = /^\/api\/tasks\/(poll|[^/]+\/(heartbeat|complete|fail))$/;
 
 /** What the dashboard's pages may load: only this server's own files and API. */
 export const contentSecurityPolicy =
@@ -98,7 +101,18 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
     if (publicPaths.has(c.req.path)) return next();
     const role = authenticate(c.req.header("authorization"));
     const reads = c.req.method === "GET" || c.req.method === "HEAD";
-    if (!reads && role !== "operator") {
+    if (
+      role === "worker" &&
+      !(c.req.method === "POST" && taskWorkPath.test(c.req.path)) &&
+      c.req.path !== "/api/whoami"
+    ) {
+      throw new ApiError(
+        403,
+        "FORBIDDEN",
+        `a worker token can only poll and report tasks, not ${c.req.method} ${c.req.path}`,
+      );
+    }
+    if (!reads && role === "reader") {
       throw new ApiError(403, "FORBIDDEN", `a read-only token cannot ${c.req.method} ${c.req.path}`);
     }
     c.set("role", role);
@@ -123,6 +137,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   addQueueRoutes(app, engine);
   addEventRoutes(app, engine);
   addScheduleRoutes(app, engine);
+  addTaskRoutes(app, engine);
   if (options.dashboard) addDashboard(app, options.dashboard);
 
   app.doc31("/api/openapi.json", {

@@ -19,6 +19,19 @@ const failedAttempt = {
   final: z.literal(true).optional().openapi({ description: "present when no attempt follows" }),
   dueAt: Time.optional().openapi({ description: "when the next attempt is due" }),
 };
+const TaskAttempts = z
+  .array(
+    z
+      .object({
+        attempt: z.number().int().min(1),
+        workerId: z.string(),
+        startedAt: Time,
+        finishedAt: Time,
+        error: ErrorInfo.optional(),
+      })
+      .openapi("TaskAttempt"),
+  )
+  .openapi({ description: "every attempt of the task, the last one included" });
 const EventMatch = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .openapi({ description: "top-level payload fields the awaited event must have, with their values" });
@@ -56,6 +69,15 @@ const fieldsOf = {
   "child.started": { ...call, childId: z.string(), input: Json.optional() },
   "child.completed": { ...call, childId: z.string(), output: Json.optional() },
   "child.failed": { ...call, childId: z.string(), error: ErrorInfo },
+  "task.scheduled": { ...call, input: Json.optional(), queue: z.string() },
+  "task.completed": { ...attempt, output: Json.optional(), workerId: z.string().optional(), attempts: TaskAttempts },
+  "task.failed": {
+    ...attempt,
+    error: ErrorInfo,
+    final: z.literal(true),
+    workerId: z.string().optional(),
+    attempts: TaskAttempts,
+  },
   "run.cancel_requested": {},
   "run.timed_out": {},
   "compensation.started": attempt,

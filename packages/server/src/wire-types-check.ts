@@ -15,6 +15,7 @@ import type * as reads from "./routes/run-routes.js";
 import type * as waits from "./routes/signal-wait-routes.js";
 import type * as whoami from "./routes/whoami-route.js";
 import type * as schedules from "./schedule-schemas.js";
+import type * as tasks from "./task-schemas.js";
 import type { WatchEvent } from "./watch-events-schema.js";
 import type * as wire from "./wire-types.js";
 
@@ -64,6 +65,17 @@ export const signalAcceptedMatches: Equal<wire.SignalAccepted, Out<typeof action
 export const forkResultMatches: Equal<wire.ForkResult, Out<typeof actions.ForkResult>> = true;
 export const eventReceiptMatches: Equal<wire.EventReceipt, Out<typeof schema.EventReceipt>> = true;
 export const errorBodyMatches: Equal<wire.ErrorBody, Out<typeof schema.ErrorBody>> = true;
+export const leasedTaskMatches: Equal<wire.LeasedTask, Out<typeof tasks.LeasedTask>> = true;
+export const pollResultMatches: Equal<wire.TaskPollResult, Out<typeof tasks.PollResult>> = true;
+export const heartbeatResultMatches: Equal<wire.TaskHeartbeatResult, Out<typeof tasks.HeartbeatResult>> = true;
+export const completeResultMatches: Equal<wire.TaskCompleteResult, Out<typeof tasks.CompleteResult>> = true;
+export const failResultMatches: Equal<wire.TaskFailResult, Out<typeof tasks.FailResult>> = true;
+export const taskMatches: Equal<wire.Task, Out<typeof tasks.Task>> = true;
+export const taskPageMatches: Equal<wire.TaskPage, Out<typeof tasks.TaskPage>> = true;
+export const pollRequestMatches: Equal<wire.TaskPollRequest, In<typeof tasks.PollBody>> = true;
+export const heartbeatRequestMatches: Equal<wire.TaskHeartbeatRequest, In<typeof tasks.HeartbeatBody>> = true;
+export const completeRequestMatches: Equal<wire.TaskCompleteRequest, In<typeof tasks.CompleteBody>> = true;
+export const failRequestMatches: Equal<wire.TaskFailRequest, In<typeof tasks.FailBody>> = true;
 export const scheduleMatches: Equal<wire.Schedule, Out<typeof schedules.Schedule>> = true;
 export const scheduleListMatches: Equal<wire.ScheduleList, Out<typeof schedules.ScheduleList>> = true;
 export const backfillResultMatches: Equal<wire.BackfillResult, Out<typeof schedules.BackfillResult>> = true;

@@ -12,6 +12,7 @@
  */
 
 export type * from "./schedule-wire-types.js";
+export type * from "./task-wire-types.js";
 
 /** Status of a run. */
 export type RunStatus =
@@ -34,7 +35,7 @@ export interface ErrorInfo {
 }
 
 /** The kind of durable call made at a position. */
-export type CallKind = "step" | "timer" | "signal" | "child" | "event";
+export type CallKind = "step" | "timer" | "signal" | "child" | "event" | "task";
 
 /** One attempt of a step or of a compensation. */
 export interface AttemptInfo {
@@ -61,6 +62,8 @@ export interface CallInfo {
   /** When a timer fires, or a wait times out. */
   dueAt?: string;
   childId?: string;
+  /** Task queue, for a task. */
+  queue?: string;
   compensation?: { status: "running" | "completed" | "failed"; attempts: AttemptInfo[] };
 }
 
@@ -164,6 +167,15 @@ interface FailedAttempt extends AttemptCall {
   dueAt?: string;
 }
 
+/** One finished attempt of a task, as its run's history shows it. */
+export interface TaskAttempt {
+  attempt: number;
+  workerId: string;
+  startedAt: string;
+  finishedAt: string;
+  error?: ErrorInfo;
+}
+
 /** The fields of each type of history event beyond `seq`, `type` and `at`. */
 export interface HistoryEventFields {
   "run.started": { input?: unknown; eventId?: string; forkedFrom?: { runId: string; position: number } };
@@ -184,6 +196,9 @@ export interface HistoryEventFields {
   "child.started": Call & { childId: string; input?: unknown };
   "child.completed": Call & { childId: string; output?: unknown };
   "child.failed": Call & { childId: string; error: ErrorInfo };
+  "task.scheduled": Call & { input?: unknown; queue: string };
+  "task.completed": AttemptCall & { output?: unknown; workerId?: string; attempts: TaskAttempt[] };
+  "task.failed": AttemptCall & { error: ErrorInfo; final: true; workerId?: string; attempts: TaskAttempt[] };
   "run.cancel_requested": NoFields;
   "run.timed_out": NoFields;
   "compensation.started": AttemptCall;
@@ -244,7 +259,7 @@ export interface WorkflowList {
 
 /** What the caller may do (`GET /api/whoami`); `auth` is false when the server has no tokens. */
 export interface WhoAmI {
-  role: "reader" | "operator";
+  role: "reader" | "operator" | "worker";
   auth: boolean;
 }
 

@@ -17,6 +17,7 @@ import type { QueueInfo } from "./queue-info.js";
 import type { QueueOptions } from "./queue-options.js";
 import type { EventReceipt, SendEventOptions } from "./send-event.js";
 import type { StartFlowOptions } from "./start-flow.js";
+import type { EngineTasks } from "./tasks-api.js";
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -151,6 +152,14 @@ export interface Engine extends AsyncDisposable {
    * await engine.schedules.create({ id: "nightly", workflow: report, cron: "0 9 * * 1-5", timezone: "Europe/Paris" });
    */
   readonly schedules: EngineSchedules;
+  /**
+   * Tasks: work runs hand to task workers (`ctx.task`), which poll for it
+   * (usually over HTTP, `POST /api/tasks/poll`) and report it.
+   * @example
+   * const [task] = await engine.tasks.poll({ workerId: "w1", queues: ["media"], waitMs: 20_000 });
+   * if (task) await engine.tasks.complete(task.token, { ok: true });
+   */
+  readonly tasks: EngineTasks;
 }
 
 /** Options of `engine.schedules.create`: a schedule definition, its workflow, and whether it starts paused. */

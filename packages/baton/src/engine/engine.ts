@@ -9,10 +9,9 @@ import { runIdPattern } from "../names.js";
 import { trackOpen } from "../open-resources.js";
 import { openStore } from "../store/open-store.js";
 import type { NewRun, RunRecord } from "../store/store.js";
-import { isFinished } from "../types.js";
 import { validateInput } from "../validate-input.js";
-import type { RunEnd } from "../worker/run-executor.js";
 import { ScheduleFiring } from "../worker/schedule-firing.js";
+import { TaskExpiry } from "../worker/task-expiry.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
 import type { Engine, EngineOptions, RunHandle, StartOptions } from "./engine-types.js";
@@ -21,8 +20,11 @@ import { copyBefore, forkPosition } from "./fork-run.js";
 import { listSignalWaits } from "./list-signal-waits.js";
 import { reportReplacedLimits, toQueueInfo } from "./queue-info.js";
 import { toQueueLimits } from "./queue-options.js";
+import { type RunEndWaiters, waitForRunEnd } from "./run-ends.js";
 import { createSchedulesApi, type SchedulesApiDeps, syncCodeSchedules } from "./schedules-api.js";
 import { toFlowFields } from "./start-flow.js";
+import { TaskQueueWaiters } from "./task-queue-waiters.js";
+import { createTasksApi } from "./tasks-api.js";
 
 export type {
   BackfillResult,
@@ -69,7 +71,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
   const store = openStore(options.store, { migrate: options.migrate, log: (m, e) => logger.warn(m, e) });
   const clock = options.clock ?? store.clock ?? systemClock;
-  const endWaiters = new Map<string, Set<(end?: RunEnd) => void>>();
+  const endWaiters: RunEndWaiters = new Map();
+  const taskWaiters = new TaskQueueWaiters();
+  let unlisten: (() => void) | undefined;
+  /** Tasks other processes queue wake this process's polls (listened to from the first poll that waits). */
+  const listen = () => {
+    unlisten ??=
+      store.subscribe?.((notice) => {
+        if (notice.kind === "task") taskWaiters.notify(notice.queue);
+        else if (notice.kind === "reconnected") taskWaiters.notifyAll();
+      }) ?? (() => {});
+  };
 
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`;
   const worker = new Worker({
@@ -82,6 +94,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     maxRunsInMemory: options.maxRunsInMemory ?? 10_000,
     queues,
     log: (message, error) => logger.warn(message, error),
+    onTaskQueued: (queue) => taskWaiters.notify(queue),
     onDetached(runId, end) {
       if (!end) return;
       firing.runFinished(runId);
@@ -97,6 +110,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     created: () => worker.claimSoon(),
     cancelled: (runId) => worker.cancelRun(runId),
   });
+  const expiry = new TaskExpiry({
+    store,
+    clock,
+    intervalMs: Math.max(pollIntervalMs, 1000),
+    log: (message, error) => logger.warn(message, error),
+  });
   let started = false;
   let untrack = () => {};
   const sendCheckedSignal = createSignalSender(store, clock, createSignalChecker(store, workflows));
@@ -107,39 +126,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return run;
   };
 
-  /** Resolves when this process's worker ends the run (with how), or after a poll interval (undefined). */
-  const nextEnd = (runId: string) => {
-    const waiters = endWaiters.get(runId) ?? new Set();
-    endWaiters.set(runId, waiters);
-    let wake!: (end?: RunEnd) => void;
-    const ended = new Promise<RunEnd | undefined>((resolve) => {
-      wake = (end) => {
-        clearTimeout(timer);
-        waiters.delete(wake);
-        if (waiters.size === 0) endWaiters.delete(runId);
-        resolve(end);
-      };
-    });
-    const timer = setTimeout(wake, pollIntervalMs);
-    waiters.add(wake);
-    return { ended, cancel: () => wake() };
-  };
-
-  const waitForEnd = async (runId: string): Promise<Pick<RunRecord, "status" | "output" | "error">> => {
-    for (;;) {
-      const next = nextEnd(runId);
-      // A run this process executes has not finished: its end comes from the worker, with no read.
-      if (!worker.executes(runId)) {
-        const run = await requireRun(runId);
-        if (isFinished(run.status)) {
-          next.cancel();
-          return run;
-        }
-      }
-      const end = await next.ended;
-      if (end) return end;
-    }
-  };
+  const waitForEnd = (runId: string) =>
+    waitForRunEnd(runId, { endWaiters, pollIntervalMs, executes: (id) => worker.executes(id), requireRun });
 
   const handle = <O>(runId: string, created: boolean): RunHandle<O> => ({
     id: runId,
@@ -205,6 +193,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       untrack = trackOpen("engine", workerId);
       worker.start();
+      expiry.start();
       await firing.start();
     },
 
@@ -212,6 +201,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (!started) return;
       started = false;
       await firing.stop();
+      await expiry.stop();
       await worker.stop(stopTimeoutMs);
       untrack();
     },
@@ -380,9 +370,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     schedules: createSchedulesApi(scheduleDeps),
+    tasks: createTasksApi({
+      store,
+      clock,
+      waiters: taskWaiters,
+      pollIntervalMs,
+      listen,
+      runChanged: (runId) => worker.runChanged(runId),
+    }),
 
     async [Symbol.asyncDispose]() {
       await engine.stop();
+      unlisten?.();
       await store.close();
     },
   };

@@ -3,8 +3,9 @@
  * attempts, children and history. Steps are derived from the history; the
  * store keeps no second copy of them.
  */
+import type { TaskAttemptRecord } from "../history-record.js";
 import type { HistoryRecord, RunRecord, SignalRecord } from "../store/store.js";
-import type { AttemptInfo, CallInfo, HistoryEvent, Run, RunSummary } from "../types.js";
+import type { AttemptInfo, CallInfo, HistoryEvent, Run, RunSummary, TaskAttempt } from "../types.js";
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
 
@@ -33,10 +34,35 @@ export function toRunSummary(run: RunRecord): RunSummary {
 /** A recorded event as a public history event. */
 export function toHistoryEvent(event: HistoryRecord): HistoryEvent {
   const { at, dueAt, signalId, unchecked: _unchecked, ...rest } = event;
-  const out: HistoryEvent = { ...rest, at: new Date(at) };
+  const { attempts, ...others } = rest;
+  const out: HistoryEvent = { ...others, at: new Date(at) };
+  if (attempts) out.attempts = attempts.map(toTaskAttempt);
   if (event.type === "signal.refused" && signalId !== undefined) out.signalId = signalId;
   if (dueAt !== undefined) out.dueAt = new Date(dueAt);
   return out;
+}
+
+/** A recorded task attempt with `Date`s. */
+function toTaskAttempt(attempt: TaskAttemptRecord): TaskAttempt {
+  const out: TaskAttempt = {
+    attempt: attempt.attempt,
+    workerId: attempt.workerId,
+    startedAt: new Date(attempt.startedAt),
+    finishedAt: new Date(attempt.finishedAt),
+  };
+  if (attempt.error) out.error = attempt.error;
+  return out;
+}
+
+/** The attempts of a task as attempts of its call. */
+function taskAttempts(event: HistoryRecord): AttemptInfo[] {
+  return (event.attempts ?? []).map((attempt) => ({
+    attempt: attempt.attempt,
+    startedAt: new Date(attempt.startedAt),
+    finishedAt: new Date(attempt.finishedAt),
+    status: attempt.error ? "failed" : "completed",
+    ...(attempt.error ? { error: attempt.error } : {}),
+  }));
 }
 
 const kindOf: Record<string, CallInfo["kind"]> = {
@@ -45,6 +71,7 @@ const kindOf: Record<string, CallInfo["kind"]> = {
   "signal.waiting": "signal",
   "event.waiting": "event",
   "child.started": "child",
+  "task.scheduled": "task",
 };
 
 function attemptOf(attempts: AttemptInfo[], attempt: number | undefined): AttemptInfo | undefined {
@@ -111,6 +138,17 @@ export function toSteps(history: HistoryRecord[]): CallInfo[] {
         break;
       case "child.failed":
         Object.assign(step, { status: "failed", finishedAt: at, error: event.error });
+        break;
+      case "task.scheduled":
+        step.queue = event.queue;
+        break;
+      case "task.completed":
+        Object.assign(step, { status: "completed", finishedAt: at, output: event.output });
+        step.attempts = taskAttempts(event);
+        break;
+      case "task.failed":
+        Object.assign(step, { status: "failed", finishedAt: at, error: event.error });
+        step.attempts = taskAttempts(event);
         break;
       case "compensation.started":
         step.compensation ??= { status: "running", attempts: [] };

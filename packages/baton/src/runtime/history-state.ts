@@ -162,7 +162,14 @@ export function foldHistory(events: HistoryRecord[]): HistoryState {
         call(event, "child", event.name as string).childId = event.childId;
         break;
       case "child.completed":
+      case "task.completed":
         resolve(event, { ok: true, value: event.output });
+        break;
+      case "task.scheduled":
+        call(event, "task", event.name as string);
+        break;
+      case "task.failed":
+        resolve(event, { ok: false, error: event.error as ErrorInfo });
         break;
       case "child.failed":
         resolve(event, { ok: false, error: event.error as ErrorInfo });

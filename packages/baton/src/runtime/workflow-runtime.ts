@@ -19,9 +19,10 @@ import { v4 as uuidv4 } from "uuid";
 import { toMilliseconds } from "../duration.js";
 import { BatonError, NondeterminismError, TimeoutError } from "../errors.js";
 import { checkEventMatch } from "../event-match.js";
-import { childFailure, stepFailure } from "../json.js";
+import { childFailure, roundTrip, stepFailure, taskFailure } from "../json.js";
 import { nextTurn } from "../next-turn.js";
 import { noEntries } from "../no-entries.js";
+import { type ResolvedTaskOptions, resolveTaskOptions } from "../task-options.js";
 import type { CallKind, EventMatch } from "../types.js";
 import {
   checkStepOptions,
@@ -55,6 +56,8 @@ export interface IssuedCall {
   schema?: StandardSchemaV1;
   /** Child workflow, input and id (`child`). */
   child?: { workflow: Workflow; input: unknown; id: string };
+  /** Input and resolved options (`task`). */
+  task?: { input: unknown; options: ResolvedTaskOptions };
 }
 
 /** How the workflow function ended. */
@@ -242,7 +245,9 @@ export class WorkflowRuntime {
         const error =
           call.kind === "child"
             ? childFailure(call.child?.id ?? call.recorded?.childId ?? "", resolution.outcome.error)
-            : stepFailure(call.name, call.position, resolution.outcome.error);
+            : call.kind === "task"
+              ? taskFailure(call.name, call.position, resolution.outcome.error)
+              : stepFailure(call.name, call.position, resolution.outcome.error);
         this.errorPositions ??= new WeakMap();
         this.errorPositions.set(error, call.position);
         this.lastFailure = call.position;
@@ -364,6 +369,18 @@ export class WorkflowRuntime {
         runtime.handlerEntries ??= new Map();
         runtime.handlerEntries.set(name, handler as (payload: unknown) => void);
         runtime.host.handlerRegistered(name);
+      },
+      task(name, input, options) {
+        let task: IssuedCall["task"];
+        try {
+          task = {
+            input: roundTrip(input, `input of task "${name}"`),
+            options: resolveTaskOptions(name, options, runtime.workflow.options.retry),
+          };
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return runtime.issue("task", name, { task });
       },
       child(workflow, input, options) {
         const id = options?.id ?? `${runtime.run.id}-${runtime.calls.length}`;

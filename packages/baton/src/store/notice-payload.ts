@@ -3,9 +3,9 @@ import type { StoreNotice } from "./store.js";
 /**
  * The text of a notice, as PostgreSQL's NOTIFY and SQLite's `notices` table
  * carry it: `r` runnable, `k:<pokeSeq>:<runId>` poked, `w:<epoch ms>` wake,
- * `s` schedules changed.
+ * `s` schedules changed, `t:<queue>` a task was queued.
  */
-export type NoticePayload = "r" | "s" | `k:${number}:${string}` | `w:${number}`;
+export type NoticePayload = "r" | "s" | `k:${number}:${string}` | `w:${number}` | `t:${string}`;
 
 /** The payload announcing a poke of `runId` that raised its `poke_seq` to `pokeSeq`. */
 export function pokedPayload(runId: string, pokeSeq: number): NoticePayload {
@@ -22,6 +22,7 @@ export function parseNotice(payload: string | undefined): StoreNotice | undefine
     if (colon < 0 || !Number.isSafeInteger(pokeSeq)) return undefined;
     return { kind: "poked", runId: payload.slice(colon + 1), pokeSeq };
   }
+  if (payload?.startsWith("t:")) return { kind: "task", queue: payload.slice(2) };
   if (payload?.startsWith("p:")) return { kind: "poked", runId: payload.slice(2) };
   if (payload?.startsWith("w:")) {
     const at = Number(payload.slice(2));

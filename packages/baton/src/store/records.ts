@@ -6,6 +6,7 @@
  */
 import type { HistoryRecord } from "../history-record.js";
 import type { ErrorInfo, EventMatch, RunStatus } from "../types.js";
+import type { TaskRecord } from "./task-records.js";
 
 /** A run as the store keeps it. */
 export interface RunRecord {
@@ -173,6 +174,8 @@ export interface RunInbox {
   finishedChildren: RunRecord[];
   /** The run's registered event waits (those an event reached have `received`). */
   eventWaits: EventWaitRecord[];
+  /** The run's tasks that completed or failed for good and whose outcome its history does not hold yet. */
+  finishedTasks: TaskRecord[];
 }
 
 /** Filter of `claimRuns`. */
@@ -228,6 +231,7 @@ export interface ClaimResult {
  */
 export type StoreNotice =
   | { kind: "runnable" }
+  | { kind: "task"; queue: string }
   | { kind: "schedules" }
   | { kind: "poked"; runId: string; pokeSeq?: number }
   | { kind: "wake"; at: number }

@@ -6,6 +6,7 @@
 import type { HistoryRecord } from "../history-record.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
 import type { NewEventWait, NewRun } from "./records.js";
+import type { NewTaskRecord } from "./task-records.js";
 
 /** What every write of a run's progress carries. */
 interface RunWriteBase {
@@ -44,7 +45,8 @@ export interface ProgressWrite extends RunWriteBase {
 
 /**
  * The run's last write: its finished status with its output or error. It gives
- * the lease up, clears the run's timer, ends its event waits, and pokes its parent.
+ * the lease up, clears the run's timer, ends its event waits, cancels its
+ * open tasks, and pokes its parent.
  */
 export interface FinishWrite extends RunWriteBase {
   kind: "finish";
@@ -53,6 +55,8 @@ export interface FinishWrite extends RunWriteBase {
   error?: ErrorInfo;
   /** Hands the slot the run frees in its named queue on to the queue's next run (see `SlotHandoff`). */
   handoff?: SlotHandoff;
+  /** The run made task calls: its queued and leased tasks are cancelled. */
+  cancelTasks?: boolean;
 }
 
 /**
@@ -86,7 +90,8 @@ export interface ReleaseWrite extends RunWriteBase {
 
 /**
  * Any other write: children to create, event waits to register or end,
- * an output, or a last write that also consumes signals.
+ * tasks to register or mark recorded, an output, or a last write that also
+ * consumes signals (which, like a finish, cancels the run's open tasks).
  */
 export interface FullWrite extends RunWriteBase {
   kind: "full";
@@ -107,6 +112,16 @@ export interface FullWrite extends RunWriteBase {
   eventWaits?: NewEventWait[];
   /** Positions whose event waits these events end (received or timed out). */
   endedEventWaits?: number[];
+  /**
+   * Tasks to register and announce to their task queues. A live task at the
+   * position is kept as it is; one whose outcome is recorded, or that was
+   * cancelled, is replaced by the new one (a resumed run calls it again).
+   */
+  tasks?: NewTaskRecord[];
+  /** Positions of tasks whose outcome these events record. */
+  recordedTasks?: number[];
+  /** With a finished status: the run made task calls, whose queued and leased tasks are cancelled. */
+  cancelTasks?: boolean;
 }
 
 /**

@@ -26,6 +26,14 @@
  *   while it is running or compensating, or held by a worker, or (with
  *   `holdWhileWaiting`) waiting. A pending run with a start time (`startAt`)
  *   is not taken before it.
+ * - Tasks: a task row is registered by the write that records its
+ *   `task.scheduled` and lives on its own from then on: polls lease it under
+ *   a new secret per attempt, and only a report carrying the current attempt
+ *   and secret changes it (a token of an earlier attempt is refused). Its
+ *   completion, or its failure for good, pokes its run; the holder records
+ *   the outcome and marks the row `recorded` in the same write. A run that
+ *   finishes cancels its queued and leased tasks. Statements that touch a
+ *   run and its tasks lock the run's row first.
  * - All times are parameters (`now`). A store that many machines share
  *   offers its own `clock` (PostgreSQL: the database's clock), which the
  *   engine uses unless it was given one, so every worker agrees on when a
@@ -66,11 +74,21 @@ import type {
   ScheduleRecord,
   ScheduleUpdate,
 } from "./schedule-records.js";
+import type {
+  LeasedTaskRecord,
+  TaskFailOutcome,
+  TaskFailureRecord,
+  TaskKey,
+  TaskListFilter,
+  TaskPollRecord,
+  TaskRecord,
+} from "./task-records.js";
 
 export type { HistoryRecord } from "../history-record.js";
 export type * from "./records.js";
 export type * from "./run-write.js";
 export type * from "./schedule-records.js";
+export type * from "./task-records.js";
 
 /** Storage of runs, history, signals and events. See the invariants above. */
 export interface Store {
@@ -280,9 +298,55 @@ export interface Store {
     now: number,
   ): Promise<string[]>;
 
+  // ---- Tasks: work a run hands to task workers (see the invariants) ----
+
+  /**
+   * Leases up to `limit` queued tasks of `queues` that are available at
+   * `now`, the longest available first: each gets its next attempt number,
+   * a new secret, and a lease until the earlier of its timeout and its
+   * heartbeat timeout.
+   */
+  pollTasks(request: TaskPollRecord): Promise<LeasedTaskRecord[]>;
+  /**
+   * Records a heartbeat of the attempt `key`: its details, and (with a
+   * heartbeat timeout) a lease extended to `now` plus it, never past the
+   * attempt's timeout. Answers the task and whether its run was asked to cancel.
+   * @throws BatonError `TASK_NOT_FOUND`, `TASK_LEASE_LOST` (not the current attempt, or its lease lapsed), `TASK_CANCELLED`.
+   */
+  heartbeatTask(key: TaskKey, details: unknown, now: number): Promise<{ task: TaskRecord; cancelRequested: boolean }>;
+  /**
+   * Completes the attempt `key` with `output` and pokes its run. `duplicate`
+   * when that attempt had completed already (nothing changed).
+   * @throws BatonError `TASK_NOT_FOUND`, `TASK_LEASE_LOST`, `TASK_CANCELLED`.
+   */
+  completeTask(key: TaskKey, output: unknown, now: number): Promise<{ duplicate: boolean }>;
+  /**
+   * Fails the attempt `key`: queued again after the policy's backoff (or
+   * `retryAfterMs`) while attempts remain and the failure is retryable,
+   * otherwise failed for good, poking its run.
+   * @throws BatonError `TASK_NOT_FOUND`, `TASK_LEASE_LOST`, `TASK_CANCELLED`.
+   */
+  failTask(key: TaskKey, failure: TaskFailureRecord, now: number): Promise<TaskFailOutcome>;
+  /**
+   * Ends up to `limit` leases that lapsed by `now` as failed attempts
+   * (`TASK_TIMEOUT`, `TASK_HEARTBEAT_TIMEOUT`), retried or failed for good as
+   * `failTask` decides. Answers how many it ended.
+   */
+  expireTasks(now: number, limit: number, spread: () => number): Promise<number>;
+  /** A task, or undefined. */
+  getTask(runId: string, position: number): Promise<TaskRecord | undefined>;
+  /** Tasks, oldest first (by creation, run id, position). */
+  listTasks(filter: TaskListFilter): Promise<TaskRecord[]>;
+
   /** Announces changes made by other processes, when the store can. Returns an unsubscribe function. */
   subscribe?(listener: (notice: StoreNotice) => void): () => void;
 }
+
+/** The task verbs of a store (each backend's `<backend>-tasks.ts`). */
+export type TaskVerbs = Pick<
+  Store,
+  "pollTasks" | "heartbeatTask" | "completeTask" | "failTask" | "expireTasks" | "getTask" | "listTasks"
+>;
 
 /** The schedule verbs of a store (each backend's `<backend>-schedules.ts`). */
 export type ScheduleVerbs = Pick<

@@ -16,7 +16,9 @@ export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefi
   write.seenPokeSeq = seenPokeSeq;
   write.now = now;
   const finished = write.status !== undefined && isFinished(write.status);
-  const withOthers = Boolean(write.children?.length || write.eventWaits?.length);
+  const withOthers = Boolean(
+    write.children?.length || write.eventWaits?.length || write.tasks?.length || write.recordedTasks?.length,
+  );
   const consumes = Boolean(write.consumedSignals?.length);
   if (write.release) {
     delete write.release;
@@ -36,5 +38,6 @@ export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefi
     write.kind = "full";
   }
   if (write.handoff && write.kind !== "finish") delete write.handoff; // a slot is handed on by a finish only
+  if (write.cancelTasks && !finished) delete write.cancelTasks; // a run's tasks are cancelled by its end only
   return write as RunWrite;
 }

@@ -36,6 +36,8 @@ export interface ExecutorHost {
   handedOff(runs: ClaimResult, sentAt: number): void;
   /** True when a waiting run of `queue` lets its lease go, so that it holds no slot of the queue while it waits. */
   yieldsSlotWhileWaiting(queue: string): boolean;
+  /** Tasks were queued in task queue `queue` (committed): wake the polls of this process that wait for it. */
+  taskQueued(queue: string): void;
   /** Cancels child run `childId` of `parentId` (ignoring runs that have finished, and a run of another parent). */
   cancelChild(childId: string, parentId: string): Promise<void>;
   log(message: string, error?: unknown): void;

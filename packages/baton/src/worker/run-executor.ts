@@ -156,6 +156,43 @@ export class RunExecutor extends RunLifecycle {
     if (this.journal.pokeUnwritten) void this.refresh();
   }
 
+  /**
+   * Reads what changed for this run (signals, cancel, finished children), as
+   * of `pokeSeq` when the poke's seq is known: a poke already read is not
+   * read again, and one that comes while a read is under way waits for it and
+   * is read after it only when that read did not see it.
+   */
+  override refresh(pokeSeq?: number): Promise<void> {
+    if (pokeSeq !== undefined) {
+      if (this.journal.handledPokeSeq >= pokeSeq) return this.refreshing ?? Promise.resolve();
+      this.wantedPokeSeq = Math.max(this.wantedPokeSeq, pokeSeq);
+    }
+    if (this.refreshing) {
+      if (pokeSeq === undefined) this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        const inbox = await this.host.store.readInbox(this.runId);
+        if (this.isStopped) return;
+        if (inbox.cancelRequested) this.cancel();
+        this.signals.add(inbox.signals);
+        this.signals.match();
+        if (inbox.eventWaits.length > 0 || this.eventMatcher) {
+          this.events.add(inbox.eventWaits);
+          this.events.match();
+        }
+        for (const child of inbox.finishedChildren) this.children.finished(child);
+        if (inbox.finishedTasks.length > 0) this.tasks.add(inbox.finishedTasks);
+        this.journal.handledPoke(inbox.pokeSeq);
+      } while ((this.refreshAgain || this.wantedPokeSeq > this.journal.handledPokeSeq) && !this.isStopped);
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
   // ---- calls ------------------------------------------------------------------
 
   /** Does the real work of a call (`RuntimeHost`). */
@@ -170,7 +207,9 @@ export class RunExecutor extends RunLifecycle {
             ? Promise.resolve(this.waitSignal(call))
             : call.kind === "event"
               ? Promise.resolve(this.waitEvent(call))
-              : this.children.start(call);
+              : call.kind === "task"
+                ? Promise.resolve(this.tasks.wait(call))
+                : this.children.start(call);
     work.catch((error) => {
       if (!(error instanceof LeaseLostError)) this.fail(error);
     });

@@ -28,7 +28,16 @@ import { classifyWrite, type JournalWrite } from "./classify-write.js";
 /** Fields written along with events. */
 export type JournalExtras = Pick<
   RunWriteFields,
-  "status" | "output" | "error" | "consumedSignals" | "children" | "eventWaits" | "endedEventWaits"
+  | "status"
+  | "output"
+  | "error"
+  | "consumedSignals"
+  | "children"
+  | "eventWaits"
+  | "endedEventWaits"
+  | "tasks"
+  | "recordedTasks"
+  | "cancelTasks"
 > & { handoff?: SlotHandoff };
 
 /** What the journal asks of its run. */
@@ -136,6 +145,9 @@ export class RunJournal {
     if (extras.children) taken.children = [...(taken.children ?? []), ...extras.children];
     if (extras.eventWaits) taken.eventWaits = [...(taken.eventWaits ?? []), ...extras.eventWaits];
     if (extras.endedEventWaits) taken.endedEventWaits = [...(taken.endedEventWaits ?? []), ...extras.endedEventWaits];
+    if (extras.tasks) taken.tasks = [...(taken.tasks ?? []), ...extras.tasks];
+    if (extras.recordedTasks) taken.recordedTasks = [...(taken.recordedTasks ?? []), ...extras.recordedTasks];
+    if (extras.cancelTasks) taken.cancelTasks = true;
     if (extras.status) this.extras.status = extras.status;
     if ("output" in extras) this.extras.output = extras.output;
     if (extras.error) this.extras.error = extras.error;

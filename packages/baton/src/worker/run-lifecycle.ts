@@ -33,6 +33,7 @@ import {
 } from "./run-journal.js";
 import { type SignalHost, SignalWaits } from "./signal-waits.js";
 import { InFlightAttempts } from "./step-attempts.js";
+import { mayHaveOpenTasks, TaskWaits } from "./task-waits.js";
 
 type NewEvent = Omit<HistoryRecord, "seq" | "at">;
 
@@ -60,6 +61,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   /** Made on first use (most runs wait for no event and start no child): see `events`, `children`. */
   protected eventMatcher?: EventWaits;
   protected childWaits?: ChildWaits;
+  protected taskWaits?: TaskWaits;
   protected readonly lease: Lease;
   /** Final step failures recorded after the workflow settled (a resume retries them). */
   protected readonly lateFailures: number[] = [];
@@ -143,9 +145,28 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     return this.childWaits;
   }
 
-  /** Something the run waits for besides its timers: a signal, an event or a child. */
+  /** The run's task calls, made on first use. */
+  protected get tasks(): TaskWaits {
+    this.taskWaits ??= new TaskWaits({
+      active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
+      schedule: (event, task) =>
+        this.record(event, { tasks: [task] }).committed.then(() => this.host.taskQueued(task.queue)),
+      register: (task) => this.journal.note({ tasks: [task] }).then(() => this.host.taskQueued(task.queue)),
+      stored: () => this.host.store.listTasks({ runId: this.runId, limit: 10_000 }),
+      resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
+      failed: (error) => this.fail(error),
+    });
+    return this.taskWaits;
+  }
+
+  /** Something the run waits for besides its timers: a signal, an event, a child or a task. */
   protected get awaitsOthers(): boolean {
-    return this.signals.waiting || (this.eventMatcher?.waiting ?? false) || (this.childWaits?.size ?? 0) > 0;
+    return (
+      this.signals.waiting ||
+      (this.eventMatcher?.waiting ?? false) ||
+      (this.childWaits?.size ?? 0) > 0 ||
+      (this.taskWaits?.waiting ?? false)
+    );
   }
 
   // ---- what the journal, the runtime and the signal matcher ask of the run ----
@@ -227,42 +248,6 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   }
 
   /**
-   * Reads what changed for this run (signals, cancel, finished children), as
-   * of `pokeSeq` when the poke's seq is known: a poke already read is not
-   * read again, and one that comes while a read is under way waits for it and
-   * is read after it only when that read did not see it.
-   */
-  refresh(pokeSeq?: number): Promise<void> {
-    if (pokeSeq !== undefined) {
-      if (this.journal.handledPokeSeq >= pokeSeq) return this.refreshing ?? Promise.resolve();
-      this.wantedPokeSeq = Math.max(this.wantedPokeSeq, pokeSeq);
-    }
-    if (this.refreshing) {
-      if (pokeSeq === undefined) this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        const inbox = await this.host.store.readInbox(this.runId);
-        if (this.isStopped) return;
-        if (inbox.cancelRequested) this.cancel();
-        this.signals.add(inbox.signals);
-        this.signals.match();
-        if (inbox.eventWaits.length > 0 || this.eventMatcher) {
-          this.events.add(inbox.eventWaits);
-          this.events.match();
-        }
-        for (const child of inbox.finishedChildren) this.children.finished(child);
-        this.journal.handledPoke(inbox.pokeSeq);
-      } while ((this.refreshAgain || this.wantedPokeSeq > this.journal.handledPokeSeq) && !this.isStopped);
-    })().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
-  }
-
-  /**
    * Starts no new work from now on (no attempt, timer or signal): the worker
    * is stopping. Attempts in flight go on; `release` follows.
    */
@@ -316,7 +301,9 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     if (this.isStopped) return;
     this.phase = "finished";
     const handoff = this.slot?.handoff();
-    await this.record(event, { ...fields, status, ...(handoff ? { handoff } : {}) }).committed;
+    const extras: JournalExtras = { ...fields, status, ...(handoff ? { handoff } : {}) };
+    if (mayHaveOpenTasks(this.state, this.taskWaits)) extras.cancelTasks = true;
+    await this.record(event, extras).committed;
     this.journal.close();
     this.isStopped = true;
     const { output, error } = fields;
@@ -345,6 +332,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.signals.clearWaits();
     this.eventMatcher?.clearWaits();
     this.childWaits?.clear();
+    this.taskWaits?.clearWaits();
     if (this.inFlight.size > 0) this.inFlight.abortAll(reason());
   }
 
@@ -379,6 +367,8 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
 
   // ---- the work, done by `RunExecutor` ------------------------------------------
 
+  /** Reads what changed for the run (see `RunExecutor.refresh`). */
+  abstract refresh(pokeSeq?: number): Promise<void>;
   /** Arms the run's deadline: at it, the run times out. */
   protected abstract armDeadline(deadlineAt: number): void;
   abstract startCall(call: IssuedCall): void;

@@ -27,6 +27,8 @@ export interface WorkerOptions {
   maxRunsInMemory: number;
   /** Named queues this worker takes runs of, with their limits (registered by the engine). Default: none. */
   queues?: QueueLimits[];
+  /** A run of this worker queued a task in task queue `queue` (committed). */
+  onTaskQueued?(queue: string): void;
   /** A run finished or left this worker. */
   onDetached(runId: string, end: RunEnd | undefined): void;
   log(message: string, error?: unknown): void;

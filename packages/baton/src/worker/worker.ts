@@ -333,6 +333,7 @@ export class Worker {
         if (end?.parentId) this.runChanged(end.parentId);
       },
       childCreated: () => this.claimSoon(),
+      taskQueued: (queue) => this.options.onTaskQueued?.(queue),
       slotHandoff: (queue) =>
         this.running && handsSlotsOn(this.options.queues?.find((q) => q.name === queue))
           ? { workflows: this.workflowKeys, leaseMs: this.options.leaseMs }

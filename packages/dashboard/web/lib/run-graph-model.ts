@@ -10,7 +10,17 @@ import type { CallInfo, HistoryEvent, Run } from "../api/api-types.js";
 import { formatDuration, previewJson, toMillis } from "./format.js";
 
 /** Kinds of graph nodes. */
-export type GraphNodeKind = "start" | "end" | "step" | "timer" | "signal" | "event" | "child" | "compensation" | "join";
+export type GraphNodeKind =
+  | "start"
+  | "end"
+  | "step"
+  | "timer"
+  | "signal"
+  | "event"
+  | "child"
+  | "task"
+  | "compensation"
+  | "join";
 
 /** A node of the run graph, without a place (see `layoutRunGraph`). */
 export interface GraphNode {

@@ -4,7 +4,7 @@ import { errorResponses, jsonResponse } from "./responses.js";
 
 /** Answer of `GET /api/whoami`. */
 export const WhoAmI = z.object({
-  role: z.enum(["reader", "operator"]),
+  role: z.enum(["reader", "operator", "worker"]),
   auth: z.boolean().openapi({ description: "false when the server has no tokens (everyone is an operator)" }),
 });
 

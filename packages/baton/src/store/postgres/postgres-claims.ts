@@ -9,6 +9,7 @@ import {
 } from "../rows.js";
 import { activeSql as active, finishedSql } from "../status-sql.js";
 import type { ClaimResult, Store } from "../store.js";
+import { type TaskRow, taskColumns, toTaskRecord } from "../task-rows.js";
 import { createPostgresBatcher } from "./postgres-batcher.js";
 import { createPostgresClaimedRuns } from "./postgres-claimed-runs.js";
 import type { PostgresContext } from "./postgres-context.js";
@@ -22,6 +23,7 @@ interface InboxRow {
   signals: SignalRow[];
   children: RunRow[];
   event_waits: EventWaitRow[];
+  tasks: TaskRow[];
 }
 
 /** The statements of the claims, for tables in schema `t` (quoted). */
@@ -73,7 +75,11 @@ function claimStatements(t: string) {
         (SELECT coalesce(json_agg(c), '[]') FROM ${t}.runs c WHERE c.parent_id = r.id AND c.status IN ${finishedSql}) AS children,
         (SELECT coalesce(json_agg(w ORDER BY w.position), '[]') FROM (
           SELECT position, name, match, due_at, event_id, payload, received_at FROM ${t}.event_waits WHERE run_id = r.id
-        ) w) AS event_waits
+        ) w) AS event_waits,
+        (SELECT coalesce(json_agg(k ORDER BY k.position), '[]') FROM (
+          SELECT ${taskColumns} FROM ${t}.tasks
+          WHERE run_id = r.id AND status IN ('completed', 'failed') AND NOT recorded
+        ) k) AS tasks
       FROM ${t}.runs r WHERE r.id = ANY($1::text[])`,
   };
 }
@@ -143,6 +149,7 @@ export function createPostgresClaims(
           signals: row.signals.map(toSignalRecord),
           finishedChildren: row.children.map(toRunRecord),
           eventWaits: row.event_waits.map(toEventWaitRecord),
+          finishedTasks: row.tasks.map(toTaskRecord),
         };
       });
     },

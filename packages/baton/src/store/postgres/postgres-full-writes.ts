@@ -2,9 +2,15 @@ import type pg from "pg";
 import { encodeJson } from "../../json.js";
 import { isFinished } from "../../types.js";
 import { finishedSql } from "../status-sql.js";
-import type { Lease, RunWrite, RunWriteFields } from "../store.js";
+import type { Lease, NewTaskRecord, RunWrite, RunWriteFields } from "../store.js";
+import { newTaskValues } from "../task-rows.js";
 import type { PostgresContext } from "./postgres-context.js";
 import { eventColumns, insertRuns } from "./postgres-runs.js";
+
+/** Tasks to register, as the jsonb `$25` of the write. */
+function tasksJson(runId: string, tasks: NewTaskRecord[], now: number): string {
+  return tasks.length === 0 ? "[]" : JSON.stringify(tasks.map((task) => newTaskValues(runId, task, now)));
+}
 
 /** The statement of a write sent alone, for tables in schema `t` (quoted). */
 export function fullWriteStatements(t: string) {
@@ -12,7 +18,8 @@ export function fullWriteStatements(t: string) {
     // $1 id, $2 owner, $3 token, $4 previous seq, $5 last seq, $6 status, $7 set output, $8 output,
     // $9 set error, $10 error, $11 set wake, $12 wake at, $13 seen poke seq, $14 finished at,
     // $15 release, $16 now, $17 events, $18 consumed signals, $19 child runs, $20 child events,
-    // $21 finishing, $22 channel, $23 event waits to register, $24 positions of event waits ended
+    // $21 finishing, $22 channel, $23 event waits to register, $24 positions of event waits ended,
+    // $25 tasks to register, $26 positions of tasks recorded, $27 cancel the run's open tasks (when finishing)
     // A run's last write pokes its parent: both rows are locked first, in id
     // order, as renewals and batched writes lock theirs (no deadlock between them).
     append: `WITH locked AS (
@@ -64,6 +71,34 @@ export function fullWriteStatements(t: string) {
         DELETE FROM ${t}.event_waits
         WHERE run_id = $1 AND EXISTS (SELECT 1 FROM upd) AND ($21::boolean OR position = ANY($24::integer[]))
       ),
+      tasks_added AS (
+        INSERT INTO ${t}.tasks AS k (run_id, position, name, queue, status, input, max_attempts, retry, timeout_ms,
+          heartbeat_timeout_ms, available_at, created_at, updated_at)
+        SELECT $1, x.position, x.name, x.queue, 'queued', x.input, x.max_attempts, x.retry, x.timeout_ms,
+          x.heartbeat_timeout_ms, $16::bigint, $16::bigint, $16::bigint
+        FROM jsonb_to_recordset($25::jsonb) AS x(position integer, name text, queue text, input text,
+          max_attempts integer, retry text, timeout_ms bigint, heartbeat_timeout_ms bigint)
+        WHERE EXISTS (SELECT 1 FROM upd) AND NOT $21::boolean
+        ON CONFLICT (run_id, position) DO UPDATE SET name = EXCLUDED.name, queue = EXCLUDED.queue,
+          status = 'queued', input = EXCLUDED.input, output = NULL, error = NULL, attempt = 0,
+          max_attempts = EXCLUDED.max_attempts, retry = EXCLUDED.retry, timeout_ms = EXCLUDED.timeout_ms,
+          heartbeat_timeout_ms = EXCLUDED.heartbeat_timeout_ms, available_at = EXCLUDED.available_at, secret = NULL,
+          worker_id = NULL, leased_at = NULL, lease_expires_at = NULL, heartbeat_at = NULL, details = NULL,
+          attempts = '[]', recorded = false, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+          finished_at = NULL
+        WHERE k.recorded OR k.status = 'cancelled'
+        RETURNING queue
+      ),
+      note_tasks AS (SELECT pg_notify($22, 't:' || queue) FROM (SELECT DISTINCT queue FROM tasks_added) q),
+      tasks_recorded AS (
+        UPDATE ${t}.tasks SET recorded = true
+        WHERE run_id = $1 AND position = ANY($26::integer[]) AND EXISTS (SELECT 1 FROM upd)
+      ),
+      tasks_cancelled AS (
+        UPDATE ${t}.tasks SET status = 'cancelled', finished_at = $16::bigint, updated_at = $16::bigint
+        WHERE run_id = $1 AND $21::boolean AND $27::boolean AND status IN ('queued', 'leased')
+          AND EXISTS (SELECT 1 FROM upd)
+      ),
       parent AS (
         UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = $16::bigint
         FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${finishedSql}
@@ -84,7 +119,8 @@ export function fullWriteStatements(t: string) {
       )
       SELECT (SELECT count(*) FROM upd)::int AS matched,
         (SELECT count(*) FROM note_parent)::int + (SELECT count(*) FROM note_children)::int
-          + (SELECT count(*) FROM note_release)::int + (SELECT count(*) FROM note_queue)::int AS notes,
+          + (SELECT count(*) FROM note_release)::int + (SELECT count(*) FROM note_queue)::int
+          + (SELECT count(*) FROM note_tasks)::int AS notes,
         -- Children not created because their id was taken (the caller decides whether that run is the child).
         (SELECT array_agg(c.id) FROM jsonb_to_recordset($19::jsonb) AS c(id text)
           WHERE EXISTS (SELECT 1 FROM upd) AND c.id NOT IN (SELECT id FROM new_runs)) AS existing`,
@@ -156,6 +192,9 @@ export function createPostgresFullWrites(
         ctx.channel,
         eventWaits,
         fields.endedEventWaits ?? [],
+        tasksJson(lease.runId, fields.tasks ?? [], write.now),
+        fields.recordedTasks ?? [],
+        Boolean(fields.cancelTasks),
       ],
       on,
     );

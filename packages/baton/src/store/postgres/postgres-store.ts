@@ -11,6 +11,7 @@ import { createPostgresRunActions } from "./postgres-run-actions.js";
 import { createPostgresRuns } from "./postgres-runs.js";
 import { createPostgresSchedules } from "./postgres-schedules.js";
 import { createPostgresSignalWaits } from "./postgres-signal-waits.js";
+import { createPostgresTasks } from "./postgres-tasks.js";
 import { createPostgresWrites } from "./postgres-writes.js";
 
 /** Options of the PostgreSQL store. */
@@ -124,6 +125,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresRegistry(ctx),
     ...createPostgresQueues(ctx),
     ...createPostgresSchedules(ctx),
+    ...createPostgresTasks(ctx),
     listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
     sendEvent: ctx.events.sendEvent,
     closeEventWait: ctx.events.closeEventWait,

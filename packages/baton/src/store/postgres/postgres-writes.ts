@@ -48,6 +48,8 @@ interface EndBatchItem {
   /** A slot to hand on (see `SlotHandoff`): the new lease's length and the holder's workflows; null for none. */
   lease_ms: number | null;
   workflows: string[] | null;
+  /** The run made task calls: its open tasks are cancelled (left out when not). */
+  cancel_tasks?: true;
   /** History rows (`run_id` set). */
   events: object[];
   /** Sends the write as a statement of its own: true when its fence matched. */
@@ -153,7 +155,7 @@ export function writeStatements(t: string) {
     appendEndsBatch: `WITH w AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, owner text, token bigint, previous_seq integer,
           last_seq integer, status text, output text, error text, seen_poke_seq bigint, now bigint,
-          lease_ms bigint, workflows text[])
+          lease_ms bigint, workflows text[], cancel_tasks boolean)
       ),
       locked AS (
         SELECT r.id FROM ${t}.runs r
@@ -188,6 +190,11 @@ export function writeStatements(t: string) {
         WHERE e.run_id IN (SELECT id FROM upd)
       ),
       waits_ended AS (DELETE FROM ${t}.event_waits WHERE run_id IN (SELECT id FROM upd)),
+      tasks_cancelled AS (
+        UPDATE ${t}.tasks k SET status = 'cancelled', finished_at = u.now, updated_at = u.now
+        FROM upd u JOIN w ON w.id = u.id
+        WHERE w.cancel_tasks AND k.run_id = u.id AND k.status IN ('queued', 'leased')
+      ),
       parent AS (
         UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = u.now
         FROM (SELECT parent_id, max(now) AS now FROM upd WHERE parent_id IS NOT NULL GROUP BY parent_id) u
@@ -352,6 +359,7 @@ export function createPostgresWrites(ctx: PostgresContext): Pick<Store, "appendH
               now: write.now,
               lease_ms: write.handoff?.leaseMs ?? null,
               workflows: write.handoff?.workflows ?? null,
+              ...(write.cancelTasks ? { cancel_tasks: true as const } : {}),
               events: history,
               alone,
             };

@@ -105,6 +105,7 @@ export function createSqliteClaims(
         signals: ctx.signalsOf(runId),
         finishedChildren: (sql().finishedChildren.all(runId) as RunRow[]).map(toRunRecord),
         eventWaits: ctx.events().waitsOf(runId),
+        finishedTasks: ctx.tasks().finishedOf(runId),
       };
     },
   };

@@ -12,6 +12,7 @@ import { createSqliteBatcher, type SqliteBatcher } from "./sqlite-batcher.js";
 import { createSqliteEvents, type SqliteEvents } from "./sqlite-events.js";
 import type { SqliteMigrator } from "./sqlite-migrate.js";
 import { createSqliteNotices, type SqliteNotices } from "./sqlite-notices.js";
+import { createSqliteTaskWrites, type SqliteTaskWrites } from "./sqlite-tasks.js";
 
 /**
  * What the verbs of the SQLite store share: the database, its group commit,
@@ -45,6 +46,8 @@ export interface SqliteContext {
   signalsOf(runId: string): SignalRecord[];
   /** The event statements (see `SqliteEvents`). */
   events(): SqliteEvents;
+  /** What a run's writes do to its tasks (see `SqliteTaskWrites`). */
+  tasks(): SqliteTaskWrites;
 }
 
 /** Builds the context of a store on `db` at `path`. */
@@ -179,5 +182,6 @@ export function createSqliteContext(
     },
     signalsOf: (runId) => (sql().pendingSignals.all(runId) as SignalRow[]).map(toSignalRecord),
     events: prepared((db) => createSqliteEvents(db, { insertRun, pokeRun })),
+    tasks: prepared((db) => createSqliteTaskWrites(db, (queue) => notices.announce(`t:${queue}`))),
   };
 }

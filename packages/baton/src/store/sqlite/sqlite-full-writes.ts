@@ -113,6 +113,9 @@ export function createSqliteFullWrites(
     ctx.insertEvents(lease.runId, write.events);
     if (!finishing) ctx.events().register(lease.runId, fields.eventWaits ?? []);
     ctx.events().end(lease.runId, finishing ? "all" : (fields.endedEventWaits ?? []));
+    if (fields.recordedTasks?.length) ctx.tasks().recorded(lease.runId, fields.recordedTasks);
+    if (finishing && fields.cancelTasks) ctx.tasks().cancelOpen(lease.runId, write.now);
+    else if (fields.tasks?.length) ctx.tasks().register(lease.runId, fields.tasks, write.now);
     for (const signalId of fields.consumedSignals ?? []) {
       sql().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
     }

@@ -11,6 +11,7 @@ import { createSqliteRunActions } from "./sqlite-run-actions.js";
 import { createSqliteRuns } from "./sqlite-runs.js";
 import { createSqliteSchedules } from "./sqlite-schedules.js";
 import { createSqliteSignalWaits } from "./sqlite-signal-waits.js";
+import { createSqliteTasks } from "./sqlite-tasks.js";
 import { createSqliteWrites } from "./sqlite-writes.js";
 
 /** Options of the SQLite store. */
@@ -79,6 +80,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteRegistry(ctx),
     ...createSqliteQueues(ctx),
     ...createSqliteSchedules(ctx),
+    ...createSqliteTasks(ctx),
 
     async listSignalWaits(filter) {
       return signalWaits().list(filter);

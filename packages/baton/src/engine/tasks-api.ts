@@ -1,0 +1,280 @@
+/**
+ * `engine.tasks`: what task workers do (poll, heartbeat, complete, fail)
+ * and what operators read (list, get). The HTTP API's `/api/tasks` routes
+ * call these; a task worker in this process may too.
+ */
+import type { Clock } from "../clock.js";
+import { BatonError } from "../errors.js";
+import { roundTrip } from "../json.js";
+import { queueNamePattern } from "../names.js";
+import type { Store, TaskRecord } from "../store/store.js";
+import type {
+  ErrorInfo,
+  LeasedTask,
+  Task,
+  TaskFailResult,
+  TaskFailure,
+  TaskFilter,
+  TaskHeartbeatResult,
+  TaskPage,
+  TaskPollRequest,
+  TaskStatus,
+} from "../types.js";
+import { taskStatuses } from "../types.js";
+import type { TaskQueueWaiters } from "./task-queue-waiters.js";
+import { formatTaskToken, parseTaskId, parseTaskToken, taskId } from "./task-tokens.js";
+
+/** The task operations of an engine (`engine.tasks`). */
+export interface EngineTasks {
+  /**
+   * Leases up to `max` ready tasks of `queues` to `workerId`, waiting up to
+   * `waitMs` for one when none is ready (a long poll). Answers an empty list
+   * when none came.
+   * @example
+   * const [task] = await engine.tasks.poll({ workerId: "w1", queues: ["media"], waitMs: 20_000 });
+   * @throws BatonError `INVALID_POLL` naming the bad field.
+   */
+  poll(request: TaskPollRequest): Promise<LeasedTask[]>;
+  /**
+   * Reports that the attempt of `token` is alive, with optional progress
+   * `details` (kept on the task): extends its lease by its heartbeat timeout.
+   * @throws BatonError `INVALID_TASK_TOKEN`, `TASK_NOT_FOUND`, `TASK_LEASE_LOST`, `TASK_CANCELLED`.
+   */
+  heartbeat(token: string, details?: unknown): Promise<TaskHeartbeatResult>;
+  /**
+   * Completes the attempt of `token` with `output` (JSON); its run goes on.
+   * Idempotent: the same token completing again changes nothing (`duplicate`).
+   * @throws BatonError `INVALID_TASK_TOKEN`, `TASK_NOT_FOUND`, `TASK_LEASE_LOST`, `TASK_CANCELLED`.
+   */
+  complete(token: string, output?: unknown): Promise<{ duplicate: boolean }>;
+  /**
+   * Fails the attempt of `token`: retried per the task's policy unless
+   * `retryable` is false or no attempt is left. Idempotent like `complete`.
+   * @throws BatonError `INVALID_TASK_TOKEN`, `INVALID_FAILURE`, `TASK_NOT_FOUND`, `TASK_LEASE_LOST`, `TASK_CANCELLED`.
+   */
+  fail(token: string, failure: TaskFailure): Promise<TaskFailResult>;
+  /** A task by id (`<run id>:<position>`), or undefined. @throws BatonError `INVALID_TASK_ID`. */
+  get(id: string): Promise<Task | undefined>;
+  /** Tasks, oldest first, filtered and paged. @throws BatonError `INVALID_LIMIT`, `INVALID_CURSOR`, `INVALID_STATUS`. */
+  list(filter?: TaskFilter): Promise<TaskPage>;
+}
+
+/** What `engine.tasks` needs of its engine. */
+export interface TasksApiDeps {
+  store: Store;
+  clock: Clock;
+  waiters: TaskQueueWaiters;
+  /** How long a waiting poll sleeps before it looks again without a notice (retries that came due), in ms. */
+  pollIntervalMs: number;
+  /** Starts listening to the store's notices of tasks queued by other processes (called at the first wait). */
+  listen(): void;
+  /** A task of run `runId` finished (its run was poked): this process's worker looks at once. */
+  runChanged(runId: string): void;
+}
+
+const maxWaitMs = 60_000;
+const spread = () => Math.random() * 2 - 1;
+const invalid = (code: string, message: string) => new BatonError(code, message);
+
+/** A stored task as the public `Task`. */
+export function toTask(task: TaskRecord): Task {
+  const out: Task = {
+    id: taskId(task.runId, task.position),
+    runId: task.runId,
+    position: task.position,
+    name: task.name,
+    queue: task.queue,
+    status: task.status,
+    input: task.input,
+    attempt: task.attempt,
+    maxAttempts: task.retry.maxAttempts,
+    availableAt: new Date(task.availableAt),
+    timeoutMs: task.timeoutMs,
+    attempts: task.attempts.map((a) => ({
+      attempt: a.attempt,
+      workerId: a.workerId,
+      startedAt: new Date(a.startedAt),
+      finishedAt: new Date(a.finishedAt),
+      ...(a.error ? { error: a.error } : {}),
+    })),
+    createdAt: new Date(task.createdAt),
+    updatedAt: new Date(task.updatedAt),
+  };
+  if (task.output !== undefined) out.output = task.output;
+  if (task.error !== undefined) out.error = task.error;
+  if (task.workerId !== undefined) out.workerId = task.workerId;
+  if (task.leaseExpiresAt !== undefined && task.status === "leased") out.leaseExpiresAt = new Date(task.leaseExpiresAt);
+  if (task.heartbeatAt !== undefined) out.heartbeatAt = new Date(task.heartbeatAt);
+  if (task.details !== undefined) out.details = task.details;
+  if (task.heartbeatTimeoutMs !== undefined) out.heartbeatTimeoutMs = task.heartbeatTimeoutMs;
+  if (task.finishedAt !== undefined) out.finishedAt = new Date(task.finishedAt);
+  return out;
+}
+
+/** Checks a poll request; answers it with its defaults. */
+function checkPoll(request: TaskPollRequest): Required<Omit<TaskPollRequest, "signal">> {
+  const { workerId, queues, max = 1, waitMs = 0 } = request ?? ({} as TaskPollRequest);
+  if (typeof workerId !== "string" || workerId.length === 0 || workerId.length > 200) {
+    throw invalid("INVALID_POLL", `invalid workerId ${JSON.stringify(workerId)}: expected 1 to 200 characters`);
+  }
+  if (!Array.isArray(queues) || queues.length === 0 || queues.length > 20) {
+    throw invalid("INVALID_POLL", "invalid queues: expected 1 to 20 task queue names");
+  }
+  for (const queue of queues) {
+    if (typeof queue !== "string" || !queueNamePattern.test(queue)) {
+      throw invalid("INVALID_POLL", `invalid task queue ${JSON.stringify(queue)} in queues`);
+    }
+  }
+  if (!Number.isInteger(max) || max < 1 || max > 100) {
+    throw invalid("INVALID_POLL", `invalid max ${JSON.stringify(max)}: expected an integer from 1 to 100`);
+  }
+  if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > maxWaitMs) {
+    throw invalid(
+      "INVALID_POLL",
+      `invalid waitMs ${JSON.stringify(waitMs)}: expected an integer from 0 to ${maxWaitMs}`,
+    );
+  }
+  return { workerId, queues: [...new Set(queues)], max, waitMs };
+}
+
+/** Checks a failure report; answers it as the store takes it. */
+function checkFailure(failure: TaskFailure): { error: ErrorInfo; retryable: boolean; retryAfterMs?: number } {
+  const error = failure?.error;
+  if (typeof error !== "object" || error === null || typeof error.message !== "string") {
+    throw invalid("INVALID_FAILURE", "invalid failure: expected { error: { message } }");
+  }
+  const info: ErrorInfo = { name: typeof error.name === "string" ? error.name : "Error", message: error.message };
+  if (typeof error.code === "string") info.code = error.code;
+  if (typeof error.stack === "string") info.stack = error.stack;
+  const retryable = failure.retryable ?? true;
+  if (typeof retryable !== "boolean") throw invalid("INVALID_FAILURE", "invalid retryable: expected a boolean");
+  const { retryAfterMs } = failure;
+  if (retryAfterMs !== undefined && !(Number.isInteger(retryAfterMs) && retryAfterMs >= 0)) {
+    throw invalid("INVALID_FAILURE", `invalid retryAfterMs ${JSON.stringify(retryAfterMs)}: expected an integer >= 0`);
+  }
+  return { error: info, retryable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+}
+
+/** Builds `engine.tasks`. */
+export function createTasksApi(deps: TasksApiDeps): EngineTasks {
+  const { store, clock, waiters, pollIntervalMs, listen } = deps;
+  let lastExpiry = Number.NEGATIVE_INFINITY;
+  /** Ends lapsed leases before a poll looks, at most once a second per process (workers sweep too). */
+  const expire = async (now: number) => {
+    if (now - lastExpiry < 1000) return;
+    lastExpiry = now;
+    await store.expireTasks(now, 100, spread);
+  };
+
+  return {
+    async poll(request) {
+      const { workerId, queues, max, waitMs } = checkPoll(request);
+      const until = performance.now() + waitMs;
+      for (;;) {
+        const since = waiters.version(queues);
+        await expire(clock.now());
+        const leased = await store.pollTasks({ workerId, queues, limit: max, now: clock.now() });
+        const left = until - performance.now();
+        if (leased.length > 0 || left <= 0 || request.signal?.aborted) {
+          return leased.map((task) => {
+            const out: LeasedTask = {
+              token: formatTaskToken(task),
+              id: taskId(task.runId, task.position),
+              name: task.name,
+              queue: task.queue,
+              input: task.input,
+              runId: task.runId,
+              attempt: task.attempt,
+              leaseExpiresAt: new Date(task.leaseExpiresAt ?? 0),
+            };
+            if (task.heartbeatTimeoutMs !== undefined) out.heartbeatTimeoutMs = task.heartbeatTimeoutMs;
+            return out;
+          });
+        }
+        listen();
+        await waiters.wait(queues, since, Math.min(left, pollIntervalMs), request.signal);
+      }
+    },
+
+    async heartbeat(token, details) {
+      const key = parseTaskToken(token);
+      const value = details === undefined ? undefined : roundTrip(details, "details of a heartbeat");
+      const { task, cancelRequested } = await store.heartbeatTask(key, value, clock.now());
+      return { leaseExpiresAt: new Date(task.leaseExpiresAt ?? 0), cancelRequested };
+    },
+
+    async complete(token, output) {
+      const key = parseTaskToken(token);
+      const result = await store.completeTask(key, roundTrip(output, "output of a task"), clock.now());
+      if (!result.duplicate) deps.runChanged(key.runId);
+      return result;
+    },
+
+    async fail(token, failure) {
+      const key = parseTaskToken(token);
+      const checked = checkFailure(failure);
+      const result = await store.failTask(key, { ...checked, spread: spread() }, clock.now());
+      if (!result.duplicate && result.retryAt === undefined) deps.runChanged(key.runId);
+      return {
+        retry: result.retryAt !== undefined,
+        ...(result.retryAt === undefined ? {} : { retryAt: new Date(result.retryAt) }),
+        duplicate: result.duplicate,
+      };
+    },
+
+    async get(id) {
+      const { runId, position } = parseTaskId(id);
+      const task = await store.getTask(runId, position);
+      return task ? toTask(task) : undefined;
+    },
+
+    async list(filter = {}) {
+      const limit = filter.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        throw invalid("INVALID_LIMIT", `invalid limit ${JSON.stringify(limit)}: expected an integer from 1 to 1000`);
+      }
+      const statuses = filter.status === undefined ? undefined : [filter.status].flat();
+      for (const status of statuses ?? []) {
+        if (!taskStatuses.includes(status as TaskStatus)) {
+          throw invalid(
+            "INVALID_STATUS",
+            `invalid task status ${JSON.stringify(status)}: expected one of ${taskStatuses.join(", ")}`,
+          );
+        }
+      }
+      const after = filter.cursor === undefined ? undefined : readCursor(filter.cursor);
+      const rows = await store.listTasks({
+        limit: limit + 1,
+        ...(filter.queue === undefined ? {} : { queue: filter.queue }),
+        ...(filter.runId === undefined ? {} : { runId: filter.runId }),
+        ...(statuses ? { status: statuses } : {}),
+        ...(after ? { after } : {}),
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        tasks: page.map(toTask),
+        ...(rows.length > limit && last
+          ? {
+              nextCursor: Buffer.from(JSON.stringify([last.createdAt, last.runId, last.position])).toString(
+                "base64url",
+              ),
+            }
+          : {}),
+      };
+    },
+  };
+}
+
+/** Reads a cursor of `list`. */
+function readCursor(cursor: string): { createdAt: number; runId: string; position: number } {
+  try {
+    const [createdAt, runId, position] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (Number.isSafeInteger(createdAt) && typeof runId === "string" && Number.isSafeInteger(position)) {
+      return { createdAt: createdAt as number, runId, position: position as number };
+    }
+  } catch {
+    // reported below
+  }
+  throw invalid("INVALID_CURSOR", `invalid cursor ${JSON.stringify(cursor)}: expected the nextCursor of a page`);
+}
