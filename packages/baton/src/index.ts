@@ -28,7 +28,7 @@ export { defaultQueue, type QueueOptions } from "./engine/queue-options.js";
 export type { EventReceipt, SendEventOptions } from "./engine/send-event.js";
 export type { StartFlowOptions } from "./engine/start-flow.js";
 export { parseTaskToken } from "./engine/task-tokens.js";
-export type { EngineTasks } from "./engine/tasks-api.js";
+export { type EngineTasks, maxRetryAfterMs } from "./engine/tasks-api.js";
 export {
   BatonError,
   ChildFailedError,

@@ -63,6 +63,8 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
     listSignalWaits: (query) => call("GET", `/api/signal-waits${queryString(query)}`),
     startRun: (request) => call("POST", "/api/runs", request),
     listQueues: () => call("GET", "/api/queues"),
+    listTasks: (query) => call("GET", `/api/tasks${queryString(query)}`),
+    getTask: (id) => call("GET", `/api/tasks/${encodeURIComponent(id)}`),
     signal: (id, name, payload) => call("POST", `${run(id)}/signals`, { name, payload }),
     cancel: (id) => call("POST", `${run(id)}/cancel`, {}),
     resume: (id) => call("POST", `${run(id)}/resume`, {}),

@@ -19,6 +19,9 @@ import type {
   SignalWaitPage,
   StartRunRequest,
   StartRunResult,
+  Task,
+  TaskPage,
+  TaskStatus,
   TriggerResult,
 } from "@baton/server/wire-types";
 import type { EngineOptions } from "baton";
@@ -48,6 +51,15 @@ export interface SignalWaitQuery {
   cursor?: string;
 }
 
+/** Filter and page of `listTasks`, as the query of `GET /api/tasks`. */
+export interface TaskQuery {
+  queue?: string;
+  status?: TaskStatus;
+  runId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
 /**
  * What the `baton runs`, `baton events` and `baton schedules` commands need, answered in the
  * shapes of the HTTP API (the wire types of `@baton/server/wire-types`). Two implementations: `createApiClient` (a server
@@ -62,6 +74,10 @@ export interface BatonClient {
   startRun(request: StartRunRequest): Promise<StartRunResult>;
   /** The named queues: limits, pending and running runs, rate window. */
   listQueues(): Promise<QueueList>;
+  /** Tasks, oldest first. */
+  listTasks(query: TaskQuery): Promise<TaskPage>;
+  /** A task by id (`<run id>:<position>`). */
+  getTask(id: string): Promise<Task>;
   signal(id: string, name: string, payload?: unknown): Promise<SignalAccepted>;
   cancel(id: string): Promise<RunAccepted>;
   resume(id: string): Promise<RunAccepted>;

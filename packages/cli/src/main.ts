@@ -23,6 +23,7 @@ import { createQueuesCommand } from "./commands/queues.js";
 import { createRunsCommand } from "./commands/runs.js";
 import { createSchedulesCommand } from "./commands/schedules.js";
 import { createServeCommand } from "./commands/serve.js";
+import { createTasksCommand } from "./commands/tasks.js";
 import { createWorkerCommand } from "./commands/worker.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -39,7 +40,8 @@ const program = new Command("baton")
   .addCommand(createRunsCommand())
   .addCommand(createEventsCommand())
   .addCommand(createQueuesCommand())
-  .addCommand(createSchedulesCommand());
+  .addCommand(createSchedulesCommand())
+  .addCommand(createTasksCommand());
 
 const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
   command,

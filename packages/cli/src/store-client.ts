@@ -63,6 +63,13 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
       ),
     getRun: (id) => attempt(() => engine.getRun(id)),
     listQueues: () => attempt(async () => ({ queues: await engine.listQueues() })),
+    listTasks: (query) => attempt(() => engine.tasks.list(query)),
+    getTask: (id) =>
+      attempt(async () => {
+        const task = await engine.tasks.get(id);
+        if (!task) throw new CliError(`TASK_NOT_FOUND: no task "${id}"`);
+        return task;
+      }),
     listSignalWaits: (query) => attempt(() => engine.listSignalWaits(query)),
     startRun: ({ workflow, input, startAt, ...options }) =>
       attempt(async () => {

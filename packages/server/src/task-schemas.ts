@@ -5,7 +5,7 @@
  * task worker, task queue, task token, attempt).
  */
 import { z } from "@hono/zod-openapi";
-import { queueNamePattern, taskStatuses } from "baton";
+import { maxRetryAfterMs, queueNamePattern, taskStatuses } from "baton";
 import { ErrorInfo, Json, Time } from "./api-schemas.js";
 
 const TaskQueue = z
@@ -96,6 +96,7 @@ export const FailBody = z
       .number()
       .int()
       .min(0)
+      .max(maxRetryAfterMs)
       .optional()
       .openapi({ description: "wait this long before the next attempt instead of the policy's backoff" }),
   })

@@ -6,6 +6,7 @@ import { createApp } from "../src/index.js";
 /** Tokens of the test servers. */
 export const operatorToken = "op-token-0123456789";
 export const readerToken = "read-token-0123456789";
+export const workerToken = "work-token-0123456789";
 
 /** The workflows of the API tests. */
 export function apiWorkflows() {
@@ -61,6 +62,7 @@ export async function startApi(
         : [
             { token: operatorToken, role: "operator" },
             { token: readerToken, role: "reader" },
+            { token: workerToken, role: "worker" },
           ],
     logger: { error: options.logError ?? ((message, error) => console.error(message, error)) },
   });

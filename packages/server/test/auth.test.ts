@@ -1,12 +1,29 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { defineWorkflow } from "baton";
 import { createAuthenticator } from "../src/auth.js";
-import { operatorToken, readerToken, startApi } from "./api-helpers.js";
+import { operatorToken, readerToken, startApi, workerToken } from "./api-helpers.js";
 
 const publicPaths = ["/api/health", "/api/ready", "/api/openapi.json"];
 
+/** A run that hands a task to a task worker. */
+const remote = defineWorkflow("auth-remote", async (ctx) => ctx.task("t", null, { queue: "auth" }));
+
+/** What a `worker` token may do: poll and report tasks, and ask its role. */
+const workerOperations = new Set([
+  "POST /api/tasks/poll",
+  "POST /api/tasks/{token}/heartbeat",
+  "POST /api/tasks/{token}/complete",
+  "POST /api/tasks/{token}/fail",
+  "GET /api/whoami",
+]);
+
 /** Every operation of the OpenAPI document, with a request that is valid for it. */
-async function operations(api: Awaited<ReturnType<typeof startApi>>, runId: string) {
+async function operations(
+  api: Awaited<ReturnType<typeof startApi>>,
+  runId: string,
+  task: { id: string; token: string },
+) {
   const doc = (await (await api.call("/api/openapi.json", { token: null })).json()) as {
     paths: Record<string, Record<string, unknown>>;
   };
@@ -24,19 +41,26 @@ async function operations(api: Awaited<ReturnType<typeof startApi>>, runId: stri
     "post /api/schedules/{id}/resume": {},
     "post /api/schedules/{id}/trigger": {},
     "post /api/schedules/{id}/backfill": { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" },
+    "post /api/tasks/poll": { workerId: "w", queues: ["auth"], waitMs: 0 },
+    "post /api/tasks/{token}/heartbeat": {},
+    "post /api/tasks/{token}/complete": { output: 1 },
+    "post /api/tasks/{token}/fail": { error: { message: "x" } },
   };
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method) => ({
       method: method.toUpperCase(),
       template: path,
-      path: path.replace("{id}", runId),
+      path: path.replace("{id}", path.startsWith("/api/tasks") ? task.id : runId).replace("{token}", task.token),
       json: bodies[`${method} ${path}`],
     })),
   );
 }
 
-test("every route: no token and a wrong token get 401; a read-only token reads but cannot change anything", async () => {
-  await using api = await startApi();
+test("every route: no token and a wrong token get 401; a read-only token reads but cannot change anything; a worker token only works tasks", async () => {
+  await using api = await startApi({ workflows: [remote] });
+  await api.engine.startRun(remote, undefined, { id: "auth-task" });
+  const [leased] = await api.engine.tasks.poll({ workerId: "w", queues: ["auth"], waitMs: 10_000 });
+  assert.ok(leased);
   const run = await api.engine.startRun("approval", { item: "laptop" }, { id: "auth-run" });
   await api.engine.handle(run.id).get();
   // A schedule of the same id, for the schedule routes.
@@ -47,7 +71,7 @@ test("every route: no token and a wrong token get 401; a read-only token reads b
     input: { name: "Ann" },
     paused: true,
   });
-  const ops = await operations(api, run.id);
+  const ops = await operations(api, run.id, leased);
   assert.ok(ops.length >= 13, `the document lists ${ops.length} operations`);
   const before = await api.engine.getHistory(run.id);
   const runsBefore = (await api.engine.listRuns({ limit: 1000 })).runs.length;
@@ -70,6 +94,12 @@ test("every route: no token and a wrong token get 401; a read-only token reads b
       assert.equal(reader.status, 403, `${label} with a read-only token`);
       assert.equal(((await reader.json()) as { error: { code: string } }).error.code, "FORBIDDEN");
     }
+  }
+  for (const op of ops) {
+    const label = `${op.method} ${op.template}`;
+    if (publicPaths.includes(op.template) || workerOperations.has(label)) continue;
+    const worker = await api.call(op.path, { method: op.method, json: op.json, token: workerToken });
+    assert.equal(worker.status, 403, `${label} with a worker token`);
   }
   assert.deepEqual(await api.engine.getHistory(run.id), before, "nothing reached the run");
   assert.equal((await api.engine.listRuns({ limit: 1000 })).runs.length, runsBefore, "no run was started");

@@ -5,7 +5,7 @@ import { z } from "zod";
  * Workflows whose runs, between them, record every type of history event:
  * compensations that succeed and fail, children that complete and fail,
  * timers, signal and event waits that are answered or time out, retries,
- * run timeouts and runs started by an event.
+ * run timeouts, runs started by an event, and tasks that complete and fail.
  */
 export function conformanceWorkflows() {
   const saga = defineWorkflow("saga", async (ctx, input: { undo: "ok" | "fails" }) => {
@@ -56,5 +56,13 @@ export function conformanceWorkflows() {
   const guarded = defineWorkflow("guarded", async (ctx) =>
     ctx.waitForSignal<boolean>("approve", { schema: z.boolean() }),
   );
-  return [saga, leaf, parent, waits, slow, onPayment, guarded];
+  // A task completed by a task worker, then one that fails for good.
+  const remote = defineWorkflow("remote", async (ctx) => {
+    const done = await ctx.task("convert", { file: "a.png" }, { queue: "media" });
+    const failed = await ctx
+      .task("convert", { file: "b.png" }, { queue: "media", retry: { maxAttempts: 1 } })
+      .catch((error: Error) => error.message);
+    return { done, failed };
+  });
+  return [saga, leaf, parent, waits, slow, onPayment, guarded, remote];
 }

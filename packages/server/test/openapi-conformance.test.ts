@@ -5,6 +5,7 @@ import { eventually, historyOfRun, rawSql, tempStore } from "../../baton/test/he
 import { createApp } from "../src/index.js";
 import { operatorToken, readerToken, startApi } from "./api-helpers.js";
 import { conformanceWorkflows } from "./conformance-workflows.js";
+import { sendTaskRequests } from "./openapi-task-requests.js";
 import { createResponseChecker, findOperation } from "./openapi-validator.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: a JSON document
@@ -179,6 +180,7 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/events", { body: "{}", headers: { "content-type": "text/plain" } });
   await settled("waits-1");
   await settled("e-1:on-payment");
+  await sendTaskRequests(send, settled);
   await clock.advance("2h");
   await settled("slow-1");
 
@@ -301,7 +303,7 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   };
   const failing = new Proxy(api.engine, {
     get: (target, key) =>
-      key === "schedules"
+      key === "schedules" || key === "tasks"
         ? new Proxy({}, { get: () => down })
         : typeof (target as never)[key] === "function"
           ? down
@@ -325,6 +327,17 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/runs/x/resume", { method: "POST", headers: jsonHeader }, viaBroken);
   await send("/api/runs/x/fork", { json: { fromStep: 0 } }, viaBroken);
   await send("/api/events", { json: { name: "x" } }, viaBroken);
+  await send("/api/tasks/poll", { json: { workerId: "w", queues: ["media"] } }, viaBroken);
+  for (const report of ["heartbeat", "complete", "fail"]) {
+    const json = report === "fail" ? { error: { message: "x" } } : {};
+    await send(
+      `/api/tasks/${Buffer.from("x").toString("base64url")}.0.1.${"0".repeat(32)}/${report}`,
+      { json },
+      viaBroken,
+    );
+  }
+  await send("/api/tasks", {}, viaBroken);
+  await send("/api/tasks/x:0", {}, viaBroken);
   await send("/api/schedules", {}, viaBroken);
   await send("/api/schedules", { json: daily }, viaBroken);
   await send("/api/schedules/x", {}, viaBroken);

@@ -24,6 +24,8 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
     "GET /api/schedules",
     "GET /api/schedules/{id}",
     "GET /api/signal-waits",
+    "GET /api/tasks",
+    "GET /api/tasks/{id}",
     "GET /api/whoami",
     "GET /api/workflows",
     "PATCH /api/schedules/{id}",
@@ -38,6 +40,10 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
     "POST /api/schedules/{id}/pause",
     "POST /api/schedules/{id}/resume",
     "POST /api/schedules/{id}/trigger",
+    "POST /api/tasks/poll",
+    "POST /api/tasks/{token}/complete",
+    "POST /api/tasks/{token}/fail",
+    "POST /api/tasks/{token}/heartbeat",
   ]);
   const start = doc.components.schemas.StartRun;
   assert.deepEqual(start.required, ["workflow"]);

@@ -73,6 +73,8 @@ export interface TasksApiDeps {
 }
 
 const maxWaitMs = 60_000;
+/** The longest wait a task worker may ask for before the next attempt: 365 days. */
+export const maxRetryAfterMs = 31_536_000_000;
 const spread = () => Math.random() * 2 - 1;
 const invalid = (code: string, message: string) => new BatonError(code, message);
 
@@ -149,8 +151,14 @@ function checkFailure(failure: TaskFailure): { error: ErrorInfo; retryable: bool
   const retryable = failure.retryable ?? true;
   if (typeof retryable !== "boolean") throw invalid("INVALID_FAILURE", "invalid retryable: expected a boolean");
   const { retryAfterMs } = failure;
-  if (retryAfterMs !== undefined && !(Number.isInteger(retryAfterMs) && retryAfterMs >= 0)) {
-    throw invalid("INVALID_FAILURE", `invalid retryAfterMs ${JSON.stringify(retryAfterMs)}: expected an integer >= 0`);
+  if (
+    retryAfterMs !== undefined &&
+    !(Number.isInteger(retryAfterMs) && retryAfterMs >= 0 && retryAfterMs <= maxRetryAfterMs)
+  ) {
+    throw invalid(
+      "INVALID_FAILURE",
+      `invalid retryAfterMs ${JSON.stringify(retryAfterMs)}: expected an integer from 0 to ${maxRetryAfterMs} (365 days)`,
+    );
   }
   return { error: info, retryable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 }

@@ -31,7 +31,7 @@ export class TaskExpiry {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.arm();
+    this.arm(this.options.clock.now() + this.options.intervalMs);
   }
 
   /** Stops looking; resolves once a sweep under way ended. */
@@ -41,12 +41,16 @@ export class TaskExpiry {
     await this.sweeping;
   }
 
-  private arm(): void {
-    const { clock, intervalMs } = this.options;
-    this.cancelTimer = clock.setTimer(clock.now() + intervalMs, () => {
+  /**
+   * Looks at `at`, then an interval after it: a look that ends after the next
+   * one was due (a slow store, or a test clock moved meanwhile) looks again
+   * at once, once.
+   */
+  private arm(at: number): void {
+    this.cancelTimer = this.options.clock.setTimer(at, () => {
       this.sweeping = this.sweep().finally(() => {
         this.sweeping = undefined;
-        if (this.running) this.arm();
+        if (this.running) this.arm(Math.max(at + this.options.intervalMs, this.options.clock.now()));
       });
     });
   }

@@ -50,7 +50,7 @@ const listQueues = createRoute({
     "Queues are declared by workers (`createEngine({ queues })`) and registered in the store when they start; runs of the `default` queue, without limits, are not listed.",
   responses: {
     200: jsonResponse("The named queues, by name", QueueList),
-    ...errorResponses(401),
+    ...errorResponses(401, 403),
   },
 });
 

@@ -4,7 +4,7 @@ import { ErrorBody } from "../api-schemas.js";
 const descriptions = {
   400: "The request is malformed (the message names the field)",
   401: "No bearer token, or an unknown one",
-  403: "The token is read-only, or the request comes from a page of another origin or for a host not allowed",
+  403: "The token's role does not allow it (a reader writes, a worker does more than poll and report tasks), or the request comes from a page of another origin or for a host not allowed",
   404: "No such run, workflow or schedule",
   409: "The run is in a state that does not allow it (a schedule: one with this id exists, defined otherwise)",
   413: "The body is over the size limit",

@@ -25,7 +25,7 @@ const listRuns = createRoute({
   request: { query: ListRunsQuery },
   responses: {
     200: jsonResponse("A page of runs", RunPage),
-    ...errorResponses(400, 401, 500),
+    ...errorResponses(400, 401, 403, 500),
   },
 });
 
@@ -35,7 +35,7 @@ const getRun = createRoute({
   tags: ["runs"],
   summary: "A run with its steps, attempts, children and pending signals",
   request: { params: RunPath },
-  responses: { 200: jsonResponse("The run", Run), ...errorResponses(400, 401, 404, 500) },
+  responses: { 200: jsonResponse("The run", Run), ...errorResponses(400, 401, 403, 404, 500) },
 });
 
 const getHistory = createRoute({
@@ -46,7 +46,7 @@ const getHistory = createRoute({
   request: { params: RunPath },
   responses: {
     200: jsonResponse("The history", RunHistory),
-    ...errorResponses(400, 401, 404, 500),
+    ...errorResponses(400, 401, 403, 404, 500),
   },
 });
 
@@ -58,7 +58,7 @@ const watch = createRoute({
   request: { params: RunPath },
   responses: {
     200: watchStreamResponse,
-    ...errorResponses(400, 401, 404, 500),
+    ...errorResponses(400, 401, 403, 404, 500),
   },
 });
 
@@ -70,7 +70,7 @@ const listWorkflows = createRoute({
     "Workflows (those this server has code for, and those with runs in the store), with counts of runs by status",
   responses: {
     200: jsonResponse("The workflows", WorkflowList),
-    ...errorResponses(401, 500),
+    ...errorResponses(401, 403, 500),
   },
 });
 

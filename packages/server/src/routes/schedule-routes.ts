@@ -25,7 +25,7 @@ const listSchedules = createRoute({
   tags,
   summary: "Every schedule (of a workflow, when given), by id",
   request: { query: ListSchedulesQuery },
-  responses: { 200: jsonResponse("The schedules", ScheduleList), ...errorResponses(400, 401, 500) },
+  responses: { 200: jsonResponse("The schedules", ScheduleList), ...errorResponses(400, 401, 403, 500) },
 });
 
 const createSchedule = createRoute({
@@ -48,7 +48,7 @@ const getSchedule = createRoute({
   tags,
   summary: "A schedule, with its next fire times",
   request: { params: SchedulePath },
-  responses: { 200: jsonResponse("The schedule", Schedule), ...errorResponses(400, 401, 404, 500) },
+  responses: { 200: jsonResponse("The schedule", Schedule), ...errorResponses(400, 401, 403, 404, 500) },
 });
 
 const updateSchedule = createRoute({

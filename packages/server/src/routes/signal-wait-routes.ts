@@ -44,7 +44,7 @@ const listSignalWaits = createRoute({
   request: { query: ListSignalWaitsQuery },
   responses: {
     200: jsonResponse("A page of open signal waits", SignalWaitPage),
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 
