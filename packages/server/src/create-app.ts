@@ -39,6 +39,10 @@ export interface ServerOptions extends RequestGuardOptions {
 }
 
 const publicPaths = new Set(["/api/health", "/api/ready", "/api/openapi.json"]);
+/** A path as logged: a task token (a lease, which a log must not hand out) is left out. */
+const withoutTaskToken = (path: string) =>
+  path.replace(/^\/api\/tasks\/[^/]+\/(heartbeat|complete|fail)$/, "/api/tasks/{token}/$1");
+
 /** What a `worker` token may do: poll tasks and report them. */
 const taskWorkPath = /^\/api\/tasks\/(poll|[^/]+\/(heartbeat|complete|fail))$/;
 
@@ -78,7 +82,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
     } else {
       answer = toApiError(error);
     }
-    if (answer.status === 500) logger.error(`${c.req.method} ${c.req.path} failed`, error);
+    if (answer.status === 500) logger.error(`${c.req.method} ${withoutTaskToken(c.req.path)} failed`, error);
     if (answer.status === 401) c.header("WWW-Authenticate", "Bearer");
     return c.json(answer.toBody(), answer.status);
   });
