@@ -22,6 +22,7 @@ export {
   type StartOptions,
   type WorkflowInfo,
 } from "./engine/engine.js";
+export type { EngineHumanTasks } from "./engine/human-tasks-api.js";
 export { isApprovalSignal } from "./engine/list-signal-waits.js";
 export type { QueueInfo } from "./engine/queue-info.js";
 export { defaultQueue, type QueueOptions } from "./engine/queue-options.js";
@@ -63,7 +64,16 @@ export {
   finishedStatuses,
   type HistoryEvent,
   type HistoryEventType,
+  type HumanTask,
+  type HumanTaskAnswer,
+  type HumanTaskEscalation,
+  type HumanTaskFilter,
+  type HumanTaskOptions,
+  type HumanTaskPage,
+  type HumanTaskResult,
+  type HumanTaskStatus,
   historyEventTypes,
+  humanTaskStatuses,
   isFinished,
   type LeasedTask,
   type Run,

@@ -52,6 +52,11 @@
  *   HTTP (`POST /api/tasks/poll`), does the work and reports it. Not a worker.
  * - **task queue**: the name a task is put under and task workers poll
  *   (`ctx.task(name, input, { queue })`); unrelated to a run's queue.
+ * - **human task**: a task for a person (`ctx.humanTask`): listed in an
+ *   inbox (the dashboard, `/api/human-tasks`) for its assignee or role, with
+ *   a form (a JSON Schema) whose data is checked when a person completes it;
+ *   who answered and when are recorded. Its timeout returns `undefined`,
+ *   fails, or reassigns it.
  * - **task token**: the lease of one attempt of a task, given by the poll that
  *   took it; a heartbeat, completion or failure carries it, and a token of an
  *   earlier attempt is refused.
@@ -82,6 +87,7 @@
  *   creation, which keys its history rows; never shown.
  */
 
+export * from "./human-task-types.js";
 export * from "./schedule-types.js";
 export * from "./signal-wait-types.js";
 export * from "./task-types.js";
@@ -134,7 +140,7 @@ export interface ErrorInfo {
 }
 
 /** The kind of durable call made at a position. */
-export type CallKind = "step" | "timer" | "signal" | "event" | "child" | "task";
+export type CallKind = "step" | "timer" | "signal" | "event" | "child" | "task" | "human_task";
 
 /**
  * Top-level payload fields an event must have, each with the value it must
@@ -164,6 +170,11 @@ export type HistoryEventType =
   | "task.scheduled"
   | "task.completed"
   | "task.failed"
+  | "human_task.created"
+  | "human_task.reminded"
+  | "human_task.reassigned"
+  | "human_task.completed"
+  | "human_task.timed_out"
   | "run.cancel_requested"
   | "run.timed_out"
   | "compensation.started"
@@ -196,6 +207,11 @@ export const historyEventTypes: readonly HistoryEventType[] = [
   "task.scheduled",
   "task.completed",
   "task.failed",
+  "human_task.created",
+  "human_task.reminded",
+  "human_task.reassigned",
+  "human_task.completed",
+  "human_task.timed_out",
   "run.cancel_requested",
   "run.timed_out",
   "compensation.started",
@@ -222,7 +238,11 @@ export interface HistoryEvent {
   position?: number;
   name?: string;
   attempt?: number;
-  /** Input of the run (`run.started`), of a child (`child.started`) or of a task (`task.scheduled`). */
+  /**
+   * Input of the run (`run.started`), of a child (`child.started`), of a task
+   * (`task.scheduled`), or what a human task shows and whom it is for
+   * (`human_task.created`, `human_task.reassigned`).
+   */
   input?: unknown;
   output?: unknown;
   error?: ErrorInfo;

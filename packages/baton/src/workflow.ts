@@ -5,7 +5,7 @@ import { checkEventMatch } from "./event-match.js";
 import { workflowNamePattern } from "./names.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
 import { checkScheduleDefinition } from "./schedule-definition.js";
-import type { EventMatch, ScheduleDefinition, TaskOptions } from "./types.js";
+import type { EventMatch, HumanTaskOptions, HumanTaskResult, ScheduleDefinition, TaskOptions } from "./types.js";
 
 /**
  * Retry policy of a step or compensation. Attempt n (n >= 2) starts
@@ -151,6 +151,23 @@ export interface WorkflowContext {
    * @throws BatonError `INVALID_NAME`, `INVALID_DURATION`, `INVALID_RETRY_POLICY` (the returned promise rejects).
    */
   task<T = unknown>(name: string, input?: unknown, options?: TaskOptions): Promise<T>;
+  /**
+   * Asks a person: a human task in the inbox of `options.assignee` or
+   * `options.role` (the dashboard's inbox, `/api/human-tasks`), with a form
+   * drawn from `options.form` (a JSON Schema the answer's data must pass).
+   * Resolves with the answer (completed or rejected, by whom, when), or
+   * `undefined` when `timeout` passes (unless `onTimeout` fails or reassigns).
+   *
+   * @example
+   * const answer = await ctx.humanTask<{ approved: boolean }>("approve-refund", {
+   *   title: `Refund ${input.amount} EUR to ${input.customer}?`,
+   *   form: { type: "object", properties: { approved: { type: "boolean" } }, required: ["approved"] },
+   *   role: "finance",
+   *   timeout: "2d",
+   * });
+   * @throws BatonError `INVALID_HUMAN_TASK`, `INVALID_DURATION` (the returned promise rejects).
+   */
+  humanTask<T = unknown>(name: string, options: HumanTaskOptions): Promise<HumanTaskResult<T> | undefined>;
   /** Starts a child run and waits for its output. Id defaults to `<run id>-<position>`. */
   child<I, O>(workflow: Workflow<I, O>, input: I, options?: { id?: string }): Promise<O>;
   /** Replay-safe current time: the time of the latest history event the run has seen. */

@@ -48,6 +48,10 @@ const statusOfCode: Record<string, ApiError["status"]> = {
   INVALID_POLL: 400,
   INVALID_FAILURE: 400,
   INVALID_STATUS: 400,
+  HUMAN_TASK_NOT_FOUND: 404,
+  HUMAN_TASK_CLOSED: 409,
+  INVALID_ANSWER: 400,
+  INVALID_FORM: 409,
   // The store's data, not the request, is at fault; the answer says which run and why.
   UNREADABLE_RUN: 500,
 };

@@ -117,7 +117,7 @@ export const Attempt = z
 export const Step = z
   .object({
     position: z.number().int(),
-    kind: z.enum(["step", "timer", "signal", "child", "event", "task"]),
+    kind: z.enum(["step", "timer", "signal", "child", "event", "task", "human_task"]),
     name: z.string(),
     status: z.enum(["running", "waiting", "completed", "failed"]),
     startedAt: Time,

@@ -15,6 +15,18 @@ export const roles: readonly Role[] = ["reader", "operator", "worker"];
 export interface ApiToken {
   token: string;
   role: Role;
+  /**
+   * Who holds it: the identity recorded when they answer a human task, and
+   * the name an inbox filters on (`assignee`). Default: the role's name.
+   */
+  name?: string;
+}
+
+/** Who calls: their role and identity. */
+export interface Caller {
+  role: Role;
+  /** The token's name, or its role's. */
+  name: string;
 }
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
@@ -26,20 +38,36 @@ const digest = (text: string) => createHash("sha256").update(text).digest();
  * With no token configured, every request is an operator.
  * @throws ApiError 401 when the header is missing, malformed or unknown.
  */
-export function createAuthenticator(tokens: readonly ApiToken[]) {
-  for (const { token, role } of tokens) {
+export function createAuthenticator(tokens: readonly ApiToken[]): (authorization: string | undefined) => Role {
+  const identify = createCallerResolver(tokens);
+  return (authorization) => identify(authorization).role;
+}
+
+/**
+ * Finds who calls (role and name) from a request's `Authorization` header,
+ * as `createAuthenticator` finds the role.
+ * @throws ApiError 401 when the header is missing, malformed or unknown.
+ */
+export function createCallerResolver(tokens: readonly ApiToken[]): (authorization: string | undefined) => Caller {
+  for (const { token, role, name } of tokens) {
     if (typeof token !== "string" || token.length === 0) throw new Error("an API token must be a non-empty string");
     if (!roles.includes(role)) throw new Error(`unknown role ${JSON.stringify(role)}`);
+    if (name !== undefined && (typeof name !== "string" || name.length === 0 || name.length > 200)) {
+      throw new Error(`invalid token name ${JSON.stringify(name)}: expected 1 to 200 characters`);
+    }
   }
-  const known = tokens.map(({ token, role }) => ({ digest: digest(token), role }));
-  return (authorization: string | undefined): Role => {
-    if (known.length === 0) return "operator";
+  const known = tokens.map(({ token, role, name }) => ({
+    digest: digest(token),
+    caller: { role, name: name ?? role },
+  }));
+  return (authorization) => {
+    if (known.length === 0) return { role: "operator", name: "operator" };
     const match = /^Bearer ([\x21-\x7e]+)$/i.exec(authorization ?? "");
     if (!match) throw new ApiError(401, "UNAUTHORIZED", "a bearer token is required (Authorization: Bearer <token>)");
     const given = digest(match[1] as string);
-    let role: Role | undefined;
-    for (const entry of known) if (timingSafeEqual(entry.digest, given)) role ??= entry.role;
-    if (!role) throw new ApiError(401, "UNAUTHORIZED", "the bearer token is not valid");
-    return role;
+    let caller: Caller | undefined;
+    for (const entry of known) if (timingSafeEqual(entry.digest, given)) caller ??= entry.caller;
+    if (!caller) throw new ApiError(401, "UNAUTHORIZED", "the bearer token is not valid");
+    return caller;
   };
 }

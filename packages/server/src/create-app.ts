@@ -4,11 +4,12 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, toApiError } from "./api-error.js";
 import type { AppEnv } from "./app-env.js";
-import { type ApiToken, createAuthenticator } from "./auth.js";
+import { type ApiToken, createCallerResolver } from "./auth.js";
 import { addDashboard } from "./dashboard-routes.js";
 import { rejectUnknownMethods } from "./method-not-allowed.js";
 import { createRequestGuard, type RequestGuardOptions } from "./request-guard.js";
 import { addEventRoutes } from "./routes/event-routes.js";
+import { addHumanTaskRoutes } from "./routes/human-task-routes.js";
 import { addQueueRoutes } from "./routes/queue-routes.js";
 import { addRunActionRoutes } from "./routes/run-action-routes.js";
 import { addRunRoutes } from "./routes/run-routes.js";
@@ -65,7 +66,7 @@ export const contentSecurityPolicy =
 export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   const { engine } = options;
   const logger = options.logger ?? { error: (message, error) => console.error(`[baton] ${message}`, error ?? "") };
-  const authenticate = createAuthenticator(options.tokens ?? []);
+  const identify = createCallerResolver(options.tokens ?? []);
   const maxSize = options.bodyLimit ?? 1024 * 1024;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -103,7 +104,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
 
   app.use("/api/*", async (c, next) => {
     if (publicPaths.has(c.req.path)) return next();
-    const role = authenticate(c.req.header("authorization"));
+    const { role, name } = identify(c.req.header("authorization"));
     const reads = c.req.method === "GET" || c.req.method === "HEAD";
     if (
       role === "worker" &&
@@ -120,6 +121,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
       throw new ApiError(403, "FORBIDDEN", `a read-only token cannot ${c.req.method} ${c.req.path}`);
     }
     c.set("role", role);
+    c.set("caller", name);
     return next();
   });
 
@@ -142,6 +144,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   addEventRoutes(app, engine);
   addScheduleRoutes(app, engine);
   addTaskRoutes(app, engine);
+  addHumanTaskRoutes(app, engine);
   if (options.dashboard) addDashboard(app, options.dashboard);
 
   app.doc31("/api/openapi.json", {

@@ -78,6 +78,24 @@ const fieldsOf = {
     workerId: z.string().optional(),
     attempts: TaskAttempts,
   },
+  "human_task.created": {
+    ...call,
+    input: Json.optional().openapi({
+      description: "what the person sees: title, description, assignee, role, context",
+    }),
+    dueAt: Time.optional(),
+  },
+  "human_task.reminded": call,
+  "human_task.reassigned": {
+    ...call,
+    input: Json.optional().openapi({ description: "the new assignee and role" }),
+    dueAt: Time.optional(),
+  },
+  "human_task.completed": {
+    ...call,
+    output: Json.optional().openapi({ description: "the answer: outcome, data, comment, completedBy, completedAt" }),
+  },
+  "human_task.timed_out": { ...call, error: ErrorInfo.optional() },
   "run.cancel_requested": {},
   "run.timed_out": {},
   "compensation.started": attempt,

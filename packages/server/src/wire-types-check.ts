@@ -9,6 +9,7 @@ import type { z } from "@hono/zod-openapi";
 import type { HistoryEventType as LibraryHistoryEventType, RunStatus as LibraryRunStatus } from "baton";
 import type * as schema from "./api-schemas.js";
 import type { HistoryEvent, HistoryEventOutput } from "./history-event-schema.js";
+import type * as humans from "./human-task-schemas.js";
 import type * as queues from "./routes/queue-routes.js";
 import type * as actions from "./routes/run-action-routes.js";
 import type * as reads from "./routes/run-routes.js";
@@ -76,6 +77,10 @@ export const pollRequestMatches: Equal<wire.TaskPollRequest, In<typeof tasks.Pol
 export const heartbeatRequestMatches: Equal<wire.TaskHeartbeatRequest, In<typeof tasks.HeartbeatBody>> = true;
 export const completeRequestMatches: Equal<wire.TaskCompleteRequest, In<typeof tasks.CompleteBody>> = true;
 export const failRequestMatches: Equal<wire.TaskFailRequest, In<typeof tasks.FailBody>> = true;
+export const humanTaskMatches: Equal<wire.HumanTask, Out<typeof humans.HumanTask>> = true;
+export const humanTaskPageMatches: Equal<wire.HumanTaskPage, Out<typeof humans.HumanTaskPage>> = true;
+export const humanCompleteMatches: Equal<wire.HumanTaskCompleteRequest, In<typeof humans.CompleteHumanTaskBody>> = true;
+export const humanRejectMatches: Equal<wire.HumanTaskRejectRequest, In<typeof humans.RejectHumanTaskBody>> = true;
 export const scheduleMatches: Equal<wire.Schedule, Out<typeof schedules.Schedule>> = true;
 export const scheduleListMatches: Equal<wire.ScheduleList, Out<typeof schedules.ScheduleList>> = true;
 export const backfillResultMatches: Equal<wire.BackfillResult, Out<typeof schedules.BackfillResult>> = true;

@@ -11,6 +11,7 @@
  * document) infers: see wire-types-check.ts.
  */
 
+export type * from "./human-task-wire-types.js";
 export type * from "./schedule-wire-types.js";
 export type * from "./task-wire-types.js";
 
@@ -35,7 +36,7 @@ export interface ErrorInfo {
 }
 
 /** The kind of durable call made at a position. */
-export type CallKind = "step" | "timer" | "signal" | "child" | "event" | "task";
+export type CallKind = "step" | "timer" | "signal" | "child" | "event" | "task" | "human_task";
 
 /** One attempt of a step or of a compensation. */
 export interface AttemptInfo {
@@ -199,6 +200,14 @@ export interface HistoryEventFields {
   "task.scheduled": Call & { input?: unknown; queue: string };
   "task.completed": AttemptCall & { output?: unknown; workerId?: string; attempts: TaskAttempt[] };
   "task.failed": AttemptCall & { error: ErrorInfo; final: true; workerId?: string; attempts: TaskAttempt[] };
+  /** `input`: what the person sees (title, description, assignee, role, context). */
+  "human_task.created": Call & { input?: unknown; dueAt?: string };
+  "human_task.reminded": Call;
+  /** `input`: the new assignee and role. */
+  "human_task.reassigned": Call & { input?: unknown; dueAt?: string };
+  /** `output`: the answer (outcome, data, comment, completedBy, completedAt). */
+  "human_task.completed": Call & { output?: unknown };
+  "human_task.timed_out": Call & { error?: ErrorInfo };
   "run.cancel_requested": NoFields;
   "run.timed_out": NoFields;
   "compensation.started": AttemptCall;
@@ -260,6 +269,8 @@ export interface WorkflowList {
 /** What the caller may do (`GET /api/whoami`); `auth` is false when the server has no tokens. */
 export interface WhoAmI {
   role: "reader" | "operator" | "worker";
+  /** The token's name (the identity recorded on human task answers), or the role's. */
+  name: string;
   auth: boolean;
 }
 

@@ -13,6 +13,7 @@ import type {
   SignalWaitPage,
 } from "../types.js";
 import type { Workflow } from "../workflow.js";
+import type { EngineHumanTasks } from "./human-tasks-api.js";
 import type { QueueInfo } from "./queue-info.js";
 import type { QueueOptions } from "./queue-options.js";
 import type { EventReceipt, SendEventOptions } from "./send-event.js";
@@ -160,6 +161,14 @@ export interface Engine extends AsyncDisposable {
    * if (task) await engine.tasks.complete(task.token, { ok: true });
    */
   readonly tasks: EngineTasks;
+  /**
+   * Human tasks: the inbox of tasks for people (`ctx.humanTask`) across the
+   * store, and their answers.
+   * @example
+   * const [task] = (await engine.humanTasks.list({ role: "finance" })).humanTasks;
+   * await engine.humanTasks.complete(task.id, { by: "ada", data: { approved: true } });
+   */
+  readonly humanTasks: EngineHumanTasks;
 }
 
 /** Options of `engine.schedules.create`: a schedule definition, its workflow, and whether it starts paused. */

@@ -17,6 +17,7 @@ import type { Workflow } from "../workflow.js";
 import type { Engine, EngineOptions, RunHandle, StartOptions } from "./engine-types.js";
 import { noteEngineWorker } from "./engine-worker.js";
 import { copyBefore, forkPosition } from "./fork-run.js";
+import { createHumanTasksApi } from "./human-tasks-api.js";
 import { listSignalWaits } from "./list-signal-waits.js";
 import { reportReplacedLimits, toQueueInfo } from "./queue-info.js";
 import { toQueueLimits } from "./queue-options.js";
@@ -378,6 +379,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       listen,
       runChanged: (runId) => worker.runChanged(runId),
     }),
+    humanTasks: createHumanTasksApi({ store, clock, runChanged: (runId) => worker.runChanged(runId) }),
 
     async [Symbol.asyncDispose]() {
       await engine.stop();

@@ -72,6 +72,7 @@ const kindOf: Record<string, CallInfo["kind"]> = {
   "event.waiting": "event",
   "child.started": "child",
   "task.scheduled": "task",
+  "human_task.created": "human_task",
 };
 
 function attemptOf(attempts: AttemptInfo[], attempt: number | undefined): AttemptInfo | undefined {
@@ -149,6 +150,21 @@ export function toSteps(history: HistoryRecord[]): CallInfo[] {
       case "task.failed":
         Object.assign(step, { status: "failed", finishedAt: at, error: event.error });
         step.attempts = taskAttempts(event);
+        break;
+      case "human_task.created":
+      case "human_task.reassigned":
+        Object.assign(step, { status: "waiting", dueAt: date(event.dueAt) });
+        break;
+      case "human_task.completed":
+        Object.assign(step, { status: "completed", finishedAt: at, output: event.output });
+        break;
+      case "human_task.timed_out":
+        Object.assign(
+          step,
+          event.error
+            ? { status: "failed", finishedAt: at, error: event.error }
+            : { status: "completed", finishedAt: at },
+        );
         break;
       case "compensation.started":
         step.compensation ??= { status: "running", attempts: [] };

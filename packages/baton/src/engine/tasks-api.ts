@@ -21,6 +21,7 @@ import type {
   TaskStatus,
 } from "../types.js";
 import { taskStatuses } from "../types.js";
+import { checkLimit, readCreationCursor, writeCreationCursor } from "./creation-cursor.js";
 import type { TaskQueueWaiters } from "./task-queue-waiters.js";
 import { formatTaskToken, parseTaskId, parseTaskToken, taskId } from "./task-tokens.js";
 
@@ -237,10 +238,7 @@ export function createTasksApi(deps: TasksApiDeps): EngineTasks {
     },
 
     async list(filter = {}) {
-      const limit = filter.limit ?? 50;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw invalid("INVALID_LIMIT", `invalid limit ${JSON.stringify(limit)}: expected an integer from 1 to 1000`);
-      }
+      const limit = checkLimit(filter.limit ?? 50);
       const statuses = filter.status === undefined ? undefined : [filter.status].flat();
       for (const status of statuses ?? []) {
         if (!taskStatuses.includes(status as TaskStatus)) {
@@ -250,7 +248,7 @@ export function createTasksApi(deps: TasksApiDeps): EngineTasks {
           );
         }
       }
-      const after = filter.cursor === undefined ? undefined : readCursor(filter.cursor);
+      const after = filter.cursor === undefined ? undefined : readCreationCursor(filter.cursor);
       const rows = await store.listTasks({
         limit: limit + 1,
         ...(filter.queue === undefined ? {} : { queue: filter.queue }),
@@ -272,17 +270,4 @@ export function createTasksApi(deps: TasksApiDeps): EngineTasks {
       };
     },
   };
-}
-
-/** Reads a cursor of `list`. */
-function readCursor(cursor: string): { createdAt: number; runId: string; position: number } {
-  try {
-    const [createdAt, runId, position] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (Number.isSafeInteger(createdAt) && typeof runId === "string" && Number.isSafeInteger(position)) {
-      return { createdAt: createdAt as number, runId, position: position as number };
-    }
-  } catch {
-    // reported below
-  }
-  throw invalid("INVALID_CURSOR", `invalid cursor ${JSON.stringify(cursor)}: expected the nextCursor of a page`);
 }

@@ -47,6 +47,9 @@ export interface RecordedCall {
   /** What the awaited event's payload must hold (`event`). */
   match?: EventMatch;
   childId?: string;
+  /** A human task reassigned by its timeout (`human_task.reassigned`), or marked for a reminder. */
+  reassigned?: boolean;
+  reminded?: boolean;
   outcome?: CallOutcome;
   /** Seq of the outcome; orders compensations. */
   outcomeSeq?: number;
@@ -170,6 +173,23 @@ export function foldHistory(events: HistoryRecord[]): HistoryState {
         break;
       case "task.failed":
         resolve(event, { ok: false, error: event.error as ErrorInfo });
+        break;
+      case "human_task.created":
+        call(event, "human_task", event.name as string).dueAt = event.dueAt;
+        break;
+      case "human_task.reminded":
+        if (existing(event)) (existing(event) as RecordedCall).reminded = true;
+        break;
+      case "human_task.reassigned": {
+        const human = existing(event);
+        if (human) Object.assign(human, { reassigned: true, dueAt: event.dueAt });
+        break;
+      }
+      case "human_task.completed":
+        resolve(event, { ok: true, value: event.output });
+        break;
+      case "human_task.timed_out":
+        resolve(event, event.error ? { ok: false, error: event.error } : { ok: true, value: undefined });
         break;
       case "child.failed":
         resolve(event, { ok: false, error: event.error as ErrorInfo });

@@ -19,6 +19,7 @@ import { v4 as uuidv4 } from "uuid";
 import { toMilliseconds } from "../duration.js";
 import { BatonError, NondeterminismError, TimeoutError } from "../errors.js";
 import { checkEventMatch } from "../event-match.js";
+import { type ResolvedHumanTask, resolveHumanTaskOptions } from "../human-task-options.js";
 import { childFailure, roundTrip, stepFailure, taskFailure } from "../json.js";
 import { nextTurn } from "../next-turn.js";
 import { noEntries } from "../no-entries.js";
@@ -58,6 +59,8 @@ export interface IssuedCall {
   child?: { workflow: Workflow; input: unknown; id: string };
   /** Input and resolved options (`task`). */
   task?: { input: unknown; options: ResolvedTaskOptions };
+  /** Resolved options (`human_task`). */
+  human?: ResolvedHumanTask;
 }
 
 /** How the workflow function ended. */
@@ -245,7 +248,7 @@ export class WorkflowRuntime {
         const error =
           call.kind === "child"
             ? childFailure(call.child?.id ?? call.recorded?.childId ?? "", resolution.outcome.error)
-            : call.kind === "task"
+            : call.kind === "task" || call.kind === "human_task"
               ? taskFailure(call.name, call.position, resolution.outcome.error)
               : stepFailure(call.name, call.position, resolution.outcome.error);
         this.errorPositions ??= new WeakMap();
@@ -381,6 +384,15 @@ export class WorkflowRuntime {
           return Promise.reject(error);
         }
         return runtime.issue("task", name, { task });
+      },
+      humanTask(name, options) {
+        let human: ResolvedHumanTask;
+        try {
+          human = resolveHumanTaskOptions(name, options);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return runtime.issue("human_task", name, { human, delayMs: human.timeoutMs });
       },
       child(workflow, input, options) {
         const id = options?.id ?? `${runtime.run.id}-${runtime.calls.length}`;

@@ -6,6 +6,7 @@
  */
 import type { HistoryRecord } from "../history-record.js";
 import type { ErrorInfo, EventMatch, RunStatus } from "../types.js";
+import type { HumanTaskRecord } from "./human-task-records.js";
 import type { TaskRecord } from "./task-records.js";
 
 /** A run as the store keeps it. */
@@ -176,6 +177,8 @@ export interface RunInbox {
   eventWaits: EventWaitRecord[];
   /** The run's tasks that completed or failed for good and whose outcome its history does not hold yet. */
   finishedTasks: TaskRecord[];
+  /** The run's human tasks a person answered, whose answer its history does not hold yet. */
+  answeredHumanTasks: HumanTaskRecord[];
 }
 
 /** Filter of `claimRuns`. */

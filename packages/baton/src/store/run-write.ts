@@ -5,6 +5,7 @@
  */
 import type { HistoryRecord } from "../history-record.js";
 import type { ErrorInfo, RunStatus } from "../types.js";
+import type { HumanTaskReassignment, NewHumanTaskRecord } from "./human-task-records.js";
 import type { NewEventWait, NewRun } from "./records.js";
 import type { NewTaskRecord } from "./task-records.js";
 
@@ -55,7 +56,7 @@ export interface FinishWrite extends RunWriteBase {
   error?: ErrorInfo;
   /** Hands the slot the run frees in its named queue on to the queue's next run (see `SlotHandoff`). */
   handoff?: SlotHandoff;
-  /** The run made task calls: its queued and leased tasks are cancelled. */
+  /** The run made task or human task calls: its queued and leased tasks and open human tasks are cancelled. */
   cancelTasks?: boolean;
 }
 
@@ -122,6 +123,12 @@ export interface FullWrite extends RunWriteBase {
   recordedTasks?: number[];
   /** With a finished status: the run made task calls, whose queued and leased tasks are cancelled. */
   cancelTasks?: boolean;
+  /** Human tasks to register, as `tasks` are (a recorded or cancelled one at the position is replaced). */
+  humanTasks?: NewHumanTaskRecord[];
+  /** Positions of human tasks whose answer these events record. */
+  recordedHumanTasks?: number[];
+  /** Open human tasks their timeout reassigned. */
+  reassignedHumanTasks?: HumanTaskReassignment[];
 }
 
 /**

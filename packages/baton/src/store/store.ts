@@ -42,6 +42,7 @@
 import type { Clock } from "../clock.js";
 import type { HistoryRecord } from "../history-record.js";
 import type { RunCount, RunFilter, SignalWaitFilter } from "../types.js";
+import type { HumanTaskAnswerRecord, HumanTaskListFilter, HumanTaskRecord } from "./human-task-records.js";
 import type {
   AppendResult,
   ClaimRequest,
@@ -85,6 +86,7 @@ import type {
 } from "./task-records.js";
 
 export type { HistoryRecord } from "../history-record.js";
+export type * from "./human-task-records.js";
 export type * from "./records.js";
 export type * from "./run-write.js";
 export type * from "./schedule-records.js";
@@ -338,6 +340,32 @@ export interface Store {
   /** Tasks, oldest first (by creation, run id, position). */
   listTasks(filter: TaskListFilter): Promise<TaskRecord[]>;
 
+  // ---- Human tasks: registered by a run's write like tasks; answered by people ----
+
+  /**
+   * Records a person's answer to an open human task (completed with its
+   * data, or rejected) and pokes its run. The caller checked the data. The
+   * same person giving the same outcome again (a retried request) gets the
+   * task as it is.
+   * @throws BatonError `HUMAN_TASK_NOT_FOUND`, `HUMAN_TASK_CLOSED` (answered, timed out or cancelled already).
+   */
+  answerHumanTask(
+    runId: string,
+    position: number,
+    answer: HumanTaskAnswerRecord,
+    now: number,
+  ): Promise<HumanTaskRecord>;
+  /**
+   * Times out the open human task at `position` of a held run: answers
+   * undefined; when a person answered first, answers the task with the answer.
+   * @throws LeaseLostError when the lease is no longer held.
+   */
+  closeHumanTask(lease: Lease, position: number, now: number): Promise<HumanTaskRecord | undefined>;
+  /** A human task, or undefined. */
+  getHumanTask(runId: string, position: number): Promise<HumanTaskRecord | undefined>;
+  /** Human tasks, oldest first (by creation, run id, position). */
+  listHumanTasks(filter: HumanTaskListFilter): Promise<HumanTaskRecord[]>;
+
   /** Announces changes made by other processes, when the store can. Returns an unsubscribe function. */
   subscribe?(listener: (notice: StoreNotice) => void): () => void;
 }
@@ -347,6 +375,9 @@ export type TaskVerbs = Pick<
   Store,
   "pollTasks" | "heartbeatTask" | "completeTask" | "failTask" | "expireTasks" | "getTask" | "listTasks"
 >;
+
+/** The human task verbs of a store (each backend's `<backend>-human-tasks.ts`). */
+export type HumanTaskVerbs = Pick<Store, "answerHumanTask" | "closeHumanTask" | "getHumanTask" | "listHumanTasks">;
 
 /** The schedule verbs of a store (each backend's `<backend>-schedules.ts`). */
 export type ScheduleVerbs = Pick<

@@ -17,7 +17,13 @@ export function classifyWrite(fields: JournalWrite, seenPokeSeq: number | undefi
   write.now = now;
   const finished = write.status !== undefined && isFinished(write.status);
   const withOthers = Boolean(
-    write.children?.length || write.eventWaits?.length || write.tasks?.length || write.recordedTasks?.length,
+    write.children?.length ||
+      write.eventWaits?.length ||
+      write.tasks?.length ||
+      write.recordedTasks?.length ||
+      write.humanTasks?.length ||
+      write.recordedHumanTasks?.length ||
+      write.reassignedHumanTasks?.length,
   );
   const consumes = Boolean(write.consumedSignals?.length);
   if (write.release) {

@@ -29,9 +29,11 @@ import type { HistoryRecord, SignalRecord } from "../store/store.js";
 import { validateInput } from "../validate-input.js";
 import type { StepContext } from "../workflow.js";
 import { compensateRun } from "./compensate-run.js";
+import { HumanTaskWaits } from "./human-task-waits.js";
 import type { JournalExtras } from "./run-journal.js";
 import { RunLifecycle } from "./run-lifecycle.js";
 import { type AttemptOutcome, currentStepKey, runAttempts } from "./step-attempts.js";
+import { TaskWaits } from "./task-waits.js";
 
 export type { ExecutorHost, RunEnd } from "./executor-host.js";
 
@@ -185,12 +187,43 @@ export class RunExecutor extends RunLifecycle {
         }
         for (const child of inbox.finishedChildren) this.children.finished(child);
         if (inbox.finishedTasks.length > 0) this.tasks.add(inbox.finishedTasks);
+        if (inbox.answeredHumanTasks.length > 0) this.humanTasks.add(inbox.answeredHumanTasks);
         this.journal.handledPoke(inbox.pokeSeq);
       } while ((this.refreshAgain || this.wantedPokeSeq > this.journal.handledPokeSeq) && !this.isStopped);
     })().finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
+  }
+
+  /** The run's task calls, made on first use. */
+  protected get tasks(): TaskWaits {
+    this.taskWaits ??= new TaskWaits({
+      active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
+      schedule: (event, task) =>
+        this.record(event, { tasks: [task] }).committed.then(() => this.host.taskQueued(task.queue)),
+      register: (task) => this.journal.note({ tasks: [task] }).then(() => this.host.taskQueued(task.queue)),
+      stored: () => this.host.store.listTasks({ runId: this.runId, limit: 10_000 }),
+      resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
+      failed: (error) => this.fail(error),
+    });
+    return this.taskWaits;
+  }
+
+  /** The run's human task calls, made on first use. */
+  protected get humanTasks(): HumanTaskWaits {
+    this.humanTaskWaits ??= new HumanTaskWaits({
+      active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
+      recording: () => !this.isStopped && !this.isDraining,
+      waits: this.waits,
+      now: () => this.clock.now(),
+      record: (event, extras) => this.record(event, extras).committed,
+      stored: () => this.host.store.listHumanTasks({ runId: this.runId, limit: 10_000 }),
+      close: (position) => this.host.store.closeHumanTask(this.lease, position, this.clock.now()),
+      resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
+      failed: (error) => this.fail(error),
+    });
+    return this.humanTaskWaits;
   }
 
   // ---- calls ------------------------------------------------------------------
@@ -209,7 +242,9 @@ export class RunExecutor extends RunLifecycle {
               ? Promise.resolve(this.waitEvent(call))
               : call.kind === "task"
                 ? Promise.resolve(this.tasks.wait(call))
-                : this.children.start(call);
+                : call.kind === "human_task"
+                  ? Promise.resolve(this.humanTasks.wait(call))
+                  : this.children.start(call);
     work.catch((error) => {
       if (!(error instanceof LeaseLostError)) this.fail(error);
     });

@@ -38,6 +38,9 @@ export type JournalExtras = Pick<
   | "tasks"
   | "recordedTasks"
   | "cancelTasks"
+  | "humanTasks"
+  | "recordedHumanTasks"
+  | "reassignedHumanTasks"
 > & { handoff?: SlotHandoff };
 
 /** What the journal asks of its run. */
@@ -148,6 +151,13 @@ export class RunJournal {
     if (extras.tasks) taken.tasks = [...(taken.tasks ?? []), ...extras.tasks];
     if (extras.recordedTasks) taken.recordedTasks = [...(taken.recordedTasks ?? []), ...extras.recordedTasks];
     if (extras.cancelTasks) taken.cancelTasks = true;
+    if (extras.humanTasks) taken.humanTasks = [...(taken.humanTasks ?? []), ...extras.humanTasks];
+    if (extras.recordedHumanTasks) {
+      taken.recordedHumanTasks = [...(taken.recordedHumanTasks ?? []), ...extras.recordedHumanTasks];
+    }
+    if (extras.reassignedHumanTasks) {
+      taken.reassignedHumanTasks = [...(taken.reassignedHumanTasks ?? []), ...extras.reassignedHumanTasks];
+    }
     if (extras.status) this.extras.status = extras.status;
     if ("output" in extras) this.extras.output = extras.output;
     if (extras.error) this.extras.error = extras.error;

@@ -23,6 +23,7 @@ import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
 import { EventWaits } from "./event-waits.js";
 import type { ExecutorHost } from "./executor-host.js";
+import type { HumanTaskWaits } from "./human-task-waits.js";
 import { type QueueSlot, queueSlotOf } from "./queue-slot.js";
 import {
   type JournalCreation,
@@ -33,7 +34,7 @@ import {
 } from "./run-journal.js";
 import { type SignalHost, SignalWaits } from "./signal-waits.js";
 import { InFlightAttempts } from "./step-attempts.js";
-import { mayHaveOpenTasks, TaskWaits } from "./task-waits.js";
+import { mayHaveOpenTasks, type TaskWaits } from "./task-waits.js";
 
 type NewEvent = Omit<HistoryRecord, "seq" | "at">;
 
@@ -62,6 +63,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   protected eventMatcher?: EventWaits;
   protected childWaits?: ChildWaits;
   protected taskWaits?: TaskWaits;
+  protected humanTaskWaits?: HumanTaskWaits;
   protected readonly lease: Lease;
   /** Final step failures recorded after the workflow settled (a resume retries them). */
   protected readonly lateFailures: number[] = [];
@@ -145,27 +147,14 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     return this.childWaits;
   }
 
-  /** The run's task calls, made on first use. */
-  protected get tasks(): TaskWaits {
-    this.taskWaits ??= new TaskWaits({
-      active: () => !this.isStopped && this.phase === "running" && !this.runtime.settled,
-      schedule: (event, task) =>
-        this.record(event, { tasks: [task] }).committed.then(() => this.host.taskQueued(task.queue)),
-      register: (task) => this.journal.note({ tasks: [task] }).then(() => this.host.taskQueued(task.queue)),
-      stored: () => this.host.store.listTasks({ runId: this.runId, limit: 10_000 }),
-      resolve: (call, outcome, extras, event) => this.resolveCall(call.position, outcome, extras, event),
-      failed: (error) => this.fail(error),
-    });
-    return this.taskWaits;
-  }
-
-  /** Something the run waits for besides its timers: a signal, an event, a child or a task. */
+  /** Something the run waits for besides its timers: a signal, an event, a child, a task or a person. */
   protected get awaitsOthers(): boolean {
     return (
       this.signals.waiting ||
       (this.eventMatcher?.waiting ?? false) ||
       (this.childWaits?.size ?? 0) > 0 ||
-      (this.taskWaits?.waiting ?? false)
+      (this.taskWaits?.waiting ?? false) ||
+      (this.humanTaskWaits?.waiting ?? false)
     );
   }
 
@@ -302,7 +291,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.phase = "finished";
     const handoff = this.slot?.handoff();
     const extras: JournalExtras = { ...fields, status, ...(handoff ? { handoff } : {}) };
-    if (mayHaveOpenTasks(this.state, this.taskWaits)) extras.cancelTasks = true;
+    if (mayHaveOpenTasks(this.state, this.taskWaits?.made || this.humanTaskWaits?.made)) extras.cancelTasks = true;
     await this.record(event, extras).committed;
     this.journal.close();
     this.isStopped = true;
@@ -333,6 +322,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.eventMatcher?.clearWaits();
     this.childWaits?.clear();
     this.taskWaits?.clearWaits();
+    this.humanTaskWaits?.clearWaits();
     if (this.inFlight.size > 0) this.inFlight.abortAll(reason());
   }
 

@@ -60,10 +60,16 @@ function attemptsOf(task: TaskRecord): TaskAttemptRecord[] {
   return [...task.attempts, last];
 }
 
-/** True when the run may have tasks queued or leased: it made a task call with no recorded outcome. */
-export function mayHaveOpenTasks(state: HistoryState, waits: TaskWaits | undefined): boolean {
-  if (waits?.made) return true;
-  for (const call of state.calls.values()) if (call.kind === "task" && !call.outcome) return true;
+/**
+ * True when the run may have tasks queued or leased, or human tasks open: it
+ * made such a call in this claim (`made`), or its history has one with no
+ * recorded outcome.
+ */
+export function mayHaveOpenTasks(state: HistoryState, made: boolean | undefined): boolean {
+  if (made) return true;
+  for (const call of state.calls.values()) {
+    if ((call.kind === "task" || call.kind === "human_task") && !call.outcome) return true;
+  }
   return false;
 }
 

@@ -19,6 +19,7 @@ export type GraphNodeKind =
   | "event"
   | "child"
   | "task"
+  | "human_task"
   | "compensation"
   | "join";
 

@@ -5,6 +5,7 @@ import { errorResponses, jsonResponse } from "./responses.js";
 /** Answer of `GET /api/whoami`. */
 export const WhoAmI = z.object({
   role: z.enum(["reader", "operator", "worker"]),
+  name: z.string().openapi({ description: "the token's name (recorded on human task answers), or the role's" }),
   auth: z.boolean().openapi({ description: "false when the server has no tokens (everyone is an operator)" }),
 });
 
@@ -21,5 +22,5 @@ const whoami = createRoute({
 
 /** `GET /api/whoami` (any role). */
 export function addWhoamiRoute(app: OpenAPIHono<AppEnv>, auth: boolean): void {
-  app.openapi(whoami, (c) => c.json({ role: c.get("role"), auth }, 200));
+  app.openapi(whoami, (c) => c.json({ role: c.get("role"), name: c.get("caller"), auth }, 200));
 }

@@ -1,3 +1,4 @@
+import { type HumanTaskRow, humanTaskColumns, toHumanTaskRecord } from "../human-task-rows.js";
 import {
   type EventWaitRow,
   type RunRow,
@@ -24,6 +25,7 @@ interface InboxRow {
   children: RunRow[];
   event_waits: EventWaitRow[];
   tasks: TaskRow[];
+  human_tasks: HumanTaskRow[];
 }
 
 /** The statements of the claims, for tables in schema `t` (quoted). */
@@ -79,7 +81,11 @@ function claimStatements(t: string) {
         (SELECT coalesce(json_agg(k ORDER BY k.position), '[]') FROM (
           SELECT ${taskColumns} FROM ${t}.tasks
           WHERE run_id = r.id AND status IN ('completed', 'failed') AND NOT recorded
-        ) k) AS tasks
+        ) k) AS tasks,
+        (SELECT coalesce(json_agg(h ORDER BY h.position), '[]') FROM (
+          SELECT ${humanTaskColumns} FROM ${t}.human_tasks
+          WHERE run_id = r.id AND status IN ('completed', 'rejected') AND NOT recorded
+        ) h) AS human_tasks
       FROM ${t}.runs r WHERE r.id = ANY($1::text[])`,
   };
 }
@@ -150,6 +156,7 @@ export function createPostgresClaims(
           finishedChildren: row.children.map(toRunRecord),
           eventWaits: row.event_waits.map(toEventWaitRecord),
           finishedTasks: row.tasks.map(toTaskRecord),
+          answeredHumanTasks: row.human_tasks.map(toHumanTaskRecord),
         };
       });
     },

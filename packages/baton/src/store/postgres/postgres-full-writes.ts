@@ -5,6 +5,7 @@ import { finishedSql } from "../status-sql.js";
 import type { Lease, NewTaskRecord, RunWrite, RunWriteFields } from "../store.js";
 import { newTaskValues } from "../task-rows.js";
 import type { PostgresContext } from "./postgres-context.js";
+import { humanTasksJson, humanTaskWriteCtes, reassignmentsJson } from "./postgres-human-tasks.js";
 import { eventColumns, insertRuns } from "./postgres-runs.js";
 
 /** Tasks to register, as the jsonb `$25` of the write. */
@@ -19,7 +20,8 @@ export function fullWriteStatements(t: string) {
     // $9 set error, $10 error, $11 set wake, $12 wake at, $13 seen poke seq, $14 finished at,
     // $15 release, $16 now, $17 events, $18 consumed signals, $19 child runs, $20 child events,
     // $21 finishing, $22 channel, $23 event waits to register, $24 positions of event waits ended,
-    // $25 tasks to register, $26 positions of tasks recorded, $27 cancel the run's open tasks (when finishing)
+    // $25 tasks to register, $26 positions of tasks recorded, $27 cancel the run's open tasks (when finishing),
+    // $28 human tasks to register, $29 positions of human tasks recorded, $30 human tasks reassigned
     // A run's last write pokes its parent: both rows are locked first, in id
     // order, as renewals and batched writes lock theirs (no deadlock between them).
     append: `WITH locked AS (
@@ -99,6 +101,15 @@ export function fullWriteStatements(t: string) {
         WHERE run_id = $1 AND $21::boolean AND $27::boolean AND status IN ('queued', 'leased')
           AND EXISTS (SELECT 1 FROM upd)
       ),
+      ${humanTaskWriteCtes(t, {
+        id: "$1",
+        now: "$16::bigint",
+        finishing: "$21::boolean",
+        cancel: "$27::boolean",
+        tasks: "$28::jsonb",
+        recorded: "$29::integer[]",
+        reassigned: "$30::jsonb",
+      })},
       parent AS (
         UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = $16::bigint
         FROM upd WHERE $21::boolean AND p.id = upd.parent_id AND p.status NOT IN ${finishedSql}
@@ -195,6 +206,9 @@ export function createPostgresFullWrites(
         tasksJson(lease.runId, fields.tasks ?? [], write.now),
         fields.recordedTasks ?? [],
         Boolean(fields.cancelTasks),
+        humanTasksJson(lease.runId, fields.humanTasks ?? [], write.now),
+        fields.recordedHumanTasks ?? [],
+        reassignmentsJson(fields.reassignedHumanTasks ?? []),
       ],
       on,
     );

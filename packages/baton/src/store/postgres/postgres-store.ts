@@ -5,6 +5,7 @@ import type { DatabaseClock } from "./internal/database-clock.js";
 import { createPostgresChildren } from "./postgres-children.js";
 import { createPostgresClaims } from "./postgres-claims.js";
 import { createPostgresContext } from "./postgres-context.js";
+import { createPostgresHumanTasks } from "./postgres-human-tasks.js";
 import { createPostgresQueues } from "./postgres-queues.js";
 import { createPostgresRegistry } from "./postgres-registry.js";
 import { createPostgresRunActions } from "./postgres-run-actions.js";
@@ -126,6 +127,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresQueues(ctx),
     ...createPostgresSchedules(ctx),
     ...createPostgresTasks(ctx),
+    ...createPostgresHumanTasks(ctx),
     listSignalWaits: createPostgresSignalWaits(ctx).listSignalWaits,
     sendEvent: ctx.events.sendEvent,
     closeEventWait: ctx.events.closeEventWait,

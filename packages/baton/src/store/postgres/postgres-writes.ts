@@ -195,6 +195,11 @@ export function writeStatements(t: string) {
         FROM upd u JOIN w ON w.id = u.id
         WHERE w.cancel_tasks AND k.run_id = u.id AND k.status IN ('queued', 'leased')
       ),
+      human_cancelled AS (
+        UPDATE ${t}.human_tasks h SET status = 'cancelled', updated_at = u.now
+        FROM upd u JOIN w ON w.id = u.id
+        WHERE w.cancel_tasks AND h.run_id = u.id AND h.status = 'open'
+      ),
       parent AS (
         UPDATE ${t}.runs p SET poke_seq = p.poke_seq + 1, updated_at = u.now
         FROM (SELECT parent_id, max(now) AS now FROM upd WHERE parent_id IS NOT NULL GROUP BY parent_id) u

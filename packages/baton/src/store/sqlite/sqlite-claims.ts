@@ -106,6 +106,7 @@ export function createSqliteClaims(
         finishedChildren: (sql().finishedChildren.all(runId) as RunRow[]).map(toRunRecord),
         eventWaits: ctx.events().waitsOf(runId),
         finishedTasks: ctx.tasks().finishedOf(runId),
+        answeredHumanTasks: ctx.humanTasks().answeredOf(runId),
       };
     },
   };

@@ -10,6 +10,7 @@ import { createHistoryRows, type HistoryRows } from "./internal/history-rows.js"
 import { createRunNumbers, type RunNumbers } from "./internal/run-numbers.js";
 import { createSqliteBatcher, type SqliteBatcher } from "./sqlite-batcher.js";
 import { createSqliteEvents, type SqliteEvents } from "./sqlite-events.js";
+import { createSqliteHumanTaskWrites, type SqliteHumanTaskWrites } from "./sqlite-human-tasks.js";
 import type { SqliteMigrator } from "./sqlite-migrate.js";
 import { createSqliteNotices, type SqliteNotices } from "./sqlite-notices.js";
 import { createSqliteTaskWrites, type SqliteTaskWrites } from "./sqlite-tasks.js";
@@ -48,6 +49,8 @@ export interface SqliteContext {
   events(): SqliteEvents;
   /** What a run's writes do to its tasks (see `SqliteTaskWrites`). */
   tasks(): SqliteTaskWrites;
+  /** What a run's writes do to its human tasks (see `SqliteHumanTaskWrites`). */
+  humanTasks(): SqliteHumanTaskWrites;
 }
 
 /** Builds the context of a store on `db` at `path`. */
@@ -183,5 +186,6 @@ export function createSqliteContext(
     signalsOf: (runId) => (sql().pendingSignals.all(runId) as SignalRow[]).map(toSignalRecord),
     events: prepared((db) => createSqliteEvents(db, { insertRun, pokeRun })),
     tasks: prepared((db) => createSqliteTaskWrites(db, (queue) => notices.announce(`t:${queue}`))),
+    humanTasks: prepared((db) => createSqliteHumanTaskWrites(db)),
   };
 }

@@ -114,8 +114,17 @@ export function createSqliteFullWrites(
     if (!finishing) ctx.events().register(lease.runId, fields.eventWaits ?? []);
     ctx.events().end(lease.runId, finishing ? "all" : (fields.endedEventWaits ?? []));
     if (fields.recordedTasks?.length) ctx.tasks().recorded(lease.runId, fields.recordedTasks);
-    if (finishing && fields.cancelTasks) ctx.tasks().cancelOpen(lease.runId, write.now);
-    else if (fields.tasks?.length) ctx.tasks().register(lease.runId, fields.tasks, write.now);
+    if (fields.recordedHumanTasks?.length) ctx.humanTasks().recorded(lease.runId, fields.recordedHumanTasks);
+    if (finishing && fields.cancelTasks) {
+      ctx.tasks().cancelOpen(lease.runId, write.now);
+      ctx.humanTasks().cancelOpen(lease.runId, write.now);
+    } else if (!finishing) {
+      if (fields.tasks?.length) ctx.tasks().register(lease.runId, fields.tasks, write.now);
+      if (fields.humanTasks?.length) ctx.humanTasks().register(lease.runId, fields.humanTasks, write.now);
+      if (fields.reassignedHumanTasks?.length) {
+        ctx.humanTasks().reassign(lease.runId, fields.reassignedHumanTasks, write.now);
+      }
+    }
     for (const signalId of fields.consumedSignals ?? []) {
       sql().consumeSignal.run(lastSeq ?? 0, signalId, lease.runId);
     }

@@ -4,6 +4,7 @@ import { createSqliteChildren } from "./sqlite-children.js";
 import { createSqliteClaims } from "./sqlite-claims.js";
 import { createSqliteContext } from "./sqlite-context.js";
 import { openSqliteDatabase } from "./sqlite-driver.js";
+import { createSqliteHumanTasks } from "./sqlite-human-tasks.js";
 import { createSqliteMigrator } from "./sqlite-migrate.js";
 import { createSqliteQueues } from "./sqlite-queues.js";
 import { createSqliteRegistry } from "./sqlite-registry.js";
@@ -81,6 +82,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteQueues(ctx),
     ...createSqliteSchedules(ctx),
     ...createSqliteTasks(ctx),
+    ...createSqliteHumanTasks(ctx),
 
     async listSignalWaits(filter) {
       return signalWaits().list(filter);
