@@ -26,8 +26,10 @@ export interface ResolvedHumanTask {
   onTimeout: ResolvedEscalation;
 }
 
-const fail = (name: string, what: string) =>
-  new BatonError("INVALID_HUMAN_TASK", `invalid ${what} of human task "${name}"`);
+const fail = (name: string, what: string) => {
+  const [field, why] = what.split(": ");
+  return new BatonError("INVALID_HUMAN_TASK", `invalid ${field} of human task "${name}"${why ? `: ${why}` : ""}`);
+};
 
 /** A person's identity or a role: 1 to 200 characters. */
 function checkWho(name: string, field: string, value: unknown): string | undefined {

@@ -21,7 +21,17 @@ test("tasks list shows the open tasks and tasks show one in full, before and aft
   await using tasks = createEngine({ store, logger: { warn: () => {} } });
   try {
     await worker.waitForLine(/^worker .* running /);
-    const started = await baton(["runs", "start", "convert", "--workflows", "flows.ts", "--input", '"a.png"', "--id", "c-1"]);
+    const started = await baton([
+      "runs",
+      "start",
+      "convert",
+      "--workflows",
+      "flows.ts",
+      "--input",
+      '"a.png"',
+      "--id",
+      "c-1",
+    ]);
     assert.equal(started.code, 0, started.stderr);
     const [leased] = await tasks.tasks.poll({ workerId: "py-7", queues: ["media"], waitMs: 20_000 });
     assert.equal(leased?.id, "c-1:0");
@@ -48,7 +58,10 @@ test("tasks list shows the open tasks and tasks show one in full, before and aft
     const done = JSON.parse((await baton(["tasks", "show", "c-1:0", "--json"])).stdout);
     assert.deepEqual([done.status, done.output], ["completed", { file: "a.webp" }]);
     assert.equal((await baton(["tasks", "list"])).stdout.trim(), "no tasks", "none open");
-    assert.match((await baton(["tasks", "list", "--status", "completed"])).stdout, /^c-1:0\s+convert\s+media\s+completed/m);
+    assert.match(
+      (await baton(["tasks", "list", "--status", "completed"])).stdout,
+      /^c-1:0\s+convert\s+media\s+completed/m,
+    );
 
     const missing = await baton(["tasks", "show", "c-1:9"]);
     assert.notEqual(missing.code, 0);

@@ -6,16 +6,22 @@ type Routes = { routes: readonly { method: string; path: string }[] };
 /**
  * The methods the routes of `app` answer at `path` (`HEAD` with `GET`), from
  * its routes under `/api`; empty when no route has that path. Middleware
- * (method `ALL`) and wildcard routes (the dashboard's) are left out.
+ * (method `ALL`) and wildcard routes (the dashboard's) are left out. A path
+ * that a route names word for word is that route's only, not also one of a
+ * route with a parameter there (`/api/tasks/poll` is not a task id).
  */
 export function allowedMethods(app: Routes, path: string): string[] {
-  const methods = new Set<string>();
-  for (const { method, pattern } of patternsOf(app)) if (pattern.test(path)) methods.add(method);
+  const matches = patternsOf(app).filter(({ pattern }) => pattern.test(path));
+  const fewest = Math.min(...matches.map((match) => match.params));
+  const methods = new Set(matches.filter((match) => match.params === fewest).map((match) => match.method));
   if (methods.has("GET")) methods.add("HEAD");
   return [...methods].sort();
 }
 
-const compiled = new WeakMap<Routes, { count: number; patterns: { method: string; pattern: RegExp }[] }>();
+const compiled = new WeakMap<
+  Routes,
+  { count: number; patterns: { method: string; pattern: RegExp; params: number }[] }
+>();
 
 /** The routes of `app` under `/api` as patterns, compiled again only when routes were added. */
 function patternsOf(app: Routes) {
@@ -23,7 +29,11 @@ function patternsOf(app: Routes) {
   if (known && known.count === app.routes.length) return known.patterns;
   const patterns = app.routes
     .filter((route) => route.method !== "ALL" && !route.path.includes("*") && route.path.startsWith("/api/"))
-    .map((route) => ({ method: route.method, pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, "[^/]+")}$`) }));
+    .map((route) => ({
+      method: route.method,
+      pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, "[^/]+")}$`),
+      params: (route.path.match(/:[^/]+/g) ?? []).length,
+    }));
   compiled.set(app, { count: app.routes.length, patterns });
   return patterns;
 }

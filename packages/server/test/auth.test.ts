@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineWorkflow } from "baton";
+import { eventually } from "../../baton/test/helpers.js";
 import { createAuthenticator } from "../src/auth.js";
 import { operatorToken, readerToken, startApi, workerToken } from "./api-helpers.js";
 
 const publicPaths = ["/api/health", "/api/ready", "/api/openapi.json"];
 
-/** A run that hands a task to a task worker. */
+/** A run that hands a task to a task worker, and one that asks a person. */
 const remote = defineWorkflow("auth-remote", async (ctx) => ctx.task("t", null, { queue: "auth" }));
+const person = defineWorkflow("auth-person", async (ctx) => ctx.humanTask("ok", { title: "OK?" }));
 
 /** What a `worker` token may do: poll and report tasks, and ask its role. */
 const workerOperations = new Set([
@@ -42,6 +44,8 @@ async function operations(
     "post /api/schedules/{id}/trigger": {},
     "post /api/schedules/{id}/backfill": { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" },
     "post /api/tasks/poll": { workerId: "w", queues: ["auth"], waitMs: 0 },
+    "post /api/human-tasks/{id}/complete": { data: 1 },
+    "post /api/human-tasks/{id}/reject": {},
     "post /api/tasks/{token}/heartbeat": {},
     "post /api/tasks/{token}/complete": { output: 1 },
     "post /api/tasks/{token}/fail": { error: { message: "x" } },
@@ -50,15 +54,22 @@ async function operations(
     Object.keys(methods).map((method) => ({
       method: method.toUpperCase(),
       template: path,
-      path: path.replace("{id}", path.startsWith("/api/tasks") ? task.id : runId).replace("{token}", task.token),
+      path: path
+        .replace(
+          "{id}",
+          path.startsWith("/api/tasks") ? task.id : path.startsWith("/api/human-tasks") ? "auth-human:0" : runId,
+        )
+        .replace("{token}", task.token),
       json: bodies[`${method} ${path}`],
     })),
   );
 }
 
 test("every route: no token and a wrong token get 401; a read-only token reads but cannot change anything; a worker token only works tasks", async () => {
-  await using api = await startApi({ workflows: [remote] });
+  await using api = await startApi({ workflows: [remote, person] });
   await api.engine.startRun(remote, undefined, { id: "auth-task" });
+  await api.engine.startRun(person, undefined, { id: "auth-human" });
+  await eventually(async () => (await api.engine.humanTasks.get("auth-human:0"))?.status === "open");
   const [leased] = await api.engine.tasks.poll({ workerId: "w", queues: ["auth"], waitMs: 10_000 });
   assert.ok(leased);
   const run = await api.engine.startRun("approval", { item: "laptop" }, { id: "auth-run" });

@@ -5,7 +5,8 @@ import { z } from "zod";
  * Workflows whose runs, between them, record every type of history event:
  * compensations that succeed and fail, children that complete and fail,
  * timers, signal and event waits that are answered or time out, retries,
- * run timeouts, runs started by an event, and tasks that complete and fail.
+ * run timeouts, runs started by an event, tasks that complete and fail, and
+ * human tasks answered, reminded, reassigned and timed out.
  */
 export function conformanceWorkflows() {
   const saga = defineWorkflow("saga", async (ctx, input: { undo: "ok" | "fails" }) => {
@@ -64,5 +65,22 @@ export function conformanceWorkflows() {
       .catch((error: Error) => error.message);
     return { done, failed };
   });
-  return [saga, leaf, parent, waits, slow, onPayment, guarded, remote];
+  // A person answers one human task; another is reminded, reassigned, then times out.
+  const people = defineWorkflow("people", async (ctx) =>
+    Promise.all([
+      ctx.humanTask("review", {
+        title: "Review the order",
+        form: { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] },
+        role: "ops",
+      }),
+      ctx.humanTask("sign-off", {
+        title: "Sign the order off",
+        assignee: "ada",
+        timeout: "1h",
+        reminder: "30m",
+        onTimeout: { reassign: { role: "managers" } },
+      }),
+    ]),
+  );
+  return [saga, leaf, parent, waits, slow, onPayment, guarded, remote, people];
 }

@@ -5,6 +5,7 @@ import { eventually, historyOfRun, rawSql, tempStore } from "../../baton/test/he
 import { createApp } from "../src/index.js";
 import { operatorToken, readerToken, startApi } from "./api-helpers.js";
 import { conformanceWorkflows } from "./conformance-workflows.js";
+import { sendHumanTaskRequests } from "./openapi-human-task-requests.js";
 import { sendTaskRequests } from "./openapi-task-requests.js";
 import { createResponseChecker, findOperation } from "./openapi-validator.js";
 
@@ -181,6 +182,7 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await settled("waits-1");
   await settled("e-1:on-payment");
   await sendTaskRequests(send, settled);
+  await sendHumanTaskRequests(send, settled, (duration) => clock.advance(duration));
   await clock.advance("2h");
   await settled("slow-1");
 
@@ -303,7 +305,7 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   };
   const failing = new Proxy(api.engine, {
     get: (target, key) =>
-      key === "schedules" || key === "tasks"
+      key === "schedules" || key === "tasks" || key === "humanTasks"
         ? new Proxy({}, { get: () => down })
         : typeof (target as never)[key] === "function"
           ? down
@@ -337,6 +339,9 @@ test("every answer of every route conforms to the OpenAPI document, and every de
     );
   }
   await send("/api/tasks", {}, viaBroken);
+  await send("/api/human-tasks", {}, viaBroken);
+  await send("/api/human-tasks/x:0", {}, viaBroken);
+  for (const answer of ["complete", "reject"]) await send(`/api/human-tasks/x:0/${answer}`, { json: {} }, viaBroken);
   await send("/api/tasks/x:0", {}, viaBroken);
   await send("/api/schedules", {}, viaBroken);
   await send("/api/schedules", { json: daily }, viaBroken);

@@ -15,6 +15,8 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
   assert.deepEqual(operations.sort(), [
     "DELETE /api/schedules/{id}",
     "GET /api/health",
+    "GET /api/human-tasks",
+    "GET /api/human-tasks/{id}",
     "GET /api/queues",
     "GET /api/ready",
     "GET /api/runs",
@@ -30,6 +32,8 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
     "GET /api/workflows",
     "PATCH /api/schedules/{id}",
     "POST /api/events",
+    "POST /api/human-tasks/{id}/complete",
+    "POST /api/human-tasks/{id}/reject",
     "POST /api/runs",
     "POST /api/runs/{id}/cancel",
     "POST /api/runs/{id}/fork",
