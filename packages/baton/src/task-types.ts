@@ -125,6 +125,8 @@ export interface Task {
   workerId?: string;
   /** A queued task is not leased before this (a retry's backoff). */
   availableAt: Date;
+  /** When a task worker leased the last attempt (the current one while `leased`). */
+  leasedAt?: Date;
   leaseExpiresAt?: Date;
   /** Last heartbeat of the current attempt, with the details it carried. */
   heartbeatAt?: Date;

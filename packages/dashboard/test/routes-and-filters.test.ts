@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseRoute, runHref, runsHref } from "../web/lib/route.js";
+import { parseRoute, runHref, runsHref, tasksHref } from "../web/lib/route.js";
 import { filterValues, listRunsPath, readFilters } from "../web/lib/runs-query.js";
 import { findSignalWait, isApprovalSignal } from "../web/lib/signal-wait.js";
+import { listTasksPath, readTaskFilters, taskFilterValues } from "../web/lib/tasks-query.js";
 
 test("run links encode any id, and read back to the same id", () => {
   for (const id of ["order-1", `"><img/src=x/onerror=alert(1)>`, "javascript:alert(1)", "a/b?c#d%e", "ünï"]) {
@@ -19,6 +20,7 @@ test("routes", () => {
   assert.equal(parseRoute("#/workflows").name, "workflows");
   assert.equal(parseRoute("#/queues").name, "queues");
   assert.equal(parseRoute("#/schedules").name, "schedules");
+  assert.equal(parseRoute("#/tasks?queue=media").name, "tasks");
   assert.equal(parseRoute("#/runs/%E0%A4%A").name, "not-found");
   assert.equal(parseRoute("#/elsewhere").name, "not-found");
 });
@@ -59,6 +61,25 @@ test("filters read from the hash drop what is not valid, and ask the API for one
     runsHref(filterValues(filters)),
     "#/runs?workflow=order&queue=emails&status=failed%2Cwaiting&range=1h&idContains=A-1",
   );
+});
+
+test("task filters: the open tasks by default, any status on asking, and one page of the API oldest first", () => {
+  const none = readTaskFilters(new URLSearchParams(""));
+  assert.deepEqual(none, { queue: "", status: "queued,leased", runId: "" });
+  assert.equal(tasksHref(taskFilterValues(none)), "#/tasks");
+  const query = (path: string) => Object.fromEntries(new URL(path, "http://x").searchParams);
+  assert.deepEqual(query(listTasksPath(none, undefined)), { status: "queued,leased", limit: "50" });
+
+  const any = readTaskFilters(new URLSearchParams("status=any&runId=order-1"));
+  assert.deepEqual(any, { queue: "", status: "", runId: "order-1" });
+  assert.equal(tasksHref(taskFilterValues(any)), "#/tasks?status=any&runId=order-1");
+  assert.deepEqual(query(listTasksPath(any, "c/1")), { runId: "order-1", limit: "50", cursor: "c/1" });
+
+  const some = readTaskFilters(new URLSearchParams("queue=media&status=failed,bogus,leased"));
+  assert.deepEqual(some, { queue: "media", status: "failed,leased", runId: "" });
+  assert.equal(tasksHref(taskFilterValues(some)), "#/tasks?queue=media&status=failed%2Cleased");
+  assert.equal(readTaskFilters(new URLSearchParams("status=bogus")).status, "queued,leased");
+  assert.equal(tasksHref({ queue: `<img src=x>&x=1` }), "#/tasks?queue=%3Cimg+src%3Dx%3E%26x%3D1");
 });
 
 test("a custom range asks for runs created between two times", () => {

@@ -94,6 +94,37 @@ test("signals received show their payload; compensations run in reverse order on
   assert.deepEqual(chain, ["step-2->compensation-1", "compensation-1->compensation-0", "compensation-0->end"]);
 });
 
+test("a task is a node of its own: its name, status, attempts and task queue", () => {
+  const graph = buildRunGraph({
+    workflow: "thumbnail",
+    status: "waiting",
+    steps: [
+      step(0, 0, 10),
+      step(1, 10, 40, {
+        kind: "task",
+        name: "resize-image",
+        queue: "media",
+        attempts: [
+          { attempt: 1, status: "failed", startedAt: at(12), finishedAt: at(20) },
+          { attempt: 2, status: "completed", startedAt: at(25), finishedAt: at(38) },
+        ],
+      }),
+      step(2, 40, undefined, { kind: "task", name: "notify", queue: "mail", status: "waiting" }),
+    ],
+  });
+  const done = graph.nodes.find((n) => n.id === "step-1");
+  assert.equal(done?.kind, "task");
+  assert.equal(done?.label, "task resize-image");
+  assert.equal(done?.detail, "#1 completed, 30 ms, 2 attempts · media");
+  assert.equal(done?.position, 1);
+  const waiting = graph.nodes.find((n) => n.id === "step-2");
+  assert.deepEqual([waiting?.label, waiting?.detail], ["task notify", "#2 waiting · mail"]);
+  assert.deepEqual(
+    graph.edges.map((e) => `${e.source}->${e.target}`),
+    ["start->step-0", "step-0->step-1", "step-1->step-2", "step-2->end"],
+  );
+});
+
 test("the layout runs left to right and stacks parallel branches", () => {
   const graph = buildRunGraph({
     workflow: "w",

@@ -1,9 +1,9 @@
 /**
  * What the browser code must never contain, checked on its source and on
  * the built files: markup built from strings, code built from strings,
- * links built from run data (only `runHref`/`runsHref`, which encode, and
- * fixed `#/` routes), and anything inline that the Content-Security-Policy
- * would refuse.
+ * links built from run data (only `runHref`/`runsHref`/`tasksHref`, which
+ * encode, and fixed `#/` routes), and anything inline that the
+ * Content-Security-Policy would refuse.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -46,8 +46,8 @@ test("no markup or code is ever built from strings", () => {
   }
 });
 
-test("every link is a fixed internal route or made by runHref / runsHref", () => {
-  const allowed = /^href=(?:"#\/[a-z]*"|\{(?:runHref|runsHref)\(|\{link\.href\})/;
+test("every link is a fixed internal route or made by runHref / runsHref / tasksHref", () => {
+  const allowed = /^href=(?:"#\/[a-z]*"|\{(?:runHref|runsHref|tasksHref)\(|\{link\.href\})/;
   let links = 0;
   for (const { name, text } of sources) {
     for (const match of text.matchAll(/href=[^\s>]+/g)) {

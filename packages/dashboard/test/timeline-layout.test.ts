@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { CallInfo, Run } from "../web/api/api-types.js";
+import type { CallInfo, Run, Task } from "../web/api/api-types.js";
 import { computeTicks, layoutTimeline } from "../web/lib/timeline-layout.js";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
@@ -115,6 +115,94 @@ test("a step whose attempts are not recorded is drawn from its own times", () =>
     layout.rows[0]?.segments.map((s) => [s.kind, s.status, s.start - t0, s.end - t0]),
     [["attempt", "completed", 10, 50]],
   );
+});
+
+/** An open task of the run at position 0, as `GET /api/tasks` answers it. */
+function openTask(fields: Partial<Task>): Task {
+  return {
+    id: "r:0",
+    runId: "r",
+    position: 0,
+    name: "resize",
+    queue: "media",
+    status: "queued",
+    input: {},
+    attempt: 0,
+    maxAttempts: 3,
+    availableAt: at(0),
+    timeoutMs: 300_000,
+    attempts: [],
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...fields,
+  };
+}
+
+const taskSegments = (call: CallInfo, now: number, task?: Task) =>
+  layoutTimeline({ createdAt: at(0), steps: [call] }, t0 + now, new Map(task ? [[0, task]] : [])).rows[0]?.segments.map(
+    (s) => [s.kind, s.status, s.start - t0, s.end - t0, s.open, s.attempt],
+  );
+
+test("a task waits for a task worker, then each attempt is a segment, with the retry wait between them", () => {
+  const resize = step(0, {
+    kind: "task",
+    name: "resize",
+    queue: "media",
+    startedAt: at(0),
+    finishedAt: at(900),
+    attempts: [
+      { attempt: 1, status: "failed", startedAt: at(100), finishedAt: at(200), error: { name: "E", message: "disk" } },
+      { attempt: 2, status: "completed", startedAt: at(400), finishedAt: at(800) },
+    ],
+  });
+  assert.deepEqual(taskSegments(resize, 3000), [
+    ["wait", "completed", 0, 100, false, undefined],
+    ["attempt", "failed", 100, 200, false, 1],
+    ["backoff", "completed", 200, 400, false, undefined],
+    ["attempt", "completed", 400, 800, false, 2],
+  ]);
+  const layout = layoutTimeline({ createdAt: at(0), steps: [resize] }, t0 + 3000);
+  assert.equal(layout.rows[0]?.kind, "task");
+  assert.match(layout.rows[0]?.segments[0]?.label ?? "", /task "resize" in task queue media, queued/);
+});
+
+test("an open task: queued, it waits until now; leased, the task worker's attempt runs until now", () => {
+  const call = step(0, { kind: "task", name: "resize", queue: "media", status: "waiting", startedAt: at(0) });
+  assert.deepEqual(taskSegments(call, 500), [["wait", "waiting", 0, 500, true, undefined]]);
+  const leased = openTask({
+    status: "leased",
+    attempt: 2,
+    workerId: "w-2",
+    leasedAt: at(600),
+    availableAt: at(300),
+    attempts: [
+      { attempt: 1, workerId: "w-1", startedAt: at(100), finishedAt: at(200), error: { name: "E", message: "x" } },
+    ],
+  });
+  assert.deepEqual(taskSegments(call, 1000, leased), [
+    ["wait", "completed", 0, 100, false, undefined],
+    ["attempt", "failed", 100, 200, false, 1],
+    ["backoff", "completed", 200, 600, false, undefined],
+    ["attempt", "running", 600, 1000, true, 2],
+  ]);
+  const layout = layoutTimeline({ createdAt: at(0), steps: [call] }, t0 + 1000, new Map([[0, leased]]));
+  assert.match(layout.rows[0]?.segments[1]?.label ?? "", /^attempt 1 by w-1, .*failed: x$/);
+  assert.match(layout.rows[0]?.segments[3]?.label ?? "", /^attempt 2 by w-2, /);
+});
+
+test("an open task queued again after a failure waits out its retry wait, then waits for a task worker", () => {
+  const call = step(0, { kind: "task", name: "resize", queue: "media", status: "waiting", startedAt: at(0) });
+  const queued = openTask({
+    attempt: 1,
+    workerId: "w-1",
+    availableAt: at(1000),
+    attempts: [{ attempt: 1, workerId: "w-1", startedAt: at(100), finishedAt: at(200) }],
+  });
+  assert.deepEqual(taskSegments(call, 600, queued)?.slice(2), [["backoff", "waiting", 200, 600, true, undefined]]);
+  assert.deepEqual(taskSegments(call, 1500, queued)?.slice(2), [
+    ["backoff", "completed", 200, 1000, false, undefined],
+    ["wait", "waiting", 1000, 1500, true, undefined],
+  ]);
 });
 
 test("ticks are round offsets from the start", () => {

@@ -7,12 +7,18 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { defineWorkflow } from "baton";
 import type { Browser, Page } from "playwright-core";
-import { statusOf } from "../../baton/test/helpers.js";
+import { eventually, statusOf } from "../../baton/test/helpers.js";
 import { createDashboardWorkflows, xssPayloads, xssRunIds } from "./support/dashboard-workflows.js";
 import { browserSkipReason, launchBrowser } from "./support/launch-browser.js";
 import { type DashboardPage, openDashboard } from "./support/open-dashboard.js";
 import { type DashboardServer, operatorToken, startDashboard } from "./support/start-dashboard.js";
+
+/** Hands a task named with markup, with markup in its input, to the task workers of the task queue `xss`. */
+const xssTask = defineWorkflow("xss-task", async (ctx, input: { note: string }) =>
+  ctx.task(xssPayloads.img, { [xssPayloads.script]: input.note }, { queue: "xss", retry: { initialInterval: 1 } }),
+);
 
 /** Elements and links the page would have if any markup of the payloads had been parsed. */
 async function injectedElements(page: Page) {
@@ -54,7 +60,7 @@ describe("markup in run data is text", { skip: browserSkipReason() }, () => {
   const note = `${xssPayloads.img} ${xssPayloads.script}`;
 
   before(async () => {
-    server = await startDashboard(createDashboardWorkflows().workflows);
+    server = await startDashboard([...createDashboardWorkflows().workflows, xssTask]);
     browser = await launchBrowser();
     for (const id of xssRunIds) await server.engine.startRun("xss", { note }, { id });
     for (const id of xssRunIds) await statusOf(server.engine, id, "waiting");
@@ -113,6 +119,54 @@ describe("markup in run data is text", { skip: browserSkipReason() }, () => {
 
     await page.goto(`${server.url}/#/workflows`);
     await page.locator(".failures .error-inline", { hasText: xssPayloads.img }).waitFor();
+    await assertNothingRan(dashboard);
+    await dashboard.close();
+  });
+
+  test("task names, inputs, task workers, heartbeat details and errors are shown literally and run nothing", async () => {
+    const { engine } = server;
+    await engine.startRun(xssTask, { note: xssPayloads.url }, { id: "xss-task-1" });
+    await statusOf(engine, "xss-task-1", "waiting");
+    const [first] = await engine.tasks.poll({ workerId: xssPayloads.svg, queues: ["xss"] });
+    assert.ok(first);
+    await engine.tasks.fail(first.token, {
+      error: { message: xssPayloads.img, name: xssPayloads.script, stack: xssPayloads.svg },
+    });
+    const second = await eventually(
+      async () => (await engine.tasks.poll({ workerId: xssPayloads.script, queues: ["xss"] }))[0],
+    );
+    await engine.tasks.heartbeat(second.token, { [xssPayloads.img]: xssPayloads.url });
+
+    const dashboard = await openDashboard(browser, `${server.url}/#/tasks?queue=xss`, { token: operatorToken });
+    const { page } = dashboard;
+    const row = page.getByRole("row", { name: "Task xss-task-1:0" });
+    await row.getByText(xssPayloads.script, { exact: true }).waitFor();
+    await row.getByText(JSON.stringify({ [xssPayloads.img]: xssPayloads.url }).slice(0, 20)).waitFor();
+    await row.getByRole("button", { name: xssPayloads.img }).click();
+    const more = page.locator(".task-more");
+    await more.getByText(JSON.stringify(xssPayloads.url)).first().waitFor();
+    await more.locator(".attempt .error-message", { hasText: xssPayloads.img }).waitFor();
+    await assertNothingRan(dashboard);
+
+    await row.getByRole("link", { name: "xss-task-1" }).click();
+    await page.waitForURL("**/#/runs/xss-task-1");
+    const call = page.getByRole("region", { name: "Steps" }).locator(".step-item", { hasText: xssPayloads.img });
+    await call.getByText(`leased by ${xssPayloads.script}`).waitFor();
+    await call.locator(".step-summary").click();
+    await call
+      .locator(".attempt", { hasText: xssPayloads.svg })
+      .locator(".error-message")
+      .getByText(xssPayloads.img)
+      .waitFor();
+    await call.getByText(JSON.stringify(xssPayloads.script)).waitFor();
+    await page.locator(".react-flow__node.kind-task", { hasText: xssPayloads.img }).waitFor();
+    await engine.tasks.complete(second.token, { html: xssPayloads.img });
+    await page.locator(".run-header").getByText("completed", { exact: true }).waitFor();
+    const history = page.getByRole("region", { name: "History" });
+    await history
+      .locator(".history-event", { hasText: "task.completed" })
+      .getByText(`by ${xssPayloads.script}`)
+      .waitFor();
     await assertNothingRan(dashboard);
     await dashboard.close();
   });

@@ -6,6 +6,7 @@ import { QueuesView } from "./views/queues-view.js";
 import { RunView } from "./views/run-view.js";
 import { RunsView } from "./views/runs-view.js";
 import { SchedulesView } from "./views/schedules-view.js";
+import { TasksView } from "./views/tasks-view.js";
 import { WaitingView } from "./views/waiting-view.js";
 import { WorkflowsView } from "./views/workflows-view.js";
 
@@ -23,6 +24,7 @@ export function App() {
         {route.name === "workflows" && <WorkflowsView />}
         {route.name === "queues" && <QueuesView />}
         {route.name === "schedules" && <SchedulesView />}
+        {route.name === "tasks" && <TasksView query={route.query} />}
         {route.name === "not-found" && (
           <p className="empty">
             Nothing here. <a href="#/runs">See the runs</a>.

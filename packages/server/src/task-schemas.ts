@@ -136,6 +136,9 @@ export const Task = z
     maxAttempts: z.number().int(),
     workerId: z.string().optional(),
     availableAt: Time,
+    leasedAt: Time.optional().openapi({
+      description: "when a task worker leased the last attempt (the current one while leased)",
+    }),
     leaseExpiresAt: Time.optional(),
     heartbeatAt: Time.optional(),
     details: Json.optional(),
@@ -148,10 +151,19 @@ export const Task = z
   })
   .openapi("Task");
 
+const statusList = `(${taskStatuses.join("|")})`;
+
 /** The query of `GET /api/tasks`. */
 export const ListTasksQuery = z.object({
   queue: TaskQueue.optional(),
-  status: TaskStatus.optional(),
+  status: z
+    .string()
+    .regex(
+      new RegExp(`^${statusList}(,${statusList})*$`),
+      `expected task statuses separated by commas: ${taskStatuses.join(", ")}`,
+    )
+    .optional()
+    .openapi({ description: "only tasks in one of these statuses", example: "queued,leased" }),
   runId: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   cursor: z.string().max(2000).optional(),

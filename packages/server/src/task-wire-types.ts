@@ -99,6 +99,8 @@ export interface Task {
   maxAttempts: number;
   workerId?: string;
   availableAt: string;
+  /** When a task worker leased the last attempt (the current one while leased). */
+  leasedAt?: string;
   leaseExpiresAt?: string;
   heartbeatAt?: string;
   details?: unknown;

@@ -106,6 +106,7 @@ export function toTask(task: TaskRecord): Task {
   if (task.output !== undefined) out.output = task.output;
   if (task.error !== undefined) out.error = task.error;
   if (task.workerId !== undefined) out.workerId = task.workerId;
+  if (task.leasedAt !== undefined) out.leasedAt = new Date(task.leasedAt);
   if (task.leaseExpiresAt !== undefined && task.status === "leased") out.leaseExpiresAt = new Date(task.leaseExpiresAt);
   if (task.heartbeatAt !== undefined) out.heartbeatAt = new Date(task.heartbeatAt);
   if (task.details !== undefined) out.details = task.details;

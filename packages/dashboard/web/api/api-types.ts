@@ -3,9 +3,9 @@
  * (one definition, checked against the server's schemas), and the few
  * values the dashboard computes from them. The nouns are those of the
  * glossary: run, step, attempt, timer, signal, event, child, compensation,
- * history.
+ * history, task, task worker, task queue.
  */
-import type { AnyHistoryEvent, RunStatus } from "@baton/server/wire-types";
+import type { AnyHistoryEvent, RunStatus, TaskStatus } from "@baton/server/wire-types";
 
 export type {
   AttemptInfo,
@@ -24,6 +24,9 @@ export type {
   ScheduleList,
   SignalWait,
   SignalWaitPage,
+  Task,
+  TaskPage,
+  TaskStatus,
   TriggerResult,
   WhoAmI,
   WorkflowInfo,
@@ -55,3 +58,18 @@ export const runStatuses = Object.keys(finished) as readonly RunStatus[];
 export function isFinished(status: RunStatus): boolean {
   return finished[status];
 }
+
+/** Whether each task status is open (the task waits for a task worker, or one holds it), in the order the dashboard lists them. */
+const openTask = {
+  queued: true,
+  leased: true,
+  completed: false,
+  failed: false,
+  cancelled: false,
+} as const satisfies Record<TaskStatus, boolean>;
+
+/** Every task status, in the order the dashboard lists them. */
+export const taskStatuses = Object.keys(openTask) as readonly TaskStatus[];
+
+/** The statuses of open tasks: `queued` and `leased`. */
+export const openTaskStatuses = taskStatuses.filter((status) => openTask[status]);

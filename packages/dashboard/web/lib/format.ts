@@ -35,6 +35,13 @@ export function formatSpan(from: string | undefined, to: string | undefined, now
   return formatDuration((toMillis(to) ?? now) - start);
 }
 
+/** How far a time is from `now`: `in 42.0 s`, `3.20 s ago`; `-` for none. */
+export function formatFromNow(iso: string | undefined, now: number): string {
+  const ms = toMillis(iso);
+  if (ms === undefined) return "-";
+  return ms > now ? `in ${formatDuration(ms - now)}` : `${formatDuration(now - ms)} ago`;
+}
+
 /** A JSON value as one short line of text (for previews), cut at `max` characters. */
 export function previewJson(value: unknown, max = 80): string {
   let text: string;

@@ -8,8 +8,10 @@
  * - `#/workflows` : workflows with counts and recent failures
  * - `#/queues` : the named queues, their limits and depth
  * - `#/schedules` : schedules with their next fire times and last runs
+ * - `#/tasks?queue=media&status=failed` : tasks, filtered (by default the open ones)
  *
- * Links to runs are only ever built by `runHref`, which encodes the id.
+ * Links to runs are only ever built by `runHref`, which encodes the id, and
+ * links to lists by `runsHref` and `tasksHref`, which encode their values.
  */
 
 /** A parsed route. */
@@ -20,6 +22,7 @@ export type Route =
   | { name: "workflows" }
   | { name: "queues" }
   | { name: "schedules" }
+  | { name: "tasks"; query: URLSearchParams }
   | { name: "not-found"; path: string };
 
 /** Reads a route from a location hash (`#/runs/abc`). */
@@ -33,6 +36,7 @@ export function parseRoute(hash: string): Route {
   if (path === "/workflows") return { name: "workflows" };
   if (path === "/queues") return { name: "queues" };
   if (path === "/schedules") return { name: "schedules" };
+  if (path === "/tasks") return { name: "tasks", query };
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run?.[1]) {
     try {
@@ -49,10 +53,20 @@ export function runHref(id: string): `#/${string}` {
   return `#/runs/${encodeURIComponent(id)}`;
 }
 
-/** The link to the runs list with these filters (empty values are left out). */
-export function runsHref(filters: Record<string, string | undefined>): `#/${string}` {
+/** A list's route with these filters as its query (empty values are left out). */
+function listHref(path: "/runs" | "/tasks", filters: Record<string, string | undefined>): `#/${string}` {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
   const text = query.toString();
-  return text ? `#/runs?${text}` : "#/runs";
+  return text ? `#${path}?${text}` : `#${path}`;
+}
+
+/** The link to the runs list with these filters (empty values are left out). */
+export function runsHref(filters: Record<string, string | undefined>): `#/${string}` {
+  return listHref("/runs", filters);
+}
+
+/** The link to the tasks list with these filters (empty values are left out; see `taskFilterValues`). */
+export function tasksHref(filters: Record<string, string | undefined>): `#/${string}` {
+  return listHref("/tasks", filters);
 }

@@ -2,8 +2,8 @@
  * The graph of what a run actually did, built from its steps (not from its
  * code): steps in the order they ran; steps whose time spans overlap form a
  * parallel stage (fan-out from what came before, join into what comes
- * after); timers, signal and event waits and child runs are nodes of their
- * own kinds; compensations follow in the order they ran (the reverse of
+ * after); timers, signal and event waits, child runs and tasks are nodes
+ * of their own kinds; compensations follow in the order they ran (the reverse of
  * completion); the last node is the run's outcome.
  */
 import type { CallInfo, HistoryEvent, Run } from "../api/api-types.js";
@@ -89,6 +89,9 @@ function describeStep(step: CallInfo, history: readonly HistoryEvent[]): Pick<Gr
   if (step.kind === "timer") return { label: step.name === "sleep" ? "timer" : `timer ${step.name}`, detail: head };
   if (step.kind === "child") return { label: `child ${step.name}`, detail: `${head} ${step.childId ?? ""}`.trim() };
   const attempts = step.attempts.length > 1 ? `, ${step.attempts.length} attempts` : "";
+  if (step.kind === "task") {
+    return { label: `task ${step.name}`, detail: `${head}${attempts}${step.queue ? ` · ${step.queue}` : ""}` };
+  }
   return { label: step.name, detail: `${head}${attempts}` };
 }
 

@@ -6,12 +6,17 @@
  *
  * - `attempt`: one try of a step (retries are separate segments), or of a compensation;
  * - `backoff`: the wait between a failed attempt and the next one;
- * - `wait`: a signal or event wait; `sleep`: a timer; `child`: a child run.
+ * - `wait`: a signal or event wait, or a task waiting for a task worker;
+ *   `sleep`: a timer; `child`: a child run.
  *
+ * A task's row holds its attempts (each held by a task worker), the wait
+ * for a task worker before the first, and the retry waits between them;
+ * an open task's attempts come from its live state (`tasks`, by position).
  * Open segments (still running or waiting) end at `now`.
  */
-import type { AttemptInfo, CallInfo, Run } from "../api/api-types.js";
+import type { AttemptInfo, CallInfo, Run, Task } from "../api/api-types.js";
 import { formatDuration, toMillis } from "./format.js";
+import { taskAttempts } from "./task-attempts.js";
 
 /** The kind of a timeline segment: work, a retry's wait, or a wait of the run. */
 export type SegmentKind = "attempt" | "backoff" | "wait" | "sleep" | "child";
@@ -116,9 +121,65 @@ function attemptSegments(attempts: AttemptInfo[], fallback: Fallback, now: numbe
   return segments;
 }
 
+/** The segments of a task call: its attempts, and the waits for a task worker around them. */
+function taskSegments(step: CallInfo, fallback: Fallback, now: number, task: Task | undefined): TimelineSegment[] {
+  const segments: TimelineSegment[] = [];
+  const where = `task "${step.name}" in task queue ${step.queue ?? "?"}`;
+  let free = fallback.start;
+  let failed = 0;
+  const waitFor = (end: number, open: boolean) => {
+    const took = formatDuration(end - free);
+    segments.push({
+      kind: failed > 0 ? "backoff" : "wait",
+      status: open ? "waiting" : "completed",
+      start: free,
+      end,
+      open,
+      label:
+        failed > 0
+          ? `retry wait after attempt ${failed}, ${took}`
+          : `${where}, ${open ? "waiting for a task worker" : "queued"}, ${took}`,
+    });
+  };
+  const attempts = taskAttempts(step, [], task);
+  for (const attempt of attempts) {
+    const start = toMillis(attempt.startedAt) ?? free;
+    if (start > free) waitFor(start, false);
+    const open = attempt.status === "running";
+    const end = toMillis(attempt.finishedAt) ?? (open ? now : start);
+    const by = attempt.workerId ? ` by ${attempt.workerId}` : "";
+    const verb = attempt.status === "failed" ? `failed: ${attempt.error?.message ?? ""}` : attempt.status;
+    segments.push({
+      kind: "attempt",
+      status: attempt.status,
+      start,
+      end,
+      open,
+      attempt: attempt.attempt,
+      label: `attempt ${attempt.attempt}${by}, ${formatDuration(end - start)}, ${verb}`,
+    });
+    free = Math.max(free, end);
+    failed = attempt.status === "failed" ? attempt.attempt : 0;
+  }
+  if (fallback.open && attempts[attempts.length - 1]?.status !== "running") {
+    const availableAt = toMillis(task?.availableAt);
+    if (failed > 0 && availableAt !== undefined) {
+      // The retry wait lasts until the task is available again; then it waits for a task worker.
+      if (availableAt > free) {
+        waitFor(Math.min(availableAt, Math.max(now, free)), availableAt > now);
+        free = availableAt;
+      }
+      failed = 0;
+    }
+    if (now > free || segments.length === 0) waitFor(Math.max(now, free), true);
+  }
+  if (segments.length === 0) waitFor(fallback.end, false);
+  return segments;
+}
+
 const waitKinds: Record<string, SegmentKind> = { signal: "wait", event: "wait", timer: "sleep", child: "child" };
 
-function stepRow(step: CallInfo, now: number): TimelineRow {
+function stepRow(step: CallInfo, now: number, task: Task | undefined): TimelineRow {
   const start = toMillis(step.startedAt) ?? now;
   const finished = toMillis(step.finishedAt);
   const open = finished === undefined && (step.status === "running" || step.status === "waiting");
@@ -129,6 +190,13 @@ function stepRow(step: CallInfo, now: number): TimelineRow {
       ...base,
       kind: "step",
       segments: attemptSegments(step.attempts, { start, end, open, status: step.status }, now),
+    };
+  }
+  if (step.kind === "task") {
+    return {
+      ...base,
+      kind: "task",
+      segments: taskSegments(step, { start, end, open, status: step.status }, now, task),
     };
   }
   const what = step.kind === "timer" ? "sleep" : step.kind === "child" ? "child run" : `${step.kind} wait`;
@@ -143,9 +211,16 @@ function stepRow(step: CallInfo, now: number): TimelineRow {
   return { ...base, kind: step.kind, segments: [segment] };
 }
 
-/** Lays out the timeline of `run` as seen at `now` (milliseconds). */
-export function layoutTimeline(run: Pick<Run, "createdAt" | "finishedAt" | "steps">, now: number): TimelineLayout {
-  const rows = run.steps.map((step) => stepRow(step, now));
+/**
+ * Lays out the timeline of `run` as seen at `now` (milliseconds); `tasks`
+ * (the run's open tasks by position) places the attempts of open task calls.
+ */
+export function layoutTimeline(
+  run: Pick<Run, "createdAt" | "finishedAt" | "steps">,
+  now: number,
+  tasks: ReadonlyMap<number, Task> = new Map(),
+): TimelineLayout {
+  const rows = run.steps.map((step) => stepRow(step, now, step.kind === "task" ? tasks.get(step.position) : undefined));
   const compensated = run.steps
     .filter((step) => step.compensation && step.compensation.attempts.length > 0)
     .map((step) => ({ step, start: toMillis(step.compensation?.attempts[0]?.startedAt) ?? now }))

@@ -6,6 +6,7 @@ const links = [
   { name: "waiting", href: "#/waiting", label: "Waiting for people" },
   { name: "workflows", href: "#/workflows", label: "Workflows" },
   { name: "queues", href: "#/queues", label: "Queues" },
+  { name: "tasks", href: "#/tasks", label: "Tasks" },
   { name: "schedules", href: "#/schedules", label: "Schedules" },
 ] as const;
 

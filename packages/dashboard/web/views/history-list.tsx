@@ -5,7 +5,7 @@ import { formatDuration, previewJson, toMillis } from "../lib/format.js";
 
 const pageSize = 200;
 const listed = new Set(["seq", "type", "at", "position", "name", "attempt"]);
-const families = new Set(["run", "step", "timer", "signal", "event", "child", "compensation"]);
+const families = new Set(["run", "step", "timer", "signal", "event", "child", "task", "compensation"]);
 
 /** Why a signal was refused, in one line: `ok: expected boolean; n: required`. */
 function refusalOf(event: HistoryEvent): string | undefined {
@@ -40,6 +40,8 @@ function HistoryItem({ event, origin }: { event: HistoryEvent; origin: number })
         {event.position !== undefined && <span className="muted">#{event.position} </span>}
         {event.name}
         {event.attempt !== undefined && <span className="muted"> attempt {event.attempt}</span>}
+        {event.workerId !== undefined && <span className="muted"> by {event.workerId}</span>}
+        {event.type === "task.scheduled" && <span className="muted"> in task queue {event.queue}</span>}
         {refusal && <span className="history-refusal"> refused: {refusal}</span>}
       </span>
       {details && (

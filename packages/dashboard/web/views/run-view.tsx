@@ -6,6 +6,7 @@ import { ErrorView } from "../components/error-view.js";
 import { JsonView } from "../components/json-view.js";
 import { useApiData } from "../hooks/use-api-data.js";
 import { useNow } from "../hooks/use-now.js";
+import { useRunTasks } from "../hooks/use-run-tasks.js";
 import { useWatchRun } from "../hooks/use-watch-run.js";
 import { HistoryList } from "./history-list.js";
 import { RunActions } from "./run-actions.js";
@@ -23,7 +24,7 @@ const pollMs = 3000;
  * One run: header, actions (operators), step timeline, graph, steps with
  * their attempts, input and output, children, pending signals and
  * history. Follows the run's watch stream and fetches it again at every
- * change.
+ * change; polls its open tasks while a task call waits.
  */
 export function RunView({ id }: { id: string }) {
   const { canAct } = useApi();
@@ -50,6 +51,7 @@ export function RunView({ id }: { id: string }) {
   const history = useApiData<{ events: HistoryEvent[] }>(run ? `${path}/history` : null, {
     key: run ? `${run.status}|${run.updatedAt}` : undefined,
   });
+  const tasks = useRunTasks(run);
   const now = useNow(1000, mayChange);
   const [selected, setSelected] = useState<number>();
 
@@ -77,7 +79,7 @@ export function RunView({ id }: { id: string }) {
       )}
       <section aria-label="Timeline">
         <h2>Timeline</h2>
-        <StepTimeline run={run} now={now} onSelect={setSelected} />
+        <StepTimeline run={run} now={now} tasks={tasks} onSelect={setSelected} />
       </section>
       <section aria-label="Graph">
         <h2>Graph</h2>
@@ -87,7 +89,7 @@ export function RunView({ id }: { id: string }) {
       </section>
       <section aria-label="Steps">
         <h2>Steps</h2>
-        <StepList run={run} history={events} selected={selected} now={now} />
+        <StepList run={run} history={events} tasks={tasks} selected={selected} now={now} />
       </section>
       <section className="columns" aria-label="Input and output">
         <div>

@@ -1,36 +1,15 @@
-import type { AttemptInfo, CallInfo, HistoryEvent } from "../api/api-types.js";
+import type { CallInfo, HistoryEvent, Task } from "../api/api-types.js";
+import { AttemptList } from "../components/attempt-list.js";
 import { ErrorView } from "../components/error-view.js";
 import { JsonView } from "../components/json-view.js";
-import { StatusBadge } from "../components/status-badge.js";
-import { formatSpan, formatTime } from "../lib/format.js";
+import { formatTime } from "../lib/format.js";
 import { runHref } from "../lib/route.js";
+import { taskAttempts } from "../lib/task-attempts.js";
+import { TaskCallFacts } from "./task-call-facts.js";
 
-function Attempts({ title, attempts }: { title: string; attempts: readonly AttemptInfo[] }) {
-  if (attempts.length === 0) return null;
-  return (
-    <div className="attempts">
-      <h4>{title}</h4>
-      <ol className="plain-list">
-        {attempts.map((attempt) => (
-          <li key={attempt.attempt} className="attempt">
-            <div>
-              <strong>Attempt {attempt.attempt}</strong> <StatusBadge status={attempt.status} />{" "}
-              <span className="muted">
-                {formatTime(attempt.startedAt, true)} · {formatSpan(attempt.startedAt, attempt.finishedAt)}
-              </span>
-              {attempt.retryAt && <span className="muted"> · next attempt at {formatTime(attempt.retryAt, true)}</span>}
-            </div>
-            {attempt.error && <ErrorView error={attempt.error} />}
-          </li>
-        ))}
-      </ol>
-    </div>
-  );
-}
-
-/** What came into a step from outside: a received signal or event payload, or a child's input. */
+/** What came into a step from outside: a received signal or event payload, or a child's or a task's input. */
 function received(step: CallInfo, history: readonly HistoryEvent[]): { title: string; value: unknown } | undefined {
-  const at = (type: string) => history.find((e) => e.type === type && e.position === step.position);
+  const at = (type: string) => history.findLast((e) => e.type === type && e.position === step.position);
   if (step.kind === "signal" || step.kind === "event") {
     const event = at(`${step.kind}.received`);
     if (event) return { title: `Received ${step.kind} payload`, value: event.payload };
@@ -39,12 +18,31 @@ function received(step: CallInfo, history: readonly HistoryEvent[]): { title: st
     const event = at("child.started");
     if (event) return { title: "Input of the child run", value: event.input };
   }
+  if (step.kind === "task") {
+    const event = at("task.scheduled");
+    if (event) return { title: "Input of the task", value: event.input };
+  }
   return undefined;
 }
 
-/** One step opened: its times, what it received, output, error, and every attempt with its error and stack. */
-export function StepDetails({ step, history }: { step: CallInfo; history: readonly HistoryEvent[] }) {
+/** Props of `StepDetails`. */
+export interface StepDetailsProps {
+  runId: string;
+  step: CallInfo;
+  history: readonly HistoryEvent[];
+  /** The live state of the step's task, for an open task call. */
+  task?: Task;
+  now: number;
+}
+
+/**
+ * One step opened: its times, what it received, output, error, and every
+ * attempt with its error and stack; for a task call, the task (its queue,
+ * live state and heartbeat details) and the task worker of each attempt.
+ */
+export function StepDetails({ runId, step, history, task, now }: StepDetailsProps) {
   const input = received(step, history);
+  const isTask = step.kind === "task";
   return (
     <div className="step-details">
       <dl className="facts">
@@ -66,6 +64,7 @@ export function StepDetails({ step, history }: { step: CallInfo; history: readon
             </dd>
           </>
         )}
+        {isTask && <TaskCallFacts runId={runId} step={step} history={history} task={task} now={now} />}
       </dl>
       {input && (
         <>
@@ -85,9 +84,15 @@ export function StepDetails({ step, history }: { step: CallInfo; history: readon
           <ErrorView error={step.error} />
         </>
       )}
-      <Attempts title="Attempts" attempts={step.attempts} />
+      {task?.details !== undefined && (
+        <>
+          <h4>Heartbeat details</h4>
+          <JsonView value={task.details} />
+        </>
+      )}
+      <AttemptList title="Attempts" attempts={isTask ? taskAttempts(step, history, task) : step.attempts} />
       {step.compensation && (
-        <Attempts title={`Compensation (${step.compensation.status})`} attempts={step.compensation.attempts} />
+        <AttemptList title={`Compensation (${step.compensation.status})`} attempts={step.compensation.attempts} />
       )}
     </div>
   );

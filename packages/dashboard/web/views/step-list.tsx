@@ -1,18 +1,39 @@
 import { memo, useEffect, useRef, useState } from "react";
-import type { CallInfo, HistoryEvent, Run } from "../api/api-types.js";
+import type { CallInfo, HistoryEvent, Run, Task } from "../api/api-types.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { formatSpan, formatTime } from "../lib/format.js";
 import { StepDetails } from "./step-details.js";
 
+/** Where a task call is, in a few words: its task queue, and who holds it while it is open. */
+function TaskWhere({ step, task }: { step: CallInfo; task: Task | undefined }) {
+  return (
+    <span className="task-where muted">
+      in <span className="mono">{step.queue}</span>
+      {task?.status === "queued" && " · queued"}
+      {task?.status === "leased" && (
+        <>
+          {" "}
+          · leased by <span className="mono">{task.workerId}</span>
+        </>
+      )}
+      {task && task.attempt > 0 && ` · attempt ${task.attempt} of ${task.maxAttempts}`}
+    </span>
+  );
+}
+
 const StepRow = memo(function StepRow({
+  runId,
   step,
+  task,
   open,
   selected,
   history,
   now,
   onToggle,
 }: {
+  runId: string;
   step: CallInfo;
+  task: Task | undefined;
   open: boolean;
   selected: boolean;
   history: readonly HistoryEvent[];
@@ -37,6 +58,7 @@ const StepRow = memo(function StepRow({
         <span className="tag">{step.kind}</span>
         <span className="step-name">{step.name}</span>
         <StatusBadge status={step.status} />
+        {step.kind === "task" && <TaskWhere step={step} task={task} />}
         {step.attempts.length > 1 && (
           <span className="muted">
             {step.attempts.length} attempts{failedAttempts > 0 ? `, ${failedAttempts} failed` : ""}
@@ -48,7 +70,7 @@ const StepRow = memo(function StepRow({
         </span>
         {step.error && !open && <span className="error-inline">{step.error.message}</span>}
       </button>
-      {open && <StepDetails step={step} history={history} />}
+      {open && <StepDetails runId={runId} step={step} history={history} task={task} now={now} />}
     </li>
   );
 });
@@ -61,6 +83,8 @@ const pageSize = 100;
 export interface StepListProps {
   run: Run;
   history: readonly HistoryEvent[];
+  /** The run's open tasks by position: who holds each task call that waits. */
+  tasks: ReadonlyMap<number, Task>;
   /** Position of the step chosen in the timeline or graph: it opens and scrolls into view. */
   selected?: number;
   now: number;
@@ -68,9 +92,10 @@ export interface StepListProps {
 
 /**
  * The steps of the run (the first 100 until "Show all"), each opening to
- * its output, error and attempts. Failed steps start open.
+ * its output, error and attempts (a task call: its task). Failed steps
+ * start open.
  */
-export function StepList({ run, history, selected, now }: StepListProps) {
+export function StepList({ run, history, tasks, selected, now }: StepListProps) {
   const [shown, setShown] = useState(pageSize);
   const [open, setOpen] = useState<ReadonlySet<number>>(
     () => new Set(run.steps.filter((s) => s.status === "failed").map((s) => s.position)),
@@ -94,7 +119,9 @@ export function StepList({ run, history, selected, now }: StepListProps) {
         {run.steps.slice(0, shown).map((step) => (
           <StepRow
             key={step.position}
+            runId={run.id}
             step={step}
+            task={tasks.get(step.position)}
             open={open.has(step.position)}
             selected={selected === step.position}
             history={open.has(step.position) ? history : noHistory}

@@ -1,5 +1,5 @@
 import { memo, useMemo } from "react";
-import type { Run } from "../api/api-types.js";
+import type { Run, Task } from "../api/api-types.js";
 import { useIncrementalCount } from "../hooks/use-incremental-count.js";
 import { layoutTimeline, type TimelineLayout, type TimelineRow } from "../lib/timeline-layout.js";
 
@@ -9,6 +9,7 @@ const kindClass: Record<string, string> = {
   signal: "signal",
   event: "event",
   child: "child",
+  task: "task",
   compensation: "compensation",
 };
 const statusClass = new Set(["running", "waiting", "completed", "failed"]);
@@ -38,7 +39,7 @@ const Row = memo(function Row({
           <div
             // biome-ignore lint/suspicious/noArrayIndexKey: segments of a row keep their order
             key={index}
-            className={`seg seg-${segment.kind} seg-${statusClass.has(segment.status) ? segment.status : "unknown"}${segment.open ? " seg-open" : ""}${row.kind === "compensation" ? " seg-compensation" : ""}`}
+            className={`seg seg-${segment.kind} seg-${statusClass.has(segment.status) ? segment.status : "unknown"}${segment.open ? " seg-open" : ""}${row.kind === "compensation" ? " seg-compensation" : ""}${row.kind === "task" ? " seg-task" : ""}`}
             style={{
               left: percent(((segment.start - layout.start) / span) * 100),
               width: percent(((segment.end - segment.start) / span) * 100),
@@ -56,18 +57,28 @@ const legend = [
   ["seg-attempt seg-failed", "failed attempt"],
   ["seg-backoff", "retry wait"],
   ["seg-wait", "signal / event wait"],
+  ["seg-wait seg-task", "task waiting for a task worker"],
   ["seg-sleep", "timer"],
   ["seg-child", "child run"],
   ["seg-attempt seg-compensation", "compensation"],
 ] as const;
 
+/** Props of `StepTimeline`. */
+export interface StepTimelineProps {
+  run: Run;
+  now: number;
+  /** The run's open tasks by position (they place the attempts of open task calls). */
+  tasks: ReadonlyMap<number, Task>;
+  onSelect: (position: number) => void;
+}
+
 /**
  * The step timeline: one row per step and per compensation, bars on a
- * shared time axis (attempts, retry waits, waits, timers, child runs).
- * Clicking a row's label selects its step.
+ * shared time axis (attempts, retry waits, waits, timers, child runs,
+ * tasks). Clicking a row's label selects its step.
  */
-export function StepTimeline({ run, now, onSelect }: { run: Run; now: number; onSelect: (position: number) => void }) {
-  const layout = useMemo(() => layoutTimeline(run, now), [run, now]);
+export function StepTimeline({ run, now, tasks, onSelect }: StepTimelineProps) {
+  const layout = useMemo(() => layoutTimeline(run, now, tasks), [run, now, tasks]);
   const shown = useIncrementalCount(layout.rows.length);
   if (layout.rows.length === 0) return <p className="muted">No steps yet.</p>;
   const span = layout.end - layout.start;

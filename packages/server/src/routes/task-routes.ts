@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { Engine } from "baton";
+import type { Engine, TaskStatus } from "baton";
 import { ApiError } from "../api-error.js";
 import type { AppEnv } from "../app-env.js";
 import {
@@ -114,7 +114,9 @@ export function addTaskRoutes(app: OpenAPIHono<AppEnv>, engine: Engine): void {
     return c.json((await engine.tasks.fail(token, c.req.valid("json"))) as never, 200);
   });
   app.openapi(list, async (c) => {
-    return c.json((await engine.tasks.list(c.req.valid("query"))) as never, 200);
+    const { status, ...filter } = c.req.valid("query");
+    const statuses = status?.split(",") as TaskStatus[] | undefined;
+    return c.json((await engine.tasks.list({ ...filter, ...(statuses ? { status: statuses } : {}) })) as never, 200);
   });
   app.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
