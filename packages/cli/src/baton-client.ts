@@ -54,7 +54,8 @@ export interface SignalWaitQuery {
 /** Filter and page of `listTasks`, as the query of `GET /api/tasks`. */
 export interface TaskQuery {
   queue?: string;
-  status?: TaskStatus;
+  /** One status, or several separated by commas. */
+  status?: string;
   runId?: string;
   limit?: number;
   cursor?: string;

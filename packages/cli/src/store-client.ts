@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { toRunSummary } from "@baton/server";
 import type { RunSummary } from "@baton/server/wire-types";
-import { BatonError, createEngine, type Engine, isFinished } from "baton";
+import { BatonError, createEngine, type Engine, isFinished, type TaskStatus } from "baton";
 import type { BatonClient, ClientWorkflows } from "./baton-client.js";
 import { CliError } from "./cli-error.js";
 import { maskPassword } from "./mask-password.js";
@@ -63,7 +63,8 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
       ),
     getRun: (id) => attempt(() => engine.getRun(id)),
     listQueues: () => attempt(async () => ({ queues: await engine.listQueues() })),
-    listTasks: (query) => attempt(() => engine.tasks.list(query)),
+    listTasks: ({ status, ...query }) =>
+      attempt(() => engine.tasks.list({ ...query, ...(status ? { status: status.split(",") as TaskStatus[] } : {}) })),
     getTask: (id) =>
       attempt(async () => {
         const task = await engine.tasks.get(id);

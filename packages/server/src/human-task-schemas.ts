@@ -38,9 +38,18 @@ export const HumanTask = z
   })
   .openapi("HumanTask");
 
+const statusList = `(${humanTaskStatuses.join("|")})`;
+
 /** The query of `GET /api/human-tasks`. */
 export const ListHumanTasksQuery = z.object({
-  status: HumanTaskStatus.optional().openapi({ description: "default open" }),
+  status: z
+    .string()
+    .regex(
+      new RegExp(`^${statusList}(,${statusList})*$`),
+      `expected human task statuses separated by commas: ${humanTaskStatuses.join(", ")}`,
+    )
+    .optional()
+    .openapi({ description: "only human tasks in one of these statuses (default open)", example: "open" }),
   assignee: z.string().min(1).max(200).optional(),
   role: z.string().min(1).max(200).optional(),
   runId: z.string().min(1).max(200).optional(),

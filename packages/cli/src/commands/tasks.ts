@@ -88,21 +88,10 @@ export function createTasksCommand() {
     .addOption(client.store)
     .addOption(client.json)
     .action(async (options, command) => {
-      const statuses: (TaskStatus | undefined)[] =
-        options.status !== undefined || options.run !== undefined ? [options.status] : ["queued", "leased"];
-      const tasks = await withClient(command, async (baton) => {
-        const found: Task[] = [];
-        for (const status of statuses) {
-          const page = await baton.listTasks({
-            queue: options.queue,
-            status,
-            runId: options.run,
-            limit: options.limit,
-          });
-          found.push(...page.tasks);
-        }
-        return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, options.limit);
-      });
+      const status = options.status ?? (options.run === undefined ? "queued,leased" : undefined);
+      const { tasks } = await withClient(command, (baton) =>
+        baton.listTasks({ queue: options.queue, status, runId: options.run, limit: options.limit }),
+      );
       if (options.json) return printJson({ tasks });
       if (tasks.length === 0) console.log("no tasks");
       else console.log(formatTaskTable(colorsFor(process.stdout), tasks).join("\n"));

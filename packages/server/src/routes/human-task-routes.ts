@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { Engine } from "baton";
+import type { Engine, HumanTaskStatus } from "baton";
 import { ApiError } from "../api-error.js";
 import type { AppEnv } from "../app-env.js";
 import {
@@ -56,7 +56,14 @@ const reject = createRoute({
 
 /** The human task routes: the inbox (role `reader`), and answers (role `operator`, as the caller's identity). */
 export function addHumanTaskRoutes(app: OpenAPIHono<AppEnv>, engine: Engine): void {
-  app.openapi(list, async (c) => c.json((await engine.humanTasks.list(c.req.valid("query"))) as never, 200));
+  app.openapi(list, async (c) => {
+    const { status, ...filter } = c.req.valid("query");
+    const statuses = status?.split(",") as HumanTaskStatus[] | undefined;
+    return c.json(
+      (await engine.humanTasks.list({ ...filter, ...(statuses ? { status: statuses } : {}) })) as never,
+      200,
+    );
+  });
   app.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
     const task = await engine.humanTasks.get(id);
