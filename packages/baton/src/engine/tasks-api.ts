@@ -261,13 +261,7 @@ export function createTasksApi(deps: TasksApiDeps): EngineTasks {
       const last = page[page.length - 1];
       return {
         tasks: page.map(toTask),
-        ...(rows.length > limit && last
-          ? {
-              nextCursor: Buffer.from(JSON.stringify([last.createdAt, last.runId, last.position])).toString(
-                "base64url",
-              ),
-            }
-          : {}),
+        ...(rows.length > limit && last ? { nextCursor: writeCreationCursor(last) } : {}),
       };
     },
   };
