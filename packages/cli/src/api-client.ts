@@ -65,6 +65,13 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
     listQueues: () => call("GET", "/api/queues"),
     listTasks: (query) => call("GET", `/api/tasks${queryString(query)}`),
     getTask: (id) => call("GET", `/api/tasks/${encodeURIComponent(id)}`),
+    listHumanTasks: (query) => call("GET", `/api/human-tasks${queryString(query)}`),
+    getHumanTask: (id) => call("GET", `/api/human-tasks/${encodeURIComponent(id)}`),
+    answerHumanTask: (id, outcome, { data, comment }) =>
+      call("POST", `/api/human-tasks/${encodeURIComponent(id)}/${outcome}`, {
+        ...(outcome === "complete" && data !== undefined ? { data } : {}),
+        ...(comment === undefined ? {} : { comment }),
+      }),
     signal: (id, name, payload) => call("POST", `${run(id)}/signals`, { name, payload }),
     cancel: (id) => call("POST", `${run(id)}/cancel`, {}),
     resume: (id) => call("POST", `${run(id)}/resume`, {}),

@@ -6,6 +6,8 @@ import type {
   EventRequest,
   ForkRequest,
   ForkResult,
+  HumanTask,
+  HumanTaskPage,
   QueueList,
   Run,
   RunAccepted,
@@ -61,6 +63,17 @@ export interface TaskQuery {
   cursor?: string;
 }
 
+/** Filter and page of `listHumanTasks`, as the query of `GET /api/human-tasks`. */
+export interface HumanTaskQuery {
+  /** One status, or several separated by commas (default open). */
+  status?: string;
+  assignee?: string;
+  role?: string;
+  runId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
 /**
  * What the `baton runs`, `baton events` and `baton schedules` commands need, answered in the
  * shapes of the HTTP API (the wire types of `@baton/server/wire-types`). Two implementations: `createApiClient` (a server
@@ -79,6 +92,19 @@ export interface BatonClient {
   listTasks(query: TaskQuery): Promise<TaskPage>;
   /** A task by id (`<run id>:<position>`). */
   getTask(id: string): Promise<Task>;
+  /** Human tasks, oldest first (the inbox). */
+  listHumanTasks(query: HumanTaskQuery): Promise<HumanTaskPage>;
+  /** A human task by id (`<run id>:<position>`). */
+  getHumanTask(id: string): Promise<HumanTask>;
+  /**
+   * Completes or rejects a human task. Through a server the answer is the
+   * token's identity; on a store it is `answer.as`.
+   */
+  answerHumanTask(
+    id: string,
+    outcome: "complete" | "reject",
+    answer: { data?: unknown; comment?: string; as: string },
+  ): Promise<HumanTask>;
   signal(id: string, name: string, payload?: unknown): Promise<SignalAccepted>;
   cancel(id: string): Promise<RunAccepted>;
   resume(id: string): Promise<RunAccepted>;

@@ -18,6 +18,7 @@ import { CliError } from "./cli-error.js";
 import { colorsFor } from "./colors.js";
 import { createDevCommand } from "./commands/dev.js";
 import { createEventsCommand } from "./commands/events.js";
+import { createHumanTasksCommand } from "./commands/human-tasks.js";
 import { createMigrateCommand } from "./commands/migrate.js";
 import { createQueuesCommand } from "./commands/queues.js";
 import { createRunsCommand } from "./commands/runs.js";
@@ -41,7 +42,8 @@ const program = new Command("baton")
   .addCommand(createEventsCommand())
   .addCommand(createQueuesCommand())
   .addCommand(createSchedulesCommand())
-  .addCommand(createTasksCommand());
+  .addCommand(createTasksCommand())
+  .addCommand(createHumanTasksCommand());
 
 const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
   command,

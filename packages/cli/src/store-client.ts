@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { toRunSummary } from "@baton/server";
 import type { RunSummary } from "@baton/server/wire-types";
-import { BatonError, createEngine, type Engine, isFinished, type TaskStatus } from "baton";
+import { BatonError, createEngine, type Engine, type HumanTaskStatus, isFinished, type TaskStatus } from "baton";
 import type { BatonClient, ClientWorkflows } from "./baton-client.js";
 import { CliError } from "./cli-error.js";
 import { maskPassword } from "./mask-password.js";
@@ -65,6 +65,22 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
     listQueues: () => attempt(async () => ({ queues: await engine.listQueues() })),
     listTasks: ({ status, ...query }) =>
       attempt(() => engine.tasks.list({ ...query, ...(status ? { status: status.split(",") as TaskStatus[] } : {}) })),
+    listHumanTasks: ({ status, ...query }) =>
+      attempt(() =>
+        engine.humanTasks.list({ ...query, ...(status ? { status: status.split(",") as HumanTaskStatus[] } : {}) }),
+      ),
+    getHumanTask: (id) =>
+      attempt(async () => {
+        const task = await engine.humanTasks.get(id);
+        if (!task) throw new CliError(`HUMAN_TASK_NOT_FOUND: no human task "${id}"`);
+        return task;
+      }),
+    answerHumanTask: (id, outcome, { data, comment, as }) =>
+      attempt(() =>
+        outcome === "complete"
+          ? engine.humanTasks.complete(id, { by: as, data, comment })
+          : engine.humanTasks.reject(id, { by: as, comment }),
+      ),
     getTask: (id) =>
       attempt(async () => {
         const task = await engine.tasks.get(id);
