@@ -23,7 +23,6 @@ import type {
   StartRunResult,
   Task,
   TaskPage,
-  TaskStatus,
   TriggerResult,
 } from "@baton/server/wire-types";
 import type { EngineOptions } from "baton";

@@ -28,7 +28,7 @@ test("human-tasks list, show, complete and reject, through a server and on a sto
     for (const [id, amount] of [
       ["r-1", "20"],
       ["r-2", "900"],
-    ]) {
+    ] as const) {
       const started = await viaServer(["runs", "start", "refund", "--input", amount, "--id", id]);
       assert.equal(started.code, 0, started.stderr);
     }

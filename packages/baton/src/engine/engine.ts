@@ -118,6 +118,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     log: (message, error) => logger.warn(message, error),
   });
   let started = false;
+  let closing = false;
   let untrack = () => {};
   const sendCheckedSignal = createSignalSender(store, clock, createSignalChecker(store, workflows));
 
@@ -378,10 +379,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
       pollIntervalMs,
       listen,
       runChanged: (runId) => worker.runChanged(runId),
+      closing: () => closing,
     }),
     humanTasks: createHumanTasksApi({ store, clock, runChanged: (runId) => worker.runChanged(runId) }),
 
     async [Symbol.asyncDispose]() {
+      closing = true;
+      taskWaiters.notifyAll(); // long polls answer now, before the store closes under them
       await engine.stop();
       unlisten?.();
       await store.close();

@@ -71,6 +71,8 @@ export interface TasksApiDeps {
   listen(): void;
   /** A task of run `runId` finished (its run was poked): this process's worker looks at once. */
   runChanged(runId: string): void;
+  /** True once the engine closes: waiting polls answer no task (they are woken by `waiters.notifyAll`). */
+  closing(): boolean;
 }
 
 const maxWaitMs = 60_000;
@@ -183,6 +185,8 @@ export function createTasksApi(deps: TasksApiDeps): EngineTasks {
       for (;;) {
         const since = waiters.version(queues);
         await expire(clock.now());
+        // A poll whose caller went away, or whose engine closes, takes nothing: no task is leased to no one.
+        if (request.signal?.aborted || deps.closing()) return [];
         const leased = await store.pollTasks({ workerId, queues, limit: max, now: clock.now() });
         const left = until - performance.now();
         if (leased.length > 0 || left <= 0 || request.signal?.aborted) {

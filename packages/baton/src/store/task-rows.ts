@@ -140,6 +140,9 @@ export function decideTaskFailure(task: TaskRecord, failure: TaskFailureRecord, 
   return { status: "queued", availableAt: now + delay, error: failure.error, attempts };
 }
 
+/** The codes of the errors of lapsed attempts (`lapseError`). */
+const lapseCodes = new Set(["TASK_TIMEOUT", "TASK_HEARTBEAT_TIMEOUT"]);
+
 /** The error of an attempt whose lease lapsed at `task.leaseExpiresAt`. */
 export function lapseError(task: TaskRecord): ErrorInfo {
   const timedOut = (task.leaseExpiresAt ?? 0) >= (task.leasedAt ?? 0) + task.timeoutMs;
@@ -170,7 +173,9 @@ export function refusedReport(
   const same = row.attempt === key.attempt && row.secret === key.secret;
   const id = `${key.runId}:${key.position}`;
   if (same && row.status === "completed" && what === "complete") return "duplicate";
-  if (same && what === "fail" && row.attempts.some((a) => a.attempt === key.attempt && a.error)) return "duplicate";
+  // A failure repeated: this attempt failed by its worker's report (not by a lapse, which no report made).
+  const failed = row.attempts.find((a) => a.attempt === key.attempt)?.error;
+  if (same && what === "fail" && failed && !lapseCodes.has(failed.code ?? "")) return "duplicate";
   if (row.status === "cancelled") {
     return new BatonError("TASK_CANCELLED", `task "${id}" was cancelled: its run finished`);
   }

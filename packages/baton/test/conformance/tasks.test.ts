@@ -325,3 +325,25 @@ test("task workers polling at once through several engines lease each task to on
     for (const api of apis) await api[Symbol.asyncDispose]();
   }
 });
+
+test("a failure reported after the lapse was ended is refused as stale, not taken as a repeat", async () => {
+  const clock = createTestClock();
+  const wf = defineWorkflow("lapsed-fail", async (ctx) =>
+    ctx.task("t", null, { queue: "work", timeout: "10s", retry: { maxAttempts: 3, initialInterval: "1m" } }),
+  );
+  await using engine = await startEngine([wf], { clock });
+  await engine.startRun(wf, undefined, { id: "t-lf" });
+  const task = await take(engine);
+  await clock.advance("11s");
+  await statusOfTask(engine, "t-lf:0", "queued");
+  assert.equal(await codeOf(engine.tasks.fail(task.token, { error: { message: "late" } })), "TASK_LEASE_LOST");
+  const aborted = new AbortController();
+  aborted.abort();
+  await clock.advance("1m");
+  assert.deepEqual(
+    await engine.tasks.poll({ workerId: "w", queues: ["work"], waitMs: 5000, signal: aborted.signal }),
+    [],
+    "a poll whose caller went away leases nothing",
+  );
+  assert.equal((await engine.tasks.get("t-lf:0"))?.status, "queued");
+});
