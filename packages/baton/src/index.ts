@@ -53,6 +53,8 @@ export {
 } from "./store/postgres/postgres-store.js";
 export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
 export type { Store, StoreNotice } from "./store/store.js";
+export { createTaskWorker, type TaskWorker } from "./task-worker/task-worker.js";
+export type { TaskContext, TaskHandler, TaskWorkerOptions } from "./task-worker/task-worker-options.js";
 export { createTestClock, type TestClock } from "./test-clock.js";
 export {
   type AttemptInfo,

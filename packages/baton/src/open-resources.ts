@@ -9,13 +9,14 @@
  * off, tracking an open costs one property read and records nothing.
  *
  * Invariants: an engine is in the registry from `start()` to `stop()`, a
- * worker from `start()` to `stop()`, a store from its creation to `close()`.
+ * worker from `start()` to `stop()`, a task worker from `createTaskWorker` to
+ * `stop()`, a store from its creation to `close()`.
  */
 
 /** Something open, as the registry holds it. */
 export interface OpenResource {
-  kind: "engine" | "worker" | "store";
-  /** What it is: the worker's name, the store's address (without its password). */
+  kind: "engine" | "worker" | "task worker" | "store";
+  /** What it is: the worker's (or task worker's) name, the store's address (without its password). */
   name: string;
   /** The stack where it was opened. */
   openedAt: string;

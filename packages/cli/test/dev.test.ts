@@ -26,7 +26,7 @@ test("dev restarts on a change: a new workflow becomes startable, a run in fligh
   // The store is in the watched folder: its writes must not restart anything.
   const dev = spawnBaton(["dev", "flows.ts", "--port", String(port), "--store", `sqlite:${join(dir, "b.db")}`], {
     cwd: dir,
-    env: { BATON_TOKEN: "ignored-by-dev" },
+    env: { BATON_TOKEN: "ignored-by-dev", BATON_READ_TOKEN: "ignored-by-dev", BATON_WORKER_TOKEN: "ignored-by-dev" },
   });
   const baton = (args: string[]) => runBaton([...args, "--url", url], { cwd: dir });
   try {

@@ -93,6 +93,63 @@ test("operator and read-only tokens: a reader may list but not start; a wrong to
   }
 });
 
+test("worker tokens (--worker-token, BATON_WORKER_TOKEN) poll and report tasks, and may do nothing else", async () => {
+  const dir = createProject({ "flows.ts": clientWorkflows });
+  const store = `sqlite:${join(dir, "b.db")}`;
+  const request = (url: string, method: string, path: string, token: string, json?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    });
+  const poll = { workerId: "py-1", queues: ["media"], waitMs: 0 };
+
+  const flag = await startServe(["flows.ts", "--token", "op-1", "--worker-token", "wk-1,wk-2", "--store", store], {
+    cwd: dir,
+  });
+  try {
+    for (const token of ["wk-1", "wk-2"]) {
+      const polled = await request(flag.url, "POST", "/api/tasks/poll", token, poll);
+      assert.equal(polled.status, 200, token);
+      assert.deepEqual(await polled.json(), { tasks: [] });
+      const whoami = await request(flag.url, "GET", "/api/whoami", token);
+      assert.deepEqual(await whoami.json(), { role: "worker", auth: true });
+    }
+    const list = await request(flag.url, "GET", "/api/runs", "wk-1");
+    assert.equal(list.status, 403);
+    assert.match(((await list.json()) as { error: { message: string } }).error.message, /^a worker token can only/);
+    const start = await request(flag.url, "POST", "/api/runs", "wk-1", { workflow: "greet", input: "Ada" });
+    assert.equal(start.status, 403);
+    const asOperator = await request(flag.url, "POST", "/api/tasks/poll", "op-1", poll);
+    assert.equal(asOperator.status, 200, "an operator may act as a task worker too");
+    const unknown = await request(flag.url, "POST", "/api/tasks/poll", "wk-3", poll);
+    assert.equal(unknown.status, 401);
+  } finally {
+    const result = await flag.server.stop();
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes("wk-"), result.stdout);
+  }
+
+  // From the environment; a worker token alone is a token: the server listens beyond loopback.
+  const env = await startServe(["flows.ts", "--host", "0.0.0.0", "--store", store], {
+    cwd: dir,
+    env: { BATON_WORKER_TOKEN: "s3cret-worker" },
+  });
+  try {
+    const url = env.url.replace("0.0.0.0", "127.0.0.1");
+    const polled = await request(url, "POST", "/api/tasks/poll", "s3cret-worker", poll);
+    assert.equal(polled.status, 200);
+    const runs = await request(url, "GET", "/api/runs", "s3cret-worker");
+    assert.equal(runs.status, 403);
+    const none = await fetch(`${url}/api/runs`);
+    assert.equal(none.status, 401, "with a worker token configured, a request without a token is refused");
+  } finally {
+    const result = await env.server.stop();
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes("s3cret"), result.stdout);
+  }
+});
+
 test("client errors: an unknown run, malformed options, a body over the limit, a server that cannot be reached", async () => {
   const dir = createProject({ "flows.ts": clientWorkflows });
   const { server, url } = await startServe(

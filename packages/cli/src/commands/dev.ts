@@ -50,6 +50,7 @@ export function createDevCommand() {
       const env = { ...process.env };
       delete env.BATON_TOKEN;
       delete env.BATON_READ_TOKEN;
+      delete env.BATON_WORKER_TOKEN;
 
       let child: ChildProcess | undefined;
       let exited = Promise.resolve();

@@ -14,7 +14,9 @@ import { waitForStop } from "../wait-for-stop.js";
 /**
  * `baton serve [module]`: serves the HTTP API (docs/http-api.md) and, unless
  * `--no-worker`, executes the runs of the workflows `module` exports. Stops
- * gracefully on SIGINT or SIGTERM. Beyond loopback it needs a token.
+ * gracefully on SIGINT or SIGTERM. Beyond loopback it needs a token. Tokens
+ * have roles: `--token` operator, `--read-token` reader, `--worker-token`
+ * worker (task workers: poll and report tasks, nothing else).
  *
  * @example
  * BATON_TOKEN=s3cret baton serve src/workflows.ts --host 0.0.0.0 --store postgres://baton@db/app
@@ -36,6 +38,11 @@ export function createServeCommand() {
         .argParser(parseTokens),
     )
     .addOption(
+      new Option("--worker-token <tokens>", "task worker tokens (poll and report tasks only), comma-separated")
+        .env("BATON_WORKER_TOKEN")
+        .argParser(parseTokens),
+    )
+    .addOption(
       new Option("--body-limit <bytes>", "largest request body, in bytes (default 1 MiB)").argParser(
         parsePositiveInteger,
       ),
@@ -48,6 +55,7 @@ export function createServeCommand() {
       const tokens = [
         ...(options.token ?? []).map((token) => ({ token, role: "operator" as const })),
         ...(options.readToken ?? []).map((token) => ({ token, role: "reader" as const })),
+        ...(options.workerToken ?? []).map((token) => ({ token, role: "worker" as const })),
       ];
       if (!isLoopback(options.host) && tokens.length === 0) throw insecure(options.host);
       const { workflows, queues } = modulePath === undefined ? { workflows: [] } : await loadWorkflowModule(modulePath);
