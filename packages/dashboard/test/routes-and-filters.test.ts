@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseRoute, runHref, runsHref, tasksHref } from "../web/lib/route.js";
+import { inboxFilterValues, listHumanTasksPath, readInboxFilters } from "../web/lib/inbox-query.js";
+import { humanTaskHref, inboxHref, parseRoute, runHref, runsHref, tasksHref } from "../web/lib/route.js";
 import { filterValues, listRunsPath, readFilters } from "../web/lib/runs-query.js";
 import { findSignalWait, isApprovalSignal } from "../web/lib/signal-wait.js";
 import { listTasksPath, readTaskFilters, taskFilterValues } from "../web/lib/tasks-query.js";
@@ -13,6 +14,14 @@ test("run links encode any id, and read back to the same id", () => {
   }
 });
 
+test("human task links encode any id, and read back to the same id", () => {
+  for (const id of ["refund-7:2", `"><img/src=x/onerror=alert(1)>:0`, "javascript:alert(1):3", "a/b?c#d%e:1"]) {
+    const href = humanTaskHref(id);
+    assert.match(href, /^#\/inbox\/[A-Za-z0-9%._~!*'()-]+$/);
+    assert.deepEqual(parseRoute(href), { name: "human-task", id });
+  }
+});
+
 test("routes", () => {
   assert.equal(parseRoute("").name, "runs");
   assert.equal(parseRoute("#/runs?status=failed").name, "runs");
@@ -21,6 +30,8 @@ test("routes", () => {
   assert.equal(parseRoute("#/queues").name, "queues");
   assert.equal(parseRoute("#/schedules").name, "schedules");
   assert.equal(parseRoute("#/tasks?queue=media").name, "tasks");
+  assert.equal(parseRoute("#/inbox?assignee=ada").name, "inbox");
+  assert.equal(parseRoute("#/inbox/%E0%A4%A").name, "not-found");
   assert.equal(parseRoute("#/runs/%E0%A4%A").name, "not-found");
   assert.equal(parseRoute("#/elsewhere").name, "not-found");
 });
@@ -80,6 +91,31 @@ test("task filters: the open tasks by default, any status on asking, and one pag
   assert.equal(tasksHref(taskFilterValues(some)), "#/tasks?queue=media&status=failed%2Cleased");
   assert.equal(readTaskFilters(new URLSearchParams("status=bogus")).status, "queued,leased");
   assert.equal(tasksHref({ queue: `<img src=x>&x=1` }), "#/tasks?queue=%3Cimg+src%3Dx%3E%26x%3D1");
+});
+
+test("inbox filters: the open human tasks by default, every status named on asking for any", () => {
+  const query = (path: string) => Object.fromEntries(new URL(path, "http://x").searchParams);
+  const none = readInboxFilters(new URLSearchParams(""));
+  assert.deepEqual(none, { status: "open", assignee: "", role: "", runId: "" });
+  assert.equal(inboxHref(inboxFilterValues(none)), "#/inbox");
+  assert.deepEqual(query(listHumanTasksPath(none, undefined)), { status: "open", limit: "50" });
+
+  const any = readInboxFilters(new URLSearchParams("status=any&assignee=ada&role=finance&runId=r-1"));
+  assert.deepEqual(any, { status: "", assignee: "ada", role: "finance", runId: "r-1" });
+  assert.equal(inboxHref(inboxFilterValues(any)), "#/inbox?status=any&assignee=ada&role=finance&runId=r-1");
+  assert.deepEqual(query(listHumanTasksPath(any, "c/1")), {
+    status: "open,completed,rejected,timed_out,cancelled",
+    assignee: "ada",
+    role: "finance",
+    runId: "r-1",
+    limit: "50",
+    cursor: "c/1",
+  });
+  const answered = readInboxFilters(new URLSearchParams("status=completed,bogus,rejected"));
+  assert.equal(answered.status, "completed,rejected");
+  assert.equal(inboxHref(inboxFilterValues(answered)), "#/inbox?status=completed%2Crejected");
+  assert.equal(readInboxFilters(new URLSearchParams("status=bogus")).status, "open");
+  assert.equal(inboxHref({ assignee: `<img src=x>&x=1` }), "#/inbox?assignee=%3Cimg+src%3Dx%3E%26x%3D1");
 });
 
 test("a custom range asks for runs created between two times", () => {

@@ -125,6 +125,47 @@ test("a task is a node of its own: its name, status, attempts and task queue", (
   );
 });
 
+test("a human task is a node of its own: whom it waits for, then who answered", () => {
+  const created = (position: number, input: unknown): HistoryEvent => ({
+    seq: position * 10,
+    type: "human_task.created",
+    at: at(0),
+    position,
+    name: "approve",
+    input,
+  });
+  const history: HistoryEvent[] = [
+    created(0, { title: "Approve", role: "finance" }),
+    {
+      seq: 2,
+      type: "human_task.completed",
+      at: at(50),
+      position: 0,
+      name: "approve",
+      output: { outcome: "completed", completedBy: "ada", completedAt: at(50) },
+    },
+    created(1, { title: "Check", assignee: "bob" }),
+  ];
+  const graph = buildRunGraph(
+    {
+      workflow: "refund",
+      status: "waiting",
+      steps: [
+        step(0, 0, 50, { kind: "human_task", name: "approve" }),
+        step(1, 50, undefined, { kind: "human_task", name: "check", status: "waiting" }),
+      ],
+    },
+    history,
+  );
+  const answered = graph.nodes.find((n) => n.id === "step-0");
+  assert.deepEqual(
+    [answered?.kind, answered?.label, answered?.detail],
+    ["human_task", "human task approve", "#0 completed, 50 ms · completed by ada"],
+  );
+  const waiting = graph.nodes.find((n) => n.id === "step-1");
+  assert.deepEqual([waiting?.label, waiting?.detail], ["human task check", "#1 waiting · for bob"]);
+});
+
 test("the layout runs left to right and stacks parallel branches", () => {
   const graph = buildRunGraph({
     workflow: "w",

@@ -1,18 +1,19 @@
 /**
  * Saves a screenshot of each view of the dashboard to docs/screenshots/
- * (runs, run detail, waiting, workflows, schedules), with runs of the example
- * workflows: orders approved (one after a failed charge attempt), waiting
- * and rejected, sign-ups in parallel (one compensated), a research run
- * with parallel child runs and a scope change, and a failed invoice.
+ * (runs, run detail, waiting, workflows, schedules, inbox, a human task),
+ * with runs of the example workflows: orders approved (one after a failed
+ * charge attempt), waiting and rejected, sign-ups in parallel (one
+ * compensated), a research run with parallel child runs and a scope
+ * change, a failed invoice, and expenses waiting for a person's approval.
  *
  * Usage: npm run screenshots -w @baton/dashboard
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Engine } from "baton";
+import { defineWorkflow, type Engine } from "baton";
 import { createResearchServices, defineResearchWorkflows } from "../../../examples/research.js";
 import { createSignupServices, defineSignupWorkflows } from "../../../examples/signup.js";
-import { statusOf } from "../../baton/test/helpers.js";
+import { eventually, statusOf } from "../../baton/test/helpers.js";
 import { createDashboardWorkflows, orderInput } from "./support/dashboard-workflows.js";
 import { launchBrowser } from "./support/launch-browser.js";
 import { openDashboard } from "./support/open-dashboard.js";
@@ -54,6 +55,34 @@ async function startShowcaseRuns(engine: Engine, failCharge: () => void, failReg
   await statusOf(engine, research.id, "completed", 30_000);
 }
 
+/** Asks finance to approve an expense, with a form. */
+const expense = defineWorkflow("expense", async (ctx, input: { id: string; amount: number; by: string }) => {
+  const receipt = await ctx.step("load-receipt", () => ({ id: input.id, pages: 1 }));
+  const answer = await ctx.humanTask("approve-expense", {
+    title: `Approve expense ${input.id} (${input.amount} EUR)`,
+    description: `Submitted by ${input.by}.\nCheck the receipt against the travel policy before approving.`,
+    form: {
+      type: "object",
+      description: "Amounts over 500 EUR need a note.",
+      properties: {
+        approved: { type: "boolean", title: "Approve the expense" },
+        amount: { type: "number", title: "Amount refunded (EUR)", minimum: 0, maximum: 5000, default: input.amount },
+        category: { type: "string", title: "Category", enum: ["travel", "meals", "lodging", "other"] },
+        tags: { type: "array", title: "Tags", items: { enum: ["client visit", "conference", "urgent"] } },
+        spentOn: { type: "string", format: "date", title: "Spent on" },
+        note: { type: "string", maxLength: 1000, title: "Note for the accountant" },
+      },
+      required: ["approved", "amount", "category"],
+    },
+    assignee: "ada",
+    role: "finance",
+    context: { receipt, submittedBy: input.by, lines: [{ item: "train Paris-Lyon", eur: input.amount }] },
+    timeout: "3d",
+    reminder: input.amount > 400 ? "1s" : "1d",
+  });
+  return ctx.step("book", () => ({ booked: answer?.outcome === "completed" }));
+});
+
 const base = createDashboardWorkflows({ latencyMs: 120, shipAfter: "1s" });
 const signup = createSignupServices({ latencyMs: 150 });
 const research = createResearchServices({ latencyMs: 150 });
@@ -61,6 +90,7 @@ await using server = await startDashboard([
   ...base.workflows.filter((workflow) => workflow.name !== "xss" && workflow.name !== "long"),
   ...defineSignupWorkflows(signup).workflows,
   ...defineResearchWorkflows(research).workflows,
+  expense,
 ]);
 await startShowcaseRuns(
   server.engine,
@@ -85,6 +115,14 @@ await server.engine.schedules.create({
   paused: true,
 });
 await server.engine.schedules.trigger("hourly-sweep");
+for (const [id, amount, by] of [
+  ["EX-311", 86, "grace"],
+  ["EX-312", 640, "linus"],
+  ["EX-313", 42, "grace"],
+] as const) {
+  await server.engine.startRun(expense, { id, amount, by }, { id: `expense-${id}` });
+  await eventually(async () => (await server.engine.humanTasks.list({ runId: `expense-${id}` })).humanTasks[0]);
+}
 
 mkdirSync(outDir, { recursive: true });
 const browser = await launchBrowser();
@@ -102,11 +140,16 @@ try {
     ["waiting", "#/waiting", (page) => page.getByRole("button", { name: "Approve" }).first().waitFor()],
     ["workflows", "#/workflows", (page) => page.getByText("recent failures", { exact: false }).first().waitFor()],
     ["schedules", "#/schedules", (page) => page.locator(".schedule-runs a").first().waitFor()],
+    ["inbox", "#/inbox", (page) => page.locator(".tag-overdue").first().waitFor()],
+    ["human-task", "#/inbox/expense-EX-311%3A1", (page) => page.getByLabel("Amount refunded (EUR)").waitFor()],
   ];
   for (const [name, route, ready] of shots) {
     const dashboard = await openDashboard(browser, `${server.url}/${route}`, {
       token: operatorToken,
-      viewport: { width: 1440, height: name.startsWith("run-") && name !== "run-approval" ? 1500 : 1000 },
+      viewport: {
+        width: 1440,
+        height: name === "human-task" ? 1300 : name.startsWith("run-") && name !== "run-approval" ? 1500 : 1000,
+      },
     });
     await ready(dashboard.page);
     await dashboard.page.waitForTimeout(600);

@@ -205,6 +205,25 @@ test("an open task queued again after a failure waits out its retry wait, then w
   ]);
 });
 
+test("a human task is a wait for a person, open until it is answered", () => {
+  const call = step(0, { kind: "human_task", name: "approve", status: "waiting", startedAt: at(100) });
+  const open = layoutTimeline({ createdAt: at(0), steps: [call] }, t0 + 700).rows[0];
+  assert.equal(open?.kind, "human_task");
+  assert.deepEqual(
+    open?.segments.map((s) => [s.kind, s.status, s.start - t0, s.end - t0, s.open]),
+    [["wait", "waiting", 100, 700, true]],
+  );
+  assert.equal(open?.segments[0]?.label, 'human task "approve", 600 ms, waiting for a person');
+  const answered = layoutTimeline(
+    { createdAt: at(0), steps: [{ ...call, status: "completed", finishedAt: at(400) }] },
+    t0 + 700,
+  ).rows[0];
+  assert.deepEqual(
+    answered?.segments.map((s) => [s.kind, s.end - t0, s.open, s.label]),
+    [["wait", 400, false, 'human task "approve", 300 ms, completed']],
+  );
+});
+
 test("ticks are round offsets from the start", () => {
   assert.deepEqual(
     computeTicks(t0, t0 + 2500).map((tick) => tick.label),

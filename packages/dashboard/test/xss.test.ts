@@ -1,9 +1,10 @@
 /**
  * Run data carrying markup (`<img onerror>`, `<script>`, `<svg onload>`,
  * `javascript:` URLs) in run ids, inputs, step names, outputs, signal
- * names and payloads, error messages and stacks is shown as text: no
- * script runs, no dialog opens, no element is made from it, no link points
- * at it, and the Content-Security-Policy reports nothing.
+ * names and payloads, error messages and stacks, human tasks' titles,
+ * descriptions, contexts, forms and answers is shown as text: no script
+ * runs, no dialog opens, no element is made from it, no link points at it,
+ * and the Content-Security-Policy reports nothing.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -18,6 +19,31 @@ import { type DashboardServer, operatorToken, startDashboard } from "./support/s
 /** Hands a task named with markup, with markup in its input, to the task workers of the task queue `xss`. */
 const xssTask = defineWorkflow("xss-task", async (ctx, input: { note: string }) =>
   ctx.task(xssPayloads.img, { [xssPayloads.script]: input.note }, { queue: "xss", retry: { initialInterval: 1 } }),
+);
+
+/** Asks a person, with markup in every text a person reads: title, description, whom, context, the form's labels and choices. */
+const xssHuman = defineWorkflow("xss-human", async (ctx, input: { note: string }) =>
+  ctx.humanTask(xssPayloads.img, {
+    title: xssPayloads.script,
+    description: `${xssPayloads.img}\n${xssPayloads.svg}`,
+    assignee: xssPayloads.url,
+    role: xssPayloads.svg,
+    context: { [xssPayloads.img]: input.note },
+    form: {
+      type: "object",
+      description: xssPayloads.svg,
+      properties: {
+        [xssPayloads.script]: {
+          type: "string",
+          title: xssPayloads.img,
+          description: xssPayloads.svg,
+          enum: [xssPayloads.url, xssPayloads.script],
+        },
+        tags: { type: "array", title: xssPayloads.url, items: { enum: [xssPayloads.img] } },
+      },
+      required: [xssPayloads.script],
+    },
+  }),
 );
 
 /** Elements and links the page would have if any markup of the payloads had been parsed. */
@@ -60,7 +86,7 @@ describe("markup in run data is text", { skip: browserSkipReason() }, () => {
   const note = `${xssPayloads.img} ${xssPayloads.script}`;
 
   before(async () => {
-    server = await startDashboard([...createDashboardWorkflows().workflows, xssTask]);
+    server = await startDashboard([...createDashboardWorkflows().workflows, xssTask, xssHuman]);
     browser = await launchBrowser();
     for (const id of xssRunIds) await server.engine.startRun("xss", { note }, { id });
     for (const id of xssRunIds) await statusOf(server.engine, id, "waiting");
@@ -166,6 +192,56 @@ describe("markup in run data is text", { skip: browserSkipReason() }, () => {
     await history
       .locator(".history-event", { hasText: "task.completed" })
       .getByText(`by ${xssPayloads.script}`)
+      .waitFor();
+    await assertNothingRan(dashboard);
+    await dashboard.close();
+  });
+
+  test("human tasks' titles, descriptions, contexts, forms, issues and answers are shown literally and run nothing", async () => {
+    const { engine } = server;
+    await engine.startRun(xssHuman, { note: xssPayloads.url }, { id: "xss-human-1" });
+    await eventually(async () => (await engine.humanTasks.list({ runId: "xss-human-1" })).humanTasks[0]);
+
+    const dashboard = await openDashboard(browser, `${server.url}/#/inbox`, { token: operatorToken });
+    const { page } = dashboard;
+    const row = page.getByRole("row", { name: "Human task xss-human-1:0" });
+    await row.getByRole("link", { name: xssPayloads.url, exact: true }).waitFor();
+    await row.getByRole("link", { name: xssPayloads.svg, exact: true }).waitFor();
+    await assertNothingRan(dashboard);
+    await row.getByRole("link", { name: xssPayloads.script, exact: true }).click();
+    await page.waitForURL("**/#/inbox/xss-human-1%3A0");
+    assert.equal(await page.locator(".human-task-heading").textContent(), xssPayloads.script);
+    const description = page.getByRole("region", { name: "Description" }).locator(".plain-text");
+    assert.equal(await description.innerText(), `${xssPayloads.img}\n${xssPayloads.svg}`);
+    await page.getByRole("region", { name: "Context" }).getByText(JSON.stringify(xssPayloads.url)).waitFor();
+    const form = page.getByRole("form", { name: "Answer the human task" });
+    await form.locator(".form-description", { hasText: xssPayloads.svg }).waitFor();
+    await form.locator(".field-hint", { hasText: xssPayloads.svg }).waitFor();
+    await form.getByRole("checkbox", { name: xssPayloads.img }).check();
+    await form.getByRole("button", { name: "Complete" }).click();
+    await form.locator(".field-issue", { hasText: xssPayloads.script }).waitFor();
+    await assertNothingRan(dashboard);
+
+    await form.getByRole("combobox", { name: xssPayloads.img }).selectOption({ label: xssPayloads.url });
+    await form.getByLabel("Comment (optional)").fill(xssPayloads.img);
+    await form.getByRole("button", { name: "Complete" }).click();
+    const answer = page.getByRole("region", { name: "Answer" });
+    await answer.locator(".plain-text", { hasText: xssPayloads.img }).waitFor();
+    await answer.getByText(JSON.stringify(xssPayloads.url)).waitFor();
+    await assertNothingRan(dashboard);
+
+    await page.locator(".human-task-header").getByRole("link", { name: "xss-human-1" }).click();
+    await page.waitForURL("**/#/runs/xss-human-1");
+    const call = page.getByRole("region", { name: "Steps" }).locator(".step-item", { hasText: xssPayloads.img });
+    await call.getByText(xssPayloads.script).first().waitFor();
+    await call.locator(".step-summary").click();
+    await call.locator(".facts .plain-text", { hasText: xssPayloads.img }).waitFor();
+    await call.getByText(`${xssPayloads.url} · role ${xssPayloads.svg}`).waitFor();
+    await page.locator(".react-flow__node.kind-human_task", { hasText: xssPayloads.img }).waitFor();
+    await page
+      .getByRole("region", { name: "History" })
+      .locator(".history-event", { hasText: "human_task.created" })
+      .getByText(`for ${xssPayloads.url} · role ${xssPayloads.svg}`)
       .waitFor();
     await assertNothingRan(dashboard);
     await dashboard.close();

@@ -2,6 +2,8 @@ import { useApi } from "./api/api-context.js";
 import { TokenPrompt } from "./components/token-prompt.js";
 import { useRoute } from "./hooks/use-route.js";
 import { AppHeader } from "./views/app-header.js";
+import { HumanTaskView } from "./views/human-task-view.js";
+import { InboxView } from "./views/inbox-view.js";
 import { QueuesView } from "./views/queues-view.js";
 import { RunView } from "./views/run-view.js";
 import { RunsView } from "./views/runs-view.js";
@@ -25,6 +27,8 @@ export function App() {
         {route.name === "queues" && <QueuesView />}
         {route.name === "schedules" && <SchedulesView />}
         {route.name === "tasks" && <TasksView query={route.query} />}
+        {route.name === "inbox" && <InboxView query={route.query} />}
+        {route.name === "human-task" && <HumanTaskView key={route.id} id={route.id} />}
         {route.name === "not-found" && (
           <p className="empty">
             Nothing here. <a href="#/runs">See the runs</a>.

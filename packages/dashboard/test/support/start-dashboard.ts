@@ -9,9 +9,11 @@ import { startEngine } from "../../../baton/test/helpers.js";
 import { dashboardDir } from "../../src/index.js";
 import { ensureDashboardBuilt } from "./ensure-dashboard-built.js";
 
-/** Tokens of the test servers. */
+/** Tokens of the test servers, and the names of the people holding them (recorded on their answers to human tasks). */
 export const operatorToken = "operator-token-0123456789";
 export const readerToken = "reader-token-0123456789";
+export const operatorName = "ada";
+export const readerName = "rex";
 
 /** A running server with the dashboard. */
 export interface DashboardServer extends AsyncDisposable {
@@ -23,7 +25,7 @@ export interface DashboardServer extends AsyncDisposable {
 /**
  * Builds the dashboard when needed, then starts an engine with `workflows`
  * (and the engine options `engine`, such as queues) and a server with tokens
- * (an operator's and a reader's) unless `tokens: false`.
+ * (an operator's and a reader's, named) unless `tokens: false`.
  */
 export async function startDashboard(
   // biome-ignore lint/suspicious/noExplicitAny: any workflow
@@ -41,8 +43,8 @@ export async function startDashboard(
       options.tokens === false
         ? []
         : [
-            { token: operatorToken, role: "operator" },
-            { token: readerToken, role: "reader" },
+            { token: operatorToken, role: "operator", name: operatorName },
+            { token: readerToken, role: "reader", name: readerName },
           ],
     logger: { error: (message, error) => console.error(message, error) },
   });

@@ -1,11 +1,21 @@
 import { readEventStream, type ServerSentEvent } from "./read-event-stream.js";
 
-/** An answer of the API that was not a success, with the API's stable `code` and its message. */
+/** One reason the API refused a value: where (`a.b[0]`, empty for the value itself) and why. */
+export interface RequestIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * An answer of the API that was not a success, with the API's stable `code`
+ * and its message, and the `issues` of a value it refused (`INVALID_INPUT`).
+ */
 export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly issues: readonly RequestIssue[] = [],
   ) {
     super(message);
     this.name = "ApiRequestError";
@@ -33,18 +43,30 @@ export interface ApiClientOptions {
   onUnauthorized(): void;
 }
 
-/** Reads the API's error body (`{ error: { code, message } }`), or names the status when there is none. */
+/** The issues of an error body that are `{ path, message }` strings; others are dropped. */
+function readIssues(issues: unknown): RequestIssue[] {
+  if (!Array.isArray(issues)) return [];
+  return issues.flatMap((issue: { path?: unknown; message?: unknown }) =>
+    typeof issue?.path === "string" && typeof issue.message === "string"
+      ? [{ path: issue.path, message: issue.message }]
+      : [],
+  );
+}
+
+/** Reads the API's error body (`{ error: { code, message, issues? } }`), or names the status when there is none. */
 async function toRequestError(response: Response): Promise<ApiRequestError> {
   let code = `HTTP_${response.status}`;
   let message = `the server answered ${response.status} ${response.statusText}`.trim();
+  let issues: RequestIssue[] = [];
   try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown; issues?: unknown } };
     if (typeof body.error?.code === "string") code = body.error.code;
     if (typeof body.error?.message === "string") message = body.error.message;
+    issues = readIssues(body.error?.issues);
   } catch {
     // Not JSON: keep the status.
   }
-  return new ApiRequestError(response.status, code, message);
+  return new ApiRequestError(response.status, code, message, issues);
 }
 
 /**

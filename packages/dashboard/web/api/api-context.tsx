@@ -8,6 +8,8 @@ export interface ApiState {
   api: ApiClient;
   /** The caller's role, once `GET /api/whoami` answered. */
   role?: WhoAmI["role"];
+  /** The caller's identity (their token's name, or their role's), recorded on the human tasks they answer. */
+  name?: string;
   /** True when the server asks for tokens. */
   auth?: boolean;
   /** True when action buttons are shown: the caller is an operator. */
@@ -76,6 +78,7 @@ export function ApiProvider({ children }: { children: ReactNode }) {
     () => ({
       api,
       role: whoami.role,
+      name: whoami.name,
       auth: whoami.auth,
       canAct: whoami.role === "operator",
       session,

@@ -3,9 +3,9 @@
  * (one definition, checked against the server's schemas), and the few
  * values the dashboard computes from them. The nouns are those of the
  * glossary: run, step, attempt, timer, signal, event, child, compensation,
- * history, task, task worker, task queue.
+ * history, task, task worker, task queue, human task.
  */
-import type { AnyHistoryEvent, RunStatus, TaskStatus } from "@baton/server/wire-types";
+import type { AnyHistoryEvent, HumanTaskStatus, RunStatus, TaskStatus } from "@baton/server/wire-types";
 
 export type {
   AttemptInfo,
@@ -14,6 +14,10 @@ export type {
   ErrorInfo,
   ForkRequest,
   ForkResult,
+  HumanTask,
+  HumanTaskPage,
+  HumanTaskStatus,
+  Issue,
   Queue,
   QueueList,
   Run,
@@ -73,3 +77,15 @@ export const taskStatuses = Object.keys(openTask) as readonly TaskStatus[];
 
 /** The statuses of open tasks: `queued` and `leased`. */
 export const openTaskStatuses = taskStatuses.filter((status) => openTask[status]);
+
+/** Whether each human task status is open (it waits for a person), in the order the dashboard lists them. */
+const openHumanTask = {
+  open: true,
+  completed: false,
+  rejected: false,
+  timed_out: false,
+  cancelled: false,
+} as const satisfies Record<HumanTaskStatus, boolean>;
+
+/** Every human task status, in the order the dashboard lists them. */
+export const humanTaskStatuses = Object.keys(openHumanTask) as readonly HumanTaskStatus[];

@@ -82,3 +82,8 @@ export function formatZonedTime(iso: string | undefined, timezone: string): stri
   const seconds = parts.second === "00" ? "" : `:${parts.second}`;
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}${seconds} ${timezone}`;
 }
+
+/** A call's kind in words: `human_task` is "human task". */
+export function kindLabel(kind: string): string {
+  return kind.replaceAll("_", " ");
+}

@@ -9,9 +9,12 @@
  * - `#/queues` : the named queues, their limits and depth
  * - `#/schedules` : schedules with their next fire times and last runs
  * - `#/tasks?queue=media&status=failed` : tasks, filtered (by default the open ones)
+ * - `#/inbox?assignee=ada&status=completed` : human tasks, filtered (by default the open ones)
+ * - `#/inbox/<encoded human task id>` : one human task, with its form
  *
- * Links to runs are only ever built by `runHref`, which encodes the id, and
- * links to lists by `runsHref` and `tasksHref`, which encode their values.
+ * Links to runs are only ever built by `runHref` and to human tasks by
+ * `humanTaskHref`, which encode the id, and links to lists by `runsHref`,
+ * `tasksHref` and `inboxHref`, which encode their values.
  */
 
 /** A parsed route. */
@@ -23,7 +26,18 @@ export type Route =
   | { name: "queues" }
   | { name: "schedules" }
   | { name: "tasks"; query: URLSearchParams }
+  | { name: "inbox"; query: URLSearchParams }
+  | { name: "human-task"; id: string }
   | { name: "not-found"; path: string };
+
+/** The id in a route's path segment, decoded; `undefined` when it does not decode. */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Reads a route from a location hash (`#/runs/abc`). */
 export function parseRoute(hash: string): Route {
@@ -37,14 +51,10 @@ export function parseRoute(hash: string): Route {
   if (path === "/queues") return { name: "queues" };
   if (path === "/schedules") return { name: "schedules" };
   if (path === "/tasks") return { name: "tasks", query };
-  const run = /^\/runs\/([^/]+)$/.exec(path);
-  if (run?.[1]) {
-    try {
-      return { name: "run", id: decodeURIComponent(run[1]) };
-    } catch {
-      return { name: "not-found", path };
-    }
-  }
+  if (path === "/inbox") return { name: "inbox", query };
+  const item = /^\/(runs|inbox)\/([^/]+)$/.exec(path);
+  const id = item?.[2] === undefined ? undefined : decodeSegment(item[2]);
+  if (id !== undefined) return item?.[1] === "runs" ? { name: "run", id } : { name: "human-task", id };
   return { name: "not-found", path };
 }
 
@@ -53,8 +63,13 @@ export function runHref(id: string): `#/${string}` {
   return `#/runs/${encodeURIComponent(id)}`;
 }
 
+/** The link to a human task's page in the inbox (its id is `<run id>:<position>`). */
+export function humanTaskHref(id: string): `#/${string}` {
+  return `#/inbox/${encodeURIComponent(id)}`;
+}
+
 /** A list's route with these filters as its query (empty values are left out). */
-function listHref(path: "/runs" | "/tasks", filters: Record<string, string | undefined>): `#/${string}` {
+function listHref(path: "/runs" | "/tasks" | "/inbox", filters: Record<string, string | undefined>): `#/${string}` {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
   const text = query.toString();
@@ -69,4 +84,9 @@ export function runsHref(filters: Record<string, string | undefined>): `#/${stri
 /** The link to the tasks list with these filters (empty values are left out; see `taskFilterValues`). */
 export function tasksHref(filters: Record<string, string | undefined>): `#/${string}` {
   return listHref("/tasks", filters);
+}
+
+/** The link to the inbox with these filters (empty values are left out; see `inboxFilterValues`). */
+export function inboxHref(filters: Record<string, string | undefined>): `#/${string}` {
+  return listHref("/inbox", filters);
 }

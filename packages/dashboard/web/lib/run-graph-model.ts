@@ -2,12 +2,13 @@
  * The graph of what a run actually did, built from its steps (not from its
  * code): steps in the order they ran; steps whose time spans overlap form a
  * parallel stage (fan-out from what came before, join into what comes
- * after); timers, signal and event waits, child runs and tasks are nodes
- * of their own kinds; compensations follow in the order they ran (the reverse of
- * completion); the last node is the run's outcome.
+ * after); timers, signal and event waits, child runs, tasks and human
+ * tasks are nodes of their own kinds; compensations follow in the order
+ * they ran (the reverse of completion); the last node is the run's outcome.
  */
 import type { CallInfo, HistoryEvent, Run } from "../api/api-types.js";
 import { formatDuration, previewJson, toMillis } from "./format.js";
+import { describeWhom, type HumanTaskCall, readHumanTaskCalls } from "./human-task-calls.js";
 
 /** Kinds of graph nodes. */
 export type GraphNodeKind =
@@ -76,7 +77,11 @@ export function groupParallelSteps(steps: readonly CallInfo[]): CallInfo[][] {
   return stages;
 }
 
-function describeStep(step: CallInfo, history: readonly HistoryEvent[]): Pick<GraphNode, "label" | "detail"> {
+function describeStep(
+  step: CallInfo,
+  history: readonly HistoryEvent[],
+  humanTaskCalls: ReadonlyMap<number, HumanTaskCall>,
+): Pick<GraphNode, "label" | "detail"> {
   const took = step.finishedAt
     ? `, ${formatDuration((toMillis(step.finishedAt) ?? 0) - (toMillis(step.startedAt) ?? 0))}`
     : "";
@@ -92,6 +97,15 @@ function describeStep(step: CallInfo, history: readonly HistoryEvent[]): Pick<Gr
   if (step.kind === "task") {
     return { label: `task ${step.name}`, detail: `${head}${attempts}${step.queue ? ` · ${step.queue}` : ""}` };
   }
+  if (step.kind === "human_task") {
+    const call = humanTaskCalls.get(step.position);
+    const answer = call?.answer ? ` · ${call.answer.outcome} by ${call.answer.completedBy ?? "?"}` : "";
+    const whom = call && !call.answer && !call.timedOut ? ` · for ${describeWhom(call)}` : "";
+    return {
+      label: `human task ${step.name}`,
+      detail: `${head}${answer}${whom}${call?.timedOut ? " · no answer" : ""}`,
+    };
+  }
   return { label: step.name, detail: `${head}${attempts}` };
 }
 
@@ -104,6 +118,9 @@ export function buildRunGraph(
   const edges: GraphEdge[] = [];
   const link = (source: string, target: string, kind: GraphEdge["kind"] = "flow") =>
     edges.push({ id: `${source}->${target}`, source, target, kind });
+  const humanTaskCalls = run.steps.some((step) => step.kind === "human_task")
+    ? readHumanTaskCalls("", history)
+    : new Map<number, HumanTaskCall>();
   let previous = ["start"];
   for (const [index, stage] of groupParallelSteps(run.steps).entries()) {
     if (previous.length > 1 && stage.length > 1) {
@@ -121,7 +138,7 @@ export function buildRunGraph(
         status: step.status,
         position: step.position,
         ...(step.childId ? { childId: step.childId } : {}),
-        ...describeStep(step, history),
+        ...describeStep(step, history, humanTaskCalls),
       });
       for (const source of previous) link(source, id);
       ids.push(id);

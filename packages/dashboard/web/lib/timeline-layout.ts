@@ -6,8 +6,8 @@
  *
  * - `attempt`: one try of a step (retries are separate segments), or of a compensation;
  * - `backoff`: the wait between a failed attempt and the next one;
- * - `wait`: a signal or event wait, or a task waiting for a task worker;
- *   `sleep`: a timer; `child`: a child run.
+ * - `wait`: a signal or event wait, a task waiting for a task worker, or a
+ *   human task waiting for a person; `sleep`: a timer; `child`: a child run.
  *
  * A task's row holds its attempts (each held by a task worker), the wait
  * for a task worker before the first, and the retry waits between them;
@@ -178,6 +178,7 @@ function taskSegments(step: CallInfo, fallback: Fallback, now: number, task: Tas
 }
 
 const waitKinds: Record<string, SegmentKind> = { signal: "wait", event: "wait", timer: "sleep", child: "child" };
+const waitWords: Record<string, string> = { timer: "sleep", child: "child run", human_task: "human task" };
 
 function stepRow(step: CallInfo, now: number, task: Task | undefined): TimelineRow {
   const start = toMillis(step.startedAt) ?? now;
@@ -199,14 +200,15 @@ function stepRow(step: CallInfo, now: number, task: Task | undefined): TimelineR
       segments: taskSegments(step, { start, end, open, status: step.status }, now, task),
     };
   }
-  const what = step.kind === "timer" ? "sleep" : step.kind === "child" ? "child run" : `${step.kind} wait`;
+  const what = waitWords[step.kind] ?? `${step.kind} wait`;
+  const state = step.kind === "human_task" && open ? "waiting for a person" : step.status;
   const segment: TimelineSegment = {
     kind: waitKinds[step.kind] ?? "wait",
     status: step.status,
     start,
     end,
     open,
-    label: `${what} "${step.name}", ${formatDuration(end - start)}, ${step.status}`,
+    label: `${what} "${step.name}", ${formatDuration(end - start)}, ${state}`,
   };
   return { ...base, kind: step.kind, segments: [segment] };
 }

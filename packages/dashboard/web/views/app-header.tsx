@@ -3,6 +3,7 @@ import type { Route } from "../lib/route.js";
 
 const links = [
   { name: "runs", href: "#/runs", label: "Runs" },
+  { name: "inbox", href: "#/inbox", label: "Inbox" },
   { name: "waiting", href: "#/waiting", label: "Waiting for people" },
   { name: "workflows", href: "#/workflows", label: "Workflows" },
   { name: "queues", href: "#/queues", label: "Queues" },
@@ -10,10 +11,13 @@ const links = [
   { name: "schedules", href: "#/schedules", label: "Schedules" },
 ] as const;
 
-/** The top bar: the views, the caller's role and the token controls. */
+/** Where each route belongs in the navigation (a route not listed is its own). */
+const sections: Partial<Record<Route["name"], string>> = { run: "runs", "human-task": "inbox" };
+
+/** The top bar: the views, the caller's identity and role, and the token controls. */
 export function AppHeader({ route }: { route: Route["name"] }) {
-  const { role, auth, forgetToken } = useApi();
-  const current = route === "run" ? "runs" : route;
+  const { role, name, auth, forgetToken } = useApi();
+  const current = sections[route] ?? route;
   return (
     <header className="app-header">
       <a className="brand" href="#/runs">
@@ -27,6 +31,11 @@ export function AppHeader({ route }: { route: Route["name"] }) {
         ))}
       </nav>
       <span className="whoami">
+        {auth && name && name !== role && (
+          <span className="identity" title="recorded on the human tasks you answer">
+            {name}
+          </span>
+        )}
         {role && <span className={`role role-${role}`}>{role === "operator" ? "operator" : "read-only"}</span>}
         {auth && (
           <button type="button" className="link-button" onClick={forgetToken}>

@@ -3,6 +3,7 @@ import { useApi } from "../api/api-context.js";
 import type { ForkRequest, ForkResult, Run, RunSummary } from "../api/api-types.js";
 import { ActionResult } from "../components/action-button.js";
 import { useAction } from "../hooks/use-action.js";
+import { kindLabel } from "../lib/format.js";
 import { runHref } from "../lib/route.js";
 
 /** Fork: a new run that reuses this run's results before the chosen step (optionally with an id). */
@@ -34,7 +35,7 @@ export function ForkForm({ run }: { run: Run }) {
       <select id={`${ids}-step`} value={fromStep} onChange={(e) => setFromStep(e.target.value)}>
         {run.steps.map((step) => (
           <option key={step.position} value={step.position}>
-            #{step.position} {step.kind === "step" ? "" : `${step.kind} `}
+            #{step.position} {step.kind === "step" ? "" : `${kindLabel(step.kind)} `}
             {step.name}
           </option>
         ))}

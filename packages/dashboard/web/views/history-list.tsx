@@ -2,10 +2,11 @@ import { useState } from "react";
 import type { HistoryEvent } from "../api/api-types.js";
 import { JsonView } from "../components/json-view.js";
 import { formatDuration, previewJson, toMillis } from "../lib/format.js";
+import { describeHumanTaskEvent } from "../lib/human-task-calls.js";
 
 const pageSize = 200;
 const listed = new Set(["seq", "type", "at", "position", "name", "attempt"]);
-const families = new Set(["run", "step", "timer", "signal", "event", "child", "task", "compensation"]);
+const families = new Set(["run", "step", "timer", "signal", "event", "child", "task", "human_task", "compensation"]);
 
 /** Why a signal was refused, in one line: `ok: expected boolean; n: required`. */
 function refusalOf(event: HistoryEvent): string | undefined {
@@ -27,6 +28,7 @@ function HistoryItem({ event, origin }: { event: HistoryEvent; origin: number })
   const offset = (toMillis(event.at) ?? origin) - origin;
   const family = event.type.split(".")[0] ?? "";
   const refusal = refusalOf(event);
+  const human = family === "human_task" ? describeHumanTaskEvent(event) : undefined;
   return (
     <li className="history-event">
       <span className="muted seq">{event.seq}</span>
@@ -42,6 +44,7 @@ function HistoryItem({ event, origin }: { event: HistoryEvent; origin: number })
         {event.attempt !== undefined && <span className="muted"> attempt {event.attempt}</span>}
         {event.workerId !== undefined && <span className="muted"> by {event.workerId}</span>}
         {event.type === "task.scheduled" && <span className="muted"> in task queue {event.queue}</span>}
+        {human && <span className="muted"> {human}</span>}
         {refusal && <span className="history-refusal"> refused: {refusal}</span>}
       </span>
       {details && (

@@ -8,7 +8,19 @@ import type { PlacedNode } from "../lib/graph-layout.js";
 import { runHref } from "../lib/route.js";
 import { buildRunGraph } from "../lib/run-graph-model.js";
 
-const kinds = new Set(["start", "end", "step", "timer", "signal", "event", "child", "task", "compensation", "join"]);
+const kinds = new Set([
+  "start",
+  "end",
+  "step",
+  "timer",
+  "signal",
+  "event",
+  "child",
+  "task",
+  "human_task",
+  "compensation",
+  "join",
+]);
 const statuses = new Set([
   "pending",
   "running",

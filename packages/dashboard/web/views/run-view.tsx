@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useRef, useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { type HistoryEvent, isFinished, type Run, type RunSummary } from "../api/api-types.js";
 import { ErrorNote } from "../components/error-note.js";
@@ -6,9 +6,12 @@ import { ErrorView } from "../components/error-view.js";
 import { JsonView } from "../components/json-view.js";
 import { useApiData } from "../hooks/use-api-data.js";
 import { useNow } from "../hooks/use-now.js";
+import { useRunHumanTasks } from "../hooks/use-run-human-tasks.js";
 import { useRunTasks } from "../hooks/use-run-tasks.js";
 import { useWatchRun } from "../hooks/use-watch-run.js";
+import { readHumanTaskCalls } from "../lib/human-task-calls.js";
 import { HistoryList } from "./history-list.js";
+import { HumanTaskBanner } from "./human-task-banner.js";
 import { RunActions } from "./run-actions.js";
 import { RunChildren } from "./run-children.js";
 import { RunHeader } from "./run-header.js";
@@ -17,14 +20,17 @@ import { StepTimeline } from "./step-timeline.js";
 
 const RunGraph = lazy(() => import("./run-graph.js").then((module) => ({ default: module.RunGraph })));
 
+const noEvents: HistoryEvent[] = [];
+
 /** Polls the run this often (ms) while its watch stream is not live and it may still change. */
 const pollMs = 3000;
 
 /**
- * One run: header, actions (operators), step timeline, graph, steps with
- * their attempts, input and output, children, pending signals and
- * history. Follows the run's watch stream and fetches it again at every
- * change; polls its open tasks while a task call waits.
+ * One run: header, the way to answer its human tasks while it waits for a
+ * person, actions (operators), step timeline, graph, steps with their
+ * attempts, input and output, children, pending signals and history.
+ * Follows the run's watch stream and fetches it again at every change;
+ * polls its open tasks while a task call waits.
  */
 export function RunView({ id }: { id: string }) {
   const { canAct } = useApi();
@@ -52,6 +58,9 @@ export function RunView({ id }: { id: string }) {
     key: run ? `${run.status}|${run.updatedAt}` : undefined,
   });
   const tasks = useRunTasks(run);
+  const humanTasks = useRunHumanTasks(run);
+  const events = history.data?.events ?? noEvents;
+  const humanTaskCalls = useMemo(() => readHumanTaskCalls(id, events), [id, events]);
   const now = useNow(1000, mayChange);
   const [selected, setSelected] = useState<number>();
 
@@ -64,11 +73,11 @@ export function RunView({ id }: { id: string }) {
     );
   }
   if (!run) return <p className="muted">Loading run…</p>;
-  const events = history.data?.events ?? [];
   return (
     <>
       <Breadcrumbs id={id} />
       <RunHeader run={run} watch={watch} now={now} />
+      {mayChange && <HumanTaskBanner run={run} calls={humanTaskCalls} humanTasks={humanTasks} now={now} />}
       {runData.error && <ErrorNote error={runData.error} />}
       {canAct && <RunActions run={run} onChanged={reload} />}
       {run.error && (
@@ -89,7 +98,15 @@ export function RunView({ id }: { id: string }) {
       </section>
       <section aria-label="Steps">
         <h2>Steps</h2>
-        <StepList run={run} history={events} tasks={tasks} selected={selected} now={now} />
+        <StepList
+          run={run}
+          history={events}
+          tasks={tasks}
+          humanTasks={humanTasks}
+          humanTaskCalls={humanTaskCalls}
+          selected={selected}
+          now={now}
+        />
       </section>
       <section className="columns" aria-label="Input and output">
         <div>

@@ -1,7 +1,9 @@
 import { memo, useEffect, useRef, useState } from "react";
-import type { CallInfo, HistoryEvent, Run, Task } from "../api/api-types.js";
+import type { CallInfo, HistoryEvent, HumanTask, Run, Task } from "../api/api-types.js";
 import { StatusBadge } from "../components/status-badge.js";
-import { formatSpan, formatTime } from "../lib/format.js";
+import { formatSpan, formatTime, kindLabel } from "../lib/format.js";
+import type { HumanTaskCall } from "../lib/human-task-calls.js";
+import { HumanTaskWhere } from "./human-task-call-facts.js";
 import { StepDetails } from "./step-details.js";
 
 /** Where a task call is, in a few words: its task queue, and who holds it while it is open. */
@@ -25,6 +27,8 @@ const StepRow = memo(function StepRow({
   runId,
   step,
   task,
+  humanTask,
+  humanTaskCall,
   open,
   selected,
   history,
@@ -34,6 +38,8 @@ const StepRow = memo(function StepRow({
   runId: string;
   step: CallInfo;
   task: Task | undefined;
+  humanTask: HumanTask | undefined;
+  humanTaskCall: HumanTaskCall | undefined;
   open: boolean;
   selected: boolean;
   history: readonly HistoryEvent[];
@@ -55,10 +61,13 @@ const StepRow = memo(function StepRow({
         data-position={step.position}
       >
         <span className="muted">#{step.position}</span>
-        <span className="tag">{step.kind}</span>
+        <span className="tag">{kindLabel(step.kind)}</span>
         <span className="step-name">{step.name}</span>
         <StatusBadge status={step.status} />
         {step.kind === "task" && <TaskWhere step={step} task={task} />}
+        {step.kind === "human_task" && (
+          <HumanTaskWhere runId={runId} step={step} call={humanTaskCall} task={humanTask} now={now} />
+        )}
         {step.attempts.length > 1 && (
           <span className="muted">
             {step.attempts.length} attempts{failedAttempts > 0 ? `, ${failedAttempts} failed` : ""}
@@ -70,7 +79,17 @@ const StepRow = memo(function StepRow({
         </span>
         {step.error && !open && <span className="error-inline">{step.error.message}</span>}
       </button>
-      {open && <StepDetails runId={runId} step={step} history={history} task={task} now={now} />}
+      {open && (
+        <StepDetails
+          runId={runId}
+          step={step}
+          history={history}
+          task={task}
+          humanTask={humanTask}
+          humanTaskCall={humanTaskCall}
+          now={now}
+        />
+      )}
     </li>
   );
 });
@@ -85,6 +104,10 @@ export interface StepListProps {
   history: readonly HistoryEvent[];
   /** The run's open tasks by position: who holds each task call that waits. */
   tasks: ReadonlyMap<number, Task>;
+  /** The run's open human tasks by position: whom each is for now, its reminder. */
+  humanTasks: ReadonlyMap<number, HumanTask>;
+  /** The run's human task calls by position, from its history. */
+  humanTaskCalls: ReadonlyMap<number, HumanTaskCall>;
   /** Position of the step chosen in the timeline or graph: it opens and scrolls into view. */
   selected?: number;
   now: number;
@@ -92,10 +115,10 @@ export interface StepListProps {
 
 /**
  * The steps of the run (the first 100 until "Show all"), each opening to
- * its output, error and attempts (a task call: its task). Failed steps
- * start open.
+ * its output, error and attempts (a task call: its task; a human task
+ * call: its human task and answer). Failed steps start open.
  */
-export function StepList({ run, history, tasks, selected, now }: StepListProps) {
+export function StepList({ run, history, tasks, humanTasks, humanTaskCalls, selected, now }: StepListProps) {
   const [shown, setShown] = useState(pageSize);
   const [open, setOpen] = useState<ReadonlySet<number>>(
     () => new Set(run.steps.filter((s) => s.status === "failed").map((s) => s.position)),
@@ -122,6 +145,8 @@ export function StepList({ run, history, tasks, selected, now }: StepListProps) 
             runId={run.id}
             step={step}
             task={tasks.get(step.position)}
+            humanTask={humanTasks.get(step.position)}
+            humanTaskCall={humanTaskCalls.get(step.position)}
             open={open.has(step.position)}
             selected={selected === step.position}
             history={open.has(step.position) ? history : noHistory}

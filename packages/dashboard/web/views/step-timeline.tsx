@@ -1,6 +1,7 @@
 import { memo, useMemo } from "react";
 import type { Run, Task } from "../api/api-types.js";
 import { useIncrementalCount } from "../hooks/use-incremental-count.js";
+import { kindLabel } from "../lib/format.js";
 import { layoutTimeline, type TimelineLayout, type TimelineRow } from "../lib/timeline-layout.js";
 
 const kindClass: Record<string, string> = {
@@ -10,6 +11,7 @@ const kindClass: Record<string, string> = {
   event: "event",
   child: "child",
   task: "task",
+  human_task: "human",
   compensation: "compensation",
 };
 const statusClass = new Set(["running", "waiting", "completed", "failed"]);
@@ -32,14 +34,14 @@ const Row = memo(function Row({
       <button type="button" className="timeline-label" onClick={() => onSelect(row.position)} title={row.name}>
         <span className="muted">#{row.position}</span> {row.kind === "compensation" ? "↩ undo " : ""}
         <span className="timeline-name">{row.name}</span>
-        {row.kind !== "step" && row.kind !== "compensation" && <span className="tag">{row.kind}</span>}
+        {row.kind !== "step" && row.kind !== "compensation" && <span className="tag">{kindLabel(row.kind)}</span>}
       </button>
       <div className="timeline-track">
         {row.segments.map((segment, index) => (
           <div
             // biome-ignore lint/suspicious/noArrayIndexKey: segments of a row keep their order
             key={index}
-            className={`seg seg-${segment.kind} seg-${statusClass.has(segment.status) ? segment.status : "unknown"}${segment.open ? " seg-open" : ""}${row.kind === "compensation" ? " seg-compensation" : ""}${row.kind === "task" ? " seg-task" : ""}`}
+            className={`seg seg-${segment.kind} seg-${statusClass.has(segment.status) ? segment.status : "unknown"}${segment.open ? " seg-open" : ""}${row.kind === "compensation" ? " seg-compensation" : ""}${row.kind === "task" ? " seg-task" : ""}${row.kind === "human_task" ? " seg-human" : ""}`}
             style={{
               left: percent(((segment.start - layout.start) / span) * 100),
               width: percent(((segment.end - segment.start) / span) * 100),
@@ -58,6 +60,7 @@ const legend = [
   ["seg-backoff", "retry wait"],
   ["seg-wait", "signal / event wait"],
   ["seg-wait seg-task", "task waiting for a task worker"],
+  ["seg-wait seg-human", "human task waiting for a person"],
   ["seg-sleep", "timer"],
   ["seg-child", "child run"],
   ["seg-attempt seg-compensation", "compensation"],
@@ -75,7 +78,7 @@ export interface StepTimelineProps {
 /**
  * The step timeline: one row per step and per compensation, bars on a
  * shared time axis (attempts, retry waits, waits, timers, child runs,
- * tasks). Clicking a row's label selects its step.
+ * tasks, human tasks). Clicking a row's label selects its step.
  */
 export function StepTimeline({ run, now, tasks, onSelect }: StepTimelineProps) {
   const layout = useMemo(() => layoutTimeline(run, now, tasks), [run, now, tasks]);

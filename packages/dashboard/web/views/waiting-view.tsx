@@ -64,6 +64,9 @@ export function WaitingView() {
   return (
     <>
       <h1>Waiting for people</h1>
+      <p className="muted">
+        Runs waiting for a signal. Human tasks, with their forms, are in the <a href="#/inbox">inbox</a>.
+      </p>
       {lastSent && (
         <p role="status" className="action-result ok">
           {lastSent}
