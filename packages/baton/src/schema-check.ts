@@ -93,6 +93,7 @@ export async function checkJsonSchema(
       .slice(1)
       .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
     if (typeof error.params.missingProperty === "string") segments.push(error.params.missingProperty);
+    if (typeof error.params.additionalProperty === "string") segments.push(error.params.additionalProperty);
     const path = segments
       .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
       .join("")
