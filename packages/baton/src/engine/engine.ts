@@ -380,6 +380,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       listen,
       runChanged: (runId) => worker.runChanged(runId),
       closing: () => closing,
+      leased: (at) => expiry.leased(at),
     }),
     humanTasks: createHumanTasksApi({ store, clock, runChanged: (runId) => worker.runChanged(runId) }),
 

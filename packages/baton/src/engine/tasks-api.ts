@@ -73,6 +73,8 @@ export interface TasksApiDeps {
   runChanged(runId: string): void;
   /** True once the engine closes: waiting polls answer no task (they are woken by `waiters.notifyAll`). */
   closing(): boolean;
+  /** A poll of this process gave a lease that lapses at `at` (the engine's sweep looks then). */
+  leased(at: number): void;
 }
 
 const maxWaitMs = 60_000;
@@ -190,6 +192,7 @@ export function createTasksApi(deps: TasksApiDeps): EngineTasks {
         const leased = await store.pollTasks({ workerId, queues, limit: max, now: clock.now() });
         const left = until - performance.now();
         if (leased.length > 0 || left <= 0 || request.signal?.aborted) {
+          for (const task of leased) if (task.leaseExpiresAt !== undefined) deps.leased(task.leaseExpiresAt);
           return leased.map((task) => {
             const out: LeasedTask = {
               token: formatTaskToken(task),

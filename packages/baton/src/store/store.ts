@@ -332,9 +332,10 @@ export interface Store {
   /**
    * Ends up to `limit` leases that lapsed by `now` as failed attempts
    * (`TASK_TIMEOUT`, `TASK_HEARTBEAT_TIMEOUT`), retried or failed for good as
-   * `failTask` decides. Answers how many it ended.
+   * `failTask` decides. Answers how many it ended, and when the next lease
+   * held then lapses (undefined when none is held).
    */
-  expireTasks(now: number, limit: number, spread: () => number): Promise<number>;
+  expireTasks(now: number, limit: number, spread: () => number): Promise<{ ended: number; nextLapse?: number }>;
   /** A task, or undefined. */
   getTask(runId: string, position: number): Promise<TaskRecord | undefined>;
   /** Tasks, oldest first (by creation, run id, position). */

@@ -87,6 +87,7 @@ export function taskStatements(t: string) {
       note_queue AS (SELECT pg_notify($10, 't:' || queue) FROM upd WHERE $5 = 'queued')
       SELECT (SELECT count(*) FROM upd)::int AS done,
         (SELECT count(*) FROM note)::int + (SELECT count(*) FROM note_queue)::int AS notes`,
+    nextLapse: `SELECT min(lease_expires_at) AS next FROM ${t}.tasks WHERE status = 'leased'`,
     // $1 now, $2 limit
     lapsed: `SELECT ${taskColumns} FROM ${t}.tasks WHERE status = 'leased' AND lease_expires_at <= $1::bigint
       ORDER BY lease_expires_at LIMIT $2`,
@@ -195,7 +196,8 @@ export function createPostgresTasks(ctx: PostgresContext): TaskVerbs {
           const decision = decideTaskFailure(task, { error: lapseError(task), retryable: true, spread: spread() }, now);
           if (await applyFailure(task, null, decision, now)) ended++;
         }
-        return ended;
+        const [row] = await ctx.query<{ next: string | null }>(sql.nextLapse);
+        return row?.next == null ? { ended } : { ended, nextLapse: Number(row.next) };
       });
     },
 

@@ -114,6 +114,7 @@ export function createSqliteTasks(ctx: SqliteContext): TaskVerbs {
        ORDER BY lease_expires_at LIMIT ?`,
     ),
     cancelRequested: db.prepare("SELECT cancel_requested FROM runs WHERE id = ?").pluck(),
+    nextLapse: db.prepare("SELECT min(lease_expires_at) FROM tasks WHERE status = 'leased'").pluck(),
   }));
 
   const getRow = (runId: string, position: number) => sql().get.get(runId, position) as TaskRow | undefined;
@@ -218,7 +219,8 @@ export function createSqliteTasks(ctx: SqliteContext): TaskVerbs {
           const decision = decideTaskFailure(task, { error: lapseError(task), retryable: true, spread: spread() }, now);
           if (applyFailure(task, decision, now)) ended++;
         }
-        return ended;
+        const next = sql().nextLapse.get() as number | null;
+        return next === null ? { ended } : { ended, nextLapse: next };
       });
     },
 
