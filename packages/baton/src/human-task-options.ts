@@ -31,11 +31,14 @@ const fail = (name: string, what: string) => {
   return new BatonError("INVALID_HUMAN_TASK", `invalid ${field} of human task "${name}"${why ? `: ${why}` : ""}`);
 };
 
-/** A person's identity or a role: 1 to 200 characters. */
+/** A control character (none is kept in a store's text columns, NUL above all). */
+export const controlCharacter = /[\x00-\x1f\x7f-\x9f]/;
+
+/** A person's identity or a role: 1 to 200 characters, no control characters. */
 function checkWho(name: string, field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || value.length === 0 || value.length > 200) {
-    throw fail(name, `${field} ${JSON.stringify(value)}: expected 1 to 200 characters`);
+  if (typeof value !== "string" || value.length === 0 || value.length > 200 || controlCharacter.test(value)) {
+    throw fail(name, `${field} ${JSON.stringify(value)}: expected 1 to 200 characters, no control characters`);
   }
   return value;
 }
@@ -47,13 +50,14 @@ function checkWho(name: string, field: string, value: unknown): string | undefin
 export function resolveHumanTaskOptions(name: string, options: HumanTaskOptions): ResolvedHumanTask {
   if (typeof options !== "object" || options === null) throw fail(name, "options: expected an object");
   const { title, description, form } = options;
-  if (typeof title !== "string" || title.length === 0 || title.length > 200) {
-    throw fail(name, `title ${JSON.stringify(title)}: expected 1 to 200 characters`);
+  if (name.includes("\u0000")) throw fail(name, "name: expected no NUL character");
+  if (typeof title !== "string" || title.length === 0 || title.length > 200 || controlCharacter.test(title)) {
+    throw fail(name, `title ${JSON.stringify(title)}: expected 1 to 200 characters, no control characters`);
   }
   const resolved: ResolvedHumanTask = { title, onTimeout: { kind: "return" } };
   if (description !== undefined) {
-    if (typeof description !== "string" || description.length > 10_000) {
-      throw fail(name, "description: expected text of at most 10,000 characters");
+    if (typeof description !== "string" || description.length > 10_000 || description.includes("\u0000")) {
+      throw fail(name, "description: expected text of at most 10,000 characters, without NUL");
     }
     resolved.description = description;
   }

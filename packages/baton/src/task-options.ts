@@ -32,6 +32,9 @@ export function resolveTaskOptions(
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new BatonError("INVALID_OPTIONS", `invalid options of task "${name}": expected an object`);
   }
+  if (name.includes("\u0000")) {
+    throw new BatonError("INVALID_NAME", `invalid task name ${JSON.stringify(name)}: expected no NUL character`);
+  }
   const queue = options?.queue ?? "default";
   if (typeof queue !== "string" || !queueNamePattern.test(queue)) {
     throw new BatonError(

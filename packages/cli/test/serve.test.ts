@@ -113,7 +113,7 @@ test("worker tokens (--worker-token, BATON_WORKER_TOKEN) poll and report tasks, 
       assert.equal(polled.status, 200, token);
       assert.deepEqual(await polled.json(), { tasks: [] });
       const whoami = await request(flag.url, "GET", "/api/whoami", token);
-      assert.deepEqual(await whoami.json(), { role: "worker", auth: true });
+      assert.deepEqual(await whoami.json(), { role: "worker", name: "worker", auth: true });
     }
     const list = await request(flag.url, "GET", "/api/runs", "wk-1");
     assert.equal(list.status, 403);

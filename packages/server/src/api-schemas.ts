@@ -226,6 +226,12 @@ export const ListRunsQuery = z.object({
   cursor: z.string().max(1000).optional(),
 });
 
+/** A name for people (a task worker's id, an assignee, a role): 1 to 200 characters, no control characters. */
+export const PlainText = z
+  .string()
+  .regex(new RegExp(messageNamePattern, "u"), "expected 1 to 200 characters, no control characters")
+  .openapi({ pattern: messageNamePattern });
+
 /** Path of the routes of one run. */
 export const RunPath = z.object({ id: RunId.openapi({ param: { name: "id", in: "path" } }) });
 

@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { humanTaskStatuses } from "baton";
-import { Json, Time } from "./api-schemas.js";
+import { Json, PlainText, RunId, Time } from "./api-schemas.js";
 
 /** Status of a human task. */
 export const HumanTaskStatus = z
@@ -50,9 +50,9 @@ export const ListHumanTasksQuery = z.object({
     )
     .optional()
     .openapi({ description: "only human tasks in one of these statuses (default open)", example: "open" }),
-  assignee: z.string().min(1).max(200).optional(),
-  role: z.string().min(1).max(200).optional(),
-  runId: z.string().min(1).max(200).optional(),
+  assignee: PlainText.optional(),
+  role: PlainText.optional(),
+  runId: RunId.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   cursor: z.string().max(2000).optional(),
 });
@@ -71,15 +71,19 @@ export const HumanTaskPath = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "refund-7:2" }),
 });
 
+/** A comment on an answer: text of at most 10,000 characters, without NUL (which no store keeps in text). */
+const Comment = z
+  .string()
+  .max(10_000)
+  .regex(/^[^\x00]*$/, "expected text without NUL characters");
+
 /** `POST /api/human-tasks/{id}/complete`. */
 export const CompleteHumanTaskBody = z
   .strictObject({
     data: Json.optional().openapi({ description: "the form's data, checked against its JSON Schema" }),
-    comment: z.string().max(10_000).optional(),
+    comment: Comment.optional(),
   })
   .openapi("HumanTaskCompleteRequest");
 
 /** `POST /api/human-tasks/{id}/reject`. */
-export const RejectHumanTaskBody = z
-  .strictObject({ comment: z.string().max(10_000).optional() })
-  .openapi("HumanTaskRejectRequest");
+export const RejectHumanTaskBody = z.strictObject({ comment: Comment.optional() }).openapi("HumanTaskRejectRequest");

@@ -6,7 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { maxRetryAfterMs, queueNamePattern, taskStatuses } from "baton";
-import { ErrorInfo, Json, Time } from "./api-schemas.js";
+import { ErrorInfo, Json, PlainText, RunId, Time } from "./api-schemas.js";
 
 const TaskQueue = z
   .string()
@@ -21,7 +21,7 @@ export const TaskStatus = z
 /** `POST /api/tasks/poll`. */
 export const PollBody = z
   .strictObject({
-    workerId: z.string().min(1).max(200).openapi({ description: "who polls (shown on the task)", example: "py-1" }),
+    workerId: PlainText.openapi({ description: "who polls (shown on the task)", example: "py-1" }),
     queues: z.array(TaskQueue).min(1).max(20).openapi({ description: "task queues to take tasks from" }),
     max: z.number().int().min(1).max(100).optional().openapi({ description: "most tasks to take; default 1" }),
     waitMs: z
@@ -164,7 +164,7 @@ export const ListTasksQuery = z.object({
     )
     .optional()
     .openapi({ description: "only tasks in one of these statuses", example: "queued,leased" }),
-  runId: z.string().min(1).max(200).optional(),
+  runId: RunId.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   cursor: z.string().max(2000).optional(),
 });

@@ -197,9 +197,10 @@ test("runs can be found by a part of their id; whoami tells the caller's role", 
   }
   const found = await json(await api.call("/api/runs?idContains=order-17"));
   assert.deepEqual((found.runs as Json[]).map((r) => r.id).sort(), ["ORDER-170", "order-17"]);
-  assert.deepEqual(await json(await api.call("/api/whoami")), { role: "operator", auth: true });
+  assert.deepEqual(await json(await api.call("/api/whoami")), { role: "operator", name: "operator", auth: true });
   assert.deepEqual(await json(await api.call("/api/whoami", { token: "read-token-0123456789" })), {
     role: "reader",
+    name: "reader",
     auth: true,
   });
 });

@@ -343,7 +343,7 @@ test("a worker token polls and reports tasks, and nothing else: every other rout
   const lost = await call("POST", "/api/tasks/not-a-token/complete", workerToken, {});
   assert.equal(lost.status, 400, "a report with a malformed token reaches the route (and is refused there)");
   const whoami = await call("GET", "/api/whoami", workerToken);
-  assert.deepEqual(await whoami.json(), { role: "worker", auth: true });
+  assert.deepEqual(await whoami.json(), { role: "worker", name: "worker", auth: true });
   const asOperator = await call("GET", "/api/tasks", operatorToken);
   assert.equal(asOperator.status, 200);
 });

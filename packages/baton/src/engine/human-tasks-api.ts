@@ -6,6 +6,7 @@
  */
 import type { Clock } from "../clock.js";
 import { BatonError, ValidationError } from "../errors.js";
+import { controlCharacter } from "../human-task-options.js";
 import { roundTrip } from "../json.js";
 import { checkJsonSchema } from "../schema-check.js";
 import type { HumanTaskRecord, Store } from "../store/store.js";
@@ -68,14 +69,20 @@ export function toHumanTask(task: HumanTaskRecord): HumanTask {
 
 /** Checks who answers and their comment. */
 function checkAnswer(answer: Omit<HumanTaskAnswer, "data">): void {
-  if (typeof answer?.by !== "string" || answer.by.length === 0 || answer.by.length > 200) {
+  if (
+    typeof answer?.by !== "string" ||
+    answer.by.length === 0 ||
+    answer.by.length > 200 ||
+    controlCharacter.test(answer.by)
+  ) {
     throw new BatonError(
       "INVALID_ANSWER",
       `invalid by ${JSON.stringify(answer?.by)}: expected who answers, 1 to 200 characters`,
     );
   }
-  if (answer.comment !== undefined && (typeof answer.comment !== "string" || answer.comment.length > 10_000)) {
-    throw new BatonError("INVALID_ANSWER", "invalid comment: expected text of at most 10,000 characters");
+  const { comment } = answer;
+  if (comment !== undefined && (typeof comment !== "string" || comment.length > 10_000 || comment.includes("\u0000"))) {
+    throw new BatonError("INVALID_ANSWER", "invalid comment: expected text of at most 10,000 characters, without NUL");
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Clock } from "../clock.js";
 import { BatonError } from "../errors.js";
+import { controlCharacter } from "../human-task-options.js";
 import { roundTrip } from "../json.js";
 import { queueNamePattern } from "../names.js";
 import type { Store, TaskRecord } from "../store/store.js";
@@ -122,8 +123,16 @@ export function toTask(task: TaskRecord): Task {
 /** Checks a poll request; answers it with its defaults. */
 function checkPoll(request: TaskPollRequest): Required<Omit<TaskPollRequest, "signal">> {
   const { workerId, queues, max = 1, waitMs = 0 } = request ?? ({} as TaskPollRequest);
-  if (typeof workerId !== "string" || workerId.length === 0 || workerId.length > 200) {
-    throw invalid("INVALID_POLL", `invalid workerId ${JSON.stringify(workerId)}: expected 1 to 200 characters`);
+  if (
+    typeof workerId !== "string" ||
+    workerId.length === 0 ||
+    workerId.length > 200 ||
+    controlCharacter.test(workerId)
+  ) {
+    throw invalid(
+      "INVALID_POLL",
+      `invalid workerId ${JSON.stringify(workerId)}: expected 1 to 200 characters, no control characters`,
+    );
   }
   if (!Array.isArray(queues) || queues.length === 0 || queues.length > 20) {
     throw invalid("INVALID_POLL", "invalid queues: expected 1 to 20 task queue names");
