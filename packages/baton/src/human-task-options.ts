@@ -6,6 +6,7 @@ import { toMilliseconds } from "./duration.js";
 import { BatonError } from "./errors.js";
 import type { HumanTaskOptions } from "./human-task-types.js";
 import { roundTrip } from "./json.js";
+import { isStorableText } from "./names.js";
 
 /** What a human task's timeout does, resolved. */
 export type ResolvedEscalation =
@@ -32,12 +33,19 @@ const fail = (name: string, what: string) => {
 };
 
 /** A control character (none is kept in a store's text columns, NUL above all). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 export const controlCharacter = /[\x00-\x1f\x7f-\x9f]/;
 
 /** A person's identity or a role: 1 to 200 characters, no control characters. */
 function checkWho(name: string, field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || value.length === 0 || value.length > 200 || controlCharacter.test(value)) {
+  if (
+    typeof value !== "string" ||
+    value.length === 0 ||
+    value.length > 200 ||
+    controlCharacter.test(value) ||
+    !isStorableText(value)
+  ) {
     throw fail(name, `${field} ${JSON.stringify(value)}: expected 1 to 200 characters, no control characters`);
   }
   return value;
@@ -50,14 +58,20 @@ function checkWho(name: string, field: string, value: unknown): string | undefin
 export function resolveHumanTaskOptions(name: string, options: HumanTaskOptions): ResolvedHumanTask {
   if (typeof options !== "object" || options === null) throw fail(name, "options: expected an object");
   const { title, description, form } = options;
-  if (name.includes("\u0000")) throw fail(name, "name: expected no NUL character");
-  if (typeof title !== "string" || title.length === 0 || title.length > 200 || controlCharacter.test(title)) {
+  if (!isStorableText(name)) throw fail(name, "name: expected no NUL character nor lone surrogate");
+  if (
+    typeof title !== "string" ||
+    title.length === 0 ||
+    title.length > 200 ||
+    controlCharacter.test(title) ||
+    !isStorableText(title)
+  ) {
     throw fail(name, `title ${JSON.stringify(title)}: expected 1 to 200 characters, no control characters`);
   }
   const resolved: ResolvedHumanTask = { title, onTimeout: { kind: "return" } };
   if (description !== undefined) {
-    if (typeof description !== "string" || description.length > 10_000 || description.includes("\u0000")) {
-      throw fail(name, "description: expected text of at most 10,000 characters, without NUL");
+    if (typeof description !== "string" || description.length > 10_000 || !isStorableText(description)) {
+      throw fail(name, "description: expected text of at most 10,000 characters, without NUL nor lone surrogate");
     }
     resolved.description = description;
   }

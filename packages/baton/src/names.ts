@@ -17,3 +17,11 @@ export const queueNamePattern = workflowNamePattern;
 
 /** A concurrency or debounce key: 1 to 200 characters. */
 export const flowKeyMaxLength = 200;
+
+/** Text a store keeps as it is: no NUL, no lone UTF-16 surrogate (neither survives PostgreSQL's text or JSON). */
+export function isStorableText(text: string): boolean {
+  return !unstorable.test(text);
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const unstorable = /\x00|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

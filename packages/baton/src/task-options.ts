@@ -4,7 +4,7 @@
  */
 import { toMilliseconds } from "./duration.js";
 import { BatonError } from "./errors.js";
-import { queueNamePattern } from "./names.js";
+import { isStorableText, queueNamePattern } from "./names.js";
 import { type ResolvedRetryPolicy, stepRetryPolicy } from "./retry-policy.js";
 import type { TaskOptions } from "./task-types.js";
 import type { RetryPolicy } from "./workflow.js";
@@ -32,8 +32,11 @@ export function resolveTaskOptions(
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new BatonError("INVALID_OPTIONS", `invalid options of task "${name}": expected an object`);
   }
-  if (name.includes("\u0000")) {
-    throw new BatonError("INVALID_NAME", `invalid task name ${JSON.stringify(name)}: expected no NUL character`);
+  if (!isStorableText(name)) {
+    throw new BatonError(
+      "INVALID_NAME",
+      `invalid task name ${JSON.stringify(name)}: expected no NUL nor lone surrogate`,
+    );
   }
   const queue = options?.queue ?? "default";
   if (typeof queue !== "string" || !queueNamePattern.test(queue)) {

@@ -75,6 +75,7 @@ export const HumanTaskPath = z.object({
 const Comment = z
   .string()
   .max(10_000)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what it refuses
   .regex(/^[^\x00]*$/, "expected text without NUL characters");
 
 /** `POST /api/human-tasks/{id}/complete`. */

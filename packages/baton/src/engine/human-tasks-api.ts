@@ -8,6 +8,7 @@ import type { Clock } from "../clock.js";
 import { BatonError, ValidationError } from "../errors.js";
 import { controlCharacter } from "../human-task-options.js";
 import { roundTrip } from "../json.js";
+import { isStorableText } from "../names.js";
 import { checkJsonSchema } from "../schema-check.js";
 import type { HumanTaskRecord, Store } from "../store/store.js";
 import {
@@ -73,7 +74,8 @@ function checkAnswer(answer: Omit<HumanTaskAnswer, "data">): void {
     typeof answer?.by !== "string" ||
     answer.by.length === 0 ||
     answer.by.length > 200 ||
-    controlCharacter.test(answer.by)
+    controlCharacter.test(answer.by) ||
+    !isStorableText(answer.by)
   ) {
     throw new BatonError(
       "INVALID_ANSWER",
@@ -81,7 +83,7 @@ function checkAnswer(answer: Omit<HumanTaskAnswer, "data">): void {
     );
   }
   const { comment } = answer;
-  if (comment !== undefined && (typeof comment !== "string" || comment.length > 10_000 || comment.includes("\u0000"))) {
+  if (comment !== undefined && (typeof comment !== "string" || comment.length > 10_000 || !isStorableText(comment))) {
     throw new BatonError("INVALID_ANSWER", "invalid comment: expected text of at most 10,000 characters, without NUL");
   }
 }

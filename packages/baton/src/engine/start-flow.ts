@@ -4,7 +4,7 @@
  */
 import { type Duration, toMilliseconds } from "../duration.js";
 import { BatonError } from "../errors.js";
-import { flowKeyMaxLength, queueNamePattern } from "../names.js";
+import { flowKeyMaxLength, isStorableText, queueNamePattern } from "../names.js";
 import type { NewRun } from "../store/store.js";
 import { defaultQueue } from "./queue-options.js";
 
@@ -38,8 +38,10 @@ const invalid = (message: string) => new BatonError("INVALID_START_OPTIONS", mes
 const maxPutOffMs = 100 * 365.25 * 86_400_000;
 
 const checkKey = (value: unknown, what: string): string => {
-  if (typeof value !== "string" || value.length === 0 || value.length > flowKeyMaxLength) {
-    throw invalid(`${what} must be a string of 1 to ${flowKeyMaxLength} characters, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || value.length === 0 || value.length > flowKeyMaxLength || !isStorableText(value)) {
+    throw invalid(
+      `${what} must be a string of 1 to ${flowKeyMaxLength} characters (no NUL, no lone surrogate), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 };

@@ -7,7 +7,7 @@ import type { Clock } from "../clock.js";
 import { BatonError } from "../errors.js";
 import { controlCharacter } from "../human-task-options.js";
 import { roundTrip } from "../json.js";
-import { queueNamePattern } from "../names.js";
+import { isStorableText, queueNamePattern } from "../names.js";
 import type { Store, TaskRecord } from "../store/store.js";
 import type {
   ErrorInfo,
@@ -127,7 +127,8 @@ function checkPoll(request: TaskPollRequest): Required<Omit<TaskPollRequest, "si
     typeof workerId !== "string" ||
     workerId.length === 0 ||
     workerId.length > 200 ||
-    controlCharacter.test(workerId)
+    controlCharacter.test(workerId) ||
+    !isStorableText(workerId)
   ) {
     throw invalid(
       "INVALID_POLL",
