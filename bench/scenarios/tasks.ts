@@ -29,8 +29,15 @@
  * waiting run is evicted (at the default 10,000, the worker would evict a
  * tenth of them, each then claimed and replayed when its task completes).
  *
+ * Poll cost as queued tasks grow: a store holding `pending` queued tasks
+ * (default 1,000 and 10,000; runs waiting for one task each, no task
+ * worker), the median time of 20 polls of the store (`pollTasks`) taking 10
+ * tasks each, against the same polls on the smaller store: a poll whose cost
+ * followed the queued tasks would take about ten times as long on the larger.
+ *
  * `vs baseline` is a speed ratio: the step's p50 over the task's, or
- * tasks/s over steps/s.
+ * tasks/s over steps/s; for polls, a time ratio: the poll's time over the
+ * poll on the fewest queued tasks.
  */
 import { type CpuUse, startCpuMeter } from "../lib/cpu-meter.js";
 import {
@@ -41,11 +48,13 @@ import {
   warningNotes,
   workerNotes,
 } from "../lib/engine-warnings.js";
+import { storeNow } from "../lib/read-histories.js";
 import { runBatch } from "../lib/runs.js";
 import type { Column, Row, Scenario, ScenarioContext, ScenarioResult } from "../lib/scenario.js";
 import { optionValue } from "../lib/scenario.js";
 import { medianRows, percentile } from "../lib/stats.js";
 import { openTaskService, type TaskService } from "../lib/task-service.js";
+import { waitForStatus } from "../lib/wait-for-status.js";
 import { clockedCalls, type NoopCall, oneCall } from "../workflows.js";
 
 const columns: Column[] = [
@@ -54,6 +63,7 @@ const columns: Column[] = [
   { key: "callsPerSecond", title: "calls/s", digits: 0 },
   { key: "callP50Ms", title: "call p50 ms", digits: 2 },
   { key: "callP99Ms", title: "call p99 ms", digits: 2 },
+  { key: "pollMs", title: "poll ms", digits: 2 },
   { key: "runP50Ms", title: "run p50 ms", digits: 0 },
   { key: "ratio", title: "vs baseline", digits: 3 },
   { key: "tasksPerPoll", title: "tasks/poll", digits: 1 },
@@ -76,6 +86,8 @@ export interface TasksOptions {
   max: number;
   /** Runs of the unmeasured warm-up before each throughput measurement (0: none). */
   warmUp: number;
+  /** Queued tasks of the poll measurements (at least 200 each: the polls take 200), smallest first. Default [1000, 10000]. */
+  pending?: number[];
   /** Calls of the unmeasured warm-up run of each kind before the round trip. Default 20. */
   warmUpCalls?: number;
   /** Pass the task workers' standard error on (default true). */
@@ -91,6 +103,7 @@ export interface TasksRound extends RoundWarnings, RoundWorkerOutput {
 
 const roundTripQueue = "bench-round-trip";
 const throughputQueue = "bench-throughput";
+const pollQueue = "bench-polls";
 
 /** A run of `calls` calls of `kind`; the time of each call (ms) from the workflow's clock. */
 async function clockCalls(service: TaskService, kind: NoopCall["kind"], calls: number, queue: string) {
@@ -151,18 +164,12 @@ async function measureRoundTrip(
   const stepP50 = percentile(steps.callMs, 50);
   const taskP50 = percentile(tasks.callMs, 50);
   const row = (config: string, measured: typeof steps, ratio: number): Row => ({
-    config,
+    ...emptyRow(config),
     calls: options.calls,
     callsPerSecond: options.calls / (measured.totalMs / 1000),
     callP50Ms: percentile(measured.callMs, 50),
     callP99Ms: percentile(measured.callMs, 99),
-    runP50Ms: null,
     ratio,
-    tasksPerPoll: null,
-    busyCores: null,
-    benchCores: null,
-    workerCores: null,
-    postgresCores: null,
   });
   const rows = [
     row("round trip: step in process (baseline)", steps, 1),
@@ -170,6 +177,11 @@ async function measureRoundTrip(
   ];
   context.log(`round ${round}: round trip p50 step ${stepP50.toFixed(2)} ms, task ${taskP50.toFixed(2)} ms`);
   return { rows, split, workerStats, output: service.workerOutput() };
+}
+
+/** A row of `config` with no figure. */
+function emptyRow(config: string): Row {
+  return { config, ...Object.fromEntries(columns.slice(1).map((column) => [column.key, null])) };
 }
 
 /** Tasks completed per poll sent, over the task workers' reports. */
@@ -208,13 +220,12 @@ async function measureThroughput(
   const timings = await runBatch(service.engine, oneCall, (n) => ({ ...call, n }), options.runs, { timeoutMs });
   const cpu: CpuUse = meter.stop();
   const workerStats = (await service.workers?.report("stats")) ?? [];
+  const config =
+    kind === "task" ? `throughput: task, ${taskWorkers} task workers` : "throughput: step in process (baseline)";
   const row: Row = {
-    config:
-      kind === "task" ? `throughput: task, ${taskWorkers} task workers` : "throughput: step in process (baseline)",
+    ...emptyRow(config),
     calls: timings.runs,
     callsPerSecond: timings.runs / (timings.spanMs / 1000),
-    callP50Ms: null,
-    callP99Ms: null,
     runP50Ms: percentile(timings.latenciesMs, 50),
     ratio: 1,
     tasksPerPoll: kind === "task" ? tasksPerPoll(workerStats) : null,
@@ -224,6 +235,37 @@ async function measureThroughput(
     postgresCores: context.store === "postgres" ? cpu.postgres : null,
   };
   return { row, workerStats, output: service.workerOutput() };
+}
+
+/** The median time of 20 polls of 10 tasks each on a store holding `pending` queued tasks. */
+async function measurePolls(context: ScenarioContext, round: number, pending: number, warnings: EngineWarnings) {
+  await using service = await openTaskService(context, `tasks_polls_${pending}_r${round}`, {
+    workflows: [oneCall],
+    warnings,
+    taskWorkers: 0,
+    queue: pollQueue,
+    max: 10,
+    maxRunsInMemory: Math.max(10_000, 2 * pending),
+  });
+  const { engine } = service;
+  for (let n = 0; n < pending; n += 1000) {
+    const batch = Math.min(1000, pending - n);
+    await Promise.all(
+      Array.from({ length: batch }, (_, i) =>
+        engine.startRun(oneCall, { kind: "task" as const, queue: pollQueue, n: n + i }),
+      ),
+    );
+  }
+  await waitForStatus(engine, ["waiting"], pending, { timeoutMs: 600_000 });
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const request = { workerId: "bench-poller", queues: [pollQueue], limit: 10, now: storeNow(engine) };
+    const began = performance.now();
+    const leased = await engine.store.pollTasks(request);
+    times.push(performance.now() - began);
+    if (leased.length !== 10) throw new Error(`poll ${i + 1} of ${pending} queued tasks leased ${leased.length}, expected 10`);
+  }
+  return percentile(times, 50);
 }
 
 /** Runs the scenario on the context's store. */
@@ -238,12 +280,19 @@ export async function runTasks(context: ScenarioContext, options: TasksOptions):
     context.log(`round ${round}: throughput, ${options.runs} runs of one task, ${options.taskWorkers} task workers`);
     const tasks = await measureThroughput(context, round, "task", options, warnings);
     tasks.row.ratio = (tasks.row.callsPerSecond as number) / (steps.row.callsPerSecond as number);
+    const polls: Row[] = [];
+    for (const pending of options.pending ?? [1000, 10_000]) {
+      context.log(`round ${round}: polls of a task queue holding ${pending} queued tasks`);
+      const ms = await measurePolls(context, round, pending, warnings);
+      const first = (polls[0]?.pollMs as number | undefined) ?? ms;
+      polls.push({ ...emptyRow(`poll, ${pending} queued`), pollMs: ms, ratio: ms / first });
+    }
     context.log(
       `round ${round}: ${(steps.row.callsPerSecond as number).toFixed(0)} steps/s, ${(tasks.row.callsPerSecond as number).toFixed(0)} tasks/s`,
     );
     all.push({
       round,
-      rows: [...trip.rows, steps.row, tasks.row],
+      rows: [...trip.rows, steps.row, tasks.row, ...polls],
       split: trip.split,
       workerStats: [trip.workerStats, tasks.workerStats],
       warnings: { count: warnings.count, lines: warnings.lines },
@@ -259,7 +308,7 @@ export async function runTasks(context: ScenarioContext, options: TasksOptions):
     rows,
     rounds: all,
     notes: [
-      "vs baseline: for the round trip the step's p50 over the task's, for throughput tasks/s over steps/s (1: as fast)",
+      "vs baseline: for the round trip the step's p50 over the task's, for throughput tasks/s over steps/s (1: as fast); for polls the poll's time over the poll on the fewest queued tasks",
       `a task call in store times (whole ms, medians): scheduled to leased ${split?.scheduledToLeaseMs}, leased to completed ${split?.leaseToCompleteMs}, completed to recorded ${split?.completeToRecordedMs}`,
       ...warningNotes(all),
       ...workerNotes(all),
@@ -279,6 +328,7 @@ export const tasks: Scenario = {
     "task-workers": "task worker processes of the throughput measurement (default 4)",
     max: "most tasks a task worker holds at once, its polls' max (default 50, at most 100)",
     "warm-up": "runs of the unmeasured warm-up before each throughput measurement (default 500)",
+    pending: "queued tasks of the poll measurements, at least 200 (default 1000,10000)",
   },
   run: (context, args) =>
     runTasks(context, {
@@ -288,5 +338,6 @@ export const tasks: Scenario = {
       taskWorkers: optionValue(args, "task-workers", 4),
       max: Math.min(optionValue(args, "max", 50), 100),
       warmUp: optionValue(args, "warm-up", 500),
+      pending: args.options.pending ?? [1000, 10_000],
     }),
 };
