@@ -3,7 +3,8 @@
  * of them; a scenario starts runs of the ones it measures.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { defineWorkflow } from "baton";
+import { isDeepStrictEqual } from "node:util";
+import { defineWorkflow, type WorkflowContext } from "baton";
 
 /** What each step of `steps` returns. */
 export interface StepValue {
@@ -82,5 +83,60 @@ export const slowSteps = defineWorkflow("bench-slow-steps", async (ctx, input: {
 /** No durable call: returns `{ n, ok: true }` at once (a run that only starts and completes). */
 export const noop = defineWorkflow("bench-noop", async (_ctx, input: { n: number }) => ({ n: input.n, ok: true }));
 
+/** A no-op durable call of `callsOf` and `oneCall`: a task (completed by a task worker) or a step. */
+export interface NoopCall {
+  kind: "task" | "step";
+  /** Task queue of a task. */
+  queue: string;
+}
+
+/**
+ * Call `i` of a run: `ctx.task("noop", value, { queue })`, which a bench task
+ * worker completes with its input as output, or a step returning `value`.
+ * @throws when the output is not `value`.
+ */
+async function noopCall(ctx: WorkflowContext, call: NoopCall, i: number, value: unknown): Promise<void> {
+  const output =
+    call.kind === "task"
+      ? await ctx.task("noop", value, { queue: call.queue })
+      : await ctx.step(`step-${i}`, () => value);
+  if (!isDeepStrictEqual(output, value)) {
+    throw new Error(`call ${i} returned ${JSON.stringify(output)}, expected ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * `input.calls` no-op calls in sequence (`noopCall`, value `{ i }`); the
+ * output lists the workflow's clock (high-resolution epoch ms) before the
+ * first call and after each one returned: the time between two is one call
+ * from the workflow's point of view. Only meaningful in one process, for a
+ * run that stays in memory (the workflow code runs once).
+ */
+export const clockedCalls = defineWorkflow("bench-clocked-calls", async (ctx, input: NoopCall & { calls: number }) => {
+  const at = [performance.timeOrigin + performance.now()];
+  for (let i = 0; i < input.calls; i++) {
+    await noopCall(ctx, input, i, { i });
+    at.push(performance.timeOrigin + performance.now());
+  }
+  return { calls: input.calls, at };
+});
+
+/** One no-op call (`noopCall`, value `{ n }`); the output is `{ n, ok: true }`. */
+export const oneCall = defineWorkflow("bench-one-call", async (ctx, input: NoopCall & { n: number }) => {
+  await noopCall(ctx, input, 0, { n: input.n });
+  return { n: input.n, ok: true };
+});
+
 /** Every bench workflow. */
-export const benchWorkflows = [steps, clockedSteps, fanOut, parent, waitForGo, sleeper, slowSteps, noop];
+export const benchWorkflows = [
+  steps,
+  clockedSteps,
+  fanOut,
+  parent,
+  waitForGo,
+  sleeper,
+  slowSteps,
+  noop,
+  clockedCalls,
+  oneCall,
+];

@@ -1,9 +1,12 @@
 /**
- * Worker processes of a measurement: `bench/worker.ts` children on one store,
- * started together and stopped (or killed) together. Their standard error is
+ * Worker processes of a measurement: `bench/worker.ts` children on one store
+ * (`startWorkers`), or `bench/task-worker.ts` children polling the task
+ * routes of one server (`startTaskWorkers`), started together and stopped
+ * (or killed) together. Their standard error is
  * passed on (the first 20 lines of a group), each line prefixed with the
  * worker's name, and kept for the result (the first 1,000 lines; all are
- * counted). Each can report its memory (SIGUSR2, after a garbage collection).
+ * counted). Each can report on SIGUSR2: an engine worker its memory (after a
+ * garbage collection), a task worker what it did since its last report.
  *
  * Workers run compiled JavaScript, as a deployed worker does: the engine's
  * build (`packages/baton/dist`) and the worker script's (`bench/dist`, from
@@ -24,6 +27,8 @@ import { fileURLToPath } from "node:url";
 const workerSource = fileURLToPath(new URL("../worker.ts", import.meta.url));
 const workflowsSource = fileURLToPath(new URL("../workflows.ts", import.meta.url));
 const workerBuilt = fileURLToPath(new URL("../dist/worker.js", import.meta.url));
+const taskWorkerSource = fileURLToPath(new URL("../task-worker.ts", import.meta.url));
+const taskWorkerBuilt = fileURLToPath(new URL("../dist/task-worker.js", import.meta.url));
 const nodeArgs = (process.env.BATON_BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
 const engineSource = fileURLToPath(new URL("../../packages/baton/src", import.meta.url));
 const engineBuilt = fileURLToPath(new URL("../../packages/baton/dist/index.js", import.meta.url));
@@ -40,17 +45,21 @@ const builtAfter = (built: string, newestSource: number): boolean => {
   return at !== undefined && at >= newestSource;
 };
 
-/** What the workers run: `compiled` when the engine's and the worker's builds are newer than their sources, else `source`. */
+/** What the workers run: `compiled` when the engine's and the worker scripts' builds are newer than their sources, else `source`. */
 export function workerEngine(): "compiled" | "source" {
   const worker = Math.max(statSync(workerSource).mtimeMs, statSync(workflowsSource).mtimeMs);
-  return builtAfter(engineBuilt, newestIn(engineSource)) && builtAfter(workerBuilt, worker) ? "compiled" : "source";
+  return builtAfter(engineBuilt, newestIn(engineSource)) &&
+    builtAfter(workerBuilt, worker) &&
+    builtAfter(taskWorkerBuilt, statSync(taskWorkerSource).mtimeMs)
+    ? "compiled"
+    : "source";
 }
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Longest wait for a worker to report ready, for one to exit after SIGTERM, and for a memory report. */
+/** Longest wait for a worker to report ready, for one to exit after SIGTERM, and for a report (memory, stats). */
 const readyTimeoutMs = 30_000;
 const stopTimeoutMs = 15_000;
-const memoryTimeoutMs = 30_000;
+const reportTimeoutMs = 30_000;
 /** Standard error lines of a group passed on, and kept. */
 const echoedLines = 20;
 const keptLines = 1000;
@@ -77,8 +86,10 @@ export interface WorkerProcesses {
   readonly stderr: string[];
   /** How many lines the workers wrote to standard error so far. */
   readonly stderrCount: number;
-  /** The memory of each worker, in order. */
+  /** The memory of each worker, in order (engine workers). */
   memory(): Promise<WorkerMemory[]>;
+  /** The report of each worker, in order: SIGUSR2, then its line `{"event":"<event>",...}`, parsed. */
+  report(event: string): Promise<Record<string, unknown>[]>;
   /** SIGKILL to each, waiting for their exit; resolves to their exit descriptions. */
   kill(): Promise<string[]>;
   /** SIGTERM to each, waiting for their exit (SIGKILL after 15 s); resolves to their exit descriptions. */
@@ -112,14 +123,16 @@ interface Child {
   lines: Set<(line: string) => void>;
 }
 
-function spawnWorker(name: string, store: string, stderr: ErrorLines, options: WorkerOptions): Child {
-  const flags = [
-    ...(options.leaseMs ? ["--lease", String(options.leaseMs)] : []),
-    ...(options.maxRunsInMemory ? ["--max-runs-in-memory", String(options.maxRunsInMemory)] : []),
-  ];
+/** A worker script: its source and its build. */
+interface Program {
+  source: string;
+  built: string;
+}
+
+function spawnWorker(name: string, program: Program, args: string[], stderr: ErrorLines): Child {
   const script =
-    workerEngine() === "compiled" ? [workerBuilt] : ["--import", "tsx", "--conditions=development", workerSource];
-  const child = spawn(process.execPath, [...nodeArgs, "--expose-gc", ...script, store, name, ...flags], {
+    workerEngine() === "compiled" ? [program.built] : ["--import", "tsx", "--conditions=development", program.source];
+  const child = spawn(process.execPath, [...nodeArgs, "--expose-gc", ...script, ...args], {
     cwd: repositoryRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -184,25 +197,67 @@ async function stopChild(child: Child): Promise<string> {
   return exit;
 }
 
-async function readMemory(child: Child, stderr: ErrorLines): Promise<WorkerMemory> {
-  const report = nextEvent(child, "memory", memoryTimeoutMs, stderr);
+function readReport(child: Child, event: string, stderr: ErrorLines): Promise<Record<string, unknown>> {
+  const report = nextEvent(child, event, reportTimeoutMs, stderr);
   child.process.kill("SIGUSR2");
-  const { rss, heapUsed, heapTotal, external } = (await report) as unknown as WorkerMemory;
-  return { rss, heapUsed, heapTotal, external };
+  return report;
 }
 
 /**
  * Starts `count` worker processes on `store` (named `<prefix>1` to `<prefix><count>`)
  * and resolves once every one is ready.
  */
-export async function startWorkers(
+export function startWorkers(count: number, store: string, options: WorkerOptions = {}): Promise<WorkerProcesses> {
+  const flags = [
+    ...(options.leaseMs ? ["--lease", String(options.leaseMs)] : []),
+    ...(options.maxRunsInMemory ? ["--max-runs-in-memory", String(options.maxRunsInMemory)] : []),
+  ];
+  const program = { source: workerSource, built: workerBuilt };
+  return startGroup(count, options, (name) => [program, [store, name, ...flags]]);
+}
+
+/** Options of task worker processes (`bench/task-worker.ts` flags). */
+export interface TaskWorkerOptions {
+  /** Names (their worker ids) are `<prefix>1` to `<prefix><count>`. Default `task-worker-`. */
+  prefix?: string;
+  /** Pass their standard error on (default true). */
+  echo?: boolean;
+  /** The task queue each polls. */
+  queue: string;
+  /** Most tasks each holds at once (its polls' `max`). Default 50. */
+  max?: number;
+  /** Wait of each long poll, in ms. Default 20000. */
+  waitMs?: number;
+}
+
+/**
+ * Starts `count` task worker processes polling the task routes of the server
+ * at `url`, and resolves once every one is ready.
+ */
+export function startTaskWorkers(count: number, url: string, options: TaskWorkerOptions): Promise<WorkerProcesses> {
+  const flags = [
+    ...(options.max ? ["--max", String(options.max)] : []),
+    ...(options.waitMs !== undefined ? ["--wait-ms", String(options.waitMs)] : []),
+  ];
+  const program = { source: taskWorkerSource, built: taskWorkerBuilt };
+  return startGroup(count, { prefix: "task-worker-", ...options }, (name) => [
+    program,
+    [url, name, options.queue, ...flags],
+  ]);
+}
+
+/** Starts `count` processes of the program and arguments `launch` gives each name, and waits until each is ready. */
+async function startGroup(
   count: number,
-  store: string,
-  options: WorkerOptions = {},
+  options: { prefix?: string; echo?: boolean },
+  launch: (name: string) => [Program, string[]],
 ): Promise<WorkerProcesses> {
   const stderr: ErrorLines = { kept: [], count: 0, echo: options.echo ?? true };
   const prefix = options.prefix ?? "worker-";
-  const children = Array.from({ length: count }, (_, i) => spawnWorker(`${prefix}${i + 1}`, store, stderr, options));
+  const children = Array.from({ length: count }, (_, i) => {
+    const name = `${prefix}${i + 1}`;
+    return spawnWorker(name, ...launch(name), stderr);
+  });
   const stop = () => Promise.all(children.map(stopChild));
   try {
     await Promise.all(children.map((child) => nextEvent(child, "ready", readyTimeoutMs, stderr)));
@@ -218,7 +273,18 @@ export async function startWorkers(
       return stderr.count;
     },
     stop,
-    memory: () => Promise.all(children.map((child) => readMemory(child, stderr))),
+    memory: () =>
+      Promise.all(
+        children.map(async (child) => {
+          const { rss, heapUsed, heapTotal, external } = (await readReport(
+            child,
+            "memory",
+            stderr,
+          )) as unknown as WorkerMemory;
+          return { rss, heapUsed, heapTotal, external };
+        }),
+      ),
+    report: (event) => Promise.all(children.map((child) => readReport(child, event, stderr))),
     kill: () =>
       Promise.all(
         children.map((child) => {

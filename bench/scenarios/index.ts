@@ -10,6 +10,7 @@ import { scale } from "./scale.js";
 import { schedules } from "./schedules.js";
 import { sequential } from "./sequential.js";
 import { startup } from "./startup.js";
+import { tasks } from "./tasks.js";
 import { timers } from "./timers.js";
 import { waiting } from "./waiting.js";
 
@@ -23,6 +24,7 @@ export const scenarios: Scenario[] = [
   recovery,
   queues,
   schedules,
+  tasks,
   startup,
   scale,
 ];

@@ -13,6 +13,7 @@ import { runRecovery } from "../scenarios/recovery.js";
 import { runSchedules } from "../scenarios/schedules.js";
 import { runSequential } from "../scenarios/sequential.js";
 import { runStartup } from "../scenarios/startup.js";
+import { runTasks } from "../scenarios/tasks.js";
 import { runTimers } from "../scenarios/timers.js";
 import { runWaiting } from "../scenarios/waiting.js";
 import { assertShape, type TestContext } from "./test-context.js";
@@ -179,4 +180,39 @@ export async function smokeSchedules(t: TestContext): Promise<void> {
   );
   const engine = result.rows[1];
   assert.deepEqual([engine?.runs, engine?.missing, engine?.extra], [40, 0, 0]);
+}
+
+/** `tasks`: a round trip of 5 calls, 20 runs of one call with 2 task workers holding up to 5 tasks each, polls of 200 and 400 queued tasks. */
+export async function smokeTasks(t: TestContext): Promise<void> {
+  const options = {
+    rounds: 1,
+    runs: 20,
+    calls: 5,
+    taskWorkers: 2,
+    max: 5,
+    warmUp: 4,
+    warmUpCalls: 2,
+    pending: [200, 400],
+  };
+  const result = await runTasks(t.context, options);
+  assertShape(
+    result,
+    [
+      "round trip: step in process (baseline)",
+      "round trip: task, 1 task worker",
+      "throughput: step in process (baseline)",
+      "throughput: task, 2 task workers",
+      "poll, 200 queued",
+      "poll, 400 queued",
+    ],
+    ["callsPerSecond", "callP50Ms", "callP99Ms", "pollMs", "runP50Ms", "ratio", "tasksPerPoll"],
+  );
+  assert.deepEqual(
+    result.rows.map((row) => row.calls),
+    [5, 5, 20, 20, null, null],
+  );
+  assert.equal(result.rows[4]?.ratio, 1);
+  assert.equal(result.rows[0]?.ratio, 1);
+  assert.equal(result.rows[2]?.ratio, 1);
+  assert.ok((result.rows[3]?.tasksPerPoll as number) > 0);
 }

@@ -1,7 +1,9 @@
 /**
  * The task verbs of the PostgreSQL store. A poll leases its tasks in one
  * statement (`FOR UPDATE SKIP LOCKED`: polls at once take different tasks,
- * and never wait on each other); a report is one statement fenced on the
+ * and never wait on each other), reading the first ready tasks of each task
+ * queue along the index of queued tasks (its cost follows the tasks it
+ * takes, not the tasks waiting); a report is one statement fenced on the
  * attempt and secret, which locks the task's run first (as a run's own
  * writes do before they touch its tasks) when it pokes it. A failure is
  * decided in JavaScript from the task's row, then written under the fence.
@@ -37,11 +39,17 @@ export function taskStatements(t: string) {
       ),
       note AS (SELECT pg_notify(${channel}, 'k:' || poke_seq || ':' || id) FROM run)`;
   return {
-    // $1 queues, $2 now, $3 limit, $4 worker id
+    // $1 queues, $2 now, $3 limit, $4 worker id. The first tasks of each task queue along `tasks_ready`
+    // (its order: only the first entries are read), then the first of those; a row locked and not taken
+    // is free again at the statement's end.
     poll: `WITH picked AS (
-        SELECT run_id, position FROM ${t}.tasks
-        WHERE status = 'queued' AND queue = ANY($1::text[]) AND available_at <= $2::bigint
-        ORDER BY available_at, created_at LIMIT $3 FOR UPDATE SKIP LOCKED
+        SELECT k.run_id, k.position FROM (SELECT DISTINCT unnest($1::text[]) AS queue) q
+        CROSS JOIN LATERAL (
+          SELECT run_id, position, available_at, created_at FROM ${t}.tasks
+          WHERE status = 'queued' AND queue = q.queue AND available_at <= $2::bigint
+          ORDER BY available_at, created_at LIMIT $3 FOR UPDATE SKIP LOCKED
+        ) k
+        ORDER BY k.available_at, k.created_at LIMIT $3
       )
       UPDATE ${t}.tasks k SET status = 'leased', attempt = k.attempt + 1,
         secret = replace(gen_random_uuid()::text, '-', ''), worker_id = $4, leased_at = $2::bigint,

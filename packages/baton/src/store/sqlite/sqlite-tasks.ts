@@ -18,6 +18,14 @@ import {
 } from "../task-rows.js";
 import type { SqliteContext } from "./sqlite-context.js";
 
+/** A ready task, as a poll reads it. */
+interface ReadyRow {
+  run_id: string;
+  position: number;
+  available_at: number;
+  created_at: number;
+}
+
 /** What a run's writes do to its tasks, inside the write's transaction. */
 export interface SqliteTaskWrites {
   /** Registers tasks (a live one at the position is kept; a recorded or cancelled one is replaced) and announces them. */
@@ -78,13 +86,17 @@ export function createSqliteTaskWrites(db: Database.Database, announce: (queue: 
 /**
  * The task verbs of the SQLite store. Each runs in one write of the group
  * commit; a report reads the task, decides in JavaScript, and writes under a
- * fence on the attempt and secret (SQLite runs the transaction alone).
+ * fence on the attempt and secret (SQLite runs the transaction alone). A
+ * poll reads the first ready tasks of each of its task queues along the
+ * index of queued tasks, so that its cost follows the tasks it takes, not
+ * the tasks waiting.
  */
 export function createSqliteTasks(ctx: SqliteContext): TaskVerbs {
   const sql = ctx.prepared((db) => ({
+    // One task queue at a time, along `tasks_ready` (its order): the first `limit` entries, not every queued task.
     ready: db.prepare(
-      `SELECT run_id, position FROM tasks
-       WHERE status = 'queued' AND queue IN (SELECT value FROM json_each(@queues)) AND available_at <= @now
+      `SELECT run_id, position, available_at, created_at FROM tasks
+       WHERE status = 'queued' AND queue = @queue AND available_at <= @now
        ORDER BY available_at, created_at LIMIT @limit`,
     ),
     lease: db.prepare(
@@ -147,19 +159,23 @@ export function createSqliteTasks(ctx: SqliteContext): TaskVerbs {
     return row;
   };
 
+  /** The first `limit` ready tasks of `queues`, oldest first. */
+  const readyTasks = (queues: string[], now: number, limit: number) => {
+    const names = [...new Set(queues)];
+    const ready = names.flatMap((queue) => sql().ready.all({ queue, now, limit }) as ReadyRow[]);
+    if (names.length === 1) return ready;
+    return ready.sort((a, b) => a.available_at - b.available_at || a.created_at - b.created_at).slice(0, limit);
+  };
+
   return {
     pollTasks({ workerId, queues, limit, now }) {
-      return ctx.batcher.write(() => {
-        const ready = sql().ready.all({ queues: JSON.stringify(queues), now, limit }) as {
-          run_id: string;
-          position: number;
-        }[];
-        return ready.map(({ run_id, position }) => {
+      return ctx.batcher.write(() =>
+        readyTasks(queues, now, limit).map(({ run_id, position }) => {
           const secret = randomUUID().replaceAll("-", "");
           const row = sql().lease.get({ runId: run_id, position, secret, workerId, now }) as TaskRow;
           return toLeasedTaskRecord(row);
-        });
-      });
+        }),
+      );
     },
 
     heartbeatTask(key, details, now) {
