@@ -62,6 +62,16 @@ export const waitForGo = defineWorkflow("bench-wait-for-go", async (ctx, _input:
   return ctx.step("after", () => ({ n: payload?.n, ok: true }));
 });
 
+/** Asks a person (a human task with a form), then one step returning `{ n, ok: true }`. */
+export const askPerson = defineWorkflow("bench-ask-person", async (ctx, input: { n: number }) => {
+  const answer = await ctx.humanTask<{ ok: boolean }>("approve", {
+    title: `Approve ${input.n}?`,
+    form: { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] },
+    role: "bench",
+  });
+  return ctx.step("after", () => ({ n: input.n, ok: answer?.data?.ok === true }));
+});
+
 /** Sleeps `input.ms` (a durable timer), then one step returning `{ n, ok: true }`. */
 export const sleeper = defineWorkflow("bench-sleeper", async (ctx, input: { n: number; ms: number }) => {
   await ctx.sleep(input.ms);
@@ -134,6 +144,7 @@ export const benchWorkflows = [
   fanOut,
   parent,
   waitForGo,
+  askPerson,
   sleeper,
   slowSteps,
   noop,

@@ -4,6 +4,7 @@
 import type { Scenario } from "../lib/scenario.js";
 import { concurrent } from "./concurrent.js";
 import { fanOutScenario } from "./fan-out.js";
+import { humanTasks } from "./human-tasks.js";
 import { queues } from "./queues.js";
 import { recovery } from "./recovery.js";
 import { scale } from "./scale.js";
@@ -25,6 +26,7 @@ export const scenarios: Scenario[] = [
   queues,
   schedules,
   tasks,
+  humanTasks,
   startup,
   scale,
 ];

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { runConcurrent } from "../scenarios/concurrent.js";
 import { runFanOut } from "../scenarios/fan-out.js";
+import { runHumanTasks } from "../scenarios/human-tasks.js";
 import { runQueues } from "../scenarios/queues.js";
 import { runRecovery } from "../scenarios/recovery.js";
 import { runSchedules } from "../scenarios/schedules.js";
@@ -215,4 +216,16 @@ export async function smokeTasks(t: TestContext): Promise<void> {
   assert.equal(result.rows[0]?.ratio, 1);
   assert.equal(result.rows[2]?.ratio, 1);
   assert.ok((result.rows[3]?.tasksPerPoll as number) > 0);
+}
+
+/** `human-tasks`: 10 runs waiting for a signal, then 10 for a person. */
+export async function smokeHumanTasks(t: TestContext): Promise<void> {
+  const result = await runHumanTasks(t.context, { rounds: 1, runs: 10, options: {} });
+  assertShape(
+    result,
+    ["signal wait (baseline)", "human task", "to wait, vs baseline"],
+    ["toWaitMs", "answeredMs", "answersPerSecond", "ratio"],
+  );
+  assert.equal(result.rows[0]?.ratio, 1);
+  assert.ok((result.rows[1]?.answersPerSecond as number) > 0);
 }

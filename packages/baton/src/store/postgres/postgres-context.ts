@@ -230,7 +230,9 @@ export function createPostgresContext(options: PostgresContextOptions): Postgres
       );
       if ((known?.runs ?? 0) > created * 10) return;
       // Fresh statistics for the tables the engine's statements read (see growth-analyzer.ts).
-      await queryOnce(`ANALYZE ${quoted}.runs, ${quoted}.history, ${quoted}.signals, ${quoted}.event_waits`);
+      await queryOnce(
+        `ANALYZE ${quoted}.runs, ${quoted}.history, ${quoted}.signals, ${quoted}.event_waits, ${quoted}.tasks, ${quoted}.human_tasks`,
+      );
     } catch (error) {
       log("analyzing the tables failed", error);
     }

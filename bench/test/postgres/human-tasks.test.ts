@@ -1,0 +1,11 @@
+/**
+ * Smoke test of the `human-tasks` scenario on PostgreSQL (the test run's database) with tiny numbers (see `smokeHumanTasks`).
+ */
+import { test } from "node:test";
+import { smokeHumanTasks } from "../scenario-smokes.js";
+import { postgresTestContext } from "../test-context.js";
+
+test("the human-tasks scenario measures runs answered by a signal and by a person, and every run completes", async () => {
+  using t = postgresTestContext();
+  await smokeHumanTasks(t);
+});
