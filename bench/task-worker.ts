@@ -11,7 +11,9 @@
  * has room for, and the next poll goes out as soon as that poll answered and
  * there is room, while the completions of the tasks it got are in flight
  * (each its own request). `--wait-ms` is the long poll's wait (default
- * 20,000). Node's `fetch` keeps its connections to the server open.
+ * 20,000). Requests go through `node:http` with a keep-alive agent, the
+ * connections to the server kept open (Node's `fetch` spent three times the
+ * processor per task: see docs/benchmarks.md, "tasks").
  *
  * Prints `{"event":"ready"}` on standard output once loaded, before its first
  * poll. On SIGUSR2 prints `{"event":"stats",...}` for the time since the
@@ -21,6 +23,8 @@
  * line each (the poll is retried after 100 ms). SIGTERM ends the poll
  * waiting, lets the completions in flight finish, and exits 0.
  */
+
+import http from "node:http";
 
 const usage = "usage: task-worker.js <server url> <worker id> <task queue> [--max <n>] [--wait-ms <ms>]";
 const positional: string[] = [];
@@ -54,17 +58,43 @@ const aborter = new AbortController();
 let roomMade: (() => void) | undefined;
 const inFlight = new Set<Promise<void>>();
 
-const post = async (path: string, body: unknown, signal?: AbortSignal): Promise<unknown> => {
-  const response = await fetch(`${url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    ...(signal ? { signal } : {}),
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const target = new URL(url);
+
+const post = (path: string, body: unknown, signal?: AbortSignal): Promise<unknown> =>
+  new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const onAbort = () => request.destroy(new Error("aborted"));
+    const settle = (done: () => void) => {
+      signal?.removeEventListener("abort", onAbort);
+      done();
+    };
+    const request = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path,
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", (error) => settle(() => reject(error)));
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const status = response.statusCode ?? 0;
+          if (status >= 300)
+            settle(() => reject(new Error(`${path.split("/").pop()}: ${status} ${text.slice(0, 200)}`)));
+          else settle(() => resolve(JSON.parse(text)));
+        });
+      },
+    );
+    request.on("error", (error) => settle(() => reject(error)));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    request.end(data);
   });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${path.split("/").pop()}: ${response.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text);
-};
 
 const fail = (error: unknown) => {
   stats.failures++;
