@@ -6,6 +6,7 @@
  */
 import { LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
+import { creationListSql } from "../creation-list-sql.js";
 import type { HumanTaskReassignment, NewHumanTaskRecord } from "../human-task-records.js";
 import {
   type HumanTaskRow,
@@ -172,32 +173,15 @@ export function createPostgresHumanTasks(ctx: PostgresContext): HumanTaskVerbs {
 
     listHumanTasks(filter) {
       return ctx.run(async () => {
-        const where: string[] = [];
-        const values: unknown[] = [];
-        const add = (clause: (n: number) => string, ...given: unknown[]) => {
-          where.push(clause(values.length + 1));
-          values.push(...given);
-        };
-        if (filter.assignee !== undefined) add((n) => `assignee = $${n}`, filter.assignee);
-        if (filter.role !== undefined) add((n) => `role = $${n}`, filter.role);
-        if (filter.runId !== undefined) add((n) => `run_id = $${n}`, filter.runId);
-        if (filter.status?.length) add((n) => `status = ANY($${n}::text[])`, filter.status);
-        if (filter.after) {
-          const { createdAt, runId, position } = filter.after;
-          add(
-            (n) => `(created_at, run_id, position) > ($${n}::bigint, $${n + 1}, $${n + 2}::integer)`,
-            createdAt,
-            runId,
-            position,
-          );
-        }
-        values.push(filter.limit);
-        const rows = await ctx.query<HumanTaskRow>(
-          `SELECT ${humanTaskColumns} FROM ${ctx.t}.human_tasks ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-           ORDER BY created_at, run_id, position LIMIT $${values.length}`,
-          values,
-        );
-        return rows.map(toHumanTaskRecord);
+        const { text, values } = creationListSql("postgres", `${ctx.t}.human_tasks`, humanTaskColumns, {
+          equals: [
+            ["assignee", filter.assignee],
+            ["role", filter.role],
+            ["run_id", filter.runId],
+          ],
+          ...filter,
+        });
+        return (await ctx.query<HumanTaskRow>(text, values)).map(toHumanTaskRecord);
       });
     },
   };

@@ -9,6 +9,7 @@
  * decided in JavaScript from the task's row, then written under the fence.
  */
 import { encodeJson } from "../../json.js";
+import { creationListSql } from "../creation-list-sql.js";
 import { finishedSql } from "../status-sql.js";
 import type { TaskKey, TaskVerbs } from "../store.js";
 import type { TaskRecord } from "../task-records.js";
@@ -218,31 +219,14 @@ export function createPostgresTasks(ctx: PostgresContext): TaskVerbs {
 
     listTasks(filter) {
       return ctx.run(async () => {
-        const where: string[] = [];
-        const values: unknown[] = [];
-        const add = (clause: (n: number) => string, ...given: unknown[]) => {
-          where.push(clause(values.length + 1));
-          values.push(...given);
-        };
-        if (filter.queue !== undefined) add((n) => `queue = $${n}`, filter.queue);
-        if (filter.runId !== undefined) add((n) => `run_id = $${n}`, filter.runId);
-        if (filter.status?.length) add((n) => `status = ANY($${n}::text[])`, filter.status);
-        if (filter.after) {
-          const { createdAt, runId, position } = filter.after;
-          add(
-            (n) => `(created_at, run_id, position) > ($${n}::bigint, $${n + 1}, $${n + 2}::integer)`,
-            createdAt,
-            runId,
-            position,
-          );
-        }
-        values.push(filter.limit);
-        const rows = await ctx.query<TaskRow>(
-          `SELECT ${taskColumns} FROM ${ctx.t}.tasks ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-           ORDER BY created_at, run_id, position LIMIT $${values.length}`,
-          values,
-        );
-        return rows.map(toTaskRecord);
+        const { text, values } = creationListSql("postgres", `${ctx.t}.tasks`, taskColumns, {
+          equals: [
+            ["queue", filter.queue],
+            ["run_id", filter.runId],
+          ],
+          ...filter,
+        });
+        return (await ctx.query<TaskRow>(text, values)).map(toTaskRecord);
       });
     },
   };

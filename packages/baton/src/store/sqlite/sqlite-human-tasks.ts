@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { LeaseLostError } from "../../errors.js";
 import { encodeJson } from "../../json.js";
+import { creationListSql } from "../creation-list-sql.js";
 import type { HumanTaskReassignment, HumanTaskRecord, NewHumanTaskRecord } from "../human-task-records.js";
 import {
   type HumanTaskRow,
@@ -142,32 +143,15 @@ export function createSqliteHumanTasks(ctx: SqliteContext): HumanTaskVerbs {
 
     async listHumanTasks(filter) {
       sql(); // the schema is migrated
-      const where: string[] = [];
-      const values: unknown[] = [];
-      for (const [column, value] of [
-        ["assignee", filter.assignee],
-        ["role", filter.role],
-        ["run_id", filter.runId],
-      ] as const) {
-        if (value === undefined) continue;
-        where.push(`${column} = ?`);
-        values.push(value);
-      }
-      if (filter.status?.length) {
-        where.push(`status IN (${filter.status.map(() => "?").join(", ")})`);
-        values.push(...filter.status);
-      }
-      if (filter.after) {
-        where.push("(created_at, run_id, position) > (?, ?, ?)");
-        values.push(filter.after.createdAt, filter.after.runId, filter.after.position);
-      }
-      const rows = ctx.db
-        .prepare(
-          `SELECT ${humanTaskColumns} FROM human_tasks ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-           ORDER BY created_at, run_id, position LIMIT ?`,
-        )
-        .all(...values, filter.limit) as HumanTaskRow[];
-      return rows.map(toHumanTaskRecord);
+      const { text, values } = creationListSql("sqlite", "human_tasks", humanTaskColumns, {
+        equals: [
+          ["assignee", filter.assignee],
+          ["role", filter.role],
+          ["run_id", filter.runId],
+        ],
+        ...filter,
+      });
+      return (ctx.db.prepare(text).all(...values) as HumanTaskRow[]).map(toHumanTaskRecord);
     },
   };
 }

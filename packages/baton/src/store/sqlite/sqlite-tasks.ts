@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { encodeJson } from "../../json.js";
+import { creationListSql } from "../creation-list-sql.js";
 import type { Store, TaskVerbs } from "../store.js";
 import type { NewTaskRecord, TaskRecord } from "../task-records.js";
 import {
@@ -247,31 +248,14 @@ export function createSqliteTasks(ctx: SqliteContext): TaskVerbs {
 
     async listTasks(filter) {
       sql(); // the schema is migrated
-      const where: string[] = [];
-      const values: unknown[] = [];
-      if (filter.queue !== undefined) {
-        where.push("queue = ?");
-        values.push(filter.queue);
-      }
-      if (filter.runId !== undefined) {
-        where.push("run_id = ?");
-        values.push(filter.runId);
-      }
-      if (filter.status?.length) {
-        where.push(`status IN (${filter.status.map(() => "?").join(", ")})`);
-        values.push(...filter.status);
-      }
-      if (filter.after) {
-        where.push("(created_at, run_id, position) > (?, ?, ?)");
-        values.push(filter.after.createdAt, filter.after.runId, filter.after.position);
-      }
-      const rows = ctx.db
-        .prepare(
-          `SELECT ${taskColumns} FROM tasks ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-           ORDER BY created_at, run_id, position LIMIT ?`,
-        )
-        .all(...values, filter.limit) as TaskRow[];
-      return rows.map(toTaskRecord);
+      const { text, values } = creationListSql("sqlite", "tasks", taskColumns, {
+        equals: [
+          ["queue", filter.queue],
+          ["run_id", filter.runId],
+        ],
+        ...filter,
+      });
+      return (ctx.db.prepare(text).all(...values) as TaskRow[]).map(toTaskRecord);
     },
   };
 }
