@@ -378,7 +378,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       waiters: taskWaiters,
       pollIntervalMs,
       listen,
-      runChanged: (runId) => worker.runChanged(runId),
+      runChanged: (runId, pokeSeq) => worker.runChanged(runId, pokeSeq),
       closing: () => closing,
       leased: (at) => expiry.leased(at),
     }),

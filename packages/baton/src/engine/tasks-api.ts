@@ -70,8 +70,8 @@ export interface TasksApiDeps {
   pollIntervalMs: number;
   /** Starts listening to the store's notices of tasks queued by other processes (called at the first wait). */
   listen(): void;
-  /** A task of run `runId` finished (its run was poked): this process's worker looks at once. */
-  runChanged(runId: string): void;
+  /** A task of run `runId` finished (its run was poked, to `pokeSeq` when known): this process's worker looks at once. */
+  runChanged(runId: string, pokeSeq?: number): void;
   /** True once the engine closes: waiting polls answer no task (they are woken by `waiters.notifyAll`). */
   closing(): boolean;
   /** A poll of this process gave a lease that lapses at `at` (the engine's sweep looks then). */
@@ -232,9 +232,10 @@ export function createTasksApi(deps: TasksApiDeps): EngineTasks {
 
     async complete(token, output) {
       const key = parseTaskToken(token);
-      const result = await store.completeTask(key, roundTrip(output, "output of a task"), clock.now());
-      if (!result.duplicate) deps.runChanged(key.runId);
-      return result;
+      const { duplicate, pokeSeq } = await store.completeTask(key, roundTrip(output, "output of a task"), clock.now());
+      // With the poke's seq, the run's holder reads its inbox once, whether told here or by the store's notice.
+      if (!duplicate) deps.runChanged(key.runId, pokeSeq);
+      return { duplicate };
     },
 
     async fail(token, failure) {

@@ -317,11 +317,12 @@ export interface Store {
    */
   heartbeatTask(key: TaskKey, details: unknown, now: number): Promise<{ task: TaskRecord; cancelRequested: boolean }>;
   /**
-   * Completes the attempt `key` with `output` and pokes its run. `duplicate`
-   * when that attempt had completed already (nothing changed).
+   * Completes the attempt `key` with `output` and pokes its run (answering
+   * the run's new `pokeSeq` when the store knows it). `duplicate` when that
+   * attempt had completed already (nothing changed).
    * @throws BatonError `TASK_NOT_FOUND`, `TASK_LEASE_LOST`, `TASK_CANCELLED`.
    */
-  completeTask(key: TaskKey, output: unknown, now: number): Promise<{ duplicate: boolean }>;
+  completeTask(key: TaskKey, output: unknown, now: number): Promise<{ duplicate: boolean; pokeSeq?: number }>;
   /**
    * Fails the attempt `key`: queued again after the policy's backoff (or
    * `retryAfterMs`) while attempts remain and the failure is retryable,

@@ -79,7 +79,8 @@ export function taskStatements(t: string) {
         RETURNING run_id
       ),
       ${poke("EXISTS (SELECT 1 FROM upd)", "$6::bigint", "$7")}
-      SELECT (SELECT count(*) FROM upd)::int AS done, (SELECT count(*) FROM note)::int AS notes`,
+      SELECT (SELECT count(*) FROM upd)::int AS done, (SELECT count(*) FROM note)::int AS notes,
+        (SELECT poke_seq FROM run) AS poke_seq`,
     // $1 run, $2 position, $3 attempt, $4 secret (NULL: a lapse), $5 status, $6 error, $7 attempts,
     // $8 available at, $9 now, $10 channel
     fail: `WITH locked AS (SELECT id FROM ${t}.runs WHERE id = $1 FOR UPDATE),
@@ -163,7 +164,7 @@ export function createPostgresTasks(ctx: PostgresContext): TaskVerbs {
     completeTask(key, output, now) {
       return ctx.run(async () => {
         const encoded = encodeJson(output, `output of task "${key.runId}:${key.position}"`) ?? null;
-        const [result] = await ctx.query<{ done: number }>(sql.complete, [
+        const [result] = await ctx.query<{ done: number; poke_seq: string | null }>(sql.complete, [
           key.runId,
           key.position,
           key.attempt,
@@ -172,7 +173,9 @@ export function createPostgresTasks(ctx: PostgresContext): TaskVerbs {
           now,
           ctx.channel,
         ]);
-        if (result?.done) return { duplicate: false };
+        if (result?.done) {
+          return { duplicate: false, ...(result.poke_seq == null ? {} : { pokeSeq: Number(result.poke_seq) }) };
+        }
         await refusal(key, "complete", now);
         return { duplicate: true };
       });
