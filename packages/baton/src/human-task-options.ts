@@ -27,10 +27,9 @@ export interface ResolvedHumanTask {
   onTimeout: ResolvedEscalation;
 }
 
-const fail = (name: string, what: string) => {
-  const [field, why] = what.split(": ");
-  return new BatonError("INVALID_HUMAN_TASK", `invalid ${field} of human task "${name}"${why ? `: ${why}` : ""}`);
-};
+/** The error of a bad option: `invalid <what> of human task "<name>": <why>`. */
+const fail = (name: string, what: string, why?: string) =>
+  new BatonError("INVALID_HUMAN_TASK", `invalid ${what} of human task "${name}"${why ? `: ${why}` : ""}`);
 
 /** A control character (none is kept in a store's text columns, NUL above all). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
@@ -46,7 +45,7 @@ function checkWho(name: string, field: string, value: unknown): string | undefin
     controlCharacter.test(value) ||
     !isStorableText(value)
   ) {
-    throw fail(name, `${field} ${JSON.stringify(value)}: expected 1 to 200 characters, no control characters`);
+    throw fail(name, `${field} ${JSON.stringify(value)}`, `expected 1 to 200 characters, no control characters`);
   }
   return value;
 }
@@ -56,9 +55,9 @@ function checkWho(name: string, field: string, value: unknown): string | undefin
  * @throws BatonError `INVALID_HUMAN_TASK` naming the field, `INVALID_DURATION`, `NOT_SERIALIZABLE`.
  */
 export function resolveHumanTaskOptions(name: string, options: HumanTaskOptions): ResolvedHumanTask {
-  if (typeof options !== "object" || options === null) throw fail(name, "options: expected an object");
+  if (typeof options !== "object" || options === null) throw fail(name, "options", "expected an object");
   const { title, description, form } = options;
-  if (!isStorableText(name)) throw fail(name, "name: expected no NUL character nor lone surrogate");
+  if (!isStorableText(name)) throw fail(name, "name", "expected no NUL character nor lone surrogate");
   if (
     typeof title !== "string" ||
     title.length === 0 ||
@@ -66,18 +65,18 @@ export function resolveHumanTaskOptions(name: string, options: HumanTaskOptions)
     controlCharacter.test(title) ||
     !isStorableText(title)
   ) {
-    throw fail(name, `title ${JSON.stringify(title)}: expected 1 to 200 characters, no control characters`);
+    throw fail(name, `title ${JSON.stringify(title)}`, `expected 1 to 200 characters, no control characters`);
   }
   const resolved: ResolvedHumanTask = { title, onTimeout: { kind: "return" } };
   if (description !== undefined) {
     if (typeof description !== "string" || description.length > 10_000 || !isStorableText(description)) {
-      throw fail(name, "description: expected text of at most 10,000 characters, without NUL nor lone surrogate");
+      throw fail(name, "description", "expected text of at most 10,000 characters, without NUL nor lone surrogate");
     }
     resolved.description = description;
   }
   if (form !== undefined) {
     if (typeof form !== "object" || form === null || Array.isArray(form)) {
-      throw fail(name, "form: expected a JSON Schema object");
+      throw fail(name, "form", "expected a JSON Schema object");
     }
     resolved.form = roundTrip(form, `form of human task "${name}"`);
   }
@@ -102,10 +101,10 @@ export function resolveHumanTaskOptions(name: string, options: HumanTaskOptions)
     if (to.timeout !== undefined) reassigned.timeoutMs = toMilliseconds(to.timeout);
     resolved.onTimeout = reassigned;
   } else {
-    throw fail(name, `onTimeout ${JSON.stringify(escalation)}: expected "return", "fail" or { reassign }`);
+    throw fail(name, `onTimeout ${JSON.stringify(escalation)}`, `expected "return", "fail" or { reassign }`);
   }
   if (resolved.onTimeout.kind !== "return" && resolved.timeoutMs === undefined) {
-    throw fail(name, "onTimeout: it needs a timeout");
+    throw fail(name, "onTimeout", "it needs a timeout");
   }
   return resolved;
 }

@@ -1,6 +1,7 @@
 /**
- * The cursor of lists ordered by creation, run id and position (tasks and
- * human tasks): the last item of a page, as base64url JSON.
+ * Paging of lists ordered by creation, run id and position (tasks and human
+ * tasks): the cursor (the last item of a page, as base64url JSON), and the
+ * checks of a page's size and statuses.
  */
 import { BatonError } from "../errors.js";
 
@@ -41,4 +42,21 @@ export function checkLimit(limit: number): number {
     throw new BatonError("INVALID_LIMIT", `invalid limit ${JSON.stringify(limit)}: expected an integer from 1 to 1000`);
   }
   return limit;
+}
+
+/**
+ * Checks the statuses a list filters on (one, or several).
+ * @throws BatonError `INVALID_STATUS` naming the first unknown one and the `noun`'s statuses.
+ */
+export function checkStatuses<S extends string>(given: S | S[], known: readonly S[], noun: string): S[] {
+  const statuses: S[] = Array.isArray(given) ? given : [given];
+  for (const status of statuses) {
+    if (!known.includes(status)) {
+      throw new BatonError(
+        "INVALID_STATUS",
+        `invalid ${noun} status ${JSON.stringify(status)}: expected one of ${known.join(", ")}`,
+      );
+    }
+  }
+  return statuses;
 }

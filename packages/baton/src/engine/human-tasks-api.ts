@@ -19,7 +19,7 @@ import {
   type HumanTaskStatus,
   humanTaskStatuses,
 } from "../types.js";
-import { checkLimit, readCreationCursor, writeCreationCursor } from "./creation-cursor.js";
+import { checkLimit, checkStatuses, readCreationCursor, writeCreationCursor } from "./creation-cursor.js";
 import { parseTaskId, taskId } from "./task-tokens.js";
 
 /** The human task operations of an engine (`engine.humanTasks`). */
@@ -136,15 +136,8 @@ export function createHumanTasksApi({
   return {
     async list(filter = {}) {
       const limit = checkLimit(filter.limit ?? 50);
-      const statuses = filter.status === undefined ? ["open" as const] : [filter.status].flat();
-      for (const status of statuses) {
-        if (!humanTaskStatuses.includes(status as HumanTaskStatus)) {
-          throw new BatonError(
-            "INVALID_STATUS",
-            `invalid human task status ${JSON.stringify(status)}: expected one of ${humanTaskStatuses.join(", ")}`,
-          );
-        }
-      }
+      const statuses: HumanTaskStatus[] =
+        filter.status === undefined ? ["open"] : checkStatuses(filter.status, humanTaskStatuses, "human task");
       const after = filter.cursor === undefined ? undefined : readCreationCursor(filter.cursor);
       const rows = await store.listHumanTasks({
         limit: limit + 1,

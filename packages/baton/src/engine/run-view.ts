@@ -43,7 +43,7 @@ export function toHistoryEvent(event: HistoryRecord): HistoryEvent {
 }
 
 /** A recorded task attempt with `Date`s. */
-function toTaskAttempt(attempt: TaskAttemptRecord): TaskAttempt {
+export function toTaskAttempt(attempt: TaskAttemptRecord): TaskAttempt {
   const out: TaskAttempt = {
     attempt: attempt.attempt,
     workerId: attempt.workerId,

@@ -19,10 +19,10 @@ import type {
   TaskHeartbeatResult,
   TaskPage,
   TaskPollRequest,
-  TaskStatus,
 } from "../types.js";
 import { taskStatuses } from "../types.js";
-import { checkLimit, readCreationCursor, writeCreationCursor } from "./creation-cursor.js";
+import { checkLimit, checkStatuses, readCreationCursor, writeCreationCursor } from "./creation-cursor.js";
+import { toTaskAttempt } from "./run-view.js";
 import type { TaskQueueWaiters } from "./task-queue-waiters.js";
 import { formatTaskToken, parseTaskId, parseTaskToken, taskId } from "./task-tokens.js";
 
@@ -98,13 +98,7 @@ export function toTask(task: TaskRecord): Task {
     maxAttempts: task.retry.maxAttempts,
     availableAt: new Date(task.availableAt),
     timeoutMs: task.timeoutMs,
-    attempts: task.attempts.map((a) => ({
-      attempt: a.attempt,
-      workerId: a.workerId,
-      startedAt: new Date(a.startedAt),
-      finishedAt: new Date(a.finishedAt),
-      ...(a.error ? { error: a.error } : {}),
-    })),
+    attempts: task.attempts.map(toTaskAttempt),
     createdAt: new Date(task.createdAt),
     updatedAt: new Date(task.updatedAt),
   };
@@ -258,15 +252,7 @@ export function createTasksApi(deps: TasksApiDeps): EngineTasks {
 
     async list(filter = {}) {
       const limit = checkLimit(filter.limit ?? 50);
-      const statuses = filter.status === undefined ? undefined : [filter.status].flat();
-      for (const status of statuses ?? []) {
-        if (!taskStatuses.includes(status as TaskStatus)) {
-          throw invalid(
-            "INVALID_STATUS",
-            `invalid task status ${JSON.stringify(status)}: expected one of ${taskStatuses.join(", ")}`,
-          );
-        }
-      }
+      const statuses = filter.status === undefined ? undefined : checkStatuses(filter.status, taskStatuses, "task");
       const after = filter.cursor === undefined ? undefined : readCreationCursor(filter.cursor);
       const rows = await store.listTasks({
         limit: limit + 1,
