@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { inboxFilterValues, listHumanTasksPath, readInboxFilters } from "../web/lib/inbox-query.js";
-import { humanTaskHref, inboxHref, parseRoute, runHref, runsHref, tasksHref } from "../web/lib/route.js";
+import {
+  definitionHref,
+  humanTaskHref,
+  inboxHref,
+  parseRoute,
+  runHref,
+  runsHref,
+  tasksHref,
+} from "../web/lib/route.js";
 import { filterValues, listRunsPath, readFilters } from "../web/lib/runs-query.js";
 import { findSignalWait, isApprovalSignal } from "../web/lib/signal-wait.js";
 import { listTasksPath, readTaskFilters, taskFilterValues } from "../web/lib/tasks-query.js";
@@ -20,6 +28,20 @@ test("human task links encode any id, and read back to the same id", () => {
     assert.match(href, /^#\/inbox\/[A-Za-z0-9%._~!*'()-]+$/);
     assert.deepEqual(parseRoute(href), { name: "human-task", id });
   }
+});
+
+test("definition links encode any name and version, and read back to the same ones", () => {
+  for (const name of ["refund", `"><img/src=x/onerror=alert(1)>`, "a/b?c#d%e&version=9"]) {
+    assert.match(definitionHref(name), /^#\/definitions\/[A-Za-z0-9%._~!*'()-]+$/);
+    assert.deepEqual(parseRoute(definitionHref(name)), { name: "definition", definition: name });
+    assert.deepEqual(parseRoute(definitionHref(name, "2 & 3")), {
+      name: "definition",
+      definition: name,
+      version: "2 & 3",
+    });
+  }
+  assert.equal(parseRoute("#/definitions").name, "definitions");
+  assert.equal(parseRoute("#/definitions/%E0%A4%A").name, "not-found");
 });
 
 test("routes", () => {

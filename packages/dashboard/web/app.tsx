@@ -2,6 +2,8 @@ import { useApi } from "./api/api-context.js";
 import { TokenPrompt } from "./components/token-prompt.js";
 import { useRoute } from "./hooks/use-route.js";
 import { AppHeader } from "./views/app-header.js";
+import { DefinitionView } from "./views/definition-view.js";
+import { DefinitionsView } from "./views/definitions-view.js";
 import { HumanTaskView } from "./views/human-task-view.js";
 import { InboxView } from "./views/inbox-view.js";
 import { QueuesView } from "./views/queues-view.js";
@@ -24,6 +26,10 @@ export function App() {
         {route.name === "run" && <RunView key={route.id} id={route.id} />}
         {route.name === "waiting" && <WaitingView />}
         {route.name === "workflows" && <WorkflowsView />}
+        {route.name === "definitions" && <DefinitionsView />}
+        {route.name === "definition" && (
+          <DefinitionView key={route.definition} name={route.definition} version={route.version} />
+        )}
         {route.name === "queues" && <QueuesView />}
         {route.name === "schedules" && <SchedulesView />}
         {route.name === "tasks" && <TasksView query={route.query} />}

@@ -7,6 +7,7 @@ import "./styles/lists.css";
 import "./styles/run.css";
 import "./styles/timeline.css";
 import "./styles/graph.css";
+import "./styles/definition-graph.css";
 import "./styles/forms.css";
 
 // The views live in the hash: a path such as /runs/abc (the server answers every path with this page) becomes #/runs/abc.

@@ -1,20 +1,19 @@
 import { useEffect, useMemo, useState } from "react";
-import { layoutRunGraph, type PlacedNode } from "../lib/graph-layout.js";
-import type { RunGraph } from "../lib/run-graph-model.js";
+import { type LayoutGraph, type LayoutNode, layoutGraph, type Placed } from "../lib/graph-layout.js";
 
 /** Graphs up to this many nodes are laid out at once; larger ones in a worker, off the main thread. */
 const inlineLimit = 80;
 
-type Box = Pick<PlacedNode, "x" | "y" | "width" | "height">;
+type Box = { x: number; y: number; width: number; height: number };
 
 let worker: Worker | undefined;
 let requests = 0;
-const waiting = new Map<number, { resolve(nodes: PlacedNode[]): void; reject(error: unknown): void }>();
+const waiting = new Map<number, { resolve(nodes: Placed<LayoutNode>[]): void; reject(error: unknown): void }>();
 
-function layoutInWorker(graph: RunGraph): Promise<PlacedNode[]> {
+function layoutInWorker(graph: LayoutGraph): Promise<Placed<LayoutNode>[]> {
   if (!worker) {
     const created = new Worker(new URL("../lib/graph-layout-worker.ts", import.meta.url), { type: "module" });
-    created.onmessage = (event: MessageEvent<{ id: number; nodes: PlacedNode[] }>) => {
+    created.onmessage = (event: MessageEvent<{ id: number; nodes: Placed<LayoutNode>[] }>) => {
       waiting.get(event.data.id)?.resolve(event.data.nodes);
       waiting.delete(event.data.id);
     };
@@ -34,23 +33,24 @@ function layoutInWorker(graph: RunGraph): Promise<PlacedNode[]> {
   });
 }
 
-const boxesOf = (nodes: PlacedNode[]) =>
+const boxesOf = (nodes: Placed<LayoutNode>[]) =>
   new Map<string, Box>(nodes.map(({ id, x, y, width, height }) => [id, { x, y, width, height }]));
 
 /**
- * Places the nodes of `graph` (see `layoutRunGraph`). Small graphs are laid
+ * Places the nodes of `graph` (see `layoutGraph`). Small graphs are laid
  * out during render; large ones in a Web Worker, so the page stays
  * responsive: `undefined` until the worker answers. The layout is redone
  * only when the graph's shape changes, not its labels.
  */
-export function useGraphLayout(graph: RunGraph): PlacedNode[] | undefined {
+export function useGraphLayout<N extends LayoutNode>(graph: LayoutGraph<N>): Placed<N>[] | undefined {
   const shape = useMemo(
-    () => `${graph.nodes.map((n) => `${n.id}:${n.kind}`).join()}|${graph.edges.map((e) => e.id).join()}`,
+    () =>
+      `${graph.nodes.map((n) => `${n.id}:${n.kind}`).join()}|${graph.edges.map((e) => `${e.id}:${e.label ?? ""}`).join()}`,
     [graph],
   );
   const inline = graph.nodes.length <= inlineLimit;
   // biome-ignore lint/correctness/useExhaustiveDependencies: laid out again only when the shape changes
-  const inlineBoxes = useMemo(() => (inline ? boxesOf(layoutRunGraph(graph)) : undefined), [shape, inline]);
+  const inlineBoxes = useMemo(() => (inline ? boxesOf(layoutGraph(graph)) : undefined), [shape, inline]);
   const [placed, setPlaced] = useState<{ shape: string; boxes: Map<string, Box> }>();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: laid out again only when the shape changes
@@ -58,7 +58,7 @@ export function useGraphLayout(graph: RunGraph): PlacedNode[] | undefined {
     if (inline) return;
     let current = true;
     void layoutInWorker(graph)
-      .catch(() => layoutRunGraph(graph))
+      .catch(() => layoutGraph(graph))
       .then((nodes) => {
         if (current) setPlaced({ shape, boxes: boxesOf(nodes) });
       });

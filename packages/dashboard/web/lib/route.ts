@@ -6,14 +6,17 @@
  * - `#/runs/<encoded run id>` : one run
  * - `#/waiting` : runs waiting for a person
  * - `#/workflows` : workflows with counts and recent failures
+ * - `#/definitions` : the definitions of declarative workflows
+ * - `#/definitions/<encoded name>?version=2` : one definition (its latest version without `version`)
  * - `#/queues` : the named queues, their limits and depth
  * - `#/schedules` : schedules with their next fire times and last runs
  * - `#/tasks?queue=media&status=failed` : tasks, filtered (by default the open ones)
  * - `#/inbox?assignee=ada&status=completed` : human tasks, filtered (by default the open ones)
  * - `#/inbox/<encoded human task id>` : one human task, with its form
  *
- * Links to runs are only ever built by `runHref` and to human tasks by
- * `humanTaskHref`, which encode the id, and links to lists by `runsHref`,
+ * Links to runs are only ever built by `runHref`, to human tasks by
+ * `humanTaskHref` and to definitions by `definitionHref`, which encode the
+ * id or name, and links to lists by `runsHref`,
  * `tasksHref` and `inboxHref`, which encode their values.
  */
 
@@ -23,6 +26,8 @@ export type Route =
   | { name: "run"; id: string }
   | { name: "waiting" }
   | { name: "workflows" }
+  | { name: "definitions" }
+  | { name: "definition"; definition: string; version?: string }
   | { name: "queues" }
   | { name: "schedules" }
   | { name: "tasks"; query: URLSearchParams }
@@ -48,12 +53,17 @@ export function parseRoute(hash: string): Route {
   if (path === "" || path === "/" || path === "/runs") return { name: "runs", query };
   if (path === "/waiting") return { name: "waiting" };
   if (path === "/workflows") return { name: "workflows" };
+  if (path === "/definitions") return { name: "definitions" };
   if (path === "/queues") return { name: "queues" };
   if (path === "/schedules") return { name: "schedules" };
   if (path === "/tasks") return { name: "tasks", query };
   if (path === "/inbox") return { name: "inbox", query };
-  const item = /^\/(runs|inbox)\/([^/]+)$/.exec(path);
+  const item = /^\/(runs|inbox|definitions)\/([^/]+)$/.exec(path);
   const id = item?.[2] === undefined ? undefined : decodeSegment(item[2]);
+  if (id !== undefined && item?.[1] === "definitions") {
+    const version = query.get("version");
+    return { name: "definition", definition: id, ...(version ? { version } : {}) };
+  }
   if (id !== undefined) return item?.[1] === "runs" ? { name: "run", id } : { name: "human-task", id };
   return { name: "not-found", path };
 }
@@ -66,6 +76,12 @@ export function runHref(id: string): `#/${string}` {
 /** The link to a human task's page in the inbox (its id is `<run id>:<position>`). */
 export function humanTaskHref(id: string): `#/${string}` {
   return `#/inbox/${encodeURIComponent(id)}`;
+}
+
+/** The link to a definition's page, at `version` (default: its latest). */
+export function definitionHref(name: string, version?: string): `#/${string}` {
+  const path = `#/definitions/${encodeURIComponent(name)}` as const;
+  return version ? `${path}?${new URLSearchParams({ version })}` : path;
 }
 
 /** A list's route with these filters as its query (empty values are left out). */

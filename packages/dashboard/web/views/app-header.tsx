@@ -6,13 +6,18 @@ const links = [
   { name: "inbox", href: "#/inbox", label: "Inbox" },
   { name: "waiting", href: "#/waiting", label: "Waiting for people" },
   { name: "workflows", href: "#/workflows", label: "Workflows" },
+  { name: "definitions", href: "#/definitions", label: "Definitions" },
   { name: "queues", href: "#/queues", label: "Queues" },
   { name: "tasks", href: "#/tasks", label: "Tasks" },
   { name: "schedules", href: "#/schedules", label: "Schedules" },
 ] as const;
 
 /** Where each route belongs in the navigation (a route not listed is its own). */
-const sections: Partial<Record<Route["name"], string>> = { run: "runs", "human-task": "inbox" };
+const sections: Partial<Record<Route["name"], string>> = {
+  run: "runs",
+  "human-task": "inbox",
+  definition: "definitions",
+};
 
 /** The top bar: the views, the caller's identity and role, and the token controls. */
 export function AppHeader({ route }: { route: Route["name"] }) {

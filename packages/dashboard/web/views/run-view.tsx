@@ -6,10 +6,12 @@ import { ErrorView } from "../components/error-view.js";
 import { JsonView } from "../components/json-view.js";
 import { useApiData } from "../hooks/use-api-data.js";
 import { useNow } from "../hooks/use-now.js";
+import { useRunDefinitionGraph } from "../hooks/use-run-definition-graph.js";
 import { useRunHumanTasks } from "../hooks/use-run-human-tasks.js";
 import { useRunTasks } from "../hooks/use-run-tasks.js";
 import { useWatchRun } from "../hooks/use-watch-run.js";
 import { readHumanTaskCalls } from "../lib/human-task-calls.js";
+import { definitionHref } from "../lib/route.js";
 import { HistoryList } from "./history-list.js";
 import { HumanTaskBanner } from "./human-task-banner.js";
 import { RunActions } from "./run-actions.js";
@@ -19,6 +21,9 @@ import { StepList } from "./step-list.js";
 import { StepTimeline } from "./step-timeline.js";
 
 const RunGraph = lazy(() => import("./run-graph.js").then((module) => ({ default: module.RunGraph })));
+const DefinitionGraph = lazy(() =>
+  import("./definition-graph.js").then((module) => ({ default: module.DefinitionGraph })),
+);
 
 const noEvents: HistoryEvent[] = [];
 
@@ -28,9 +33,11 @@ const pollMs = 3000;
 /**
  * One run: header, the way to answer its human tasks while it waits for a
  * person, actions (operators), step timeline, graph, steps with their
- * attempts, input and output, children, pending signals and history.
- * Follows the run's watch stream and fetches it again at every change;
- * polls its open tasks while a task call waits.
+ * attempts, input and output, children, pending signals and history; a
+ * run of a definition, that definition's graph with how each node fared.
+ * Follows the run's watch stream and fetches it (and its definition's
+ * graph) again at every change; polls its open tasks while a task call
+ * waits.
  */
 export function RunView({ id }: { id: string }) {
   const { canAct } = useApi();
@@ -57,6 +64,7 @@ export function RunView({ id }: { id: string }) {
   const history = useApiData<{ events: HistoryEvent[] }>(run ? `${path}/history` : null, {
     key: run ? `${run.status}|${run.updatedAt}` : undefined,
   });
+  const definitionGraph = useRunDefinitionGraph(run);
   const tasks = useRunTasks(run);
   const humanTasks = useRunHumanTasks(run);
   const events = history.data?.events ?? noEvents;
@@ -90,6 +98,24 @@ export function RunView({ id }: { id: string }) {
         <h2>Timeline</h2>
         <StepTimeline run={run} now={now} tasks={tasks} onSelect={setSelected} />
       </section>
+      {definitionGraph?.data && (
+        <section aria-label="Definition">
+          <h2>
+            Definition{" "}
+            <a href={definitionHref(definitionGraph.data.name, definitionGraph.data.version)} className="muted">
+              {definitionGraph.data.name} v{definitionGraph.data.version}
+            </a>
+          </h2>
+          {definitionGraph.error && <ErrorNote error={definitionGraph.error} />}
+          <Suspense fallback={<p className="muted">Drawing the graph…</p>}>
+            <DefinitionGraph
+              document={definitionGraph.data.document}
+              trace={definitionGraph.data.nodes}
+              onSelect={setSelected}
+            />
+          </Suspense>
+        </section>
+      )}
       <section aria-label="Graph">
         <h2>Graph</h2>
         <Suspense fallback={<p className="muted">Drawing the graph…</p>}>
