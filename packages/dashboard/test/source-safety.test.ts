@@ -1,8 +1,8 @@
 /**
  * What the browser code must never contain, checked on its source and on
  * the built files: markup built from strings, code built from strings,
- * links built from run data (only `runHref`/`humanTaskHref` and
- * `runsHref`/`tasksHref`/`inboxHref`, which encode, and fixed `#/` routes),
+ * links built from run data (only `runHref`/`humanTaskHref`/`definitionHref`
+ * and `runsHref`/`tasksHref`/`inboxHref`, which encode, and fixed `#/` routes),
  * and anything inline that the
  * Content-Security-Policy would refuse.
  */
@@ -47,8 +47,9 @@ test("no markup or code is ever built from strings", () => {
   }
 });
 
-test("every link is a fixed internal route or made by runHref / humanTaskHref / runsHref / tasksHref / inboxHref", () => {
-  const allowed = /^href=(?:"#\/[a-z]*"|\{(?:runHref|humanTaskHref|runsHref|tasksHref|inboxHref)\(|\{link\.href\})/;
+test("every link is a fixed internal route or made by runHref / humanTaskHref / definitionHref / runsHref / tasksHref / inboxHref", () => {
+  const allowed =
+    /^href=(?:"#\/[a-z]*"|\{(?:runHref|humanTaskHref|definitionHref|runsHref|tasksHref|inboxHref)\(|\{link\.href\})/;
   let links = 0;
   for (const { name, text } of sources) {
     for (const match of text.matchAll(/href=[^\s>]+/g)) {
