@@ -81,13 +81,8 @@ function readSimplePath(expression: string, scope: ExpressionScope): unknown {
 /** What JSONata gives, as JSON (its sequences become plain arrays, `undefined` stays). */
 const toJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
-/**
- * The value of one expression string.
- * @throws Error naming the expression when it fails (a type error, an undefined function).
- */
-export async function evaluateExpression(expression: string, scope: ExpressionScope): Promise<unknown> {
-  const direct = readSimplePath(expression, scope);
-  if (direct !== unresolved) return direct === undefined ? undefined : structuredClone(direct);
+/** Bindings of the JSONata variables and replay-safe functions of a scope. */
+function bindingsOf(scope: ExpressionScope): Record<string, unknown> {
   const bindings: Record<string, unknown> = {
     input: scope.input,
     steps: scope.steps,
@@ -102,29 +97,82 @@ export async function evaluateExpression(expression: string, scope: ExpressionSc
   }
   if (scope.secrets) bindings.secrets = scope.secrets;
   if (scope.result !== undefined) bindings.result = scope.result;
-  try {
-    return toJson(await compileExpression(expression).evaluate(scope.input, bindings));
-  } catch (error) {
-    const detail = (error as { message?: string }).message ?? String(error);
-    throw new Error(`expression ${expression} failed: ${detail}`);
-  }
+  return bindings;
 }
 
-/** `value` with every expression in it (nested too) replaced by its value. */
-export async function evaluateValue(value: unknown, scope: ExpressionScope): Promise<unknown> {
-  if (isExpression(value)) return evaluateExpression(value, scope);
+/** A copy of a JSON value read from the scope (so that a handler changing its input changes nothing recorded). */
+const copied = (value: unknown) => (typeof value === "object" && value !== null ? structuredClone(value) : value);
+
+/**
+ * The value of one expression string: at once for a plain path, else a promise of JSONata's.
+ * @throws Error naming the expression when it fails (a type error, an undefined function).
+ */
+export function evaluateExpression(expression: string, scope: ExpressionScope): unknown {
+  const direct = readSimplePath(expression, scope);
+  if (direct !== unresolved) return copied(direct);
+  let compiledExpression: Compiled;
+  try {
+    compiledExpression = compileExpression(expression);
+  } catch (error) {
+    return Promise.reject(failure(expression, error));
+  }
+  return compiledExpression.evaluate(scope.input, bindingsOf(scope)).then(toJson, (error: unknown) => {
+    throw failure(expression, error);
+  });
+}
+
+const failure = (expression: string, error: unknown) =>
+  new Error(`expression ${expression} failed: ${(error as { message?: string }).message ?? String(error)}`);
+
+/**
+ * `value` with every expression in it (nested too) replaced by its value:
+ * at once when no expression needs JSONata, else a promise. Object fields
+ * whose expression gives nothing are left out.
+ */
+export function evaluateValue(value: unknown, scope: ExpressionScope): unknown {
+  const pending: Promise<unknown>[] = [];
+  const result = build(value, scope, pending);
+  if (pending.length === 0) return result;
+  return Promise.all(pending).then(() => result);
+}
+
+function build(value: unknown, scope: ExpressionScope, pending: Promise<unknown>[]): unknown {
+  if (isExpression(value)) {
+    const found = evaluateExpression(value, scope);
+    if (!(found instanceof Promise)) return found;
+    // A promise at the top: its value is the result.
+    pending.push(found);
+    return found;
+  }
   if (Array.isArray(value)) {
-    const items: unknown[] = [];
-    for (const item of value) items.push(await evaluateValue(item, scope));
+    const items: unknown[] = new Array(value.length);
+    value.forEach((item, index) => {
+      const built = build(item, scope, pending);
+      if (built instanceof Promise) {
+        pending.push(
+          built.then((v) => {
+            items[index] = v;
+          }),
+        );
+      } else items[index] = built;
+    });
     return items;
   }
   if (typeof value === "object" && value !== null) {
-    const result: Record<string, unknown> = {};
+    const fields: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const evaluated = await evaluateValue(item, scope);
-      if (evaluated !== undefined) result[key] = evaluated;
+      const built = build(item, scope, pending);
+      if (built instanceof Promise) {
+        fields[key] = undefined; // keeps the field's place
+        pending.push(
+          built.then((v) => {
+            if (v === undefined) delete fields[key];
+            else fields[key] = v;
+          }),
+        );
+      } else if (built !== undefined) fields[key] = built;
     }
-    return result;
+    return fields;
   }
   return value;
 }

@@ -104,7 +104,7 @@ export class NodeRunner {
     };
   }
 
-  private evaluate(value: unknown, frame: Frame): Promise<unknown> {
+  private evaluate(value: unknown, frame: Frame): unknown {
     return evaluateValue(value, this.scope(frame));
   }
 
