@@ -304,3 +304,37 @@ test("a failed node resumes: the run goes on from it, finished nodes are not run
   assert.equal(await engine.handle(run.id).result(), "open");
   assert.deepEqual(calls, ["before"], "the finished node ran once");
 });
+
+test("cancel undoes finished nodes; fork starts a new run from a node, reusing what came before", async () => {
+  await using engine = await startEngine([], { tasks });
+  calls.length = 0;
+  const document: DefinitionDocument = {
+    name: "cancellable",
+    steps: [
+      {
+        id: "reserve",
+        task: {
+          name: "record",
+          input: { what: "reserve" },
+          compensate: { task: { name: "record", input: { what: "release" } } },
+        },
+      },
+      { id: "wait", wait: { signal: "go" } },
+      { id: "after", task: { name: "record", input: { what: "{% 'after ' & $string($steps.wait) %}" } } },
+    ],
+  };
+  const run = await runDefinition(engine, document, {}, "c-1");
+  await statusOf(engine, run.id, "waiting");
+  await engine.cancel(run.id);
+  await statusOf(engine, run.id, "cancelled");
+  assert.deepEqual(calls, ["reserve", "release"]);
+  const fork = await engine.fork(run.id, { fromStep: 1, id: "c-2" });
+  await statusOf(engine, fork.id, "waiting");
+  await engine.signal(fork.id, "go", 7);
+  assert.deepEqual(await fork.result(), { did: "after 7" });
+  assert.deepEqual(calls, ["reserve", "release", "after 7"], "the fork reuses reserve's result");
+  assert.deepEqual(
+    [(await engine.getRun(fork.id)).workflow, (await engine.getRun(fork.id)).version],
+    ["cancellable", "1"],
+  );
+});
