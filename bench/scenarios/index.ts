@@ -3,6 +3,7 @@
  */
 import type { Scenario } from "../lib/scenario.js";
 import { concurrent } from "./concurrent.js";
+import { declarative } from "./declarative.js";
 import { fanOutScenario } from "./fan-out.js";
 import { humanTasks } from "./human-tasks.js";
 import { queues } from "./queues.js";
@@ -27,6 +28,7 @@ export const scenarios: Scenario[] = [
   schedules,
   tasks,
   humanTasks,
+  declarative,
   startup,
   scale,
 ];

@@ -9,13 +9,29 @@
  * console.log(await (await engine.startRun(hello, "Ada")).result());
  */
 export { type Clock, systemClock } from "./clock.js";
+export {
+  checkDefinition,
+  DefinitionError,
+  parseDefinitionText,
+} from "./declarative/check-definition.js";
+export {
+  defineTask,
+  isTaskDefinition,
+  type TaskDefinition,
+  type TaskHandlerContext,
+} from "./declarative/define-task.js";
+export { definitionSchema } from "./declarative/definition-schema.js";
+export type * from "./declarative/definition-types.js";
+export { nodeKinds } from "./declarative/definition-types.js";
 export { type Duration, toMilliseconds } from "./duration.js";
+export type { DefinitionVersion, DeployResult, EngineDefinitions } from "./engine/definitions-api.js";
 export {
   type BackfillResult,
   createEngine,
   type Engine,
   type EngineOptions,
   type EngineSchedules,
+  type HttpOptions,
   type RunHandle,
   type ScheduleOptions,
   type SchedulePatch,

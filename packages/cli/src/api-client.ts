@@ -72,6 +72,11 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
         ...(outcome === "complete" && data !== undefined ? { data } : {}),
         ...(comment === undefined ? {} : { comment }),
       }),
+    deployDefinition: (source) => call("POST", "/api/definitions", { source }),
+    listDefinitions: () => call("GET", "/api/definitions"),
+    getDefinitionVersions: (name) => call("GET", `/api/definitions/${encodeURIComponent(name)}`),
+    getDefinition: (name, version) =>
+      call("GET", `/api/definitions/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`),
     signal: (id, name, payload) => call("POST", `${run(id)}/signals`, { name, payload }),
     cancel: (id) => call("POST", `${run(id)}/cancel`, {}),
     resume: (id) => call("POST", `${run(id)}/resume`, {}),

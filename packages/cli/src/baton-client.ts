@@ -2,6 +2,10 @@ import type {
   BackfillRequest,
   BackfillResult,
   CreateScheduleRequest,
+  Definition,
+  DefinitionList,
+  DefinitionVersions,
+  DeployedDefinition,
   EventReceipt,
   EventRequest,
   ForkRequest,
@@ -104,6 +108,14 @@ export interface BatonClient {
     outcome: "complete" | "reject",
     answer: { data?: unknown; comment?: string; as: string },
   ): Promise<HumanTask>;
+  /** Deploys a definition (its YAML or JSON text). */
+  deployDefinition(source: string): Promise<DeployedDefinition>;
+  /** Every definition, with its newest version. */
+  listDefinitions(): Promise<DefinitionList>;
+  /** A definition's versions and its newest version whole. */
+  getDefinitionVersions(name: string): Promise<DefinitionVersions>;
+  /** One version of a definition. */
+  getDefinition(name: string, version: string): Promise<Definition>;
   signal(id: string, name: string, payload?: unknown): Promise<SignalAccepted>;
   cancel(id: string): Promise<RunAccepted>;
   resume(id: string): Promise<RunAccepted>;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type EngineOptions, isWorkflow, type Workflow } from "baton";
+import { type EngineOptions, isTaskDefinition, isWorkflow, type TaskDefinition, type Workflow } from "baton";
 import { register } from "tsx/esm/api";
 import { CliError } from "./cli-error.js";
 
@@ -35,7 +35,7 @@ export async function loadWorkflows(modulePath: string): Promise<AnyWorkflow[]> 
  */
 export async function loadWorkflowModule(
   modulePath: string,
-): Promise<{ workflows: AnyWorkflow[]; queues?: EngineOptions["queues"] }> {
+): Promise<{ workflows: AnyWorkflow[]; tasks: TaskDefinition[]; queues?: EngineOptions["queues"] }> {
   const path = resolve(modulePath);
   if (!existsSync(path)) throw new CliError(`module not found: ${modulePath} (looked for ${path})`);
   if (typescriptFile.test(path) && !tsxRegistered) {
@@ -52,16 +52,18 @@ export async function loadWorkflowModule(
     });
   }
   const workflows = collectWorkflows(exports, modulePath);
-  if (workflows.length === 0) {
+  // Task handlers that declarative workflows call (values made by defineTask).
+  const tasks = [...new Set(Object.values(exports).filter(isTaskDefinition))];
+  if (workflows.length === 0 && tasks.length === 0) {
     throw new CliError(
-      `${modulePath} exports no workflows: export the values made by defineWorkflow, or a default array of them`,
+      `${modulePath} exports no workflows: export the values made by defineWorkflow (or defineTask), or a default array of them`,
     );
   }
   const { queues } = exports;
   if (queues !== undefined && (typeof queues !== "object" || queues === null || Array.isArray(queues))) {
     throw new CliError(`${modulePath}: its export "queues" must be an object of queue options, by queue name`);
   }
-  return { workflows, ...(queues === undefined ? {} : { queues: queues as EngineOptions["queues"] }) };
+  return { workflows, tasks, ...(queues === undefined ? {} : { queues: queues as EngineOptions["queues"] }) };
 }
 
 function collectWorkflows(exports: Record<string, unknown>, modulePath: string): AnyWorkflow[] {

@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { CliError } from "./cli-error.js";
 import { colorsFor } from "./colors.js";
+import { createDefinitionsCommand } from "./commands/definitions.js";
 import { createDevCommand } from "./commands/dev.js";
 import { createEventsCommand } from "./commands/events.js";
 import { createHumanTasksCommand } from "./commands/human-tasks.js";
@@ -43,7 +44,8 @@ const program = new Command("baton")
   .addCommand(createQueuesCommand())
   .addCommand(createSchedulesCommand())
   .addCommand(createTasksCommand())
-  .addCommand(createHumanTasksCommand());
+  .addCommand(createHumanTasksCommand())
+  .addCommand(createDefinitionsCommand());
 
 const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
   command,

@@ -88,6 +88,18 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
         return task;
       }),
     listSignalWaits: (query) => attempt(() => engine.listSignalWaits(query)),
+    deployDefinition: (source) =>
+      attempt(async () => {
+        const { definition, outcome } = await engine.definitions.deploy(source);
+        return { ...definition, outcome };
+      }),
+    listDefinitions: () => attempt(async () => ({ definitions: await engine.definitions.list() })),
+    getDefinitionVersions: (name) =>
+      attempt(async () => {
+        const [versions, latest] = await Promise.all([engine.definitions.versions(name), engine.definitions.get(name)]);
+        return { name, versions, latest };
+      }),
+    getDefinition: (name, version) => attempt(() => engine.definitions.get(name, version)),
     startRun: ({ workflow, input, startAt, ...options }) =>
       attempt(async () => {
         const handle = await engine.startRun(workflow, input, {

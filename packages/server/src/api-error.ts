@@ -52,6 +52,11 @@ const statusOfCode: Record<string, ApiError["status"]> = {
   HUMAN_TASK_CLOSED: 409,
   INVALID_ANSWER: 400,
   INVALID_FORM: 409,
+  INVALID_DEFINITION: 400,
+  DEFINITION_NOT_FOUND: 404,
+  DEFINITION_IMMUTABLE: 409,
+  DEFINITION_CONFLICT: 409,
+  NOT_A_DEFINITION_RUN: 404,
   // The store's data, not the request, is at fault; the answer says which run and why.
   UNREADABLE_RUN: 500,
 };

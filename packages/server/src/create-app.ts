@@ -8,6 +8,7 @@ import { type ApiToken, createCallerResolver } from "./auth.js";
 import { addDashboard } from "./dashboard-routes.js";
 import { rejectUnknownMethods } from "./method-not-allowed.js";
 import { createRequestGuard, type RequestGuardOptions } from "./request-guard.js";
+import { addDefinitionRoutes } from "./routes/definition-routes.js";
 import { addEventRoutes } from "./routes/event-routes.js";
 import { addHumanTaskRoutes } from "./routes/human-task-routes.js";
 import { addQueueRoutes } from "./routes/queue-routes.js";
@@ -39,7 +40,12 @@ export interface ServerOptions extends RequestGuardOptions {
   logger?: { error(message: string, error?: unknown): void };
 }
 
-const publicPaths = new Set(["/api/health", "/api/ready", "/api/openapi.json"]);
+const publicPaths = new Set([
+  "/api/health",
+  "/api/ready",
+  "/api/openapi.json",
+  "/api/schemas/workflow-definition.json",
+]);
 /** A path as logged: a task token (a lease, which a log must not hand out) is left out. */
 const withoutTaskToken = (path: string) =>
   path.replace(/^\/api\/tasks\/[^/]+\/(heartbeat|complete|fail)$/, "/api/tasks/{token}/$1");
@@ -145,6 +151,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   addScheduleRoutes(app, engine);
   addTaskRoutes(app, engine);
   addHumanTaskRoutes(app, engine);
+  addDefinitionRoutes(app, engine);
   if (options.dashboard) addDashboard(app, options.dashboard);
 
   app.doc31("/api/openapi.json", {

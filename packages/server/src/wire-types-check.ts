@@ -8,6 +8,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { HistoryEventType as LibraryHistoryEventType, RunStatus as LibraryRunStatus } from "baton";
 import type * as schema from "./api-schemas.js";
+import type * as definitions from "./definition-schemas.js";
 import type { HistoryEvent, HistoryEventOutput } from "./history-event-schema.js";
 import type * as humans from "./human-task-schemas.js";
 import type * as queues from "./routes/queue-routes.js";
@@ -77,6 +78,14 @@ export const pollRequestMatches: Equal<wire.TaskPollRequest, In<typeof tasks.Pol
 export const heartbeatRequestMatches: Equal<wire.TaskHeartbeatRequest, In<typeof tasks.HeartbeatBody>> = true;
 export const completeRequestMatches: Equal<wire.TaskCompleteRequest, In<typeof tasks.CompleteBody>> = true;
 export const failRequestMatches: Equal<wire.TaskFailRequest, In<typeof tasks.FailBody>> = true;
+export const definitionMatches: Equal<wire.Definition, Out<typeof definitions.Definition>> = true;
+export const deployedMatches: Equal<wire.DeployedDefinition, Out<typeof definitions.DeployedDefinition>> = true;
+export const definitionListMatches: Equal<wire.DefinitionList, Out<typeof definitions.DefinitionList>> = true;
+export const definitionVersionsMatches: Equal<
+  wire.DefinitionVersions,
+  Out<typeof definitions.DefinitionVersions>
+> = true;
+export const runGraphMatches: Equal<wire.RunGraph, Out<typeof definitions.RunGraph>> = true;
 export const humanTaskMatches: Equal<wire.HumanTask, Out<typeof humans.HumanTask>> = true;
 export const humanTaskPageMatches: Equal<wire.HumanTaskPage, Out<typeof humans.HumanTaskPage>> = true;
 export const humanCompleteMatches: Equal<wire.HumanTaskCompleteRequest, In<typeof humans.CompleteHumanTaskBody>> = true;

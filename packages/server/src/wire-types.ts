@@ -11,6 +11,7 @@
  * document) infers: see wire-types-check.ts.
  */
 
+export type * from "./definition-wire-types.js";
 export type * from "./human-task-wire-types.js";
 export type * from "./schedule-wire-types.js";
 export type * from "./task-wire-types.js";

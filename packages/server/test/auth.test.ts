@@ -5,7 +5,7 @@ import { eventually } from "../../baton/test/helpers.js";
 import { createAuthenticator } from "../src/auth.js";
 import { operatorToken, readerToken, startApi, workerToken } from "./api-helpers.js";
 
-const publicPaths = ["/api/health", "/api/ready", "/api/openapi.json"];
+const publicPaths = ["/api/health", "/api/ready", "/api/openapi.json", "/api/schemas/workflow-definition.json"];
 
 /** A run that hands a task to a task worker, and one that asks a person. */
 const remote = defineWorkflow("auth-remote", async (ctx) => ctx.task("t", null, { queue: "auth" }));
@@ -49,6 +49,7 @@ async function operations(
     "post /api/tasks/{token}/heartbeat": {},
     "post /api/tasks/{token}/complete": { output: 1 },
     "post /api/tasks/{token}/fail": { error: { message: "x" } },
+    "post /api/definitions": { name: "auth-def", steps: [{ id: "w", wait: { signal: "go" } }] },
   };
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method) => ({
@@ -57,9 +58,17 @@ async function operations(
       path: path
         .replace(
           "{id}",
-          path.startsWith("/api/tasks") ? task.id : path.startsWith("/api/human-tasks") ? "auth-human:0" : runId,
+          path.startsWith("/api/tasks")
+            ? task.id
+            : path.startsWith("/api/human-tasks")
+              ? "auth-human:0"
+              : path.endsWith("/graph")
+                ? "auth-def-run"
+                : runId,
         )
-        .replace("{token}", task.token),
+        .replace("{token}", task.token)
+        .replace("{name}", "auth-def")
+        .replace("{version}", "1"),
       json: bodies[`${method} ${path}`],
     })),
   );
@@ -68,6 +77,8 @@ async function operations(
 test("every route: no token and a wrong token get 401; a read-only token reads but cannot change anything; a worker token only works tasks", async () => {
   await using api = await startApi({ workflows: [remote, person] });
   await api.engine.startRun(remote, undefined, { id: "auth-task" });
+  await api.engine.definitions.deploy({ name: "auth-def", steps: [{ id: "w", wait: { signal: "go" } }] });
+  await api.engine.startRun("auth-def", {}, { id: "auth-def-run" });
   await api.engine.startRun(person, undefined, { id: "auth-human" });
   await eventually(async () => (await api.engine.humanTasks.get("auth-human:0"))?.status === "open");
   const [leased] = await api.engine.tasks.poll({ workerId: "w", queues: ["auth"], waitMs: 10_000 });

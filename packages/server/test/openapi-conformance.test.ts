@@ -5,6 +5,7 @@ import { eventually, historyOfRun, rawSql, tempStore } from "../../baton/test/he
 import { createApp } from "../src/index.js";
 import { operatorToken, readerToken, startApi } from "./api-helpers.js";
 import { conformanceWorkflows } from "./conformance-workflows.js";
+import { sendBrokenDefinitionRequests, sendDefinitionRequests } from "./openapi-definition-requests.js";
 import { sendHumanTaskRequests } from "./openapi-human-task-requests.js";
 import { sendTaskRequests } from "./openapi-task-requests.js";
 import { createResponseChecker, findOperation } from "./openapi-validator.js";
@@ -14,7 +15,12 @@ type Doc = any;
 type Init = { method?: string; json?: unknown; token?: string | null; headers?: Record<string, string>; body?: string };
 
 /** Statuses a route declares that no request can produce (the handler cannot fail that way). */
-const unreachable = new Set(["GET /api/health 500", "GET /api/ready 500", "GET /api/whoami 500"]);
+const unreachable = new Set([
+  "GET /api/health 500",
+  "GET /api/ready 500",
+  "GET /api/whoami 500",
+  "GET /api/schemas/workflow-definition.json 500",
+]);
 
 /** Every POST names the JSON content type, with a body or without (the request guard asks it). */
 const jsonHeader = { "content-type": "application/json" };
@@ -183,6 +189,8 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await settled("e-1:on-payment");
   await sendTaskRequests(send, settled);
   await sendHumanTaskRequests(send, settled, (duration) => clock.advance(duration));
+  await sendDefinitionRequests(send, "g-1", "greet");
+  await settled("def-run-1");
   await clock.advance("2h");
   await settled("slow-1");
 
@@ -305,7 +313,7 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   };
   const failing = new Proxy(api.engine, {
     get: (target, key) =>
-      key === "schedules" || key === "tasks" || key === "humanTasks"
+      key === "schedules" || key === "tasks" || key === "humanTasks" || key === "definitions"
         ? new Proxy({}, { get: () => down })
         : typeof (target as never)[key] === "function"
           ? down
@@ -343,6 +351,7 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   await send("/api/human-tasks/x:0", {}, viaBroken);
   for (const answer of ["complete", "reject"]) await send(`/api/human-tasks/x:0/${answer}`, { json: {} }, viaBroken);
   await send("/api/tasks/x:0", {}, viaBroken);
+  await sendBrokenDefinitionRequests((path, init) => send(path, init, viaBroken));
   await send("/api/schedules", {}, viaBroken);
   await send("/api/schedules", { json: daily }, viaBroken);
   await send("/api/schedules/x", {}, viaBroken);

@@ -320,7 +320,13 @@ test("a worker token polls and reports tasks, and nothing else: every other rout
     paths: Record<string, Record<string, unknown>>;
   };
   const taskWork = /^\/api\/tasks\/(poll|\{token\}\/(heartbeat|complete|fail))$/;
-  const open = new Set(["/api/health", "/api/ready", "/api/openapi.json", "/api/whoami"]);
+  const open = new Set([
+    "/api/health",
+    "/api/ready",
+    "/api/openapi.json",
+    "/api/schemas/workflow-definition.json",
+    "/api/whoami",
+  ]);
   let refused = 0;
   for (const [template, methods] of Object.entries(doc.paths)) {
     for (const method of Object.keys(methods)) {

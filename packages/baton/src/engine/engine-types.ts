@@ -1,4 +1,6 @@
 import type { Clock } from "../clock.js";
+import type { TaskDefinition } from "../declarative/define-task.js";
+import type { HostLookup } from "../declarative/http-request-types.js";
 import type { Duration } from "../duration.js";
 import type { Store } from "../store/store.js";
 import type {
@@ -13,12 +15,26 @@ import type {
   SignalWaitPage,
 } from "../types.js";
 import type { Workflow } from "../workflow.js";
+import type { EngineDefinitions } from "./definitions-api.js";
 import type { EngineHumanTasks } from "./human-tasks-api.js";
 import type { QueueInfo } from "./queue-info.js";
 import type { QueueOptions } from "./queue-options.js";
 import type { EventReceipt, SendEventOptions } from "./send-event.js";
 import type { StartFlowOptions } from "./start-flow.js";
 import type { EngineTasks } from "./tasks-api.js";
+
+/** Options of the requests declarative `http` nodes send. */
+export interface HttpOptions {
+  /**
+   * Loopback, private, link-local, metadata and other special addresses are
+   * refused (checked after DNS, and again on every redirect) unless listed
+   * here: host names (`api.internal`, `*.internal`), addresses or CIDR ranges
+   * (`10.1.0.0/16`). Default: none.
+   */
+  allowedHosts?: string[];
+  /** Resolves host names (tests stub it). Default: `dns.promises.lookup(host, { all: true })`. */
+  lookup?: HostLookup;
+}
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -55,6 +71,13 @@ export interface EngineOptions {
    * limits. A worker takes runs of the queues it declares. Default: none.
    */
   queues?: Record<string, QueueOptions>;
+  /** Task handlers declarative `task` nodes call by name (`defineTask`). Default: none. */
+  // biome-ignore lint/suspicious/noExplicitAny: handlers of any input and output
+  tasks?: TaskDefinition<any, any>[];
+  /** Secrets declarative `http` nodes read as `$secrets.NAME` (never written to history). Default: none. */
+  secrets?: Record<string, string>;
+  /** Outbound requests of declarative `http` nodes (see `HttpOptions`). */
+  http?: HttpOptions;
   /** Where warnings go. Default: standard error. */
   logger?: { warn(message: string, error?: unknown): void };
 }
@@ -169,6 +192,13 @@ export interface Engine extends AsyncDisposable {
    * await engine.humanTasks.complete(task.id, { by: "ada", data: { approved: true } });
    */
   readonly humanTasks: EngineHumanTasks;
+  /**
+   * Declarative workflows: definitions deployed as YAML or JSON, run by
+   * this engine like code workflows (`startRun(name, input)`).
+   * @example
+   * await engine.definitions.deploy(readFileSync("etl.yaml", "utf8"));
+   */
+  readonly definitions: EngineDefinitions;
 }
 
 /** Options of `engine.schedules.create`: a schedule definition, its workflow, and whether it starts paused. */

@@ -14,6 +14,7 @@ import { ScheduleFiring } from "../worker/schedule-firing.js";
 import { TaskExpiry } from "../worker/task-expiry.js";
 import { Worker } from "../worker/worker.js";
 import type { Workflow } from "../workflow.js";
+import { setUpDefinitions } from "./engine-definitions.js";
 import type { Engine, EngineOptions, RunHandle, StartOptions } from "./engine-types.js";
 import { noteEngineWorker } from "./engine-worker.js";
 import { copyBefore, forkPosition } from "./fork-run.js";
@@ -32,6 +33,7 @@ export type {
   Engine,
   EngineOptions,
   EngineSchedules,
+  HttpOptions,
   RunHandle,
   ScheduleOptions,
   SchedulePatch,
@@ -72,6 +74,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
   const store = openStore(options.store, { migrate: options.migrate, log: (m, e) => logger.warn(m, e) });
   const clock = options.clock ?? store.clock ?? systemClock;
+  const definitions = setUpDefinitions(options, store, clock, workflows);
   const endWaiters: RunEndWaiters = new Map();
   const taskWaiters = new TaskQueueWaiters();
   let unlisten: (() => void) | undefined;
@@ -89,6 +92,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     store,
     clock,
     workflows,
+    catalog: definitions.catalog,
     owner: workerId,
     leaseMs: toMilliseconds(options.lease ?? "15s"),
     pollIntervalMs,
@@ -154,15 +158,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     throw new BatonError("UNKNOWN_QUEUE", `unknown queue "${name}" (declared here: ${known}; and none in the store)`);
   };
 
-  const resolveWorkflow = (workflow: Workflow | string): Workflow => {
-    if (typeof workflow !== "string") return workflow;
-    const found = workflows.get(workflow);
-    if (!found) {
-      const known = [...workflows.keys()].join(", ") || "none";
-      throw new BatonError("UNKNOWN_WORKFLOW", `unknown workflow "${workflow}" (registered: ${known})`);
-    }
-    return found;
-  };
+  const resolveWorkflow = async (workflow: Workflow | string): Promise<Workflow> =>
+    typeof workflow === "string" ? definitions.resolve(workflow) : workflow;
 
   const scheduleDeps: SchedulesApiDeps = {
     store,
@@ -189,6 +186,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (queues.length > 0)
           reportReplacedLimits(queues, await store.registerQueues(queues, workerId, clock.now()), logger);
         if (workflows.size > 0) await syncCodeSchedules(scheduleDeps);
+        await definitions.start(() => worker.claimSoon());
       } catch (error) {
         started = false;
         throw error;
@@ -202,6 +200,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async stop() {
       if (!started) return;
       started = false;
+      definitions.stop();
       await firing.stop();
       await expiry.stop();
       await worker.stop(stopTimeoutMs);
@@ -209,7 +208,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     async startRun<I, O>(target: Workflow<I, O> | string, input: I, startOptions: StartOptions = {}) {
-      const workflow = resolveWorkflow(target as Workflow | string);
+      const workflow = await resolveWorkflow(target as Workflow | string);
       const id = startOptions.id ?? uuidv7();
       if (typeof id !== "string" || !runIdPattern.test(id)) {
         throw new BatonError(
@@ -382,6 +381,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       closing: () => closing,
       leased: (at) => expiry.leased(at),
     }),
+    definitions: definitions.api,
     humanTasks: createHumanTasksApi({ store, clock, runChanged: (runId) => worker.runChanged(runId) }),
 
     async [Symbol.asyncDispose]() {

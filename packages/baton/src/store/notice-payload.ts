@@ -3,9 +3,9 @@ import type { StoreNotice } from "./store.js";
 /**
  * The text of a notice, as PostgreSQL's NOTIFY and SQLite's `notices` table
  * carry it: `r` runnable, `k:<pokeSeq>:<runId>` poked, `w:<epoch ms>` wake,
- * `s` schedules changed, `t:<queue>` a task was queued.
+ * `s` schedules changed, `t:<queue>` a task was queued, `d` definitions changed.
  */
-export type NoticePayload = "r" | "s" | `k:${number}:${string}` | `w:${number}` | `t:${string}`;
+export type NoticePayload = "r" | "s" | "d" | `k:${number}:${string}` | `w:${number}` | `t:${string}`;
 
 /** The payload announcing a poke of `runId` that raised its `poke_seq` to `pokeSeq`. */
 export function pokedPayload(runId: string, pokeSeq: number): NoticePayload {
@@ -16,6 +16,7 @@ export function pokedPayload(runId: string, pokeSeq: number): NoticePayload {
 export function parseNotice(payload: string | undefined): StoreNotice | undefined {
   if (payload === "r") return { kind: "runnable" };
   if (payload === "s") return { kind: "schedules" };
+  if (payload === "d") return { kind: "definitions" };
   if (payload?.startsWith("k:")) {
     const colon = payload.indexOf(":", 2);
     const pokeSeq = Number(payload.slice(2, colon));

@@ -236,6 +236,7 @@ export type StoreNotice =
   | { kind: "runnable" }
   | { kind: "task"; queue: string }
   | { kind: "schedules" }
+  | { kind: "definitions" }
   | { kind: "poked"; runId: string; pokeSeq?: number }
   | { kind: "wake"; at: number }
   | { kind: "reconnected" };

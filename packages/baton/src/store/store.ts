@@ -42,6 +42,7 @@
 import type { Clock } from "../clock.js";
 import type { HistoryRecord } from "../history-record.js";
 import type { RunCount, RunFilter, SignalWaitFilter } from "../types.js";
+import type { DefinitionVerbs } from "./definition-records.js";
 import type { HumanTaskAnswerRecord, HumanTaskListFilter, HumanTaskRecord } from "./human-task-records.js";
 import type {
   AppendResult,
@@ -86,6 +87,7 @@ import type {
 } from "./task-records.js";
 
 export type { HistoryRecord } from "../history-record.js";
+export type * from "./definition-records.js";
 export type * from "./human-task-records.js";
 export type * from "./records.js";
 export type * from "./run-write.js";
@@ -93,7 +95,7 @@ export type * from "./schedule-records.js";
 export type * from "./task-records.js";
 
 /** Storage of runs, history, signals and events. See the invariants above. */
-export interface Store {
+export interface Store extends DefinitionVerbs {
   /** `sqlite` or `postgres`. */
   readonly kind: string;
   /** The store's own time source, when it has one (see the invariants). */

@@ -1,5 +1,6 @@
 import { test as nodeTest } from "node:test";
 import type { Store } from "../store/store.js";
+import { storeDefinitionCases } from "./store-definition-cases.js";
 import { storeInboxCases } from "./store-inbox-cases.js";
 import { storeLeaseCases } from "./store-lease-cases.js";
 import { storeReadCases } from "./store-read-cases.js";
@@ -47,7 +48,13 @@ export interface StoreSuiteOptions {
 export function createStoreSuite(makeStore: () => Store | Promise<Store>, options: StoreSuiteOptions = {}): string[] {
   const register = options.test ?? nodeTest;
   const prefix = options.prefix ?? "store: ";
-  const cases = [...storeLeaseCases, ...storeInboxCases, ...storeReadCases, ...storeScheduleCases];
+  const cases = [
+    ...storeLeaseCases,
+    ...storeInboxCases,
+    ...storeReadCases,
+    ...storeScheduleCases,
+    ...storeDefinitionCases,
+  ];
   for (const storeCase of cases) {
     register(`${prefix}${storeCase.name}`, async () => {
       const store = await makeStore();

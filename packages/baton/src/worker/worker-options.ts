@@ -12,11 +12,20 @@ export interface StartLease {
   sentAt: number;
 }
 
+/** Workflows a worker finds by name and version (the stored definitions' versions). */
+export interface WorkflowCatalog {
+  /** `name@version` of each workflow it holds. */
+  keys(): readonly string[];
+  get(name: string, version: string): Workflow | undefined;
+}
+
 /** Options of a worker. */
 export interface WorkerOptions {
   store: Store;
   clock: Clock;
   workflows: Map<string, Workflow>;
+  /** Workflows known by name and version besides `workflows` (stored definitions). */
+  catalog?: WorkflowCatalog;
   /** Unique name of this worker, written as the lease owner. */
   owner: string;
   /** Lease length in ms; a dead worker's runs are taken over after it. */

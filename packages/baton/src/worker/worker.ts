@@ -12,6 +12,7 @@ import { createLeasedCreation, leasedRun } from "./leased-creation.js";
 import { type ExecutorHost, RunExecutor } from "./run-executor.js";
 import type { JournalCreation } from "./run-journal.js";
 import { renewIntervalMs, type StartLease, type WorkerOptions } from "./worker-options.js";
+import { WorkflowLookup } from "./workflow-lookup.js";
 
 export type { StartLease, WorkerOptions } from "./worker-options.js";
 
@@ -40,7 +41,7 @@ export class Worker {
   private untrack = () => {};
   /** A claim planned for the next timer of a run no worker holds. */
   private wake?: { at: number; cancel: () => void };
-  private readonly workflowKeys: string[];
+  private readonly lookup: WorkflowLookup;
   /**
    * Runs the store says this worker holds that it does not execute (held by
    * an earlier process of the same name, or their release failed): claimed
@@ -62,7 +63,7 @@ export class Worker {
   private readonly backoff: ErrorBackoff;
 
   constructor(private readonly options: WorkerOptions) {
-    this.workflowKeys = [...options.workflows.values()].map((w) => `${w.name}@${w.version}`);
+    this.lookup = new WorkflowLookup(options.workflows, options.catalog);
     this.backoff = new ErrorBackoff(renewIntervalMs(options.leaseMs), maxErrorBackoffMs);
   }
 
@@ -116,7 +117,7 @@ export class Worker {
   offer(runId: string, workflow: string, version: string): StartLease | undefined {
     if (!this.running || this.lagProbe?.busy) return;
     if (this.executors.size + this.claimRoom >= this.options.maxRunsInMemory) return;
-    if (this.options.workflows.get(workflow)?.version !== version) return;
+    if (this.lookup.get(workflow, version)?.version !== version) return;
     if (this.starting.has(runId) || this.executors.has(runId)) return;
     this.starting.add(runId);
     const sentAt = performance.now();
@@ -277,7 +278,7 @@ export class Worker {
           now: this.options.clock.now(),
           leaseMs: this.options.leaseMs,
           limit: Math.min(limit, 200),
-          workflows: this.workflowKeys,
+          workflows: this.lookup.keys(),
           ...(this.options.queues?.length ? { queues: this.options.queues.map((queue) => queue.name) } : {}),
           // Claims run one at a time: a run in none of the executors is not being claimed either.
           // A run that stopped on an error waits its turn.
@@ -336,7 +337,7 @@ export class Worker {
       taskQueued: (queue) => this.options.onTaskQueued?.(queue),
       slotHandoff: (queue) =>
         this.running && handsSlotsOn(this.options.queues?.find((q) => q.name === queue))
-          ? { workflows: this.workflowKeys, leaseMs: this.options.leaseMs }
+          ? { workflows: this.lookup.keys(), leaseMs: this.options.leaseMs }
           : undefined,
       handedOff: (runs, sentAt) => {
         for (const run of runs.unreadable ?? []) this.failUnreadable(run);
@@ -351,7 +352,7 @@ export class Worker {
   }
 
   private execute(claimed: ClaimedRun, leaseUntil: number, creation?: JournalCreation): void {
-    const workflow = this.options.workflows.get(claimed.run.workflow);
+    const workflow = this.lookup.get(claimed.run.workflow, claimed.run.version);
     if (!workflow)
       throw new BatonError("UNKNOWN_WORKFLOW", `claimed run of unknown workflow "${claimed.run.workflow}"`);
     const executor = new RunExecutor(this.executorHost, workflow, claimed, leaseUntil, creation);

@@ -61,7 +61,7 @@ test("other bad start requests get clear errors", async () => {
   await using engine = await startEngine([wf]);
   await assert.rejects(engine.startRun("missing", {}), {
     code: "UNKNOWN_WORKFLOW",
-    message: 'unknown workflow "missing" (registered: idem)',
+    message: 'unknown workflow "missing" (registered: idem; and no definition of that name is stored)',
   });
   await assert.rejects(engine.startRun(wf, { n: 1 }, { id: "has space" }), { code: "INVALID_RUN_ID" });
   await assert.rejects(engine.startRun(wf, { n: 1n } as never), { code: "NOT_SERIALIZABLE" });

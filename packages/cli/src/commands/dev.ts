@@ -4,6 +4,7 @@ import { dirname, relative, resolve } from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
 import { CliError } from "../cli-error.js";
 import { colorsFor } from "../colors.js";
+import { definitionsOption, httpAllowOption } from "../definition-options.js";
 import { findPort } from "../find-port.js";
 import { maskPassword } from "../mask-password.js";
 import { parsePort } from "../option-parsers.js";
@@ -15,12 +16,12 @@ import { allowedHostOption } from "./serve.js";
 
 const host = "127.0.0.1";
 /** The files whose changes restart the server: code and JSON (not logs, not databases). */
-const sourceFile = /\.([cm]?[jt]sx?|json)$/;
+const sourceFile = /\.([cm]?[jt]sx?|json|ya?ml)$/;
 
 /**
  * `baton dev <module>`: the engine and the HTTP API on 127.0.0.1 (no token)
  * and the embedded SQLite store, restarted whenever the module or a source
- * file (JavaScript, TypeScript, JSON) under its folder changes (node_modules
+ * file (JavaScript, TypeScript, JSON, YAML) under its folder changes (node_modules
  * and dot-folders aside). The server runs in a child process (`baton serve`);
  * this one watches the files, and restarts the child gracefully on a change
  * (runs in flight continue in the new one). A module that fails to load
@@ -37,6 +38,8 @@ export function createDevCommand() {
     .addOption(new Option("--port <port>", "port to listen on; 0 picks a free one").default(7700).argParser(parsePort))
     .addOption(storeOption())
     .addOption(allowedHostOption())
+    .addOption(definitionsOption())
+    .addOption(httpAllowOption())
     .action(async (modulePath, options) => {
       const moduleFile = resolve(modulePath);
       if (!existsSync(moduleFile)) throw new CliError(`module not found: ${modulePath} (looked for ${moduleFile})`);
@@ -47,6 +50,8 @@ export function createDevCommand() {
       const say = (text: string) => console.log(`${c.dim("[dev]")} ${text}`);
       const serveArgs = ["serve", modulePath, "--host", host, "--port", String(port), "--store", options.store];
       for (const name of options.allowedHost ?? []) serveArgs.push("--allowed-host", name);
+      if (options.definitions !== undefined) serveArgs.push("--definitions", options.definitions);
+      if (options.httpAllow?.length) serveArgs.push("--http-allow", options.httpAllow.join(","));
       const env = { ...process.env };
       delete env.BATON_TOKEN;
       delete env.BATON_READ_TOKEN;

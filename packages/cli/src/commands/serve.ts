@@ -4,6 +4,13 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { BatonError, createEngine, type Engine } from "baton";
 import { CliError } from "../cli-error.js";
 import { colorsFor } from "../colors.js";
+import {
+  definitionEngineOptions,
+  definitionFiles,
+  definitionsOption,
+  deployDefinitionFiles,
+  httpAllowOption,
+} from "../definition-options.js";
 import { loadWorkflowModule } from "../load-workflows.js";
 import { maskPassword } from "../mask-password.js";
 import { parseAllowedHost, parsePort, parsePositiveInteger, parseTokens } from "../option-parsers.js";
@@ -48,6 +55,8 @@ export function createServeCommand() {
       ),
     )
     .addOption(allowedHostOption())
+    .addOption(definitionsOption())
+    .addOption(httpAllowOption())
     .option("--no-worker", "serve the API only; `baton worker` processes execute the runs")
     .option("--no-dashboard", "do not serve the dashboard at /")
     .option("--no-migrate", "do not apply pending migrations on start (a deploy step runs `baton migrate`)")
@@ -58,20 +67,34 @@ export function createServeCommand() {
         ...(options.workerToken ?? []).map((token) => ({ token, role: "worker" as const })),
       ];
       if (!isLoopback(options.host) && tokens.length === 0) throw insecure(options.host);
-      const { workflows, queues } = modulePath === undefined ? { workflows: [] } : await loadWorkflowModule(modulePath);
+      const loaded = modulePath === undefined ? { workflows: [], tasks: [] } : await loadWorkflowModule(modulePath);
+      const { workflows, tasks, queues } = loaded as Awaited<ReturnType<typeof loadWorkflowModule>>;
+      const files = options.definitions === undefined ? [] : definitionFiles(options.definitions);
       const store = maskPassword(options.store);
       const failed = (error: unknown) => storeError(error, `cannot serve store "${store}"`, options.store);
       let engine: Engine;
       try {
-        engine = createEngine({ store: options.store, workflows, queues, migrate: options.migrate });
+        engine = createEngine({
+          store: options.store,
+          workflows,
+          tasks,
+          queues,
+          migrate: options.migrate,
+          ...definitionEngineOptions(options.httpAllow),
+        });
       } catch (error) {
         throw failed(error);
       }
       const stop = waitForStop();
+      const deployed = await deployDefinitionFiles(engine, files).catch(async (error) => {
+        await Promise.resolve(engine[Symbol.asyncDispose]()).catch(() => {});
+        throw error;
+      });
       const settings = {
         ...options,
         tokens,
-        worker: options.worker && workflows.length > 0,
+        // Declarative runs need a worker too, whatever the module holds.
+        worker: options.worker,
         dashboard: options.dashboard && isDashboardBuilt() ? dashboardDir : undefined,
       };
       const server = await listen(engine, settings, failed).catch(async (error) => {
@@ -83,6 +106,8 @@ export function createServeCommand() {
       const work =
         workflows.length === 0 ? "no workflows loaded" : options.worker ? `running ${names}` : `API only for ${names}`;
       console.log(`serving ${server.url} on ${store}, ${work}`);
+      for (const { file, name, version, outcome } of deployed)
+        console.log(`definition ${name}@${version} ${outcome} (${file})`);
       if (settings.dashboard) console.log(`dashboard at ${server.url}/`);
       else if (options.dashboard) {
         console.log(c.dim("no dashboard: it is not built (npm run build -w @baton/dashboard)"));

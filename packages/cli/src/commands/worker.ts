@@ -1,6 +1,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { createEngine, type Engine } from "baton";
 import { colorsFor } from "../colors.js";
+import { definitionEngineOptions, httpAllowOption } from "../definition-options.js";
 import { loadWorkflowModule } from "../load-workflows.js";
 import { maskPassword } from "../mask-password.js";
 import { parseDuration } from "../parse-duration.js";
@@ -35,17 +36,20 @@ export function createWorkerCommand() {
       ),
     )
     .option("--worker-id <id>", "name of this worker in leases (default <host>:<pid>:<random>)")
+    .addOption(httpAllowOption())
     .option("--no-migrate", "do not apply pending migrations on start (a deploy step runs `baton migrate`)")
     .action(async (modulePath, options) => {
-      const { workflows, queues } = await loadWorkflowModule(modulePath);
+      const { workflows, tasks, queues } = await loadWorkflowModule(modulePath);
       const store = maskPassword(options.store);
       let engine: Engine;
       try {
         engine = createEngine({
           store: options.store,
           workflows,
+          tasks,
           queues,
           migrate: options.migrate,
+          ...definitionEngineOptions(options.httpAllow),
           lease: options.lease,
           pollInterval: options.pollInterval,
           workerId: options.workerId,

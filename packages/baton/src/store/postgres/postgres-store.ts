@@ -5,6 +5,7 @@ import type { DatabaseClock } from "./internal/database-clock.js";
 import { createPostgresChildren } from "./postgres-children.js";
 import { createPostgresClaims } from "./postgres-claims.js";
 import { createPostgresContext } from "./postgres-context.js";
+import { createPostgresDefinitions } from "./postgres-definitions.js";
 import { createPostgresHumanTasks } from "./postgres-human-tasks.js";
 import { createPostgresQueues } from "./postgres-queues.js";
 import { createPostgresRegistry } from "./postgres-registry.js";
@@ -125,6 +126,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresChildren(ctx),
     ...createPostgresRegistry(ctx),
     ...createPostgresQueues(ctx),
+    ...createPostgresDefinitions(ctx),
     ...createPostgresSchedules(ctx),
     ...createPostgresTasks(ctx),
     ...createPostgresHumanTasks(ctx),

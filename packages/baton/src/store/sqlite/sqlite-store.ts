@@ -3,6 +3,7 @@ import type { Store } from "../store.js";
 import { createSqliteChildren } from "./sqlite-children.js";
 import { createSqliteClaims } from "./sqlite-claims.js";
 import { createSqliteContext } from "./sqlite-context.js";
+import { createSqliteDefinitions } from "./sqlite-definitions.js";
 import { openSqliteDatabase } from "./sqlite-driver.js";
 import { createSqliteHumanTasks } from "./sqlite-human-tasks.js";
 import { createSqliteMigrator } from "./sqlite-migrate.js";
@@ -80,6 +81,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteChildren(ctx),
     ...createSqliteRegistry(ctx),
     ...createSqliteQueues(ctx),
+    ...createSqliteDefinitions(ctx),
     ...createSqliteSchedules(ctx),
     ...createSqliteTasks(ctx),
     ...createSqliteHumanTasks(ctx),
