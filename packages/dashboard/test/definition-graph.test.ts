@@ -8,22 +8,24 @@ import { openDashboard } from "./support/open-dashboard.js";
 import { type DashboardServer, operatorToken, startDashboard } from "./support/start-dashboard.js";
 
 /** A definition with an `if`: a review above 100, an automatic approval otherwise, both short timers. */
-const refundCheck = {
-  name: "refund-check",
-  description: "Reviews large refunds.",
-  steps: [
-    {
-      id: "check",
-      if: {
-        condition: "{% $input.amount > 100 %}",
-        // biome-ignore lint/suspicious/noThenProperty: the definition document's key
-        then: [{ id: "review", wait: { duration: "5ms" } }],
-        else: [{ id: "auto", wait: { duration: "5ms" } }],
-      },
-    },
-    { id: "done", succeed: { output: "{% $input.amount %}" } },
-  ],
-};
+const refundCheck = `name: refund-check
+description: Reviews large refunds.
+steps:
+  - id: check
+    if:
+      condition: "{% $input.amount > 100 %}"
+      then:
+        - id: review
+          wait:
+            duration: 5ms
+      else:
+        - id: auto
+          wait:
+            duration: 5ms
+  - id: done
+    succeed:
+      output: "{% $input.amount %}"
+`;
 
 describe("definition graph", { skip: browserSkipReason() }, () => {
   let server: DashboardServer;
@@ -54,7 +56,7 @@ describe("definition graph", { skip: browserSkipReason() }, () => {
     const deployed = await request("/api/definitions", {
       method: "POST",
       type: "application/json",
-      body: JSON.stringify(refundCheck),
+      body: JSON.stringify({ source: refundCheck }),
     });
     assert.equal(deployed.status, 201, await deployed.clone().text());
     const definition = (await deployed.json()) as { name: string; version: string };
@@ -70,7 +72,7 @@ describe("definition graph", { skip: browserSkipReason() }, () => {
     assert.equal(await drawn.locator("[data-status]").count(), 0, "no status before a run");
     await drawn.locator(".react-flow__edge-text", { hasText: /^then$/ }).waitFor();
     await drawn.locator(".react-flow__edge-text", { hasText: /^else$/ }).waitFor();
-    await page.getByRole("region", { name: "Document" }).getByText("Reviews large refunds.").first().waitFor();
+    await page.getByRole("region", { name: "Document" }).getByText("id: review").waitFor();
 
     const started = await request("/api/runs", {
       method: "POST",

@@ -5,12 +5,24 @@
  * glossary: run, step, attempt, timer, signal, event, child, compensation,
  * history, task, task worker, task queue, human task.
  */
-import type { AnyHistoryEvent, HumanTaskStatus, RunStatus, TaskStatus } from "@baton/server/wire-types";
+import type {
+  AnyHistoryEvent,
+  HumanTaskStatus,
+  NodeTrace,
+  RunGraph,
+  RunStatus,
+  TaskStatus,
+  Definition as WireDefinition,
+  DefinitionVersions as WireDefinitionVersions,
+} from "@baton/server/wire-types";
 
 export type {
   AttemptInfo,
   CallInfo,
   CallKind,
+  DefinitionList,
+  DefinitionSummary,
+  DefinitionVersion,
   ErrorInfo,
   ForkRequest,
   ForkResult,
@@ -18,6 +30,7 @@ export type {
   HumanTaskPage,
   HumanTaskStatus,
   Issue,
+  NodeTrace,
   Queue,
   QueueList,
   Run,
@@ -38,20 +51,14 @@ export type {
 } from "@baton/server/wire-types";
 
 /**
- * Declarative workflows, as the API answers them (the library's
- * `definition-types.ts`, dates as ISO strings). Only the fields the
- * dashboard reads are spelled out; a node keeps the rest as it came.
+ * Declarative workflows, as the API answers them: the server's wire types,
+ * with the document typed as the dashboard reads it (the library's
+ * `definition-types.ts`; only the fields the dashboard reads are spelled
+ * out, a node keeps the rest as it came).
  */
 
 /** How a node of a run's definition fared: see `NodeTrace`. */
-export type NodeStatus = "pending" | "skipped" | "running" | "waiting" | "completed" | "failed";
-
-/** A node's part in one run: its status, the positions of the calls it made, the times it was entered. */
-export interface NodeTrace {
-  status: NodeStatus;
-  positions: number[];
-  entered: number;
-}
+export type NodeStatus = NodeTrace["status"];
 
 /** A node of a definition document: an `id` and exactly one kind key. */
 export type DefinitionNode = { id: string; description?: string } & (
@@ -78,45 +85,13 @@ export interface DefinitionDocument {
 }
 
 /** A stored definition version (`GET /api/definitions/{name}/versions/{version}`). */
-export interface Definition {
-  name: string;
-  version: string;
-  description?: string;
-  document: DefinitionDocument;
-  /** The text deployed (YAML or JSON), when it came as text. */
-  source?: string;
-  createdAt: string;
-}
-
-/** One definition of the list: its latest version and how many it has. */
-export interface DefinitionSummary {
-  name: string;
-  latestVersion: string;
-  description?: string;
-  versions: number;
-  updatedAt: string;
-}
-
-/** `GET /api/definitions`. */
-export interface DefinitionList {
-  definitions: DefinitionSummary[];
-}
+export type Definition = Omit<WireDefinition, "document"> & { document: DefinitionDocument };
 
 /** `GET /api/definitions/{name}`: its versions, newest first, and the latest in full. */
-export interface DefinitionDetail {
-  name: string;
-  versions: { version: string; createdAt: string; description?: string }[];
-  latest: Definition;
-}
+export type DefinitionVersions = Omit<WireDefinitionVersions, "latest"> & { latest: Definition };
 
 /** `GET /api/runs/{id}/graph`: a run of a definition, node by node (404 `NOT_A_DEFINITION_RUN` for a code workflow's run). */
-export interface DefinitionRunGraph {
-  runId: string;
-  name: string;
-  version: string;
-  document: DefinitionDocument;
-  nodes: Record<string, NodeTrace>;
-}
+export type DefinitionRunGraph = Omit<RunGraph, "document"> & { document: DefinitionDocument };
 
 /**
  * One entry of a run's history, every field of every type optional (the

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from "react";
-import type { Definition, DefinitionDetail } from "../api/api-types.js";
+import type { Definition, DefinitionVersions } from "../api/api-types.js";
 import { ErrorNote } from "../components/error-note.js";
 import { JsonView } from "../components/json-view.js";
 import { useApiData } from "../hooks/use-api-data.js";
@@ -12,7 +12,7 @@ const DefinitionGraph = lazy(() =>
 );
 
 /** The version picker: every version, newest first, the latest marked. */
-function VersionPicker({ detail, shown }: { detail: DefinitionDetail; shown: string }) {
+function VersionPicker({ detail, shown }: { detail: DefinitionVersions; shown: string }) {
   return (
     <label className="version-picker">
       Version{" "}
@@ -49,7 +49,7 @@ function DefinitionSource({ definition }: { definition: Definition }) {
  */
 export function DefinitionView({ name, version }: { name: string; version?: string }) {
   const path = `/api/definitions/${encodeURIComponent(name)}`;
-  const detail = useApiData<DefinitionDetail>(path);
+  const detail = useApiData<DefinitionVersions>(path);
   const chosen = useApiData<Definition>(
     version === undefined ? null : `${path}/versions/${encodeURIComponent(version)}`,
   );
