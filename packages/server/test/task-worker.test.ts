@@ -94,13 +94,16 @@ test("the task worker runs up to `concurrency` handlers at once and leases no mo
   const runs = await Promise.all(
     [1, 2, 3, 4].map((n) => api.engine.startRun(resize, { url: `u${n}`, width: n }, { id: `many-${n}` })),
   );
-  await eventually(() => running === 2);
-  assert.equal(worker.inFlight, 2);
-  const leased = await api.engine.tasks.list({ queue: "media", status: "leased" });
-  const queued = await api.engine.tasks.list({ queue: "media", status: "queued" });
-  assert.equal(leased.tasks.length, 2);
-  assert.equal(queued.tasks.length, 2, "the two others wait for a free slot");
-  gate.open();
+  try {
+    await eventually(() => running === 2);
+    assert.equal(worker.inFlight, 2);
+    const leased = await api.engine.tasks.list({ queue: "media", status: "leased" });
+    const queued = await api.engine.tasks.list({ queue: "media", status: "queued" });
+    assert.equal(leased.tasks.length, 2);
+    assert.equal(queued.tasks.length, 2, "the two others wait for a free slot");
+  } finally {
+    gate.open(); // a failed check fails the test; it must not leave handlers waiting (and the worker's stop with them)
+  }
   assert.deepEqual((await Promise.all(runs.map((run) => run.result()))).sort(), [
     "published u1",
     "published u2",

@@ -65,8 +65,9 @@ export interface DefinitionVerbs {
    * run used is refused (`DEFINITION_IMMUTABLE`). Without a version: the same
    * digest as the newest version is that version (`unchanged`), else a new
    * version numbered after the highest whole number taken. Announces the
-   * change to the store's other processes (notice `definitions`).
-   * @throws BatonError `DEFINITION_IMMUTABLE`.
+   * change to the store's other processes (notice `definitions`). A name
+   * that a worker registered as a code workflow is refused.
+   * @throws BatonError `DEFINITION_IMMUTABLE`, `DEFINITION_CONFLICT`.
    */
   saveDefinition(definition: NewDefinitionRecord, now: number): Promise<SaveDefinitionResult>;
   /** A version of a definition, or its newest version (the last created) when `version` is omitted. */

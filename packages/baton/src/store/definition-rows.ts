@@ -72,6 +72,14 @@ export function immutableDefinition(name: string, version: string): BatonError {
   );
 }
 
+/** The refusal of a definition named like a code workflow a worker registered. */
+export function codeWorkflowConflict(name: string): BatonError {
+  return new BatonError(
+    "DEFINITION_CONFLICT",
+    `definition "${name}" has the name of a code workflow that workers of this store run: give it another name`,
+  );
+}
+
 /** The document with `version` set. */
 export const withVersion = (document: Record<string, unknown>, version: string) => ({ ...document, version });
 

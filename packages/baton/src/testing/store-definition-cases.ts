@@ -42,6 +42,11 @@ export const storeDefinitionCases: StoreCase[] = [
         (await store.listDefinitionKeys()).map((k) => `${k.name}@${k.version}:${k.digest}`),
         ["w@1:digest-a", "w@release-1:digest-c", "w@2:digest-e"],
       );
+      await store.registerWorkflows([{ workflow: "coded", version: "1", subscriptions: [] }], 17);
+      await assert.rejects(
+        store.saveDefinition({ ...definition("f"), name: "coded" }, 18),
+        (error: BatonError) => error.code === "DEFINITION_CONFLICT",
+      );
       assert.equal(await store.getDefinition("nope"), undefined);
       assert.deepEqual(await store.listDefinitionVersions("nope"), []);
     },

@@ -1,5 +1,6 @@
 import type { DefinitionKeyRecord, DefinitionVerbs } from "../definition-records.js";
 import {
+  codeWorkflowConflict,
   type DefinitionRow,
   type DefinitionSummaryRow,
   definitionListSql,
@@ -22,6 +23,7 @@ function definitionStatements(t: string) {
     list: definitionListSql(`${t}.`),
     // Saves of one name take turns (a transaction-scoped advisory lock on the name).
     lock: "SELECT pg_advisory_xact_lock(hashtextextended('baton.definition:' || $1, 0))",
+    code: `SELECT 1 FROM ${t}.workflows WHERE name = $1 LIMIT 1`,
     used: `SELECT 1 FROM ${t}.runs WHERE workflow = $1 AND version = $2 LIMIT 1`,
     // $1 name, $2 version, $3 description, $4 document, $5 digest, $6 source, $7 now
     insert: `INSERT INTO ${t}.definitions (name, version, seq, description, document, digest, source, created_at)
@@ -42,6 +44,7 @@ export function createPostgresDefinitions(ctx: PostgresContext): DefinitionVerbs
         ctx.transaction(async (query) => {
           const { name } = definition;
           await query(sql.lock, [name]);
+          if ((await query(sql.code, [name])).length > 0) throw codeWorkflowConflict(name);
           let version = definition.version;
           if (version === undefined) {
             const [latest] = await query<DefinitionRow>(sql.latest, [name]);

@@ -1,5 +1,6 @@
 import type { DefinitionKeyRecord, DefinitionVerbs } from "../definition-records.js";
 import {
+  codeWorkflowConflict,
   type DefinitionRow,
   type DefinitionSummaryRow,
   definitionListSql,
@@ -20,6 +21,7 @@ export function createSqliteDefinitions(ctx: SqliteContext): DefinitionVerbs {
     versions: db.prepare("SELECT version, description, created_at FROM definitions WHERE name = ? ORDER BY seq DESC"),
     keys: db.prepare("SELECT name, version, digest FROM definitions ORDER BY name, seq"),
     list: db.prepare(definitionListSql("")),
+    code: db.prepare("SELECT 1 FROM workflows WHERE name = ? LIMIT 1"),
     used: db.prepare("SELECT 1 FROM runs WHERE workflow = ? AND version = ? LIMIT 1"),
     insert: db.prepare(
       `INSERT INTO definitions (name, version, seq, description, document, digest, source, created_at)
@@ -36,6 +38,7 @@ export function createSqliteDefinitions(ctx: SqliteContext): DefinitionVerbs {
       return ctx.batcher.write(() => {
         const s = sql();
         const { name } = definition;
+        if (s.code.get(name)) throw codeWorkflowConflict(name);
         let version = definition.version;
         if (version === undefined) {
           const latest = s.latest.get(name) as DefinitionRow | undefined;
