@@ -60,6 +60,8 @@
  * - **task token**: the lease of one attempt of a task, given by the poll that
  *   took it; a heartbeat, completion or failure carries it, and a token of an
  *   earlier attempt is refused.
+ * - **definition**: a workflow written as data (YAML or JSON), stored under
+ *   its name and version; its **nodes** make the calls (declarative/definition-types.ts).
  *
  * Internal nouns (the engine's own machinery; see docs/architecture.md):
  *
