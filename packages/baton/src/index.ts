@@ -60,6 +60,7 @@ export {
   UnreadableRunError,
   ValidationError,
 } from "./errors.js";
+export type { FailureInput } from "./failure-input.js";
 export { eventIdPattern, flowKeyMaxLength, queueNamePattern, runIdPattern, workflowNamePattern } from "./names.js";
 export { defaultStore, type OpenStoreOptions, openStore } from "./store/open-store.js";
 export {

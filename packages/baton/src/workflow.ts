@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type Duration, toMilliseconds } from "./duration.js";
 import { BatonError } from "./errors.js";
 import { checkEventMatch } from "./event-match.js";
+import type { FailureInput } from "./failure-input.js";
 import { workflowNamePattern } from "./names.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
 import { checkScheduleDefinition } from "./schedule-definition.js";
@@ -218,6 +219,15 @@ export interface WorkflowOptions<I> {
    * no longer declared is deleted (see `ScheduleDefinition`). Default: none.
    */
   schedules?: ScheduleDefinition[];
+  /**
+   * A workflow started once when a run of this one ends `failed` or
+   * `compensated` (after its retries and compensations): a child of the
+   * failed run, id `<run id>:on-failure`, given a `FailureInput` (the run's
+   * id, workflow, version, input, error and failed step). Register it with
+   * the engine too. Default: the engine's `onFailure`, else none.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a handler of any output
+  onFailure?: Workflow<FailureInput, any>;
 }
 
 /** A workflow definition, as returned by `defineWorkflow`. */
@@ -293,6 +303,12 @@ export function defineWorkflow<I, O>(
         `invalid schema of signal "${signal}" in workflow "${name}": expected a Standard Schema (zod, valibot, arktype...)`,
       );
     }
+  }
+  if (options.onFailure !== undefined && !isWorkflow(options.onFailure)) {
+    throw new BatonError(
+      "INVALID_WORKFLOW",
+      `invalid onFailure of workflow "${name}": expected a workflow (made by defineWorkflow)`,
+    );
   }
   const scheduleIds = new Set<string>();
   for (const schedule of options.schedules ?? []) {

@@ -28,14 +28,18 @@ export async function loadWorkflows(modulePath: string): Promise<AnyWorkflow[]> 
 }
 
 /**
- * `loadWorkflows`, with the queues the module declares: its export `queues`
- * (`createEngine`'s option of that name), which `baton worker` and `baton
- * serve` give their engine.
+ * `loadWorkflows`, with what else the module declares for `baton worker` and
+ * `baton serve` to give their engine: its export `queues` (`createEngine`'s
+ * option of that name), the task handlers it exports (`defineTask`), and
+ * its export `onFailure` (the engine-wide failure handler).
  * @throws CliError as `loadWorkflows`, or when `queues` is not an object.
  */
-export async function loadWorkflowModule(
-  modulePath: string,
-): Promise<{ workflows: AnyWorkflow[]; tasks: TaskDefinition[]; queues?: EngineOptions["queues"] }> {
+export async function loadWorkflowModule(modulePath: string): Promise<{
+  workflows: AnyWorkflow[];
+  tasks: TaskDefinition[];
+  queues?: EngineOptions["queues"];
+  onFailure?: EngineOptions["onFailure"];
+}> {
   const path = resolve(modulePath);
   if (!existsSync(path)) throw new CliError(`module not found: ${modulePath} (looked for ${path})`);
   if (typescriptFile.test(path) && !tsxRegistered) {
@@ -63,7 +67,14 @@ export async function loadWorkflowModule(
   if (queues !== undefined && (typeof queues !== "object" || queues === null || Array.isArray(queues))) {
     throw new CliError(`${modulePath}: its export "queues" must be an object of queue options, by queue name`);
   }
-  return { workflows, tasks, ...(queues === undefined ? {} : { queues: queues as EngineOptions["queues"] }) };
+  // The engine-wide failure handler: the workflow the module exports as `onFailure`.
+  const onFailure = isWorkflow(exports.onFailure) ? (exports.onFailure as EngineOptions["onFailure"]) : undefined;
+  return {
+    workflows,
+    tasks,
+    ...(queues === undefined ? {} : { queues: queues as EngineOptions["queues"] }),
+    ...(onFailure ? { onFailure } : {}),
+  };
 }
 
 function collectWorkflows(exports: Record<string, unknown>, modulePath: string): AnyWorkflow[] {

@@ -2,6 +2,7 @@ import type { Clock } from "../clock.js";
 import type { TaskDefinition } from "../declarative/define-task.js";
 import type { HostLookup } from "../declarative/http-request-types.js";
 import type { Duration } from "../duration.js";
+import type { FailureInput } from "../failure-input.js";
 import type { Store } from "../store/store.js";
 import type {
   HistoryEvent,
@@ -71,6 +72,13 @@ export interface EngineOptions {
    * limits. A worker takes runs of the queues it declares. Default: none.
    */
   queues?: Record<string, QueueOptions>;
+  /**
+   * A workflow started when a run of a workflow without its own `onFailure`
+   * ends `failed` or `compensated` (see `WorkflowOptions.onFailure`);
+   * registered with the engine. Default: none.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a handler of any output
+  onFailure?: Workflow<FailureInput, any>;
   /** Task handlers declarative `task` nodes call by name (`defineTask`). Default: none. */
   // biome-ignore lint/suspicious/noExplicitAny: handlers of any input and output
   tasks?: TaskDefinition<any, any>[];

@@ -44,7 +44,7 @@ export type {
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { sendEvent } from "./send-event.js";
 import { createSignalChecker, createSignalSender } from "./signal-checker.js";
-import { toRegistration } from "./workflow-registration.js";
+import { collectWorkflows, toRegistration } from "./workflow-registration.js";
 
 /** Children listed by `getRun` (the newest ones). */
 const maxChildrenShown = 1000;
@@ -63,13 +63,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const logger = options.logger ?? { warn: (message, error) => console.warn(`[baton] ${message}`, error ?? "") };
   // Options are checked before the store opens: a refused option leaves nothing open.
   const queues = toQueueLimits(options.queues);
-  const workflows = new Map<string, Workflow>();
-  for (const workflow of options.workflows ?? []) {
-    if (workflows.has(workflow.name)) {
-      throw new BatonError("DUPLICATE_WORKFLOW", `workflow "${workflow.name}" is registered twice`);
-    }
-    workflows.set(workflow.name, workflow as Workflow);
-  }
+  const workflows = collectWorkflows(options);
   const pollIntervalMs = toMilliseconds(options.pollInterval ?? "500ms");
   const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
   const store = openStore(options.store, { migrate: options.migrate, log: (m, e) => logger.warn(m, e) });
@@ -93,6 +87,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     clock,
     workflows,
     catalog: definitions.catalog,
+    ...(options.onFailure ? { onFailure: options.onFailure as Workflow } : {}),
     owner: workerId,
     leaseMs: toMilliseconds(options.lease ?? "15s"),
     pollIntervalMs,

@@ -22,6 +22,8 @@ export interface ExecutorHost {
   leaseMs: number;
   /** Registered workflows by name. */
   workflows: Map<string, Workflow>;
+  /** The engine's failure handler, for workflows without their own (`onFailure`). */
+  onFailure?: Workflow;
   /**
    * The run left this worker: finished (with how it finished), released, or
    * lost; `error` when it stopped on an error other than a lost lease (the

@@ -362,6 +362,7 @@ export class RunExecutor extends RunLifecycle {
     await this.journal.settled();
     if (this.isStopped) return;
     const failedAt = outcome.kind === "failed" && outcome.position !== undefined ? [outcome.position] : [];
+    this.failedPosition = failedAt[0];
     await compensateRun(this, this.runtime.calls, this.state, {
       cancelled: outcome.kind === "cancelled",
       error: outcome.kind === "failed" ? toErrorInfo(outcome.error) : undefined,

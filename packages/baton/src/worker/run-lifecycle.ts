@@ -23,6 +23,7 @@ import { ChildWaits } from "./child-waits.js";
 import { ClockWaits } from "./clock-waits.js";
 import { EventWaits } from "./event-waits.js";
 import type { ExecutorHost } from "./executor-host.js";
+import { failureHandlerRun } from "./failure-handler.js";
 import type { HumanTaskWaits } from "./human-task-waits.js";
 import { type QueueSlot, queueSlotOf } from "./queue-slot.js";
 import {
@@ -67,6 +68,8 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   protected readonly lease: Lease;
   /** Final step failures recorded after the workflow settled (a resume retries them). */
   protected readonly lateFailures: number[] = [];
+  /** The position of the call whose failure failed the run (for its failure handler). */
+  protected failedPosition?: number;
   /** Not in the store yet: the journal's first write creates the run. */
   protected readonly creating: boolean;
   protected isStopped = false;
@@ -291,12 +294,27 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
     this.phase = "finished";
     const handoff = this.slot?.handoff();
     const extras: JournalExtras = { ...fields, status, ...(handoff ? { handoff } : {}) };
+    const handler = this.failureHandler(status, fields.error);
+    if (handler) extras.children = [...(extras.children ?? []), handler];
     if (mayHaveOpenTasks(this.state, this.taskWaits?.made || this.humanTaskWaits?.made)) extras.cancelTasks = true;
     await this.record(event, extras).committed;
     this.journal.close();
     this.isStopped = true;
     const { output, error } = fields;
     this.host.detached(this.runId, { status, output, error, parentId: this.parentId, handedOn: this.slot?.handedOn });
+  }
+
+  /** The failure handler run this run's end creates, if any (see failure-handler.ts). */
+  private failureHandler(status: RunStatus, error: JournalExtras["error"]) {
+    const call = this.failedPosition === undefined ? undefined : this.runtime.calls[this.failedPosition];
+    const run = { id: this.runId, parentId: this.parentId, workflow: this.workflow, input: this.runInput.input };
+    const failedStep = call ? { position: call.position, name: call.name } : undefined;
+    return failureHandlerRun(
+      { ...run, status, ...(error ? { error } : {}), ...(failedStep ? { failedStep } : {}) },
+      this.host.onFailure,
+      this.host.workflows,
+      this.clock.now(),
+    );
   }
 
   // ---- state ------------------------------------------------------------------

@@ -24,6 +24,8 @@ export interface WorkerOptions {
   store: Store;
   clock: Clock;
   workflows: Map<string, Workflow>;
+  /** The engine's failure handler, for workflows without their own. */
+  onFailure?: Workflow;
   /** Workflows known by name and version besides `workflows` (stored definitions). */
   catalog?: WorkflowCatalog;
   /** Unique name of this worker, written as the lease owner. */

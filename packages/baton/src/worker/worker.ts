@@ -315,6 +315,7 @@ export class Worker {
       clock: this.options.clock,
       leaseMs: this.options.leaseMs,
       workflows: this.options.workflows,
+      onFailure: this.options.onFailure,
       detached: (runId, end, error) => {
         this.executors.delete(runId);
         if (error === undefined) this.backoff.clear(runId);

@@ -68,7 +68,7 @@ export function createServeCommand() {
       ];
       if (!isLoopback(options.host) && tokens.length === 0) throw insecure(options.host);
       const loaded = modulePath === undefined ? { workflows: [], tasks: [] } : await loadWorkflowModule(modulePath);
-      const { workflows, tasks, queues } = loaded as Awaited<ReturnType<typeof loadWorkflowModule>>;
+      const { workflows, tasks, queues, onFailure } = loaded as Awaited<ReturnType<typeof loadWorkflowModule>>;
       const files = options.definitions === undefined ? [] : definitionFiles(options.definitions);
       const store = maskPassword(options.store);
       const failed = (error: unknown) => storeError(error, `cannot serve store "${store}"`, options.store);
@@ -79,6 +79,7 @@ export function createServeCommand() {
           workflows,
           tasks,
           queues,
+          onFailure,
           migrate: options.migrate,
           ...definitionEngineOptions(options.httpAllow),
         });

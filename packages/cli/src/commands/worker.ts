@@ -39,7 +39,7 @@ export function createWorkerCommand() {
     .addOption(httpAllowOption())
     .option("--no-migrate", "do not apply pending migrations on start (a deploy step runs `baton migrate`)")
     .action(async (modulePath, options) => {
-      const { workflows, tasks, queues } = await loadWorkflowModule(modulePath);
+      const { workflows, tasks, queues, onFailure } = await loadWorkflowModule(modulePath);
       const store = maskPassword(options.store);
       let engine: Engine;
       try {
@@ -48,6 +48,7 @@ export function createWorkerCommand() {
           workflows,
           tasks,
           queues,
+          onFailure,
           migrate: options.migrate,
           ...definitionEngineOptions(options.httpAllow),
           lease: options.lease,
