@@ -21,6 +21,7 @@ export class ApiError extends Error {
 const statusOfCode: Record<string, ApiError["status"]> = {
   RUN_NOT_FOUND: 404,
   UNKNOWN_WORKFLOW: 404,
+  UNKNOWN_VERSION: 404,
   RUN_CONFLICT: 409,
   RUN_FINISHED: 409,
   RUN_NOT_FAILED: 409,

@@ -166,6 +166,12 @@ export const StartRunBody = z
     workflow: WorkflowName,
     input: Json.optional(),
     id: RunId.optional(),
+    version: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "the version of the workflow to start; default: the newest" }),
     timeout: Duration.optional(),
     queue: QueueName.optional().openapi({ description: "queue of the run; default: the workflow's, else `default`" }),
     concurrencyKey: z

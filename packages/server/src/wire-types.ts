@@ -280,6 +280,8 @@ export interface StartRunRequest {
   workflow: string;
   input?: unknown;
   id?: string;
+  /** The version to start (default: the newest). */
+  version?: string;
   timeout?: number | string;
   queue?: string;
   concurrencyKey?: string;

@@ -21,16 +21,31 @@ export interface EngineDefinitionsPart {
   /** Loads the stored definitions and follows the store's changes; `changed` is called after each change. */
   start(changed: () => void): Promise<void>;
   stop(): void;
-  /** A code workflow of this name, else the newest version of the definition of this name. @throws `UNKNOWN_WORKFLOW`. */
-  resolve(name: string): Promise<Workflow>;
+  /**
+   * A code workflow of this name, else the newest version of the definition
+   * of this name; with `version`, that version of the definition.
+   * @throws `UNKNOWN_WORKFLOW`, `UNKNOWN_VERSION`.
+   */
+  resolve(name: string, version?: string): Promise<Workflow>;
 }
 
-/** Sets up declarative workflows for an engine. @throws BatonError `DUPLICATE_TASK` for a task handler given twice. */
+const unknownWorkflow = (name: string, code: Map<string, Workflow>) =>
+  new BatonError(
+    "UNKNOWN_WORKFLOW",
+    `unknown workflow "${name}" (registered: ${[...code.keys()].join(", ") || "none"}; and no definition of that name is stored)`,
+  );
+
+/**
+ * Sets up declarative workflows for an engine (`code`: the newest version of
+ * each code workflow, `versions`: all of them).
+ * @throws BatonError `DUPLICATE_TASK` for a task handler given twice.
+ */
 export function setUpDefinitions(
   options: Pick<EngineOptions, "tasks" | "secrets" | "http">,
   store: Store,
   clock: Clock,
   code: Map<string, Workflow>,
+  versions: readonly Workflow[] = [...code.values()],
 ): EngineDefinitionsPart {
   const tasks = new Map<string, TaskDefinition>();
   for (const task of options.tasks ?? []) {
@@ -76,15 +91,23 @@ export function setUpDefinitions(
       following = false;
       changed = () => {};
     },
-    async resolve(name) {
+    async resolve(name, version) {
+      if (version !== undefined) {
+        const coded = versions.find((w) => w.name === name && w.version === version);
+        if (coded) return coded;
+        const entry = await catalog.find(name, version);
+        if (entry) return entry.workflow;
+        const known = code.has(name) || (await catalog.find(name)) !== undefined;
+        if (!known) throw unknownWorkflow(name, code);
+        throw new BatonError(
+          "UNKNOWN_VERSION",
+          `workflow "${name}" has no version "${version}" here (neither in this engine's code nor among the stored definitions)`,
+        );
+      }
       const found =
         code.get(name) ?? (following ? catalog.latest(name) : undefined) ?? (await catalog.find(name))?.workflow;
       if (found) return found;
-      const known = [...code.keys()].join(", ") || "none";
-      throw new BatonError(
-        "UNKNOWN_WORKFLOW",
-        `unknown workflow "${name}" (registered: ${known}; and no definition of that name is stored)`,
-      );
+      throw unknownWorkflow(name, code);
     },
   };
 }

@@ -94,6 +94,11 @@ export interface EngineOptions {
 export interface StartOptions extends StartFlowOptions {
   /** Id of the run, and its idempotency key. Default: a new time-sortable id. */
   id?: string;
+  /**
+   * Version of the workflow to start: one this engine has code for, or a
+   * stored definition's. Default: the newest (`UNKNOWN_VERSION` when none has it).
+   */
+  version?: string;
   /** Limit of the whole run. Default: the workflow's `timeout`. */
   timeout?: Duration;
 }

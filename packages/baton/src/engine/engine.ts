@@ -63,12 +63,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const logger = options.logger ?? { warn: (message, error) => console.warn(`[baton] ${message}`, error ?? "") };
   // Options are checked before the store opens: a refused option leaves nothing open.
   const queues = toQueueLimits(options.queues);
-  const workflows = collectWorkflows(options);
+  const { workflows, versions } = collectWorkflows(options);
   const pollIntervalMs = toMilliseconds(options.pollInterval ?? "500ms");
   const stopTimeoutMs = toMilliseconds(options.stopTimeout ?? "10s");
   const store = openStore(options.store, { migrate: options.migrate, log: (m, e) => logger.warn(m, e) });
   const clock = options.clock ?? store.clock ?? systemClock;
-  const definitions = setUpDefinitions(options, store, clock, workflows);
+  const definitions = setUpDefinitions(options, store, clock, workflows, versions);
   const endWaiters: RunEndWaiters = new Map();
   const taskWaiters = new TaskQueueWaiters();
   let unlisten: (() => void) | undefined;
@@ -86,6 +86,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     store,
     clock,
     workflows,
+    versions,
     catalog: definitions.catalog,
     ...(options.onFailure ? { onFailure: options.onFailure as Workflow } : {}),
     owner: workerId,
@@ -153,8 +154,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     throw new BatonError("UNKNOWN_QUEUE", `unknown queue "${name}" (declared here: ${known}; and none in the store)`);
   };
 
-  const resolveWorkflow = async (workflow: Workflow | string): Promise<Workflow> =>
-    typeof workflow === "string" ? definitions.resolve(workflow) : workflow;
+  /** The workflow a start names (its object, or its newest version by name), or the version it asks for. */
+  const resolveWorkflow = async (workflow: Workflow | string, version?: string): Promise<Workflow> =>
+    typeof workflow === "string" || version !== undefined
+      ? definitions.resolve(typeof workflow === "string" ? workflow : workflow.name, version)
+      : workflow;
 
   const scheduleDeps: SchedulesApiDeps = {
     store,
@@ -176,6 +180,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (options.migrate !== false) await store.migrate();
         await store.ready?.();
         // What senders without this code need: versions, subscriptions, schemas.
+        // Older versions first, so that the newest is the newest registration.
+        const older = versions.filter((w) => workflows.get(w.name) !== w);
+        if (older.length > 0) await store.registerWorkflows(older.map(toRegistration), clock.now() - 1);
         if (workflows.size > 0) await store.registerWorkflows([...workflows.values()].map(toRegistration), clock.now());
         // The limits every worker claims within; a mix of limits is reported.
         if (queues.length > 0)
@@ -203,7 +210,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     async startRun<I, O>(target: Workflow<I, O> | string, input: I, startOptions: StartOptions = {}) {
-      const workflow = await resolveWorkflow(target as Workflow | string);
+      const workflow = await resolveWorkflow(target as Workflow | string, startOptions.version);
       const id = startOptions.id ?? uuidv7();
       if (typeof id !== "string" || !runIdPattern.test(id)) {
         throw new BatonError(

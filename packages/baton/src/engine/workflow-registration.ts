@@ -34,21 +34,39 @@ export function toRegistration(workflow: Workflow): WorkflowRegistration {
   return registration;
 }
 
+/** Orders versions: whole numbers as numbers, then text ("2" < "10" < "2026-01"). */
+export const compareVersions = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+
 /**
- * The workflows an engine runs, by name: those given, and the failure
- * handlers they (or the engine) name, unless given.
- * @throws BatonError `DUPLICATE_WORKFLOW` when two given workflows share a name.
+ * The workflows an engine runs: by name, the newest version of each (the
+ * highest, numbers compared as numbers), which new runs start on; and every
+ * version given, which the worker runs (open runs continue on their own).
+ * Failure handlers the workflows (or the engine) name are added unless given.
+ * @throws BatonError `DUPLICATE_WORKFLOW` when a name and version is given twice.
  */
-export function collectWorkflows(options: Pick<EngineOptions, "workflows" | "onFailure">): Map<string, Workflow> {
+export function collectWorkflows(options: Pick<EngineOptions, "workflows" | "onFailure">): {
+  workflows: Map<string, Workflow>;
+  versions: Workflow[];
+} {
   const workflows = new Map<string, Workflow>();
-  for (const workflow of options.workflows ?? []) {
-    if (workflows.has(workflow.name)) {
-      throw new BatonError("DUPLICATE_WORKFLOW", `workflow "${workflow.name}" is registered twice`);
+  const versions: Workflow[] = [];
+  const seen = new Set<string>();
+  const add = (workflow: Workflow) => {
+    const key = `${workflow.name}@${workflow.version}`;
+    if (seen.has(key)) {
+      throw new BatonError(
+        "DUPLICATE_WORKFLOW",
+        `workflow "${workflow.name}" version "${workflow.version}" is registered twice`,
+      );
     }
-    workflows.set(workflow.name, workflow as Workflow);
+    seen.add(key);
+    versions.push(workflow);
+    const newest = workflows.get(workflow.name);
+    if (!newest || compareVersions(workflow.version, newest.version) > 0) workflows.set(workflow.name, workflow);
+  };
+  for (const workflow of options.workflows ?? []) add(workflow as Workflow);
+  for (const handler of [options.onFailure, ...versions.map((w) => w.options.onFailure)]) {
+    if (handler && !workflows.has(handler.name)) add(handler as Workflow);
   }
-  for (const handler of [options.onFailure, ...[...workflows.values()].map((w) => w.options.onFailure)]) {
-    if (handler && !workflows.has(handler.name)) workflows.set(handler.name, handler as Workflow);
-  }
-  return workflows;
+  return { workflows, versions };
 }

@@ -23,7 +23,10 @@ export interface WorkflowCatalog {
 export interface WorkerOptions {
   store: Store;
   clock: Clock;
+  /** The newest version of each workflow, by name. */
   workflows: Map<string, Workflow>;
+  /** Every version of the code's workflows (default: those of `workflows`). */
+  versions?: readonly Workflow[];
   /** The engine's failure handler, for workflows without their own. */
   onFailure?: Workflow;
   /** Workflows known by name and version besides `workflows` (stored definitions). */

@@ -63,7 +63,7 @@ export class Worker {
   private readonly backoff: ErrorBackoff;
 
   constructor(private readonly options: WorkerOptions) {
-    this.lookup = new WorkflowLookup(options.workflows, options.catalog);
+    this.lookup = new WorkflowLookup(options.workflows, options.versions, options.catalog);
     this.backoff = new ErrorBackoff(renewIntervalMs(options.leaseMs), maxErrorBackoffMs);
   }
 

@@ -1,21 +1,27 @@
 import type { Workflow } from "../workflow.js";
 import type { WorkflowCatalog } from "./worker-options.js";
 
-/** The workflows a worker runs: its code's, by name, and a catalog's (stored definitions), by name and version. */
+/**
+ * The workflows a worker runs: every version of its code's (by name and
+ * version), and a catalog's (stored definitions).
+ */
 export class WorkflowLookup {
   private readonly codeKeys: string[];
+  private readonly code = new Map<string, Workflow>();
 
   constructor(
     private readonly workflows: Map<string, Workflow>,
+    versions: readonly Workflow[] | undefined,
     private readonly catalog?: WorkflowCatalog,
   ) {
-    this.codeKeys = [...workflows.values()].map((w) => `${w.name}@${w.version}`);
+    for (const workflow of versions ?? workflows.values())
+      this.code.set(`${workflow.name}@${workflow.version}`, workflow);
+    this.codeKeys = [...this.code.keys()];
   }
 
-  /** The workflow of a run of `name@version`: code of that version, else the catalog's, else the code of the name. */
+  /** The workflow of a run of `name@version`: code of that version, else the catalog's, else the newest code of the name. */
   get(name: string, version: string): Workflow | undefined {
-    const code = this.workflows.get(name);
-    return code?.version === version ? code : (this.catalog?.get(name, version) ?? code);
+    return this.code.get(`${name}@${version}`) ?? this.catalog?.get(name, version) ?? this.workflows.get(name);
   }
 
   /** `name@version` of every workflow the worker can run (what it claims). */

@@ -108,12 +108,12 @@ test("startRun calls racing with one id create one run; the others get it as exi
   assert.equal((await engine.listRuns()).runs.length, 1);
 });
 
-test("createEngine refuses two workflows of one name, or a bad poll interval, before it opens anything", () => {
+test("createEngine refuses a workflow version given twice, or a bad poll interval, before it opens anything", () => {
   const a = defineWorkflow("twice", async () => 1);
   const b = defineWorkflow("twice", async () => 2);
   assert.throws(() => createEngine({ store: tempStore(), workflows: [a, b] }), {
     code: "DUPLICATE_WORKFLOW",
-    message: 'workflow "twice" is registered twice',
+    message: 'workflow "twice" version "1" is registered twice',
   });
   assert.throws(() => createEngine({ store: tempStore(), workflows: [a], pollInterval: "often" }), {
     code: "INVALID_DURATION",

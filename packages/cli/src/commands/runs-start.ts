@@ -23,6 +23,7 @@ export function createRunsStartCommand() {
     .addOption(new Option("--input <json>", "the run's input, as JSON").argParser(parseJson).conflicts("inputFile"))
     .option("--input-file <path>", "read the input (JSON) from this file")
     .option("--id <id>", "the run's id, its idempotency key (default: a new id)")
+    .option("--workflow-version <version>", "the version of the workflow to start (default: the newest)")
     .addOption(new Option("--timeout <duration>", "limit of the whole run (30m, 2h, 3d)").argParser(parseTimeout))
     .option("--queue <name>", "queue of the run (default: the workflow's, else default)")
     .option("--concurrency-key <key>", "key of the queue's per-key limits, such as a customer id")
@@ -49,6 +50,7 @@ export function createRunsStartCommand() {
             workflow,
             input,
             id: options.id,
+            ...(options.workflowVersion === undefined ? {} : { version: options.workflowVersion }),
             timeout: options.timeout,
             queue: options.queue,
             concurrencyKey: options.concurrencyKey,
