@@ -154,6 +154,7 @@ export type EventMatch = Record<string, string | number | boolean | null>;
 /** Every type of history event, in the order they usually appear. */
 export type HistoryEventType =
   | "run.started"
+  | "patch.applied"
   | "step.started"
   | "step.completed"
   | "step.failed"
@@ -191,6 +192,7 @@ export type HistoryEventType =
 /** Every history event type, in the order they usually appear (the list `HistoryEventType` names). */
 export const historyEventTypes: readonly HistoryEventType[] = [
   "run.started",
+  "patch.applied",
   "step.started",
   "step.completed",
   "step.failed",

@@ -171,6 +171,23 @@ export interface WorkflowContext {
   humanTask<T = unknown>(name: string, options: HumanTaskOptions): Promise<HumanTaskResult<T> | undefined>;
   /** Starts a child run and waits for its output. Id defaults to `<run id>-<position>`. */
   child<I, O>(workflow: Workflow<I, O>, input: I, options?: { id?: string }): Promise<O>;
+  /**
+   * For changing code under open runs: true when this run takes patch `id`'s
+   * new path, false when it re-executes a history recorded before the patch
+   * existed (which took the old one). The first time a run reaches it under
+   * new code, `patch.applied` is recorded, so the answer stays true.
+   *
+   * @example
+   * const tax = ctx.patched("vat-2027") ? await ctx.step("tax-2027", () => vat(input)) : await ctx.step("tax", () => oldVat(input));
+   * @throws BatonError `INVALID_NAME` for an id of 0 or more than 200 characters.
+   */
+  patched(id: string): boolean;
+  /**
+   * Once no open run predates patch `id`, replace `if (ctx.patched(id)) new
+   * else old` with `ctx.deprecatePatch(id); new`: it records the patch as
+   * `patched` does, without branching. Remove it once no open run needs it.
+   */
+  deprecatePatch(id: string): void;
   /** Replay-safe current time: the time of the latest history event the run has seen. */
   now(): Date;
   /** Replay-safe random number in [0, 1). */

@@ -43,6 +43,7 @@ const fieldsOf = {
     eventId: z.string().optional().openapi({ description: "the event that started the run" }),
     forkedFrom: z.object({ runId: z.string(), position: Position }).optional(),
   },
+  "patch.applied": { name: z.string().openapi({ description: "the patch id (ctx.patched)" }) },
   "step.started": attempt,
   "step.completed": { ...attempt, output: Json.optional() },
   "step.failed": failedAttempt,

@@ -181,6 +181,8 @@ export interface TaskAttempt {
 /** The fields of each type of history event beyond `seq`, `type` and `at`. */
 export interface HistoryEventFields {
   "run.started": { input?: unknown; eventId?: string; forkedFrom?: { runId: string; position: number } };
+  /** The code took patch `name`'s new path (`ctx.patched`). */
+  "patch.applied": { name: string };
   "step.started": AttemptCall;
   "step.completed": AttemptCall & { output?: unknown };
   "step.failed": FailedAttempt;

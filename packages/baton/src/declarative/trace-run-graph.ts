@@ -52,6 +52,7 @@ export async function traceRunGraph(definition: Definition, run: TracedRun): Pro
   await new Promise<void>((resolve) => {
     runtime = new WorkflowRuntime(workflow, { id: run.id, input: run.input }, foldHistory(run.history), {
       startCall: () => {},
+      patchApplied: () => {},
       handlerRegistered: () => {},
       workflowSettled: () => resolve(),
       quiet: () => resolve(),

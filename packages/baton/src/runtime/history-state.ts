@@ -67,6 +67,10 @@ export interface HistoryState {
   lastSeq: number;
   /** No schema checked the input when the run was created (`run.started` says so): the worker checks it. */
   inputUnchecked?: boolean;
+  /** Patches the run's code applied (`patch.applied`), by id. */
+  patches: Set<string>;
+  /** The highest position the history holds a call at (-1: none). */
+  lastPosition: number;
 }
 
 const newAttempts = (): AttemptState => ({ used: 0, last: 0, open: false });
@@ -80,6 +84,8 @@ export function foldHistory(events: HistoryRecord[]): HistoryState {
     consumedSignals: new Set(),
     cancelRequested: false,
     lastSeq: 0,
+    patches: new Set(),
+    lastPosition: -1,
   };
   const call = (event: HistoryRecord, kind: CallKind, name: string): RecordedCall => {
     const position = event.position as number;
@@ -87,6 +93,7 @@ export function foldHistory(events: HistoryRecord[]): HistoryState {
     if (!found) {
       found = { position, kind, name, attempts: newAttempts() };
       state.calls.set(position, found);
+      state.lastPosition = Math.max(state.lastPosition, position);
     }
     return found;
   };
@@ -105,6 +112,9 @@ export function foldHistory(events: HistoryRecord[]): HistoryState {
       case "run.started":
         state.startedAt = event.at;
         if (event.unchecked) state.inputUnchecked = true;
+        break;
+      case "patch.applied":
+        state.patches.add(event.name as string);
         break;
       case "step.started": {
         const step = call(event, "step", event.name as string);

@@ -51,6 +51,8 @@ export type RuntimeOutcome =
 export interface RuntimeHost {
   /** A call needs real work: run a step, arm a timer, wait for a signal or an event, start a child. */
   startCall(call: IssuedCall): void;
+  /** The code applied patch `id` for the first time in this run (`ctx.patched`): record it. */
+  patchApplied(id: string): void;
   /** `ctx.onSignal(name)` was registered. */
   handlerRegistered(name: string): void;
   /** The workflow function settled (or was stopped). Called once. */

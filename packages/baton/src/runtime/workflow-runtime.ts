@@ -248,6 +248,22 @@ export class WorkflowRuntime {
     return promise;
   }
 
+  /**
+   * Whether the code takes patch `id`'s new path: yes when the history
+   * applied it, no when the history holds calls past this point without it
+   * (it was recorded by code before the patch), else yes, and recorded.
+   */
+  private patch(id: string): boolean {
+    if (typeof id !== "string" || id.length === 0 || id.length > 200) {
+      throw new BatonError("INVALID_NAME", `invalid patch id ${JSON.stringify(id)}: expected 1 to 200 characters`);
+    }
+    if (this.state.patches.has(id)) return true;
+    if (this.calls.length <= this.state.lastPosition) return false;
+    this.state.patches.add(id);
+    this.host.patchApplied(id);
+    return true;
+  }
+
   private draw(purpose: string): Uint8Array {
     return this.host.digest(`${this.run.id}:${purpose}:${this.draws++}`);
   }
@@ -340,6 +356,10 @@ export class WorkflowRuntime {
       child(workflow, input, options) {
         const id = options?.id ?? `${runtime.run.id}-${runtime.calls.length}`;
         return runtime.issue("child", workflow.name, { child: { workflow: workflow as Workflow, input, id } });
+      },
+      patched: (id) => runtime.patch(id),
+      deprecatePatch: (id) => {
+        runtime.patch(id);
       },
       now: () => new Date(runtime.time),
       random: () => readUint48(runtime.draw("random")) / 2 ** 48,

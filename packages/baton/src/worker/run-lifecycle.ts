@@ -381,6 +381,10 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
   protected abstract armDeadline(deadlineAt: number): void;
   abstract startCall(call: IssuedCall): void;
   abstract handlerRegistered(name: string): void;
+  /** Records that the code applied a patch (`RuntimeHost`). */
+  patchApplied(id: string): void {
+    this.record({ type: "patch.applied", name: id });
+  }
   abstract workflowSettled(outcome: RuntimeOutcome): void;
   abstract quiet(): void;
   abstract now(): number;
