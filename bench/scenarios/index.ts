@@ -8,6 +8,7 @@ import { fanOutScenario } from "./fan-out.js";
 import { humanTasks } from "./human-tasks.js";
 import { queues } from "./queues.js";
 import { recovery } from "./recovery.js";
+import { replay } from "./replay.js";
 import { scale } from "./scale.js";
 import { schedules } from "./schedules.js";
 import { sequential } from "./sequential.js";
@@ -29,6 +30,7 @@ export const scenarios: Scenario[] = [
   tasks,
   humanTasks,
   declarative,
+  replay,
   startup,
   scale,
 ];

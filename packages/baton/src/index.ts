@@ -42,6 +42,11 @@ export type { EngineHumanTasks } from "./engine/human-tasks-api.js";
 export { isApprovalSignal } from "./engine/list-signal-waits.js";
 export type { QueueInfo } from "./engine/queue-info.js";
 export { defaultQueue, type QueueOptions } from "./engine/queue-options.js";
+export type {
+  ReplayCheckDivergence,
+  ReplayCheckOptions,
+  ReplayCheckResult,
+} from "./engine/replay-check.js";
 export type { EventReceipt, SendEventOptions } from "./engine/send-event.js";
 export type { StartFlowOptions } from "./engine/start-flow.js";
 export { parseTaskToken } from "./engine/task-tokens.js";

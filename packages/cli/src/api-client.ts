@@ -60,6 +60,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
   return {
     listRuns: (query) => call("GET", `/api/runs${queryString(query)}`),
     getRun: (id) => call("GET", run(id)),
+    getHistory: (id) => call("GET", `${run(id)}/history`),
     listSignalWaits: (query) => call("GET", `/api/signal-waits${queryString(query)}`),
     startRun: (request) => call("POST", "/api/runs", request),
     listQueues: () => call("GET", "/api/queues"),

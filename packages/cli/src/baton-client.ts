@@ -15,6 +15,7 @@ import type {
   QueueList,
   Run,
   RunAccepted,
+  RunHistory,
   RunPage,
   RunStatus,
   RunSummary,
@@ -108,6 +109,8 @@ export interface BatonClient {
     outcome: "complete" | "reject",
     answer: { data?: unknown; comment?: string; as: string },
   ): Promise<HumanTask>;
+  /** A run's history, oldest first. */
+  getHistory(id: string): Promise<RunHistory>;
   /** Deploys a definition (its YAML or JSON text). */
   deployDefinition(source: string): Promise<DeployedDefinition>;
   /** Every definition, with its newest version. */

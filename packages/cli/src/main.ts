@@ -22,6 +22,7 @@ import { createEventsCommand } from "./commands/events.js";
 import { createHumanTasksCommand } from "./commands/human-tasks.js";
 import { createMigrateCommand } from "./commands/migrate.js";
 import { createQueuesCommand } from "./commands/queues.js";
+import { createReplayCommand } from "./commands/replay.js";
 import { createRunsCommand } from "./commands/runs.js";
 import { createSchedulesCommand } from "./commands/schedules.js";
 import { createServeCommand } from "./commands/serve.js";
@@ -45,7 +46,8 @@ const program = new Command("baton")
   .addCommand(createSchedulesCommand())
   .addCommand(createTasksCommand())
   .addCommand(createHumanTasksCommand())
-  .addCommand(createDefinitionsCommand());
+  .addCommand(createDefinitionsCommand())
+  .addCommand(createReplayCommand());
 
 const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
   command,

@@ -20,6 +20,7 @@ import type { EngineDefinitions } from "./definitions-api.js";
 import type { EngineHumanTasks } from "./human-tasks-api.js";
 import type { QueueInfo } from "./queue-info.js";
 import type { QueueOptions } from "./queue-options.js";
+import type { ReplayCheckOptions, ReplayCheckResult } from "./replay-check.js";
 import type { EventReceipt, SendEventOptions } from "./send-event.js";
 import type { StartFlowOptions } from "./start-flow.js";
 import type { EngineTasks } from "./tasks-api.js";
@@ -205,6 +206,14 @@ export interface Engine extends AsyncDisposable {
    * await engine.humanTasks.complete(task.id, { by: "ada", data: { approved: true } });
    */
   readonly humanTasks: EngineHumanTasks;
+  /**
+   * Re-executes the stored histories of runs (default: the open ones)
+   * against code (default: this engine's), doing nothing, and reports each
+   * run the code would not follow: the check to run before a deploy.
+   * @example
+   * const { divergences } = await engine.replayCheck({ workflows: [orderV2] });
+   */
+  replayCheck(options?: ReplayCheckOptions): Promise<ReplayCheckResult>;
   /**
    * Declarative workflows: definitions deployed as YAML or JSON, run by
    * this engine like code workflows (`startRun(name, input)`).

@@ -22,6 +22,7 @@ import { createHumanTasksApi } from "./human-tasks-api.js";
 import { listSignalWaits } from "./list-signal-waits.js";
 import { reportReplacedLimits, toQueueInfo } from "./queue-info.js";
 import { toQueueLimits } from "./queue-options.js";
+import { replayCheck } from "./replay-check.js";
 import { type RunEndWaiters, waitForRunEnd } from "./run-ends.js";
 import { createSchedulesApi, type SchedulesApiDeps, syncCodeSchedules } from "./schedules-api.js";
 import { toFlowFields } from "./start-flow.js";
@@ -44,7 +45,7 @@ export type {
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { sendEvent } from "./send-event.js";
 import { createSignalChecker, createSignalSender } from "./signal-checker.js";
-import { collectWorkflows, toRegistration } from "./workflow-registration.js";
+import { collectWorkflows, registerVersions } from "./workflow-registration.js";
 
 /** Children listed by `getRun` (the newest ones). */
 const maxChildrenShown = 1000;
@@ -180,10 +181,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (options.migrate !== false) await store.migrate();
         await store.ready?.();
         // What senders without this code need: versions, subscriptions, schemas.
-        // Older versions first, so that the newest is the newest registration.
-        const older = versions.filter((w) => workflows.get(w.name) !== w);
-        if (older.length > 0) await store.registerWorkflows(older.map(toRegistration), clock.now() - 1);
-        if (workflows.size > 0) await store.registerWorkflows([...workflows.values()].map(toRegistration), clock.now());
+        await registerVersions(store, workflows, versions, clock.now());
         // The limits every worker claims within; a mix of limits is reported.
         if (queues.length > 0)
           reportReplacedLimits(queues, await store.registerQueues(queues, workerId, clock.now()), logger);
@@ -384,6 +382,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       leased: (at) => expiry.leased(at),
     }),
     definitions: definitions.api,
+    replayCheck: (checkOptions) => replayCheck(store, versions, checkOptions),
     humanTasks: createHumanTasksApi({ store, clock, runChanged: (runId) => worker.runChanged(runId) }),
 
     async [Symbol.asyncDispose]() {

@@ -1,7 +1,7 @@
 import { toMilliseconds } from "../duration.js";
 import { BatonError } from "../errors.js";
 import { exportJsonSchema } from "../schema-check.js";
-import type { WorkflowRegistration } from "../store/store.js";
+import type { Store, WorkflowRegistration } from "../store/store.js";
 import { eventSubscriptions, type Workflow } from "../workflow.js";
 import type { EngineOptions } from "./engine-types.js";
 
@@ -69,4 +69,20 @@ export function collectWorkflows(options: Pick<EngineOptions, "workflows" | "onF
     if (handler && !workflows.has(handler.name)) add(handler as Workflow);
   }
   return { workflows, versions };
+}
+
+/**
+ * Registers every version in the store (what senders without the code
+ * need): the older ones first, a millisecond earlier, so that the newest
+ * of each name is its newest registration.
+ */
+export async function registerVersions(
+  store: Store,
+  newest: Map<string, Workflow>,
+  versions: readonly Workflow[],
+  now: number,
+): Promise<void> {
+  const older = versions.filter((w) => newest.get(w.name) !== w);
+  if (older.length > 0) await store.registerWorkflows(older.map(toRegistration), now - 1);
+  if (newest.size > 0) await store.registerWorkflows([...newest.values()].map(toRegistration), now);
 }

@@ -9,6 +9,8 @@
  * await run.result(); // its 30-day sleep takes milliseconds
  * await assertHistory(engine, run.id, ["timer.set", "timer.fired"], { partial: true });
  */
+
+export { type ReplayDivergence, type ReplayResult, replayHistory } from "../replay-history.js";
 export { type AssertHistoryOptions, assertHistory, type ExpectedEvent } from "./assert-history.js";
 export { createStoreSuite, type StoreSuiteOptions, type TestFunction } from "./create-store-suite.js";
 export { createTestEngine, type TestEngine, type TestEngineOptions } from "./create-test-engine.js";
