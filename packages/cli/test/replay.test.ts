@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createProject } from "./project.js";
@@ -57,6 +58,14 @@ test("replay --check reports the open runs new code would not follow, and exits 
     const fine = await runBaton(["replay", "--check", "--workflows", "safe.ts", "--store", store], { cwd: dir });
     assert.equal(fine.code, 0, fine.stderr);
     assert.match(fine.stdout, /^checked 1 runs: none diverges$/m);
+    const exported = await runBaton(["runs", "export", "open-1", "--out", "open-1.json", "--url", url], { cwd: dir });
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /^wrote \d+ events of run open-1 to open-1\.json$/m);
+    const events = JSON.parse(readFileSync(join(dir, "open-1.json"), "utf8")) as { type: string }[];
+    assert.deepEqual(
+      events.slice(0, 2).map((e) => e.type),
+      ["run.started", "step.started"],
+    );
   } finally {
     await server.stop();
   }

@@ -1,5 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
 import { createRunsActionCommand } from "./runs-action.js";
+import { createRunsExportCommand } from "./runs-export.js";
 import { createRunsForkCommand } from "./runs-fork.js";
 import { createRunsListCommand } from "./runs-list.js";
 import { createRunsShowCommand } from "./runs-show.js";
@@ -8,7 +9,7 @@ import { createRunsStartCommand } from "./runs-start.js";
 import { createRunsWaitingCommand } from "./runs-waiting.js";
 
 /**
- * `baton runs ...`: list, show, start, signal, cancel, resume and fork runs,
+ * `baton runs ...`: list, show, start, signal, cancel, resume, fork and export runs,
  * and list the runs waiting for a signal (`waiting`),
  * through the HTTP API at `--url` (default http://127.0.0.1:7700), or
  * directly on a store with `--store`.
@@ -27,5 +28,6 @@ export function createRunsCommand() {
     .addCommand(createRunsSignalCommand())
     .addCommand(createRunsActionCommand("cancel"))
     .addCommand(createRunsActionCommand("resume"))
-    .addCommand(createRunsForkCommand());
+    .addCommand(createRunsForkCommand())
+    .addCommand(createRunsExportCommand());
 }
