@@ -51,6 +51,7 @@ export type { EventReceipt, SendEventOptions } from "./engine/send-event.js";
 export type { StartFlowOptions } from "./engine/start-flow.js";
 export { parseTaskToken } from "./engine/task-tokens.js";
 export { type EngineTasks, maxRetryAfterMs } from "./engine/tasks-api.js";
+export type { UnservedVersion, WorkerInfo, WorkerList } from "./engine/worker-presence.js";
 export {
   BatonError,
   ChildFailedError,

@@ -34,6 +34,7 @@ test("the SQLite store runs in WAL mode with synchronous=FULL and records its mi
     { version: 14, name: "human-tasks" },
     { version: 15, name: "tasks-ready-order" },
     { version: 16, name: "definitions" },
+    { version: 17, name: "workers" },
   ]);
   db.close();
   const check = createSqliteStore(path);
@@ -76,7 +77,7 @@ test("group commit: writes of one turn share a transaction, and a rejected write
 test("with migrations off, a new file fails with MIGRATIONS_PENDING until migrate() applies them", async () => {
   const store = createSqliteStore(join(tempDir(), "m.db"), { migrate: false });
   await assert.rejects(store.getRun("x"), { code: "MIGRATIONS_PENDING", message: /1, 2, 3.*baton migrate/ });
-  assert.deepEqual(await store.migrate(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+  assert.deepEqual(await store.migrate(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
   assert.equal(await store.getRun("x"), undefined);
   assert.deepEqual(await store.migrate(), []);
   await store.close();

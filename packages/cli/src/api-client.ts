@@ -61,6 +61,7 @@ export function createApiClient(options: ApiClientOptions): BatonClient {
     listRuns: (query) => call("GET", `/api/runs${queryString(query)}`),
     getRun: (id) => call("GET", run(id)),
     getHistory: (id) => call("GET", `${run(id)}/history`),
+    listWorkers: () => call("GET", "/api/workers"),
     listSignalWaits: (query) => call("GET", `/api/signal-waits${queryString(query)}`),
     startRun: (request) => call("POST", "/api/runs", request),
     listQueues: () => call("GET", "/api/queues"),

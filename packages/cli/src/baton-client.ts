@@ -29,6 +29,7 @@ import type {
   Task,
   TaskPage,
   TriggerResult,
+  WorkerList,
 } from "@baton/server/wire-types";
 import type { EngineOptions } from "baton";
 
@@ -109,6 +110,8 @@ export interface BatonClient {
     outcome: "complete" | "reject",
     answer: { data?: unknown; comment?: string; as: string },
   ): Promise<HumanTask>;
+  /** The live workers and the runs no live worker serves. */
+  listWorkers(): Promise<WorkerList>;
   /** A run's history, oldest first. */
   getHistory(id: string): Promise<RunHistory>;
   /** Deploys a definition (its YAML or JSON text). */

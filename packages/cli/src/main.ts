@@ -28,6 +28,7 @@ import { createSchedulesCommand } from "./commands/schedules.js";
 import { createServeCommand } from "./commands/serve.js";
 import { createTasksCommand } from "./commands/tasks.js";
 import { createWorkerCommand } from "./commands/worker.js";
+import { createWorkersCommand } from "./commands/workers.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -47,7 +48,8 @@ const program = new Command("baton")
   .addCommand(createTasksCommand())
   .addCommand(createHumanTasksCommand())
   .addCommand(createDefinitionsCommand())
-  .addCommand(createReplayCommand());
+  .addCommand(createReplayCommand())
+  .addCommand(createWorkersCommand());
 
 const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [
   command,

@@ -63,6 +63,7 @@ export function createStoreClient(options: StoreClientOptions): BatonClient {
       ),
     getRun: (id) => attempt(() => engine.getRun(id)),
     getHistory: (id) => attempt(async () => ({ events: await engine.getHistory(id) })),
+    listWorkers: () => attempt(() => engine.listWorkers()),
     listQueues: () => attempt(async () => ({ queues: await engine.listQueues() })),
     listTasks: ({ status, ...query }) =>
       attempt(() => engine.tasks.list({ ...query, ...(status ? { status: status.split(",") as TaskStatus[] } : {}) })),

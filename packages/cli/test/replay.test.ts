@@ -58,6 +58,11 @@ test("replay --check reports the open runs new code would not follow, and exits 
     const fine = await runBaton(["replay", "--check", "--workflows", "safe.ts", "--store", store], { cwd: dir });
     assert.equal(fine.code, 0, fine.stderr);
     assert.match(fine.stdout, /^checked 1 runs: none diverges$/m);
+    const workers = await runBaton(["workers", "--url", url], { cwd: dir });
+    assert.equal(workers.code, 0, workers.stderr);
+    assert.match(workers.stdout, /^WORKER\s+SEEN\s+UP\s+WORKFLOWS$/m);
+    assert.match(workers.stdout, /\bshop@1$/m);
+    assert.doesNotMatch(workers.stdout, /no worker serves/);
     const exported = await runBaton(["runs", "export", "open-1", "--out", "open-1.json", "--url", url], { cwd: dir });
     assert.equal(exported.code, 0, exported.stderr);
     assert.match(exported.stdout, /^wrote \d+ events of run open-1 to open-1\.json$/m);

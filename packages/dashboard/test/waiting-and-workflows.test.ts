@@ -90,8 +90,22 @@ describe("waiting for people, and workflows", { skip: browserSkipReason() }, () 
   });
 
   test("workflows show their versions, counts by status and recent failures with their error", async () => {
+    // A run of a version no worker has (as after a deploy that dropped it).
+    await server.engine.store.createRun(
+      {
+        id: "invoice-old",
+        workflow: "invoice",
+        version: "0",
+        input: {},
+        history: [{ type: "run.started", at: Date.now(), input: {} }],
+      },
+      Date.now(),
+    );
     const dashboard = await openDashboard(browser, `${server.url}/#/workflows`, { token: operatorToken });
     const { page } = dashboard;
+    const unserved = page.getByRole("list", { name: "Versions no worker serves" });
+    await unserved.getByText("invoice@0").waitFor();
+    assert.match(await unserved.innerText(), /No worker serves invoice@0: 1 run waits for one that has this version\./);
     const invoice = page.locator(".workflows-table tr", {
       has: page.getByRole("link", { name: "invoice", exact: true }),
     });

@@ -19,6 +19,7 @@ import { addSignalWaitRoutes } from "./routes/signal-wait-routes.js";
 import { addSystemRoutes } from "./routes/system-routes.js";
 import { addTaskRoutes } from "./routes/task-routes.js";
 import { addWhoamiRoute } from "./routes/whoami-route.js";
+import { addWorkerRoutes } from "./routes/worker-routes.js";
 import { validationHook } from "./validation-hook.js";
 
 /** Options of `createApp` and `startServer`. */
@@ -152,6 +153,7 @@ export function createApp(options: ServerOptions): OpenAPIHono<AppEnv> {
   addTaskRoutes(app, engine);
   addHumanTaskRoutes(app, engine);
   addDefinitionRoutes(app, engine);
+  addWorkerRoutes(app, engine);
   if (options.dashboard) addDashboard(app, options.dashboard);
 
   app.doc31("/api/openapi.json", {

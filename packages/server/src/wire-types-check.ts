@@ -16,6 +16,7 @@ import type * as actions from "./routes/run-action-routes.js";
 import type * as reads from "./routes/run-routes.js";
 import type * as waits from "./routes/signal-wait-routes.js";
 import type * as whoami from "./routes/whoami-route.js";
+import type * as workers from "./routes/worker-routes.js";
 import type * as schedules from "./schedule-schemas.js";
 import type * as tasks from "./task-schemas.js";
 import type { WatchEvent } from "./watch-events-schema.js";
@@ -46,6 +47,7 @@ export const runPageMatches: Equal<wire.RunPage, Out<typeof reads.RunPage>> = tr
 export const workflowMatches: Equal<wire.WorkflowInfo, Out<typeof schema.WorkflowInfo>> = true;
 export const workflowListMatches: Equal<wire.WorkflowList, Out<typeof reads.WorkflowList>> = true;
 export const queueMatches: Equal<wire.Queue, Out<typeof queues.Queue>> = true;
+export const workerListMatches: Equal<wire.WorkerList, Out<typeof workers.WorkerList>> = true;
 export const queueListMatches: Equal<wire.QueueList, Out<typeof queues.QueueList>> = true;
 export const signalWaitMatches: Equal<wire.SignalWait, Out<typeof waits.SignalWait>> = true;
 export const signalWaitPageMatches: Equal<wire.SignalWaitPage, Out<typeof waits.SignalWaitPage>> = true;

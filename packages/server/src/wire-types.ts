@@ -15,6 +15,7 @@ export type * from "./definition-wire-types.js";
 export type * from "./human-task-wire-types.js";
 export type * from "./schedule-wire-types.js";
 export type * from "./task-wire-types.js";
+export type * from "./worker-wire-types.js";
 
 /** Status of a run. */
 export type RunStatus =

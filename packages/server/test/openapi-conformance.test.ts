@@ -352,6 +352,7 @@ test("every answer of every route conforms to the OpenAPI document, and every de
   for (const answer of ["complete", "reject"]) await send(`/api/human-tasks/x:0/${answer}`, { json: {} }, viaBroken);
   await send("/api/tasks/x:0", {}, viaBroken);
   await sendBrokenDefinitionRequests((path, init) => send(path, init, viaBroken));
+  await send("/api/workers", {}, viaBroken);
   await send("/api/schedules", {}, viaBroken);
   await send("/api/schedules", { json: daily }, viaBroken);
   await send("/api/schedules/x", {}, viaBroken);

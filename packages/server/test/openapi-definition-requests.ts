@@ -57,6 +57,10 @@ export async function sendDefinitionRequests(send: Send, codeRunId: string, code
   await send("/api/runs/def-run-1/graph", { token: null });
   await send("/api/runs/def-run-1/graph", { token: workerToken });
   await send("/api/runs/def-run-1/signals", { json: { name: "go", payload: true } });
+  // The live workers (this server's), and their errors.
+  await send("/api/workers", { token: readerToken });
+  await send("/api/workers", { token: null });
+  await send("/api/workers", { token: workerToken });
 }
 
 /** The same routes through an app whose engine fails: 500 from each. */

@@ -34,6 +34,7 @@ test("the OpenAPI 3.1 document lists every route with the schemas that validate 
     "GET /api/tasks",
     "GET /api/tasks/{id}",
     "GET /api/whoami",
+    "GET /api/workers",
     "GET /api/workflows",
     "PATCH /api/schedules/{id}",
     "POST /api/definitions",

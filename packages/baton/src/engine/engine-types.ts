@@ -24,6 +24,7 @@ import type { ReplayCheckOptions, ReplayCheckResult } from "./replay-check.js";
 import type { EventReceipt, SendEventOptions } from "./send-event.js";
 import type { StartFlowOptions } from "./start-flow.js";
 import type { EngineTasks } from "./tasks-api.js";
+import type { WorkerList } from "./worker-presence.js";
 
 /** Options of the requests declarative `http` nodes send. */
 export interface HttpOptions {
@@ -206,6 +207,15 @@ export interface Engine extends AsyncDisposable {
    * await engine.humanTasks.complete(task.id, { by: "ada", data: { approved: true } });
    */
   readonly humanTasks: EngineHumanTasks;
+  /**
+   * The live workers of the store (seen in the last 15 s) with the workflow
+   * versions each serves, and the open runs of versions none of them
+   * serves (they wait until a worker with that version starts).
+   * @example
+   * for (const { workflow, version, runs } of (await engine.listWorkers()).unserved)
+   *   console.warn(`no worker serves ${workflow}@${version}: ${runs} runs wait`);
+   */
+  listWorkers(): Promise<WorkerList>;
   /**
    * Re-executes the stored histories of runs (default: the open ones)
    * against code (default: this engine's), doing nothing, and reports each

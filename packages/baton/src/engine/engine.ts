@@ -45,7 +45,8 @@ export type {
 import { toHistoryEvent, toRun, toRunSummary } from "./run-view.js";
 import { sendEvent } from "./send-event.js";
 import { createSignalChecker, createSignalSender } from "./signal-checker.js";
-import { collectWorkflows, registerVersions } from "./workflow-registration.js";
+import { createWorkerPresence } from "./worker-presence.js";
+import { collectWorkflows, describeCode, registerVersions } from "./workflow-registration.js";
 
 /** Children listed by `getRun` (the newest ones). */
 const maxChildrenShown = 1000;
@@ -83,6 +84,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
 
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`;
+  const keys = () => [...versions.map((w) => `${w.name}@${w.version}`), ...definitions.catalog.keys()];
+  const presence = createWorkerPresence({ store, clock, workerId, keys, log: (m, e) => logger.warn(m, e) });
   const worker = new Worker({
     store,
     clock,
@@ -193,6 +196,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       untrack = trackOpen("engine", workerId);
       worker.start();
+      await presence.start();
       expiry.start();
       await firing.start();
     },
@@ -204,6 +208,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await firing.stop();
       await expiry.stop();
       await worker.stop(stopTimeoutMs);
+      await presence.stop();
       untrack();
     },
 
@@ -250,11 +255,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return handle<O>(run.id, created);
     },
 
-    listWorkflows() {
-      return [...workflows.values()]
-        .map((w) => ({ name: w.name, version: w.version, validatesInput: w.options.input !== undefined }))
-        .sort((a, b) => a.name.localeCompare(b.name));
-    },
+    listWorkflows: () => describeCode(workflows),
+    listWorkers: () => presence.list(),
 
     handle<O>(runId: string) {
       return handle<O>(runId, false);

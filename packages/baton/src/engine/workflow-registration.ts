@@ -86,3 +86,10 @@ export async function registerVersions(
   if (older.length > 0) await store.registerWorkflows(older.map(toRegistration), now - 1);
   if (newest.size > 0) await store.registerWorkflows([...newest.values()].map(toRegistration), now);
 }
+
+/** The newest version of each workflow, by name, as `engine.listWorkflows` gives them. */
+export function describeCode(workflows: Map<string, Workflow>) {
+  return [...workflows.values()]
+    .map((w) => ({ name: w.name, version: w.version, validatesInput: w.options.input !== undefined }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -85,6 +85,7 @@ import type {
   TaskPollRecord,
   TaskRecord,
 } from "./task-records.js";
+import type { WorkerVerbs } from "./worker-records.js";
 
 export type { HistoryRecord } from "../history-record.js";
 export type * from "./definition-records.js";
@@ -93,9 +94,10 @@ export type * from "./records.js";
 export type * from "./run-write.js";
 export type * from "./schedule-records.js";
 export type * from "./task-records.js";
+export type * from "./worker-records.js";
 
 /** Storage of runs, history, signals and events. See the invariants above. */
-export interface Store extends DefinitionVerbs {
+export interface Store extends DefinitionVerbs, WorkerVerbs {
   /** `sqlite` or `postgres`. */
   readonly kind: string;
   /** The store's own time source, when it has one (see the invariants). */

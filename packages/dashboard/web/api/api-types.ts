@@ -46,6 +46,7 @@ export type {
   TaskStatus,
   TriggerResult,
   WhoAmI,
+  WorkerList,
   WorkflowInfo,
   WorkflowList,
 } from "@baton/server/wire-types";

@@ -1,4 +1,4 @@
-import { type RunPage, runStatuses, type WorkflowInfo, type WorkflowList } from "../api/api-types.js";
+import { type RunPage, runStatuses, type WorkerList, type WorkflowInfo, type WorkflowList } from "../api/api-types.js";
 import { ErrorNote } from "../components/error-note.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { useApiData } from "../hooks/use-api-data.js";
@@ -44,7 +44,26 @@ function Counts({ workflow }: { workflow: WorkflowInfo }) {
   );
 }
 
-/** The workflows: versions, whether this server has their code, runs by status, recent failures. */
+/** A warning for each workflow version whose open runs no live worker serves (`GET /api/workers`). */
+function UnservedVersions() {
+  const { data } = useApiData<WorkerList>("/api/workers", { pollMs: 5000 });
+  if (!data || data.unserved.length === 0) return null;
+  return (
+    <ul className="plain-list unserved-versions" aria-label="Versions no worker serves">
+      {data.unserved.map(({ workflow, version, runs }) => (
+        <li key={`${workflow}@${version}`}>
+          ⚠ No worker serves{" "}
+          <a href={runsHref({ workflow })} className="mono">
+            {workflow}@{version}
+          </a>
+          : {runs} {runs === 1 ? "run waits" : "runs wait"} for one that has this version.
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The workflows: versions, whether this server has their code, runs by status, recent failures; versions no worker serves. */
 export function WorkflowsView() {
   const { data, error, loading } = useApiData<WorkflowList>("/api/workflows", { pollMs: 5000 });
   const workflows = [...(data?.workflows ?? [])].sort(
@@ -53,6 +72,7 @@ export function WorkflowsView() {
   return (
     <>
       <h1>Workflows</h1>
+      <UnservedVersions />
       {error && <ErrorNote error={error} />}
       {loading && <p className="muted">Loading workflows…</p>}
       {data && workflows.length === 0 && <p className="empty">No workflows.</p>}

@@ -14,6 +14,7 @@ import { createPostgresRuns } from "./postgres-runs.js";
 import { createPostgresSchedules } from "./postgres-schedules.js";
 import { createPostgresSignalWaits } from "./postgres-signal-waits.js";
 import { createPostgresTasks } from "./postgres-tasks.js";
+import { createPostgresWorkers } from "./postgres-workers.js";
 import { createPostgresWrites } from "./postgres-writes.js";
 
 /** Options of the PostgreSQL store. */
@@ -127,6 +128,7 @@ export function createPostgresStore(address: string, options: PostgresStoreOptio
     ...createPostgresRegistry(ctx),
     ...createPostgresQueues(ctx),
     ...createPostgresDefinitions(ctx),
+    ...createPostgresWorkers(ctx),
     ...createPostgresSchedules(ctx),
     ...createPostgresTasks(ctx),
     ...createPostgresHumanTasks(ctx),

@@ -14,6 +14,7 @@ import { createSqliteRuns } from "./sqlite-runs.js";
 import { createSqliteSchedules } from "./sqlite-schedules.js";
 import { createSqliteSignalWaits } from "./sqlite-signal-waits.js";
 import { createSqliteTasks } from "./sqlite-tasks.js";
+import { createSqliteWorkers } from "./sqlite-workers.js";
 import { createSqliteWrites } from "./sqlite-writes.js";
 
 /** Options of the SQLite store. */
@@ -82,6 +83,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     ...createSqliteRegistry(ctx),
     ...createSqliteQueues(ctx),
     ...createSqliteDefinitions(ctx),
+    ...createSqliteWorkers(ctx),
     ...createSqliteSchedules(ctx),
     ...createSqliteTasks(ctx),
     ...createSqliteHumanTasks(ctx),
