@@ -97,8 +97,12 @@ test("the task worker runs up to `concurrency` handlers at once and leases no mo
   try {
     await eventually(() => running === 2);
     assert.equal(worker.inFlight, 2);
+    // Every run has queued its task (the last ones may still be starting), and two of them wait for a slot.
+    const queued = await eventually(async () => {
+      const page = await api.engine.tasks.list({ queue: "media", status: "queued" });
+      return page.tasks.length === 2 ? page : undefined;
+    });
     const leased = await api.engine.tasks.list({ queue: "media", status: "leased" });
-    const queued = await api.engine.tasks.list({ queue: "media", status: "queued" });
     assert.equal(leased.tasks.length, 2);
     assert.equal(queued.tasks.length, 2, "the two others wait for a free slot");
   } finally {
