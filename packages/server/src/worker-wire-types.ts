@@ -4,7 +4,7 @@
  */
 
 /** A live worker. */
-export interface Worker {
+export interface LiveWorker {
   id: string;
   /** `name@version` of every workflow it runs. */
   workflows: string[];
@@ -21,6 +21,6 @@ export interface UnservedVersion {
 
 /** `GET /api/workers`. */
 export interface WorkerList {
-  workers: Worker[];
+  workers: LiveWorker[];
   unserved: UnservedVersion[];
 }

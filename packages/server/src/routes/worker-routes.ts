@@ -12,7 +12,7 @@ export const WorkerInfo = z
     startedAt: Time,
     seenAt: Time,
   })
-  .openapi("Worker");
+  .openapi("LiveWorker");
 
 /** Open runs of a workflow version that no live worker serves. */
 export const UnservedVersion = z
