@@ -68,7 +68,7 @@ const oddNumbers = [0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTE
 export function createRequestGenerator(
   doc: Schema,
   random: Random,
-  pools: { runIds: string[]; workflows: string[]; names: string[]; tokens: (string | null)[] },
+  pools: { runIds: string[]; workflows: string[]; names: string[]; tokens: (string | null)[]; versions?: string[] },
 ) {
   const resolve = (schema: Schema): Schema =>
     schema?.$ref ? resolve(doc.components.schemas[String(schema.$ref).split("/").pop() as string]) : schema;
@@ -117,9 +117,16 @@ export function createRequestGenerator(
     switch (type) {
       case "object": {
         const out: Record<string, unknown> = {};
+        // A third of the objects hold their required fields only: the smallest valid request.
+        const minimal = random.chance(0.3);
         for (const [key, property] of Object.entries(schema.properties ?? {})) {
           const required = (schema.required ?? []).includes(key);
-          if (required ? random.chance(0.95) : random.chance(0.5)) out[key] = valueFor(property, depth + 1);
+          if (!(required ? random.chance(0.95) : !minimal && random.chance(0.5))) continue;
+          // A workflow's version: one the server has, most of the time.
+          out[key] =
+            key === "version" && pools.versions && random.chance(0.8)
+              ? random.pick(pools.versions)
+              : valueFor(property, depth + 1);
         }
         if (random.chance(0.1)) out[random.pick(oddStrings)] = anyValue(depth + 1);
         return out;

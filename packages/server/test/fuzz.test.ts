@@ -27,6 +27,7 @@ test(`${requests} requests generated from the OpenAPI document: no 5xx, every an
   const next = createRequestGenerator(doc, random, {
     runIds: [...existing, "unknown-run", "x"],
     workflows: ["greet", "approval", "flaky", "typed", "unknown-workflow"],
+    versions: ["1"],
     names: ["approve", "order.created", "first", "second", "compose"],
     tokens: [operatorToken, readerToken, null, "wrong-token"],
   });
