@@ -85,3 +85,12 @@ test("ctx.deprecatePatch keeps runs that applied the patch replaying once the ol
   await statusOf(checker, run.id, "failed");
   assert.equal((await checker.getRun(run.id)).error?.code, "INVALID_NAME");
 });
+
+test("ctx.patched as a run's first call is recorded with the run's start", async () => {
+  const first = defineWorkflow("first-patch", async (ctx) => (ctx.patched("from-the-start") ? "new" : "old"));
+  await using engine = await startEngine([first]);
+  const run = await engine.startRun(first, undefined, { id: "fp-1" });
+  assert.equal(await run.result(), "new");
+  const types = (await engine.getHistory(run.id)).map((e) => e.type);
+  assert.deepEqual(types, ["run.started", "patch.applied", "run.completed"]);
+});
