@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { HistoryRecord } from "./history-record.js";
-import { foldHistory } from "./runtime/history-state.js";
+import { foldHistory, type HistoryState } from "./runtime/history-state.js";
 import { type RuntimeOutcome, WorkflowRuntime } from "./runtime/workflow-runtime.js";
 import type { HistoryEvent } from "./types.js";
 import type { Workflow } from "./workflow.js";
@@ -54,6 +54,34 @@ function toRecord(event: AnyEvent): HistoryRecord {
 }
 
 /**
+ * A runtime whose host does nothing (no call is executed, no wait armed,
+ * nothing written): recorded outcomes are delivered, the rest never comes.
+ * `settled` resolves with how the function ended, or undefined once it
+ * waits for what the history does not hold. Call `runtime.start()`.
+ */
+export function createInertRuntime(
+  workflow: Workflow,
+  run: { id: string; input: unknown },
+  state: HistoryState,
+): { runtime: WorkflowRuntime; settled: Promise<RuntimeOutcome | undefined> } {
+  let settle: (outcome: RuntimeOutcome | undefined) => void = () => {};
+  const settled = new Promise<RuntimeOutcome | undefined>((resolve) => {
+    settle = resolve;
+  });
+  const runtime = new WorkflowRuntime(workflow, run, state, {
+    startCall: () => {},
+    patchApplied: () => {},
+    handlerRegistered: () => {},
+    workflowSettled: (outcome) => settle(outcome),
+    quiet: () => settle(undefined),
+    now: () => Date.now(),
+    stepKey: () => undefined,
+    digest: (text) => createHash("sha256").update(text).digest(),
+  });
+  return { runtime, settled };
+}
+
+/**
  * Replays `history` (as `engine.getHistory` or `GET /api/runs/{id}/history`
  * gives it) against `workflow`'s code. Give the run's id when the code reads
  * `ctx.runId`, `ctx.random()` or `ctx.uuid()` (they derive from it).
@@ -72,21 +100,10 @@ export async function replayHistory(
   const started = records.find((event) => event.type === "run.started");
   const ended = [...records].reverse().find((event) => event.type === "run.completed");
   const lastPosition = state.lastPosition;
-  let runtime: WorkflowRuntime | undefined;
-  const outcome = await new Promise<RuntimeOutcome | undefined>((resolve) => {
-    runtime = new WorkflowRuntime(workflow, { id: options.runId ?? "replay", input: started?.input }, state, {
-      startCall: () => {},
-      patchApplied: () => {},
-      handlerRegistered: () => {},
-      workflowSettled: (settled) => resolve(settled),
-      quiet: () => resolve(undefined),
-      now: () => Date.now(),
-      stepKey: () => undefined,
-      digest: (text) => createHash("sha256").update(text).digest(),
-    });
-    runtime.start();
-  });
-  const issued = runtime?.calls.length ?? 0;
+  const inert = createInertRuntime(workflow, { id: options.runId ?? "replay", input: started?.input }, state);
+  inert.runtime.start();
+  const outcome = await inert.settled;
+  const issued = inert.runtime.calls.length;
   if (outcome?.kind === "nondeterminism") {
     const position = /position (\d+)/.exec(outcome.error.message)?.[1];
     return {

@@ -5,10 +5,10 @@
  * delivered, and each call the nodes make is noted with its position. What
  * the run's calls say at those positions gives each node's status.
  */
-import { createHash } from "node:crypto";
 import type { HistoryRecord } from "../history-record.js";
+import { createInertRuntime } from "../replay-history.js";
 import { foldHistory } from "../runtime/history-state.js";
-import { WorkflowRuntime } from "../runtime/workflow-runtime.js";
+import type { WorkflowRuntime } from "../runtime/workflow-runtime.js";
 import { type CallInfo, finishedStatuses, type RunStatus } from "../types.js";
 import type { Workflow } from "../workflow.js";
 import { walkNodes } from "./check-definition.js";
@@ -49,19 +49,10 @@ export async function traceRunGraph(definition: Definition, run: TracedRun): Pro
       decide: (id, branch) => decisions.set(id, (decisions.get(id) ?? new Set()).add(branch)),
     },
   );
-  await new Promise<void>((resolve) => {
-    runtime = new WorkflowRuntime(workflow, { id: run.id, input: run.input }, foldHistory(run.history), {
-      startCall: () => {},
-      patchApplied: () => {},
-      handlerRegistered: () => {},
-      workflowSettled: () => resolve(),
-      quiet: () => resolve(),
-      now: () => Date.now(),
-      stepKey: () => undefined,
-      digest: (text) => createHash("sha256").update(text).digest(),
-    });
-    runtime.start();
-  });
+  const inert = createInertRuntime(workflow, { id: run.id, input: run.input }, foldHistory(run.history));
+  runtime = inert.runtime;
+  runtime.start();
+  await inert.settled;
   const calls = new Map(run.steps.map((step) => [step.position, step]));
   const finished = finishedStatuses.includes(run.status);
   const failedRun = run.status === "failed" || run.status === "compensated" || run.status === "compensating";
