@@ -45,7 +45,11 @@ export async function traceRunGraph(definition: Definition, run: TracedRun): Pro
     },
     {
       enter: (id) => entered.set(id, (entered.get(id) ?? 0) + 1),
-      call: (id) => positions.set(id, [...(positions.get(id) ?? []), runtime?.calls.length ?? 0]),
+      call: (id) => {
+        const list = positions.get(id) ?? [];
+        list.push(runtime?.calls.length ?? 0);
+        positions.set(id, list);
+      },
       decide: (id, branch) => decisions.set(id, (decisions.get(id) ?? new Set()).add(branch)),
     },
   );

@@ -306,6 +306,7 @@ export abstract class RunLifecycle implements JournalHooks, RuntimeHost, SignalH
 
   /** The failure handler run this run's end creates, if any (see failure-handler.ts). */
   private failureHandler(status: RunStatus, error: JournalExtras["error"]) {
+    if (status !== "failed" && status !== "compensated") return undefined;
     const call = this.failedPosition === undefined ? undefined : this.runtime.calls[this.failedPosition];
     const run = { id: this.runId, parentId: this.parentId, workflow: this.workflow, input: this.runInput.input };
     const failedStep = call ? { position: call.position, name: call.name } : undefined;

@@ -8,6 +8,9 @@ import type { WorkflowCatalog } from "./worker-options.js";
 export class WorkflowLookup {
   private readonly codeKeys: string[];
   private readonly code = new Map<string, Workflow>();
+  /** The catalog's keys the last claim saw, and the list of all keys made with them. */
+  private seen?: readonly string[];
+  private all: string[] = [];
 
   constructor(
     private readonly workflows: Map<string, Workflow>,
@@ -21,12 +24,19 @@ export class WorkflowLookup {
 
   /** The workflow of a run of `name@version`: code of that version, else the catalog's, else the newest code of the name. */
   get(name: string, version: string): Workflow | undefined {
-    return this.code.get(`${name}@${version}`) ?? this.catalog?.get(name, version) ?? this.workflows.get(name);
+    const newest = this.workflows.get(name);
+    if (newest?.version === version) return newest; // the usual case: no key to build
+    return this.code.get(`${name}@${version}`) ?? this.catalog?.get(name, version) ?? newest;
   }
 
   /** `name@version` of every workflow the worker can run (what it claims). */
   keys(): string[] {
     const more = this.catalog?.keys() ?? [];
-    return more.length === 0 ? this.codeKeys : [...this.codeKeys, ...more];
+    if (more.length === 0) return this.codeKeys;
+    if (more !== this.seen) {
+      this.seen = more;
+      this.all = [...this.codeKeys, ...more];
+    }
+    return this.all;
   }
 }
